@@ -1,0 +1,151 @@
+"""The exceptions raised by aomori_roadmap.
+
+Every error the library raises on purpose derives from :class:`RoadmapError`. Errors caused by
+bad input also derive from :class:`ValueError`, so callers that only care about "the input was
+wrong" can catch that.
+
+::
+
+    RoadmapError
+     ├── PlanError (+ ValueError)            bad input: a plan file, an expression, an argument
+     │    ├── PeriodError                    a period expression that cannot be read (.text)
+     │    ├── DurationError                  a duration expression that cannot be read (.text)
+     │    └── PlanValidationError            every problem of a plan at once (.problems)
+     ├── ScheduleError                       the plan cannot be scheduled
+     │    └── CycleError (+ ValueError)      the dependencies form a cycle (.cycle)
+     └── StoreError                          the status store failed or refused a write
+          ├── TransitionError (+ ValueError) an illegal status change (.old, .new)
+          └── ConflictError                  someone else changed the state first (.old, .new)
+
+Each error carries structured fields, so that a tool can act on it without parsing messages.
+
+>>> try:
+...     raise PeriodError("FY20244", "期間の表記 'FY20244' を読めません。")
+... except ValueError as error:
+...     print(error.text)
+FY20244
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+__all__ = [
+    "ConflictError",
+    "CycleError",
+    "DurationError",
+    "PeriodError",
+    "PlanError",
+    "PlanValidationError",
+    "Problem",
+    "RoadmapError",
+    "ScheduleError",
+    "StoreError",
+    "TransitionError",
+]
+
+
+class RoadmapError(Exception):
+    """The root of every error raised by aomori_roadmap on purpose."""
+
+
+class PlanError(RoadmapError, ValueError):
+    """The input (a plan, an expression, an argument) is not valid."""
+
+
+class PeriodError(PlanError):
+    """A period expression such as ``FY2024-H1`` or ``令和6年度上期`` could not be read."""
+
+    def __init__(self, text: str, message: str) -> None:
+        super().__init__(message)
+        self.text = text
+
+
+class DurationError(PlanError):
+    """A duration expression such as ``10bd`` or ``4mo`` could not be read."""
+
+    def __init__(self, text: str, message: str) -> None:
+        super().__init__(message)
+        self.text = text
+
+
+@dataclass(frozen=True, slots=True)
+class Problem:
+    """One thing wrong with a plan, with where it is and how to fix it.
+
+    ``path`` is the file (``None`` for a plan built in memory), ``line`` and ``column`` are
+    1-based (``None`` when unknown), ``loc`` is the location inside the document as keys and
+    indexes, ``code`` is a stable machine-readable kind such as ``unknown-reference``.
+
+    >>> print(Problem("参照先 'x' がありません。", path="plan.yaml", line=3, column=7))
+    plan.yaml:3:7: 参照先 'x' がありません。
+    """
+
+    message: str
+    path: str | None = None
+    line: int | None = None
+    column: int | None = None
+    hint: str | None = None
+    code: str = "invalid"
+    loc: tuple[str | int, ...] = field(default=())
+
+    @property
+    def location(self) -> str:
+        """``file:line:column`` as far as it is known."""
+        parts = [self.path or "<plan>"]
+        if self.line is not None:
+            parts.append(str(self.line))
+            if self.column is not None:
+                parts.append(str(self.column))
+        return ":".join(parts)
+
+    def __str__(self) -> str:
+        text = f"{self.location}: {self.message}"
+        if self.hint:
+            text += f" ({self.hint})"
+        return text
+
+
+class PlanValidationError(PlanError):
+    """A plan has one or more problems; ``problems`` lists every one of them."""
+
+    def __init__(self, problems: Sequence[Problem]) -> None:
+        self.problems: tuple[Problem, ...] = tuple(problems)
+        count = len(self.problems)
+        lines = [f"プランに{count}件の問題があります:"] + [f"  {p}" for p in self.problems]
+        super().__init__("\n".join(lines))
+
+
+class ScheduleError(RoadmapError):
+    """The plan cannot be scheduled."""
+
+
+class CycleError(ScheduleError, ValueError):
+    """The dependencies form a cycle; ``cycle`` lists the task refs in order."""
+
+    def __init__(self, cycle: Sequence[str], message: str) -> None:
+        super().__init__(message)
+        self.cycle: tuple[str, ...] = tuple(cycle)
+
+
+class StoreError(RoadmapError):
+    """The status store failed, or refused a write."""
+
+
+class TransitionError(StoreError, ValueError):
+    """A status change that the rules do not allow (``old`` → ``new``)."""
+
+    def __init__(self, old: str, new: str, message: str) -> None:
+        super().__init__(message)
+        self.old = old
+        self.new = new
+
+
+class ConflictError(StoreError):
+    """The state changed under the writer: it expected ``old`` but found ``new``."""
+
+    def __init__(self, old: str, new: str, message: str) -> None:
+        super().__init__(message)
+        self.old = old
+        self.new = new

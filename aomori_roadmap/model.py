@@ -1,0 +1,716 @@
+"""The plan as data: pydantic models for everything a plan file holds.
+
+A :class:`Plan` has the plan's structure (fields 分野, items 項目 with their policies 取組方針,
+foundations 基盤, priorities 重点的に取り組むDX, departments 担当課, KPIs 成果指標) and its
+initiatives 取組, each with the tasks 工程 of its roadmap.
+
+Models are immutable and round-trip through JSON unchanged. Period and duration fields accept
+the expressions people write (``令和6年度上期``, ``10bd``) and store them as typed values
+(:mod:`aomori_roadmap.fiscal`, :mod:`aomori_roadmap.duration`) that serialise back to their
+canonical text.
+
+:func:`check_plan` finds what a single field cannot know: duplicate ids, references to things
+that do not exist (with a "did you mean"), and tasks whose dates cannot be worked out.
+
+>>> plan = Plan.model_validate({
+...     "id": "demo", "name": "デモ", "period": {"start": "FY2024", "end": "FY2025"},
+...     "initiatives": [{"id": "a", "name": "取組A", "tasks": [
+...         {"id": "t1", "name": "検討", "start": "R6上期", "duration": "1half"},
+...         {"id": "t2", "name": "完了", "milestone": True, "after": "t1"}]}]})
+>>> [ref for ref, _, _ in plan.iter_tasks()]
+['a/t1', 'a/t2']
+>>> str(plan.task("a/t1").start)
+'FY2024-H1'
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections import Counter
+from collections.abc import Callable, Iterator, Sequence
+from datetime import date
+from enum import StrEnum
+from functools import cached_property
+from typing import Annotated, Any, Literal
+
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    PlainSerializer,
+    PrivateAttr,
+    StringConstraints,
+    WithJsonSchema,
+)
+
+from aomori_roadmap.duration import ZERO, Duration, parse_duration
+from aomori_roadmap.errors import Problem
+from aomori_roadmap.fiscal import Day, FiscalYear, Period, parse_period
+
+__all__ = [
+    "BasicIdea",
+    "CalendarSettings",
+    "Department",
+    "Dependency",
+    "Field_",
+    "Foundation",
+    "Governance",
+    "Initiative",
+    "Item",
+    "Kpi",
+    "KpiPoint",
+    "LinkType",
+    "Plan",
+    "PlanPeriod",
+    "Policy",
+    "Priority",
+    "Rating",
+    "ReviewPolicy",
+    "Stance",
+    "Task",
+    "check_plan",
+]
+
+# --- field types --------------------------------------------------------------------------------
+
+Loc = tuple[str | int, ...]
+"""A place inside a plan document, as keys and list indexes."""
+
+ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._-]*$"
+REF_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._-]*(/[A-Za-z0-9][A-Za-z0-9._-]*)?$"
+
+Id = Annotated[str, StringConstraints(pattern=ID_PATTERN, min_length=1, max_length=200)]
+"""An identifier: ASCII letters, digits, ``.``, ``_`` and ``-``; no ``/``."""
+
+Ref = Annotated[str, StringConstraints(pattern=REF_PATTERN, min_length=1, max_length=401)]
+"""A task reference: ``task`` within the same initiative, or ``initiative/task``."""
+
+Text = Annotated[str, StringConstraints(min_length=1)]
+
+
+def _read_period(value: Any) -> Any:
+    if isinstance(value, str):
+        return parse_period(value)
+    if isinstance(value, date):
+        return Day(value)
+    if isinstance(value, int) and not isinstance(value, bool):
+        return FiscalYear(value)
+    return value
+
+
+def _read_fiscal_year(value: Any) -> Any:
+    if isinstance(value, str) and value.strip().isdigit():
+        value = int(value)
+    period = _read_period(value)
+    if isinstance(period, FiscalYear):
+        return period
+    if hasattr(period, "start"):
+        raise ValueError(f"'{value}' は年度ではありません（例: FY2024, 令和6年度）")
+    return period
+
+
+def _read_duration(value: Any) -> Any:
+    if isinstance(value, str):
+        return parse_duration(value)
+    if isinstance(value, int) and not isinstance(value, bool):
+        return Duration(value, "bd")
+    return value
+
+
+def _as_list(value: Any) -> Any:
+    return [value] if isinstance(value, str) else value
+
+
+_PERIOD_SCHEMA = {
+    "type": "string",
+    "description": "A period: FY2024, FY2024-H1, FY2024-Q3, 2024年度, 令和6年度, 令和6年度上期, "
+    "R6上期, R6下期, H31, or an ISO date 2024-04-01.",
+    "examples": ["FY2024-H1", "令和6年度上期", "2024-04-01"],
+}
+_FY_SCHEMA = {
+    "anyOf": [{"type": "string"}, {"type": "integer"}],
+    "description": "A fiscal year: FY2024, 2024年度, 令和6年度, or 2024.",
+    "examples": ["FY2024", "令和6年度"],
+}
+_DURATION_SCHEMA = {
+    "anyOf": [{"type": "string"}, {"type": "integer"}],
+    "description": "A duration: 10bd (working days), 10d, 3w, 4mo, 1half, 1y, or ISO 8601 "
+    "(P10D, P3W, P1Y6M). A bare integer means working days. Negative for a lead.",
+    "examples": ["10bd", "4mo", "1half", "-5bd"],
+}
+
+PeriodValue = Annotated[
+    Period,
+    BeforeValidator(_read_period),
+    PlainSerializer(str, return_type=str),
+    WithJsonSchema(_PERIOD_SCHEMA),
+]
+FiscalYearValue = Annotated[
+    FiscalYear,
+    BeforeValidator(_read_fiscal_year),
+    PlainSerializer(str, return_type=str),
+    WithJsonSchema(_FY_SCHEMA),
+]
+DurationValue = Annotated[
+    Duration,
+    BeforeValidator(_read_duration),
+    PlainSerializer(str, return_type=str),
+    WithJsonSchema(_DURATION_SCHEMA),
+]
+IdList = Annotated[list[Id], BeforeValidator(_as_list)]
+RefList = Annotated[list[Ref], BeforeValidator(_as_list)]
+TextList = Annotated[list[Text], BeforeValidator(_as_list)]
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(
+        extra="forbid", frozen=True, arbitrary_types_allowed=True, str_strip_whitespace=True
+    )
+
+
+# --- the plan's structure -----------------------------------------------------------------------
+
+
+class LinkType(StrEnum):
+    """How a task depends on another: finish-to-start and the three others."""
+
+    FS = "FS"
+    SS = "SS"
+    FF = "FF"
+    SF = "SF"
+
+
+class PlanPeriod(_Model):
+    """The fiscal years the plan covers, both inclusive."""
+
+    start: FiscalYearValue
+    end: FiscalYearValue
+
+
+class BasicIdea(_Model):
+    """基本理念: the plan's slogan and what it means."""
+
+    slogan: Text
+    statements: TextList = []
+    text: str | None = None
+
+
+class Stance(_Model):
+    """A basic stance for promoting DX (DXを進める際の基本姿勢)."""
+
+    name: Text
+    title: str | None = None
+    text: str | None = None
+
+
+class Governance(_Model):
+    """推進体制: who steers the plan, how roadmaps are reviewed and progress reported."""
+
+    headquarters: Text
+    structure: str | None = None
+    cooperation: str | None = None
+    roadmap_review: str | None = None
+    annual_report: str | None = None
+
+
+class Field_(_Model):
+    """分野: one of the plan's fields, with its purpose and 2040 vision."""
+
+    id: Id
+    name: Text
+    title: str | None = None
+    purpose: str | None = None
+    vision_2040: TextList = []
+
+
+class Policy(_Model):
+    """取組方針: one policy bullet under an item."""
+
+    id: Id
+    text: Text
+
+
+class Item(_Model):
+    """項目: an item of a field, with its 2040 vision and policies."""
+
+    id: Id
+    field: Id
+    name: Text
+    vision_2040: TextList = []
+    policies: list[Policy] = []
+
+
+class Foundation(_Model):
+    """基盤: a foundation area that supports every field."""
+
+    id: Id
+    name: Text
+    text: TextList = []
+
+
+class Priority(_Model):
+    """重点的に取り組むDX: a priority, used as a tag on initiatives (by id or name)."""
+
+    id: Id
+    name: Text
+    title: str | None = None
+    bullets: TextList = []
+
+
+class Department(_Model):
+    """担当課: an owner of initiatives, with an optional contact address for reminders."""
+
+    id: Id
+    name: Text
+    parent: Id | None = None
+    contact: str | None = None
+
+
+class KpiPoint(_Model):
+    """A KPI value in one fiscal year; ``value`` is ``None`` while not set (未設定)."""
+
+    fy: int
+    value: Annotated[float, Field(allow_inf_nan=False)] | None = None
+
+
+class Kpi(_Model):
+    """成果指標: a KPI with its baseline, target, direction and source."""
+
+    id: Id
+    name: Text
+    category: Literal["basic", "field"] = "field"
+    field: Id | None = None
+    unit: str | None = None
+    direction: Literal["up", "down"] = "up"
+    baseline: KpiPoint
+    target: KpiPoint
+    source: str | None = None
+    department: Id | None = None
+    note: str | None = None
+
+
+class CalendarSettings(_Model):
+    """The working calendar: the year-end closure and extra closed or open days."""
+
+    year_end_closure: bool = True
+    closed_days: list[date] = []
+    open_days: list[date] = []
+
+
+class Rating(_Model):
+    """One step of the review rating scale, e.g. ◎ 予定以上."""
+
+    symbol: Text
+    label: Text
+
+
+def _default_ratings() -> list[Rating]:
+    return [
+        Rating(symbol="◎", label="予定以上"),
+        Rating(symbol="○", label="予定どおり"),
+        Rating(symbol="△", label="やや遅れ"),
+        Rating(symbol="×", label="遅れ"),
+    ]
+
+
+class ReviewPolicy(_Model):
+    """How the half-year reviews run; every value has a documented default.
+
+    - ``submission_working_days``: department submissions are due this many working days after
+      the half's snapshot date (9/30, 3/31).
+    - ``meeting``: the review meeting is held by the last working day of the month after the
+      snapshot (``next-month-end``).
+    - ``publication_working_days``: the progress snapshot is published this many working days
+      after the snapshot date.
+    - ``annual_report_month``: the annual report to the 推進本部 is due by the last working day
+      of this month after the fiscal year ends (6 = June).
+    """
+
+    submission_working_days: int = Field(default=10, ge=0, le=120)
+    meeting: Literal["next-month-end"] = "next-month-end"
+    publication_working_days: int = Field(default=25, ge=0, le=250)
+    annual_report_month: int = Field(default=6, ge=4, le=12)
+    ratings: list[Rating] = Field(default_factory=_default_ratings)
+
+
+# --- roadmaps -----------------------------------------------------------------------------------
+
+
+class Dependency(_Model):
+    """依存関係: this task depends on ``on`` by ``type`` with ``lag`` (negative = lead)."""
+
+    on: Ref
+    type: LinkType = LinkType.FS
+    lag: DurationValue = ZERO
+
+
+class Task(_Model):
+    """工程: a bar on a roadmap, or a milestone (▲) when ``milestone`` is true.
+
+    ``start`` means "not earlier than the start of this period"; ``start`` with ``finish`` fixes
+    both ends; ``due`` is a deadline (the end of that period) that is reported, never enforced.
+    ``after`` is shorthand for finish-to-start links without lag.
+    """
+
+    id: Id
+    name: Text
+    start: PeriodValue | None = None
+    finish: PeriodValue | None = None
+    duration: DurationValue | None = None
+    milestone: bool = False
+    after: RefList = []
+    depends: list[Dependency] = []
+    due: PeriodValue | None = None
+    note: str | None = None
+
+    @property
+    def links(self) -> list[Dependency]:
+        """Every dependency of the task: ``after`` entries as FS links, then ``depends``."""
+        return [Dependency(on=ref) for ref in self.after] + list(self.depends)
+
+
+class Initiative(_Model):
+    """取組: the unit with a roadmap, owned by a department."""
+
+    id: Id
+    name: Text
+    description: str | None = None
+    illustrative: bool = False
+    item: Id | None = None
+    policies: IdList = []
+    priority: Annotated[list[Text], BeforeValidator(_as_list)] = []
+    foundations: IdList = []
+    department: Id | None = None
+    kpis: IdList = []
+    tasks: list[Task] = []
+
+
+class Plan(_Model):
+    """プラン: a whole plan, its structure and its initiatives."""
+
+    id: Id
+    name: Text
+    subtitle: str | None = None
+    status_note: str | None = None
+    base: Id | None = None
+    period: PlanPeriod
+    timezone: str = "Asia/Tokyo"
+    basic_idea: BasicIdea | None = None
+    positioning: TextList = []
+    definition: str | None = None
+    relation_to_basic_plan: str | None = None
+    stances: list[Stance] = []
+    governance: Governance | None = None
+    fields: list[Field_] = []
+    items: list[Item] = []
+    foundations: list[Foundation] = []
+    priorities: list[Priority] = []
+    departments: list[Department] = []
+    kpis: list[Kpi] = []
+    kpi_note: str | None = None
+    calendar: CalendarSettings = CalendarSettings()
+    review_policy: ReviewPolicy = ReviewPolicy()
+    initiatives: list[Initiative] = []
+
+    # Set by the loader: finds the file, line and column of a place in the plan.
+    _locator: Callable[[Loc], tuple[str | None, int | None, int | None]] | None = PrivateAttr(
+        default=None
+    )
+
+    def __eq__(self, other: object) -> bool:
+        # Equal plans have equal fields; where they were read from and cached lookups differ.
+        if not isinstance(other, Plan):
+            return NotImplemented
+        return all(getattr(self, name) == getattr(other, name) for name in Plan.model_fields)
+
+    __hash__ = None  # type: ignore[assignment]  # lists inside: a plan is not hashable
+
+    def where(self, loc: Loc) -> str:
+        """``file:line:column`` of a place in the plan, as far as it is known.
+
+        >>> Plan.model_validate({"id": "p", "name": "P",
+        ...     "period": {"start": 2024, "end": 2028}}).where(("name",))
+        '<plan>'
+        """
+        if self._locator is None:
+            return "<plan>"
+        return Problem("", *self._locator(loc)).location
+
+    def task_loc(self, ref: str) -> Loc:
+        """The place of a task in the plan, for :meth:`where`."""
+        initiative_id, task_id = ref.split("/", 1)
+        i = next(n for n, x in enumerate(self.initiatives) if x.id == initiative_id)
+        j = next(n for n, t in enumerate(self.initiatives[i].tasks) if t.id == task_id)
+        return ("initiatives", i, "tasks", j)
+
+    # Lookups are built once per (immutable) plan.
+    @cached_property
+    def _initiatives_by_id(self) -> dict[str, Initiative]:
+        return {i.id: i for i in self.initiatives}
+
+    @cached_property
+    def _tasks_by_ref(self) -> dict[str, tuple[Initiative, Task]]:
+        return {f"{i.id}/{t.id}": (i, t) for i in self.initiatives for t in i.tasks}
+
+    @property
+    def policies(self) -> list[Policy]:
+        """Every policy of every item, in order."""
+        return [p for item in self.items for p in item.policies]
+
+    def initiative(self, initiative_id: str) -> Initiative:
+        """The initiative with this id; ``KeyError`` when there is none."""
+        return self._initiatives_by_id[initiative_id]
+
+    def task(self, ref: str) -> Task:
+        """The task with this ``initiative/task`` ref; ``KeyError`` when there is none."""
+        return self._tasks_by_ref[ref][1]
+
+    def iter_tasks(self) -> Iterator[tuple[str, Initiative, Task]]:
+        """Every task as ``(ref, initiative, task)``, in plan order."""
+        for initiative in self.initiatives:
+            for task in initiative.tasks:
+                yield f"{initiative.id}/{task.id}", initiative, task
+
+    def resolve(self, initiative: Initiative, ref: str) -> str:
+        """The full ``initiative/task`` ref of ``ref`` written inside ``initiative``."""
+        return ref if "/" in ref else f"{initiative.id}/{ref}"
+
+    def counts(self) -> dict[str, int]:
+        """How many of each part the plan has (for summaries).
+
+        >>> Plan.model_validate({"id": "p", "name": "P",
+        ...     "period": {"start": 2024, "end": 2028}}).counts()["initiatives"]
+        0
+        """
+        return {
+            "fields": len(self.fields),
+            "items": len(self.items),
+            "policies": len(self.policies),
+            "foundations": len(self.foundations),
+            "priorities": len(self.priorities),
+            "kpis": len(self.kpis),
+            "departments": len(self.departments),
+            "initiatives": len(self.initiatives),
+            "tasks": sum(len(i.tasks) for i in self.initiatives),
+        }
+
+
+# --- checks across the plan ---------------------------------------------------------------------
+
+
+def _did_you_mean(name: str, known: Sequence[str]) -> str | None:
+    close = difflib.get_close_matches(name, known, n=1, cutoff=0.6)
+    return f"もしかして '{close[0]}'?" if close else None
+
+
+def _known_list(kind: str, known: Sequence[str]) -> str:
+    if not known:
+        return f"{kind}がまだ定義されていません"
+    if len(known) <= 8:
+        return "使えるのは: " + ", ".join(known)
+    return f"定義済みの{kind}のIDを指定してください"
+
+
+def _unknown(kind: str, name: str, known: Sequence[str], loc: Loc) -> Problem:
+    return Problem(
+        f"{kind} '{name}' が見つかりません。",
+        hint=_did_you_mean(name, known) or _known_list(kind, known),
+        code="unknown-reference",
+        loc=loc,
+    )
+
+
+def _duplicates(kind: str, ids: Sequence[str], prefix: Loc, suffix: Loc = ("id",)) -> list[Problem]:
+    seen: set[str] = set()
+    problems = []
+    counts = Counter(ids)
+    for index, ident in enumerate(ids):
+        if counts[ident] > 1 and ident in seen:
+            problems.append(
+                Problem(
+                    f"{kind}のID '{ident}' が重複しています。",
+                    hint="IDはそれぞれ一意にしてください",
+                    code="duplicate-id",
+                    loc=(*prefix, index, *suffix),
+                )
+            )
+        seen.add(ident)
+    return problems
+
+
+def _check_structure(plan: Plan) -> list[Problem]:
+    problems = []
+    field_ids = [f.id for f in plan.fields]
+    item_ids = [i.id for i in plan.items]
+    department_ids = [d.id for d in plan.departments]
+    problems += _duplicates("分野", field_ids, ("fields",))
+    problems += _duplicates("項目", item_ids, ("items",))
+    problems += _duplicates("基盤", [f.id for f in plan.foundations], ("foundations",))
+    problems += _duplicates("重点", [p.id for p in plan.priorities], ("priorities",))
+    problems += _duplicates("担当課", department_ids, ("departments",))
+    problems += _duplicates("成果指標", [k.id for k in plan.kpis], ("kpis",))
+    policy_ids = [p.id for p in plan.policies]
+    if len(set(policy_ids)) != len(policy_ids):
+        seen: set[str] = set()
+        for i, item in enumerate(plan.items):
+            for j, policy in enumerate(item.policies):
+                if policy.id in seen:
+                    problems.append(
+                        Problem(
+                            f"取組方針のID '{policy.id}' が重複しています。",
+                            code="duplicate-id",
+                            loc=("items", i, "policies", j, "id"),
+                        )
+                    )
+                seen.add(policy.id)
+    fields = set(field_ids)
+    for i, item in enumerate(plan.items):
+        if item.field not in fields:
+            problems.append(_unknown("分野", item.field, field_ids, ("items", i, "field")))
+    departments = set(department_ids)
+    for i, department in enumerate(plan.departments):
+        if department.parent is not None and department.parent not in departments:
+            problems.append(
+                _unknown("担当課", department.parent, department_ids, ("departments", i, "parent"))
+            )
+    for i, kpi in enumerate(plan.kpis):
+        if kpi.field is not None and kpi.field not in fields:
+            problems.append(_unknown("分野", kpi.field, field_ids, ("kpis", i, "field")))
+        if kpi.department is not None and kpi.department not in departments:
+            problems.append(
+                _unknown("担当課", kpi.department, department_ids, ("kpis", i, "department"))
+            )
+    if plan.period.end < plan.period.start:
+        problems.append(
+            Problem(
+                f"期間の終わり {plan.period.end} が始まり {plan.period.start} より前です。",
+                code="bad-period",
+                loc=("period", "end"),
+            )
+        )
+    return problems
+
+
+def _check_task(plan: Plan, where: Loc, task: Task, initiative: Initiative) -> list[Problem]:
+    problems = []
+    if task.milestone and (task.duration is not None or task.finish is not None):
+        problems.append(
+            Problem(
+                f"マイルストーン '{task.id}' に期間（duration/finish）は指定できません。",
+                hint="duration と finish を消すか milestone: false にしてください",
+                code="bad-task",
+                loc=(*where, "duration" if task.duration is not None else "finish"),
+            )
+        )
+    if task.finish is not None and task.start is None:
+        problems.append(
+            Problem(
+                f"工程 '{task.id}' の finish には start が必要です。",
+                hint="開始と終了を固定するなら start も書き、そうでなければ duration を使ってください",
+                code="bad-task",
+                loc=(*where, "finish"),
+            )
+        )
+    if task.finish is not None and task.duration is not None:
+        problems.append(
+            Problem(
+                f"工程 '{task.id}' に finish と duration の両方があります。",
+                hint="どちらか一方にしてください",
+                code="bad-task",
+                loc=(*where, "duration"),
+            )
+        )
+    if not task.milestone and task.duration is None and task.finish is None:
+        problems.append(
+            Problem(
+                f"工程 '{task.id}' の長さが決まりません。",
+                hint="duration（例: 4mo, 20bd）か start と finish を書いてください",
+                code="bad-task",
+                loc=(*where, "id"),
+            )
+        )
+    if task.duration is not None and task.duration.amount < 0:
+        problems.append(
+            Problem(
+                f"工程 '{task.id}' の duration '{task.duration}' が負です。",
+                code="bad-task",
+                loc=(*where, "duration"),
+            )
+        )
+    if task.start is not None and task.finish is not None and task.finish.end < task.start.start:
+        problems.append(
+            Problem(
+                f"工程 '{task.id}' の finish {task.finish} が start {task.start} より前です。",
+                code="bad-task",
+                loc=(*where, "finish"),
+            )
+        )
+    links: list[tuple[str, Loc]] = [(r, (*where, "after", k)) for k, r in enumerate(task.after)]
+    links += [(d.on, (*where, "depends", k, "on")) for k, d in enumerate(task.depends)]
+    for ref, loc in links:
+        full = plan.resolve(initiative, ref)
+        if full not in plan._tasks_by_ref:
+            scope = [t.id for t in initiative.tasks] if "/" not in ref else list(plan._tasks_by_ref)
+            problems.append(_unknown("工程", ref, scope, loc))
+        elif full == f"{initiative.id}/{task.id}":
+            problems.append(
+                Problem(
+                    f"工程 '{task.id}' が自分自身に依存しています。",
+                    code="cycle",
+                    loc=loc,
+                )
+            )
+    return problems
+
+
+def _check_initiatives(plan: Plan) -> list[Problem]:
+    problems = _duplicates("取組", [i.id for i in plan.initiatives], ("initiatives",))
+    item_ids = [i.id for i in plan.items]
+    policy_ids = [p.id for p in plan.policies]
+    department_ids = [d.id for d in plan.departments]
+    foundation_ids = [f.id for f in plan.foundations]
+    kpi_ids = [k.id for k in plan.kpis]
+    priority_names = [p.id for p in plan.priorities] + [p.name for p in plan.priorities]
+    items, policies, departments = set(item_ids), set(policy_ids), set(department_ids)
+    foundations, kpis, priorities = set(foundation_ids), set(kpi_ids), set(priority_names)
+    for i, initiative in enumerate(plan.initiatives):
+        at: Loc = ("initiatives", i)
+        if initiative.item is not None and initiative.item not in items:
+            problems.append(_unknown("項目", initiative.item, item_ids, (*at, "item")))
+        for k, policy in enumerate(initiative.policies):
+            if policy not in policies:
+                problems.append(_unknown("取組方針", policy, policy_ids, (*at, "policies", k)))
+        for k, name in enumerate(initiative.priority):
+            if name not in priorities:
+                problems.append(_unknown("重点", name, priority_names, (*at, "priority", k)))
+        for k, foundation in enumerate(initiative.foundations):
+            if foundation not in foundations:
+                problems.append(
+                    _unknown("基盤", foundation, foundation_ids, (*at, "foundations", k))
+                )
+        if initiative.department is not None and initiative.department not in departments:
+            problems.append(
+                _unknown("担当課", initiative.department, department_ids, (*at, "department"))
+            )
+        for k, kpi in enumerate(initiative.kpis):
+            if kpi not in kpis:
+                problems.append(_unknown("成果指標", kpi, kpi_ids, (*at, "kpis", k)))
+        problems += _duplicates("工程", [t.id for t in initiative.tasks], (*at, "tasks"))
+        for j, task in enumerate(initiative.tasks):
+            problems += _check_task(plan, (*at, "tasks", j), task, initiative)
+    return problems
+
+
+def check_plan(plan: Plan) -> list[Problem]:
+    """Every problem that the models alone cannot see, each with its ``loc`` in the plan.
+
+    Cycles in the dependencies are found by the scheduler, which knows the whole graph.
+
+    >>> plan = Plan.model_validate({"id": "p", "name": "P",
+    ...     "period": {"start": "FY2024", "end": "FY2028"},
+    ...     "initiatives": [{"id": "a", "name": "A", "department": "somu"}]})
+    >>> [p.message for p in check_plan(plan)]
+    ["担当課 'somu' が見つかりません。"]
+    """
+    return _check_structure(plan) + _check_initiatives(plan)
