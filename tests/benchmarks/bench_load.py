@@ -101,7 +101,7 @@ def test_load_against_bare_yaml_parsing(tmp_path: Path) -> None:
 
     def bare() -> None:
         for path in files:
-            yaml.load(path.read_text(encoding="utf-8"), Loader=yaml.CSafeLoader)  # noqa: S506
+            yaml.load(path.read_text(encoding="utf-8"), Loader=yaml.CSafeLoader)
 
     loaded = []
 
