@@ -255,6 +255,7 @@ class _Assembly:
         self.header: dict[str, Any] | None = None
         self.header_path: str | None = None
         self.initiatives: list[Any] = []
+        self.base_failed = False
 
     def read(self, path: Path, label: str) -> Any:
         try:
@@ -287,6 +288,7 @@ class _Assembly:
                 self.problems.append(
                     Problem(str(error), path=label, code="unknown-reference", loc=("base",))
                 )
+                self.base_failed = True
             else:
                 base_label = f"<{DEFAULT_PLAN_ID}>/plan.yaml"
                 self.origins.texts[base_label] = base_text
@@ -325,7 +327,7 @@ class _Assembly:
             return
         if isinstance(data, Mapping) and set(data) == {"initiatives"}:
             self.add_initiatives(data["initiatives"], label)
-        elif isinstance(data, Mapping) and "id" in data and "tasks" in data:
+        elif isinstance(data, Mapping) and "id" in data and "name" in data:
             self.origins.add(("initiatives", len(self.initiatives)), label, ())
             self.initiatives.append(data)
         else:
@@ -348,7 +350,10 @@ class _Assembly:
         try:
             plan = Plan.model_validate({**self.header, "initiatives": []})
         except PydanticValidationError as error:
-            problems += _pydantic_problems(error, ())
+            header_problems = _pydantic_problems(error, ())
+            if self.base_failed:  # what the base would have given is not missing twice
+                header_problems = [p for p in header_problems if p.code != "missing"]
+            problems += header_problems
         initiatives, patched = self._validate_initiatives(problems)
         if plan is not None:
             values = {name: getattr(plan, name) for name in Plan.model_fields}
@@ -429,10 +434,13 @@ def _repeats(problem: Problem, patched: set[Loc]) -> bool:
 
 
 def _plan_files(folder: Path) -> list[Path]:
+    # Hidden files and folders (.git, .github, editor backups) are not part of the plan.
     return sorted(
         p
         for p in folder.rglob("*")
-        if p.suffix in PLAN_SUFFIXES and p.is_file() and not p.name.startswith(".")
+        if p.suffix in PLAN_SUFFIXES
+        and p.is_file()
+        and not any(part.startswith(".") for part in p.relative_to(folder).parts)
     )
 
 

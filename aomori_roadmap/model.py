@@ -40,6 +40,7 @@ from pydantic import (
     Field,
     PlainSerializer,
     PrivateAttr,
+    StrictBool,
     StringConstraints,
     WithJsonSchema,
 )
@@ -158,9 +159,22 @@ DurationValue = Annotated[
     PlainSerializer(str, return_type=str),
     WithJsonSchema(_DURATION_SCHEMA),
 ]
-IdList = Annotated[list[Id], BeforeValidator(_as_list)]
-RefList = Annotated[list[Ref], BeforeValidator(_as_list)]
-TextList = Annotated[list[Text], BeforeValidator(_as_list)]
+
+
+def _one_or_many(item: dict[str, Any]) -> dict[str, Any]:
+    return {"anyOf": [item, {"type": "array", "items": item}]}
+
+
+_ID_SCHEMA = {"type": "string", "pattern": ID_PATTERN}
+_REF_SCHEMA = {"type": "string", "pattern": REF_PATTERN}
+_TEXT_SCHEMA = {"type": "string", "minLength": 1}
+
+# A single value where a list is expected is read as a list of one (``after: study``).
+IdList = Annotated[list[Id], BeforeValidator(_as_list), WithJsonSchema(_one_or_many(_ID_SCHEMA))]
+RefList = Annotated[list[Ref], BeforeValidator(_as_list), WithJsonSchema(_one_or_many(_REF_SCHEMA))]
+TextList = Annotated[
+    list[Text], BeforeValidator(_as_list), WithJsonSchema(_one_or_many(_TEXT_SCHEMA))
+]
 
 
 class _Model(BaseModel):
@@ -293,7 +307,7 @@ class Kpi(_Model):
 class CalendarSettings(_Model):
     """The working calendar: the year-end closure and extra closed or open days."""
 
-    year_end_closure: bool = True
+    year_end_closure: StrictBool = True
     closed_days: list[date] = []
     open_days: list[date] = []
 
@@ -358,7 +372,7 @@ class Task(_Model):
     start: PeriodValue | None = None
     finish: PeriodValue | None = None
     duration: DurationValue | None = None
-    milestone: bool = False
+    milestone: StrictBool = False
     after: RefList = []
     depends: list[Dependency] = []
     due: PeriodValue | None = None
@@ -376,10 +390,10 @@ class Initiative(_Model):
     id: Id
     name: Text
     description: str | None = None
-    illustrative: bool = False
+    illustrative: StrictBool = False
     item: Id | None = None
     policies: IdList = []
-    priority: Annotated[list[Text], BeforeValidator(_as_list)] = []
+    priority: TextList = []
     foundations: IdList = []
     department: Id | None = None
     kpis: IdList = []

@@ -252,3 +252,28 @@ def test_dump_then_load_gives_the_same_plan(tmp_path: Path, target: str) -> None
 
 def test_the_default_plan_is_loaded_once() -> None:
     assert default_plan() is default_plan()
+
+
+def test_hidden_folders_are_not_part_of_the_plan(write_plan: WritePlan) -> None:
+    folder = write_plan({"plan.yaml": HEADER, ".github/workflows/ci.yml": "on: push\njobs: {}\n"})
+    assert load_plan(folder).initiatives == []
+
+
+def test_a_file_with_one_initiative_and_no_tasks(write_plan: WritePlan) -> None:
+    folder = write_plan({"plan.yaml": HEADER, "a.yaml": "id: a\nname: A\n"})
+    assert [i.id for i in load_plan(folder).initiatives] == ["a"]
+
+
+def test_booleans_must_be_true_or_false(write_plan: WritePlan) -> None:
+    folder = write_plan(
+        {"plan.yaml": HEADER, "a.yaml": "id: a\nname: A\ntasks: [{id: x, name: X, milestone: yes}]\n"}
+    )
+    with pytest.raises(PlanValidationError) as error:
+        load_plan(folder)
+    assert [p.code for p in error.value.problems] == ["bool_type"]
+
+
+def test_an_unknown_base_is_reported_once(write_plan: WritePlan) -> None:
+    with pytest.raises(PlanValidationError) as error:
+        load_plan(write_plan({"plan.yaml": "base: tokyo-dx\n"}))
+    assert len(error.value.problems) == 1
