@@ -1,0 +1,209 @@
+"""The scheduling engine against baselines measured in the same run.
+
+1. ``schedule()`` of a 100,000-task plan with 300,000 links (all four types, working-day lags
+   from -5 to 10, 1% calendar-unit durations; ``plangen.generate``) against a bare
+   pure-Python finish-to-start longest-path pass over plain lists of the same graph (its own
+   Kahn topological sort included). Both are timed best of five with the cyclic garbage
+   collector paused, as ``schedule()`` pauses it; the ratio is printed with a breakdown by
+   phase, and the peak memory of one ``schedule()`` call (tracemalloc) and of the process.
+2. A 5,000-task plan scheduled by the whole command-line process
+   (``python -m aomori_roadmap.cli --plan DIR schedule --format json``) against ``tj3`` on
+   the same project exported to ``.tjp`` (FS and SS links only, which TaskJuggler expresses
+   without helper tasks); skipped when tj3 is not installed.
+
+Run with ``pytest tests/benchmarks/bench_schedule.py -s``. Only completeness is asserted,
+never a time.
+"""
+
+from __future__ import annotations
+
+import gc
+import json
+import resource
+import shutil
+import subprocess
+import sys
+import time
+import tracemalloc
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+from plangen import generate, link_list, write_plan_folder
+
+from aomori_roadmap import schedule as engine
+from aomori_roadmap.loader import load_plan, plan_from_data
+from aomori_roadmap.model import Plan
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # tests/, for tjp_export
+from tjp_export import plan_to_tjp
+
+TASKS, LINKS = 100_000, 300_000
+RUNS = 5  # best of: the machines are shared, and a single run can be twice as slow
+CLI_TASKS, CLI_LINKS = 5_000, 15_000
+
+
+def _best_of(runs: int, work: Callable[[], Any]) -> tuple[float, Any]:
+    best, result = float("inf"), None
+    for _ in range(runs):
+        enabled = gc.isenabled()
+        gc.disable()
+        try:
+            start = time.perf_counter()
+            result = work()
+            best = min(best, time.perf_counter() - start)
+        finally:
+            if enabled:
+                gc.enable()
+    return best, result
+
+
+def _plain_lists(plan: Plan, data: dict[str, Any]) -> tuple[list[list[tuple[int, int]]], list[int]]:
+    """The same graph as plain lists: predecessors with lags, and durations in working days."""
+    index = {ref: i for i, (ref, _, _) in enumerate(plan.iter_tasks())}
+    preds: list[list[tuple[int, int]]] = [[] for _ in index]
+    for succ, pred, _, lag in link_list(data):
+        preds[index[succ]].append((index[pred], lag))
+    durations = [
+        task.duration.amount if task.duration and task.duration.is_working_days else 20
+        for _, _, task in plan.iter_tasks()
+    ]
+    return preds, durations
+
+
+def fs_longest_path(preds: list[list[tuple[int, int]]], durations: list[int]) -> int:
+    """The baseline: Kahn's order, then earliest finishes with every link read as FS."""
+    n = len(preds)
+    succ: list[list[int]] = [[] for _ in range(n)]
+    waiting = [0] * n
+    for j, links in enumerate(preds):
+        for p, _ in links:
+            succ[p].append(j)
+        waiting[j] = len(links)
+    order = [j for j in range(n) if not waiting[j]]
+    for p in order:
+        for j in succ[p]:
+            waiting[j] -= 1
+            if not waiting[j]:
+                order.append(j)
+    finish = [0] * n
+    for j in order:
+        start = 0
+        for p, lag in preds[j]:
+            bound = finish[p] + lag
+            if bound > start:
+                start = bound
+        finish[j] = start + durations[j]
+    return max(finish)
+
+
+def _phases(plan: Plan) -> dict[str, float]:
+    """Time of each phase of one schedule() call (private functions, for information)."""
+    calendar = engine.plan_calendar(plan)
+    days = engine._Days(calendar, calendar.next_working_day(plan.period.start.start))
+    times: dict[str, float] = {}
+    gc.disable()
+    try:
+        t = time.perf_counter()
+        net = engine._compile(plan, days, {})
+        times["compile"] = time.perf_counter() - t
+        t = time.perf_counter()
+        order, start, finish = engine._forward(net)
+        times["order+forward"] = time.perf_counter() - t
+        t = time.perf_counter()
+        late = engine._backward(net, order, start, finish)
+        times["backward+free slack"] = time.perf_counter() - t
+        t = time.perf_counter()
+        engine._result(net, start, finish, late)
+        times["dates+slack+critical paths+records"] = time.perf_counter() - t
+    finally:
+        gc.enable()
+    return times
+
+
+def test_schedule_100k_against_fs_longest_path() -> None:
+    data = generate(TASKS, LINKS)
+    plan = plan_from_data(data)
+    preds, durations = _plain_lists(plan, data)
+    assert sum(map(len, preds)) == LINKS
+
+    baseline, _ = _best_of(RUNS, lambda: fs_longest_path(preds, durations))
+    ours, result = _best_of(RUNS, lambda: engine.schedule(plan))
+    phases = min((_phases(plan) for _ in range(RUNS)), key=lambda p: sum(p.values()))
+
+    tracemalloc.start()
+    engine.schedule(plan)
+    _, peak = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    process_peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024  # KiB on Linux
+
+    core = phases["order+forward"] + phases["backward+free slack"]
+    print(
+        f"\nschedule() {TASKS:,} tasks / {LINKS:,} links: {ours:.3f} s; "
+        f"FS longest path over plain lists: {baseline:.3f} s; ratio {ours / baseline:.2f}"
+    )
+    print("phases: " + ", ".join(f"{name} {secs:.3f} s" for name, secs in phases.items()))
+    print(f"passes on compiled lists (order, forward, backward): ratio {core / baseline:.2f}")
+    print(
+        f"peak memory of schedule(): {peak / 2**20:.0f} MiB (tracemalloc); "
+        f"process peak RSS with the plan loaded: {process_peak / 2**30:.2f} GiB"
+    )
+    assert len(result.tasks) == TASKS
+    assert all(t.early_start <= t.late_start for t in result.tasks.values())
+    assert result.critical_paths
+    assert result.finish == max(t.early_finish for t in result.tasks.values())
+
+
+def _cli_command(folder: Path) -> list[str]:
+    return [sys.executable, "-m", "aomori_roadmap.cli", "--plan", str(folder), "schedule"]
+
+
+_FALLBACK = (
+    "import json, sys\n"
+    "from aomori_roadmap.loader import load_plan\n"
+    "from aomori_roadmap.schedule import schedule\n"
+    "json.dump(schedule(load_plan(sys.argv[1])).to_json(), sys.stdout, ensure_ascii=False)\n"
+)
+
+
+def _time_process(command: list[str]) -> tuple[float, subprocess.CompletedProcess[str]]:
+    start = time.perf_counter()
+    done = subprocess.run(command, capture_output=True, text=True, check=False)
+    return time.perf_counter() - start, done
+
+
+@pytest.mark.skipif(shutil.which("tj3") is None, reason="TaskJuggler (tj3) is not installed")
+def test_cli_5000_against_tj3(tmp_path: Path) -> None:
+    # TaskJuggler takes no leads and no calendar units; its FF and SF links need helper
+    # milestones (tjp_export), which would time the helpers: FS and SS links only.
+    data = generate(
+        CLI_TASKS, CLI_LINKS, types=("FS", "SS"), negative_lags=False, calendar_share=0.0
+    )
+    folder = write_plan_folder(data, tmp_path / "plan")
+    plan = load_plan(folder)
+    project = tmp_path / "plan.tjp"
+    project.write_text(plan_to_tjp(plan, engine.plan_calendar(plan)), encoding="utf-8")
+    (tmp_path / "out").mkdir()
+
+    command = [*_cli_command(folder), "--format", "json"]
+    ours, done = _time_process(command)
+    how = "python -m aomori_roadmap.cli schedule --format json"
+    if done.returncode != 0 or not done.stdout.strip():
+        # The module has no ``__main__`` entry yet: the same work in a subprocess.
+        command = [sys.executable, "-c", _FALLBACK, str(folder)]
+        ours, done = _time_process(command)
+        how = "python -c 'schedule(load_plan(...)).to_json()'"
+    assert done.returncode == 0, done.stderr
+    assert len(json.loads(done.stdout)["tasks"]) == CLI_TASKS
+
+    tj_command = [
+        "tj3", "--silent", "--no-color", "--abort-on-warnings", str(project), "-o",
+        str(tmp_path / "out"),
+    ]  # fmt: skip
+    theirs, tj = _time_process(tj_command)
+    assert tj.returncode == 0, tj.stderr
+    print(
+        f"\n{CLI_TASKS:,} tasks / {CLI_LINKS:,} links, whole process: {how} {ours:.2f} s; "
+        f"tj3 {theirs:.2f} s; ratio {ours / theirs:.2f}"
+    )
