@@ -1,0 +1,44 @@
+"""The status store: the only code that talks SQL (sqlmodel/SQLAlchemy, Alembic).
+
+- :class:`Store` — status history with two-axis as-of replay, revisions, baselines;
+- :func:`upgrade_database` — ``aomori-roadmap db upgrade``; :func:`schema_revision`;
+- :mod:`~aomori_roadmap.store.revisions` — canonical plan JSON, diffs and variance (pure).
+
+>>> with Store("sqlite://") as store:
+...     store.schema
+'0002'
+"""
+
+from aomori_roadmap.store.revisions import (
+    PlanDiff,
+    Shift,
+    Variance,
+    canonical_json,
+    compare_plans,
+    plan_hash,
+)
+from aomori_roadmap.store.schema import (
+    DEFAULT_URL,
+    SchemaUpgrade,
+    head_revision,
+    schema_revision,
+    upgrade_database,
+)
+from aomori_roadmap.store.store import Baseline, Revision, Store
+
+__all__ = [
+    "DEFAULT_URL",
+    "Baseline",
+    "PlanDiff",
+    "Revision",
+    "SchemaUpgrade",
+    "Shift",
+    "Store",
+    "Variance",
+    "canonical_json",
+    "compare_plans",
+    "head_revision",
+    "plan_hash",
+    "schema_revision",
+    "upgrade_database",
+]

@@ -1,0 +1,635 @@
+"""The status store: append-only status history with two-axis as-of replay, revisions, baselines.
+
+A :class:`Store` keeps every status change forever. Nothing is updated or deleted: a mistake
+is fixed by a new event that ``corrects`` the wrong one. Each event has two times:
+``effective`` (when it happened; may be back-dated) and ``recorded`` (when the store was told;
+set by the store's clock). :meth:`Store.status_as_of` replays the history on both axes — what
+was true at T as known now, or as known at K — in one SQL query per snapshot.
+
+Every write is one transaction: a batch is all or nothing. Transitions are checked inside that
+transaction against the state the writer sees, which no other writer can change before it
+commits: on SQLite the write lock is taken up front (``BEGIN IMMEDIATE``); on PostgreSQL the
+writer takes transaction-scoped advisory locks on the refs it writes, in sorted order (one
+exclusive lock for a batch of many refs). See ``docs/status-history.md``.
+
+>>> from datetime import datetime, timezone
+>>> from aomori_roadmap.loader import default_plan
+>>> clock = lambda: datetime(2025, 6, 1, 9, 0, tzinfo=timezone.utc)
+>>> store = Store("sqlite://", plan=default_plan(), clock=clock)
+>>> ref = "bousai-dx-alerts/build"
+>>> event = store.record_status(ref, "in_progress", actor="危機管理局",
+...     effective=datetime(2025, 5, 7, tzinfo=timezone.utc))
+>>> store.status_as_of()[ref].status.label()
+'実施中'
+>>> store.actuals()[ref]
+Actual(start=datetime.date(2025, 5, 7), finish=None)
+>>> store.close()
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import Connection, Select, insert, select
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.sql.elements import ColumnElement
+
+from aomori_roadmap.errors import PlanError, StoreError
+from aomori_roadmap.model import Plan
+from aomori_roadmap.schedule import Actual, schedule
+from aomori_roadmap.status import Status, StatusChange, StatusEvent, StatusState
+from aomori_roadmap.store.queries import history_query, snapshot_query
+from aomori_roadmap.store.revisions import (
+    PlanDiff,
+    Variance,
+    canonical_json,
+    compare_plans,
+    plan_from_json,
+    plan_hash,
+    variance_of,
+)
+from aomori_roadmap.store.schema import (
+    DEFAULT_BUSY_TIMEOUT,
+    DEFAULT_URL,
+    SchemaUpgrade,
+    check_schema,
+    connect,
+    upgrade_database,
+    write_transaction,
+)
+from aomori_roadmap.store.tables import baselines, plan_revisions
+from aomori_roadmap.store.writer import Writer, check_change, lock_refs
+
+__all__ = ["Baseline", "Revision", "Store"]
+
+
+def _utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+def _aware(value: datetime, what: str) -> datetime:
+    if value.tzinfo is None or value.utcoffset() is None:
+        raise PlanError(
+            f"{what} {value.isoformat()} にタイムゾーンがありません。"
+            "例: datetime(2025, 9, 30, 17, 0, tzinfo=ZoneInfo('Asia/Tokyo'))"
+        )
+    return value.astimezone(UTC)
+
+
+@dataclass(frozen=True, slots=True)
+class Revision:
+    """A stored plan revision: its id, content hash, plan id, who saved it, why and when."""
+
+    id: int
+    hash: str
+    plan_id: str
+    author: str
+    note: str
+    recorded: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class Baseline:
+    """A named baseline: the revision it points at, who set it, why and when."""
+
+    name: str
+    revision: Revision
+    actor: str
+    note: str
+    recorded: datetime
+
+
+class Store:
+    """The status-history store on SQLite (default) or PostgreSQL (``postgresql+psycopg://``).
+
+    ``plan`` validates refs and the plan period of status changes (without it, refs are only
+    checked for their form); ``clock`` gives the ``recorded`` time (tz-aware; default: the
+    real UTC clock). An empty database gets the store's tables; an older one must be upgraded
+    first (``aomori-roadmap db upgrade``); a newer one is refused.
+
+    Raises:
+        StoreError: the database cannot be reached, or its schema version does not fit.
+    """
+
+    def __init__(
+        self,
+        url: str = DEFAULT_URL,
+        *,
+        plan: Plan | None = None,
+        clock: Callable[[], datetime] | None = None,
+        busy_timeout: float = DEFAULT_BUSY_TIMEOUT,
+    ) -> None:
+        self.url = url
+        self.plan = plan
+        self._clock = clock or _utc_now
+        self._tz = ZoneInfo(plan.timezone if plan is not None else "Asia/Tokyo")
+        self._refs: frozenset[str] | None = None
+        self._period: tuple[datetime, datetime] | None = None
+        if plan is not None:
+            tasks = [ref for ref, _, _ in plan.iter_tasks()]
+            self._refs = frozenset([*tasks, *(i.id for i in plan.initiatives)])
+            first, last = plan.period.start.start, plan.period.end.end + timedelta(days=1)
+            self._period = (
+                datetime.combine(first, time(), self._tz).astimezone(UTC),
+                datetime.combine(last, time(), self._tz).astimezone(UTC),
+            )
+        self._plan_revision: int | None = None
+        self._engine = connect(url, busy_timeout=busy_timeout)
+        # Messages name the database, never its password.
+        self._shown = self._engine.url.render_as_string(hide_password=True)
+        try:
+            with self._errors("データベースを開けません"):
+                self.schema = check_schema(self._engine)
+        except BaseException:
+            self._engine.dispose()
+            raise
+
+    def __repr__(self) -> str:
+        return f"Store({self._shown!r}, schema={self.schema!r})"
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        """Close the store's connections."""
+        self._engine.dispose()
+
+    @staticmethod
+    def upgrade(url: str = DEFAULT_URL) -> SchemaUpgrade:
+        """Upgrade the database at ``url`` to this library's schema (``aomori-roadmap db upgrade``).
+
+        >>> Store.upgrade("sqlite://").after
+        '0002'
+        """
+        return upgrade_database(url)
+
+    # --- plumbing ---------------------------------------------------------------------------
+
+    @contextmanager
+    def _errors(self, what: str) -> Iterator[None]:
+        try:
+            yield
+        except SQLAlchemyError as error:
+            detail = getattr(error, "orig", None) or error
+            raise StoreError(f"{what}（{self._shown}）: {detail}") from error
+
+    @contextmanager
+    def _reading(self) -> Iterator[Connection]:
+        """A connection for one read; on PostgreSQL without BEGIN and ROLLBACK round trips."""
+        with self._engine.connect() as conn:
+            if conn.dialect.name == "postgresql":
+                conn.execution_options(isolation_level="AUTOCOMMIT")
+            yield conn
+
+    def _now(self) -> datetime:
+        return _aware(self._clock(), "時計（clock）の時刻")
+
+    def _instant(self, value: datetime | date | None, what: str) -> datetime | None:
+        """A query time in UTC; a date means the end of that day where the plan is."""
+        if value is None or isinstance(value, datetime):
+            return None if value is None else _aware(value, what)
+        midnight = datetime.combine(value + timedelta(days=1), time(), self._tz)
+        return midnight.astimezone(UTC) - timedelta(microseconds=1)
+
+    # --- writing ----------------------------------------------------------------------------
+
+    def record_status(
+        self,
+        ref: str,
+        status: Status | str,
+        *,
+        actor: str,
+        progress: int | None = None,
+        effective: datetime | None = None,
+        note: str = "",
+        expected_from: Status | str | None = None,
+        corrects: int | None = None,
+        revision: int | None = None,
+    ) -> StatusEvent:
+        """Record one status change of ``ref`` and return the stored event.
+
+        See :class:`~aomori_roadmap.status.StatusChange` for the arguments.
+
+        Raises:
+            StatusChangeError: bad input (unknown ref, progress outside 0–100, a naive or
+                future date-time, outside the plan period, empty actor); nothing written.
+            TransitionError: the change is not allowed from the state it applies to.
+            ConflictError: ``expected_from`` does not match, or the corrected event has
+                been corrected already.
+        """
+        change = StatusChange(
+            ref, status, actor, progress, effective, note, expected_from, corrects, revision
+        )
+        rows = self._record([change], single=True)
+        return self._event(rows[0], ref)
+
+    def record_batch(self, changes: Iterable[StatusChange]) -> int:
+        """Record many status changes in one transaction, in order: all of them or none.
+
+        Returns how many were recorded. Changes to the same ref apply one after the other,
+        so a batch may move a task ``planned → in_progress → done``.
+
+        Raises:
+            StatusChangeError, TransitionError, ConflictError: as :meth:`record_status`, for
+                the first bad change (its place is ``.index`` and in the message).
+
+        >>> from datetime import datetime, timezone
+        >>> store = Store("sqlite://")
+        >>> at = datetime(2025, 4, 1, tzinfo=timezone.utc)
+        >>> store.record_batch([StatusChange("a/x", "in_progress", "県", effective=at),
+        ...                     StatusChange("a/x", "done", "県", effective=at)])
+        2
+        >>> store.record_batch([StatusChange("a/y", "done", "県"),
+        ...                     StatusChange("a/y", "on_hold", "県")])
+        Traceback (most recent call last):
+        ...
+        aomori_roadmap.errors.TransitionError: 変更 #2 (a/y): 完了 (done) → 保留 (on_hold) には...
+        >>> len(store.history("a/y"))
+        0
+        """
+        items = changes if isinstance(changes, Sequence) else list(changes)
+        if items:
+            self._record(items, single=False)
+        return len(items)  # all of them, or an error
+
+    def _record(self, changes: Sequence[StatusChange], *, single: bool) -> list[dict[str, Any]]:
+        refs = self._refs
+        items = [check_change(c, None if single else i, refs) for i, c in enumerate(changes)]
+        with self._errors("状態を記録できません"), write_transaction(self._engine) as conn:
+            lock_refs(conn, sorted({item.ref for item in items}))
+            writer = Writer(
+                conn,
+                items,
+                self._now(),  # after the locks: recorded times follow the order of writes
+                period=self._period,
+                default_revision=self._default_revision,
+                returning=single,
+            )
+            return writer.run()
+
+    def _default_revision(self, conn: Connection) -> int | None:
+        if self._plan_revision is None and self.plan is not None:
+            found = conn.execute(
+                select(plan_revisions.c.id).where(plan_revisions.c.hash == plan_hash(self.plan))
+            ).scalar()
+            self._plan_revision = found  # revisions are never deleted: safe to keep
+        return self._plan_revision
+
+    def _event(self, row: dict[str, Any], ref: str) -> StatusEvent:
+        return StatusEvent(
+            id=row["id"],
+            ref=ref,
+            from_status=Status(row["from_status"]),
+            status=Status(row["status"]),
+            progress=row["progress"],
+            effective=row["effective"],
+            recorded=row["recorded"],
+            actor=row["actor"],
+            note=row["note"],
+            revision=row["revision_id"],
+            corrects=row["corrects"],
+        )
+
+    # --- reading ----------------------------------------------------------------------------
+
+    def status_as_of(
+        self, effective: datetime | date | None = None, known_at: datetime | date | None = None
+    ) -> dict[str, StatusState]:
+        """Every ref's state at ``effective``, as the store knew it at ``known_at``.
+
+        ``effective=None`` is the latest state; ``known_at=None`` is everything known now; a
+        date means the end of that day in the plan's time zone. Corrections recorded by
+        ``known_at`` replace what they correct. Refs without events are absent: they are
+        ``planned`` (未着手). One SQL query, keyed by ref in ref order.
+
+        >>> from datetime import date, datetime, timezone
+        >>> told = iter([datetime(2025, 6, 2, tzinfo=timezone.utc),
+        ...              datetime(2025, 8, 1, tzinfo=timezone.utc)])
+        >>> store = Store("sqlite://", clock=lambda: next(told))
+        >>> first = store.record_status("a/x", "in_progress", actor="県",
+        ...     effective=datetime(2025, 4, 10, tzinfo=timezone.utc))
+        >>> fixed = store.record_status("a/x", "in_progress", actor="県", corrects=first.id,
+        ...     effective=datetime(2025, 4, 20, tzinfo=timezone.utc), note="開始日の訂正")
+        >>> "a/x" in store.status_as_of(date(2025, 4, 15))   # as known now: not started yet
+        False
+        >>> "a/x" in store.status_as_of(date(2025, 4, 15), known_at=date(2025, 7, 1))
+        True
+        """
+        t = self._instant(effective, "effective")
+        k = self._instant(known_at, "known_at")
+        query = snapshot_query(by_t=t is not None, by_k=k is not None)
+        with self._errors("状態を読めません"), self._reading() as conn:
+            rows = conn.execute(query, {"t": t, "k": k}).all()
+        return {
+            row.ref: StatusState(
+                ref=row.ref,
+                status=Status(row.status),
+                progress=row.progress,
+                updated=row.effective,
+                event_id=row.id,
+                actor=row.actor,
+                note=row.note,
+                started=row.started,
+                finished=row.effective if row.status == Status.DONE else None,
+            )
+            for row in rows
+        }
+
+    def history(self, ref: str, *, known_at: datetime | date | None = None) -> list[StatusEvent]:
+        """The full trail of ``ref`` in replay order, corrected events included.
+
+        ``corrected_by`` tells which events were corrected (as known at ``known_at``).
+
+        >>> store = Store("sqlite://")
+        >>> _ = store.record_status("a/x", "done", actor="県")
+        >>> [(e.from_status.value, e.status.value, e.progress) for e in store.history("a/x")]
+        [('planned', 'done', 100)]
+        """
+        k = self._instant(known_at, "known_at")
+        query = history_query(by_k=k is not None)
+        with self._errors("履歴を読めません"), self._reading() as conn:
+            rows = conn.execute(query, {"ref": ref, "k": k}).all()
+        return [
+            StatusEvent(
+                id=row.id,
+                ref=ref,
+                from_status=Status(row.from_status),
+                status=Status(row.status),
+                progress=row.progress,
+                effective=row.effective,
+                recorded=row.recorded,
+                actor=row.actor,
+                note=row.note,
+                revision=row.revision_id,
+                corrects=row.corrects,
+                corrected_by=row.corrected_by,
+            )
+            for row in rows
+        ]
+
+    def actuals(
+        self, effective: datetime | date | None = None, known_at: datetime | date | None = None
+    ) -> dict[str, Actual]:
+        """The scheduler's actuals: first ``in_progress`` = start, ``done`` = finish (plan dates).
+
+        Only task refs (``initiative/task``) that have started or finished, and with a plan,
+        only its tasks; dates are in the plan's time zone.
+        """
+        actuals: dict[str, Actual] = {}
+        for ref, state in self.status_as_of(effective, known_at).items():
+            if "/" not in ref or (self._refs is not None and ref not in self._refs):
+                continue
+            start = None if state.started is None else state.started.astimezone(self._tz).date()
+            finish = None if state.finished is None else state.finished.astimezone(self._tz).date()
+            if start is not None or finish is not None:
+                actuals[ref] = Actual(start, finish)
+        return actuals
+
+    # --- revisions and baselines ------------------------------------------------------------
+
+    def save_revision(self, plan: Plan, author: str, note: str = "") -> Revision:
+        """Store ``plan`` as a revision; the same content gives back the same revision.
+
+        >>> from aomori_roadmap.loader import default_plan
+        >>> store = Store("sqlite://")
+        >>> first = store.save_revision(default_plan(), "DX推進課", "当初計画")
+        >>> store.save_revision(default_plan(), "DX推進課").id == first.id
+        True
+        """
+        if not author.strip():
+            raise PlanError("改訂を保存した人（author）を書いてください。")
+        content = canonical_json(plan)
+        digest = hashlib.sha256(content.encode("utf-8")).hexdigest()
+        with self._errors("改訂を保存できません"), write_transaction(self._engine) as conn:
+            found = self._revision_row(conn, plan_revisions.c.hash == digest)
+            if found is not None:
+                return found
+            dialect = postgresql if conn.dialect.name == "postgresql" else sqlite
+            conn.execute(
+                dialect.insert(plan_revisions)
+                .values(
+                    hash=digest,
+                    plan_id=plan.id,
+                    content=content,
+                    author=author.strip(),
+                    note=note,
+                    recorded=self._now(),
+                )
+                .on_conflict_do_nothing(index_elements=["hash"])
+            )
+            saved = self._revision_row(conn, plan_revisions.c.hash == digest)
+            assert saved is not None
+            return saved
+
+    @staticmethod
+    def _revision_row(conn: Connection, where: ColumnElement[bool]) -> Revision | None:
+        r = plan_revisions.c
+        row = conn.execute(
+            select(r.id, r.hash, r.plan_id, r.author, r.note, r.recorded).where(where)
+        ).first()
+        return None if row is None else Revision(*row)
+
+    def revisions(self) -> list[Revision]:
+        """Every stored revision, oldest first.
+
+        >>> from aomori_roadmap.loader import default_plan
+        >>> store = Store("sqlite://")
+        >>> _ = store.save_revision(default_plan(), "DX推進課", "当初計画")
+        >>> [(r.id, r.plan_id, r.note) for r in store.revisions()]
+        [(1, 'aomori-dx-2024-2028', '当初計画')]
+        """
+        r = plan_revisions.c
+        with self._errors("改訂を読めません"), self._reading() as conn:
+            rows = conn.execute(
+                select(r.id, r.hash, r.plan_id, r.author, r.note, r.recorded).order_by(r.id)
+            ).all()
+        return [Revision(*row) for row in rows]
+
+    def revision_info(self, ref: int | str) -> Revision:
+        """The revision named by ``ref``: its id, a baseline name, or a hash prefix (≥ 6).
+
+        Raises:
+            PlanError: no revision, or more than one, answers to ``ref``.
+        """
+        with self._errors("改訂を読めません"), self._reading() as conn:
+            return self._resolve(conn, ref)
+
+    def _resolve(self, conn: Connection, ref: int | str) -> Revision:
+        c = plan_revisions.c
+        text_ref = str(ref).strip()
+        if isinstance(ref, int) or text_ref.isdigit():
+            found = self._revision_row(conn, c.id == int(text_ref))
+            if found is not None:
+                return found
+        named = self._baseline_row(conn, text_ref)
+        if named is not None:
+            return named.revision
+        if len(text_ref) >= 6 and re.fullmatch(r"[0-9a-f]+", text_ref):
+            ids = conn.execute(select(c.id).where(c.hash.startswith(text_ref)).limit(2)).all()
+            if len(ids) > 1:
+                raise PlanError(
+                    f"ハッシュ '{text_ref}' に当たる改訂が複数あります。もっと長く書いてください。"
+                )
+            if ids:
+                found = self._revision_row(conn, c.id == ids[0][0])
+                assert found is not None
+                return found
+        raise PlanError(
+            f"改訂 '{ref}' がありません。改訂の番号、基準線の名前、ハッシュの先頭6文字以上で指定してください。"
+        )
+
+    def revision(self, ref: int | str) -> Plan:
+        """The plan stored as revision ``ref`` (see :meth:`revision_info` for ``ref``)."""
+        with self._errors("改訂を読めません"), self._reading() as conn:
+            found = self._resolve(conn, ref)
+            content = conn.execute(
+                select(plan_revisions.c.content).where(plan_revisions.c.id == found.id)
+            ).scalar_one()
+        return plan_from_json(content)
+
+    def set_baseline(
+        self, name: str, revision: int | str | None = None, *, actor: str, note: str = ""
+    ) -> Baseline:
+        """Point baseline ``name`` at a revision (default: the store's plan, saved if needed).
+
+        Setting a name again moves it; the earlier settings stay in the table.
+
+        >>> from aomori_roadmap.loader import default_plan
+        >>> store = Store("sqlite://", plan=default_plan())
+        >>> store.set_baseline("当初計画", actor="DX推進課").revision.id
+        1
+        """
+        if not name.strip() or not actor.strip():
+            raise PlanError("基準線の名前と設定した人（actor）を書いてください。")
+        if revision is None and self.plan is not None:
+            revision = self.save_revision(self.plan, actor, f"基準線 {name}").id
+        with self._errors("基準線を保存できません"), write_transaction(self._engine) as conn:
+            if revision is None:
+                newest = conn.execute(
+                    select(plan_revisions.c.id).order_by(plan_revisions.c.id.desc()).limit(1)
+                ).scalar()
+                if newest is None:
+                    raise PlanError("改訂がまだありません。先に save_revision で保存してください。")
+                revision = newest
+            target = self._resolve(conn, revision)
+            recorded = self._now()
+            conn.execute(
+                insert(baselines).values(
+                    name=name.strip(),
+                    revision_id=target.id,
+                    actor=actor.strip(),
+                    note=note,
+                    recorded=recorded,
+                )
+            )
+        return Baseline(name.strip(), target, actor.strip(), note, recorded)
+
+    def _baseline_query(self) -> Select[Any]:
+        b, r = baselines.c, plan_revisions.c
+        return select(
+            b.id,
+            b.name,
+            b.actor,
+            b.note,
+            b.recorded,
+            r.id,
+            r.hash,
+            r.plan_id,
+            r.author,
+            r.note,
+            r.recorded,
+        ).join(plan_revisions, r.id == b.revision_id)
+
+    @staticmethod
+    def _to_baseline(row: Sequence[Any]) -> Baseline:
+        return Baseline(row[1], Revision(*row[5:]), row[2], row[3], row[4])
+
+    def _baseline_row(self, conn: Connection, name: str) -> Baseline | None:
+        query = self._baseline_query().where(baselines.c.name == name)
+        row = conn.execute(query.order_by(baselines.c.id.desc()).limit(1)).first()
+        return None if row is None else self._to_baseline(row)
+
+    def baseline(self, name: str) -> Baseline:
+        """The baseline ``name`` as last set.
+
+        Raises:
+            PlanError: there is no baseline of that name.
+        """
+        with self._errors("基準線を読めません"), self._reading() as conn:
+            found = self._baseline_row(conn, name)
+            if found is None:
+                names = sorted({b.name for b in self._all_baselines(conn)})
+                raise PlanError(
+                    f"基準線 '{name}' がありません。あるのは: {', '.join(names) or 'なし'}"
+                )
+        return found
+
+    def _all_baselines(self, conn: Connection) -> list[Baseline]:
+        rows = conn.execute(self._baseline_query().order_by(baselines.c.id)).all()
+        newest: dict[str, Baseline] = {}
+        for row in rows:  # later rows of a name replace earlier ones
+            newest[row[1]] = self._to_baseline(row)
+        return sorted(newest.values(), key=lambda b: b.name)
+
+    def baselines(self) -> list[Baseline]:
+        """Every baseline as last set, by name."""
+        with self._errors("基準線を読めません"), self._reading() as conn:
+            return self._all_baselines(conn)
+
+    def diff(self, old: int | str | Plan, new: int | str | Plan) -> PlanDiff:
+        """Tasks added, removed and changed from ``old`` to ``new``, and each task's shift.
+
+        Each side is a revision (id, baseline name, hash prefix) or a plan; both are scheduled
+        as planned (without actuals). Shifts are in working days, positive = later.
+
+        >>> from aomori_roadmap.loader import plan_from_data
+        >>> def plan(days):
+        ...     return plan_from_data({"id": "p", "name": "P", "period": {"start": 2024,
+        ...         "end": 2024}, "initiatives": [{"id": "a", "name": "A", "tasks": [
+        ...         {"id": "x", "name": "検討", "duration": days}]}]})
+        >>> store = Store("sqlite://")
+        >>> first = store.save_revision(plan("10bd"), "DX推進課")
+        >>> result = store.diff(first.id, plan("15bd"))
+        >>> result.changed, result.shifts["a/x"].finish_days
+        ({'a/x': ['duration']}, 5)
+        """
+        old_plan, old_id = self._plan_of(old)
+        new_plan, new_id = self._plan_of(new)
+        return compare_plans(old_plan, new_plan, old_id=old_id, new_id=new_id)
+
+    def _plan_of(self, ref: int | str | Plan) -> tuple[Plan, int | None]:
+        if isinstance(ref, Plan):
+            return ref, None
+        return self.revision(ref), self.revision_info(ref).id
+
+    def variance(
+        self,
+        plan: Plan,
+        baseline_name: str,
+        *,
+        actuals: Mapping[str, Actual] | None = None,
+    ) -> Variance:
+        """The current schedule of ``plan`` against baseline ``baseline_name``.
+
+        The current schedule uses ``actuals`` (default: this store's actuals of the plan's
+        tasks); the baseline's plan is scheduled as planned. Positive days = later than the
+        baseline, per task and per initiative.
+        """
+        base = self.baseline(baseline_name)
+        known = self.actuals() if actuals is None else actuals
+        tasks = {ref for ref, _, _ in plan.iter_tasks()}
+        current = schedule(plan, {ref: a for ref, a in known.items() if ref in tasks})
+        return variance_of(
+            base.name, base.revision.id, self.revision(base.revision.id), current, current.tasks
+        )

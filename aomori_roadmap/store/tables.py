@@ -1,0 +1,193 @@
+"""The store's tables, declared with sqlmodel; queries use their SQLAlchemy Core tables.
+
+Four tables hold the history (all append-only: the database refuses UPDATE and DELETE, see
+migration ``0002``):
+
+- ``plan_revisions``: every stored plan as canonical JSON with its SHA-256 (unique);
+- ``baselines``: named pointers to revisions; the newest row of a name is the baseline;
+- ``status_refs``: one row per task or initiative ref that has events (a dense integer key,
+  and the driving table of the one-query as-of replay);
+- ``status_events``: the status changes themselves.
+
+Later work adds its own tables by new migrations (review records ``reviews``, KPI actuals
+``kpi_actuals``, feed tokens ``feed_tokens``); the version table is ``aomori_roadmap_version``.
+The migrations in ``migrations/versions`` are the schema's source of truth; these declarations
+match them (a test compares the two).
+
+Date-times are stored as UTC: ``timestamptz`` in PostgreSQL, fixed-width ISO text in SQLite
+(so that comparisons as text are comparisons in time). :class:`UTCDateTime` refuses naive
+values and gives back tz-aware UTC ones.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any, cast
+
+from sqlalchemy import (
+    BigInteger,
+    CheckConstraint,
+    Column,
+    DateTime,
+    Dialect,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    SmallInteger,
+    String,
+    Table,
+    Text,
+    TypeDecorator,
+    UniqueConstraint,
+)
+from sqlalchemy import inspect as sa_inspect
+from sqlalchemy.orm import registry
+from sqlmodel import Field, SQLModel
+
+__all__ = [
+    "HISTORY_TABLES",
+    "STATUS_CODES",
+    "VERSION_TABLE",
+    "BaselineRow",
+    "PlanRevisionRow",
+    "StatusEventRow",
+    "StatusRefRow",
+    "UTCDateTime",
+    "baselines",
+    "metadata",
+    "plan_revisions",
+    "status_events",
+    "status_refs",
+]
+
+VERSION_TABLE = "aomori_roadmap_version"
+"""Alembic's version table, named for the library so that it can share a database."""
+
+HISTORY_TABLES = ("plan_revisions", "baselines", "status_refs", "status_events")
+"""The append-only tables: the database refuses UPDATE and DELETE on each."""
+
+STATUS_CODES = ("planned", "in_progress", "on_hold", "done", "cancelled")
+"""The codes of :class:`aomori_roadmap.status.Status`, as the CHECK constraints list them."""
+
+# SQLite gives an autoincrement key only to a column declared exactly INTEGER PRIMARY KEY.
+EventId = BigInteger().with_variant(Integer(), "sqlite")
+
+
+class UTCDateTime(TypeDecorator[datetime]):
+    """A tz-aware date-time stored in UTC; naive values are refused, results are UTC."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None or value.utcoffset() is None:
+            raise ValueError(f"naive date-time {value.isoformat()} cannot be stored")
+        value = value.astimezone(UTC)
+        # SQLite stores text: the same offset everywhere keeps text order equal to time order.
+        return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
+
+    def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+_STATUS_LIST = ", ".join(f"'{code}'" for code in STATUS_CODES)
+
+
+# Deterministic constraint names, so that migrations can name what they create and alter.
+NAMING_CONVENTION = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+class _Table(SQLModel, registry=registry(metadata=MetaData(naming_convention=NAMING_CONVENTION))):
+    """The tables of the store, in their own MetaData (not sqlmodel's shared default)."""
+
+
+class PlanRevisionRow(_Table, table=True):
+    """A stored plan: its canonical JSON, the JSON's SHA-256, who saved it and when."""
+
+    __tablename__ = "plan_revisions"
+
+    id: int | None = Field(default=None, primary_key=True)
+    hash: str = Field(sa_column=Column(String(64), nullable=False, unique=True))
+    plan_id: str = Field(sa_column=Column(String(200), nullable=False))
+    content: str = Field(sa_column=Column(Text, nullable=False))
+    author: str = Field(sa_column=Column(String(200), nullable=False))
+    note: str = Field(sa_column=Column(Text, nullable=False))
+    recorded: datetime = Field(sa_column=Column(UTCDateTime, nullable=False))
+
+
+class BaselineRow(_Table, table=True):
+    """A baseline set: ``name`` points at a revision; the newest row of a name wins."""
+
+    __tablename__ = "baselines"
+    __table_args__ = (Index("ix_baselines_name", "name", "id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    name: str = Field(sa_column=Column(String(200), nullable=False))
+    revision_id: int = Field(
+        sa_column=Column(Integer, ForeignKey("plan_revisions.id"), nullable=False)
+    )
+    actor: str = Field(sa_column=Column(String(200), nullable=False))
+    note: str = Field(sa_column=Column(Text, nullable=False))
+    recorded: datetime = Field(sa_column=Column(UTCDateTime, nullable=False))
+
+
+class StatusRefRow(_Table, table=True):
+    """A ref (``initiative`` or ``initiative/task``) that has status events."""
+
+    __tablename__ = "status_refs"
+
+    id: int | None = Field(default=None, primary_key=True)
+    ref: str = Field(sa_column=Column(String(401), nullable=False, unique=True))
+
+
+class StatusEventRow(_Table, table=True):
+    """A status change: from → to, progress, effective and recorded times, actor, note."""
+
+    __tablename__ = "status_events"
+    __table_args__ = (
+        CheckConstraint(f"status IN ({_STATUS_LIST})", name="status"),
+        CheckConstraint(f"from_status IN ({_STATUS_LIST})", name="from_status"),
+        CheckConstraint("progress BETWEEN 0 AND 100", name="progress"),
+        CheckConstraint("actor <> ''", name="actor"),
+        UniqueConstraint("corrects"),
+        # The as-of replay seeks, per ref, the last event at or before T on this index.
+        Index("ix_status_events_ref_effective", "ref_id", "effective", "id"),
+    )
+
+    id: int | None = Field(default=None, sa_column=Column(EventId, primary_key=True))
+    ref_id: int = Field(sa_column=Column(Integer, ForeignKey("status_refs.id"), nullable=False))
+    from_status: str = Field(sa_column=Column(String(16), nullable=False))
+    status: str = Field(sa_column=Column(String(16), nullable=False))
+    progress: int = Field(sa_column=Column(SmallInteger, nullable=False))
+    effective: datetime = Field(sa_column=Column(UTCDateTime, nullable=False))
+    recorded: datetime = Field(sa_column=Column(UTCDateTime, nullable=False))
+    actor: str = Field(sa_column=Column(String(200), nullable=False))
+    note: str = Field(sa_column=Column(Text, nullable=False))
+    revision_id: int | None = Field(
+        default=None, sa_column=Column(Integer, ForeignKey("plan_revisions.id"), nullable=True)
+    )
+    corrects: int | None = Field(
+        default=None, sa_column=Column(EventId, ForeignKey("status_events.id"), nullable=True)
+    )
+
+
+def _table(model: Any) -> Table:
+    return cast(Table, sa_inspect(model).local_table)
+
+
+metadata: MetaData = _Table.metadata
+plan_revisions = _table(PlanRevisionRow)
+baselines = _table(BaselineRow)
+status_refs = _table(StatusRefRow)
+status_events = _table(StatusEventRow)

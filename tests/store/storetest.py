@@ -1,0 +1,84 @@
+"""Helpers shared by the store tests (the fixtures are in ``conftest.py``)."""
+
+from __future__ import annotations
+
+import os
+from datetime import UTC, datetime, timedelta
+
+from sqlalchemy import create_engine, text
+
+from aomori_roadmap.status import StatusEvent, check_sequence
+
+PG_URL = os.environ.get(
+    "AOMORI_ROADMAP_TEST_PG", "postgresql+psycopg://postgres@127.0.0.1:5432/test"
+)
+_pg_problem: list[str] = []  # cached: why PostgreSQL cannot be used ("" when it can)
+
+
+def pg_unreachable() -> str | None:
+    """Why the test PostgreSQL server cannot be used, or ``None`` when it can."""
+    if not _pg_problem:
+        try:
+            engine = create_engine(PG_URL, connect_args={"connect_timeout": 3})
+            with engine.connect() as conn:
+                conn.execute(text("SELECT 1"))
+            engine.dispose()
+            _pg_problem.append("")
+        except Exception as error:  # any failure to connect means: skip, saying why
+            first_line = str(error).splitlines()[0] if str(error) else ""
+            _pg_problem.append(
+                f"PostgreSQL at {PG_URL} cannot be reached ({type(error).__name__}: "
+                f"{first_line}); set AOMORI_ROADMAP_TEST_PG or start the server "
+                "(pg_ctlcluster --skip-systemctl-redirect <version> main start)"
+            )
+    return _pg_problem[0] or None
+
+
+class Clock:
+    """A clock the test moves by hand; the store reads ``recorded`` times from it."""
+
+    def __init__(self, start: datetime) -> None:
+        self.now = start
+
+    def __call__(self) -> datetime:
+        return self.now
+
+    def advance(self, **delta: float) -> datetime:
+        self.now += timedelta(**delta)
+        return self.now
+
+
+def jst(year: int, month: int, day: int, hour: int = 9) -> datetime:
+    """A time of day in Japan, as a UTC date-time."""
+    return datetime(year, month, day, hour, tzinfo=UTC) - timedelta(hours=9)
+
+
+PLAN_DATA = {
+    "id": "test-plan",
+    "name": "テストプラン",
+    "period": {"start": "FY2024", "end": "FY2028"},
+    "initiatives": [
+        {
+            "id": "alerts",
+            "name": "防災アラート",
+            "tasks": [
+                {"id": "study", "name": "検討", "start": "FY2024-H1", "duration": "1half"},
+                {"id": "build", "name": "構築", "after": "study", "duration": "6mo"},
+                {"id": "launch", "name": "運用開始", "milestone": True, "after": "build"},
+            ],
+        },
+        {
+            "id": "learning",
+            "name": "オンライン学習",
+            "tasks": [
+                {"id": "model", "name": "モデル校", "start": "FY2025", "duration": "1y"},
+                {"id": "expand", "name": "全県展開", "after": "model", "duration": "1y"},
+            ],
+        },
+    ],
+}
+
+
+def assert_legal(events: list[StatusEvent]) -> None:
+    """The events that stand (not corrected) form a legal sequence from ``planned``."""
+    check_sequence((e.status, e.note) for e in events if e.corrected_by is None)
