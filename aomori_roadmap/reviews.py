@@ -1,0 +1,169 @@
+"""The half-year review cycles (半期見直し) and the annual report, on the office's calendar.
+
+The plan reviews every roadmap about every half-year and reports progress to the
+青森県DX推進本部 every fiscal year. Each half (上期 Apr–Sep, 下期 Oct–Mar) gives one
+:class:`ReviewCycle`:
+
+- the **snapshot** at the end of the half (9/30, 3/31): the state that is reviewed;
+- department **submissions** due N working days after it (default 10);
+- the **review meeting** by the last working day of the following month;
+- **publication** of the progress snapshot N working days after it (default 25);
+- after a 下期, the **annual report** to the 推進本部 by the last working day of June.
+
+Deadlines fall on working days of the prefectural office: holidays and the 12/29–1/3 closure
+move them. A cycle covers the initiatives whose roadmap is active in its half.
+
+>>> from aomori_roadmap.loader import default_plan
+>>> first = review_cycles(default_plan())[0]
+>>> first.label(), first.snapshot, first.submission_due, first.meeting_by
+('令和6年度上期', datetime.date(2024, 9, 30), datetime.date(2024, 10, 15), datetime.date(2024, 10, 31))
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from aomori_roadmap.errors import PlanError
+from aomori_roadmap.fiscal import Half, WorkCalendar, parse_period
+from aomori_roadmap.model import Plan, ReviewPolicy
+from aomori_roadmap.schedule import Schedule, plan_calendar, schedule
+
+__all__ = ["ReviewCycle", "cycle_dates", "find_cycle", "review_cycles"]
+
+
+@dataclass(frozen=True, slots=True)
+class ReviewCycle:
+    """One half-year review: its dates and the initiatives it covers."""
+
+    half: Half
+    snapshot: date
+    submission_due: date
+    meeting_by: date
+    publication: date
+    annual_report_due: date | None
+    initiatives: tuple[str, ...]
+    predicted_holidays: bool
+
+    @property
+    def code(self) -> str:
+        """``FY2024-H1``: the cycle's id, as :func:`find_cycle` reads it."""
+        return self.half.code
+
+    def label(self, lang: str = "ja") -> str:
+        """``令和6年度上期`` or ``FY2024 H1``."""
+        return self.half.label(lang)
+
+    def deadlines(self) -> list[tuple[str, date]]:
+        """Every dated step of the cycle as ``(kind, date)``, in date order."""
+        steps = [
+            ("snapshot", self.snapshot),
+            ("submission", self.submission_due),
+            ("meeting", self.meeting_by),
+            ("publication", self.publication),
+        ]
+        if self.annual_report_due is not None:
+            steps.append(("annual_report", self.annual_report_due))
+        return sorted(steps, key=lambda step: step[1])
+
+
+def _month_end(year: int, month: int) -> date:
+    first_of_next = date(year + month // 12, month % 12 + 1, 1)
+    return first_of_next - timedelta(days=1)
+
+
+def _last_working_day_of_month(calendar: WorkCalendar, year: int, month: int) -> date:
+    return calendar.previous_working_day(_month_end(year, month))
+
+
+def cycle_dates(
+    half: Half, policy: ReviewPolicy, calendar: WorkCalendar
+) -> tuple[date, date, date, date, date | None]:
+    """The snapshot, submission, meeting, publication and annual-report dates of ``half``.
+
+    >>> from aomori_roadmap.model import ReviewPolicy
+    >>> [d.isoformat() for d in cycle_dates(Half(2024, 2), ReviewPolicy(), WorkCalendar())]
+    ['2025-03-31', '2025-04-14', '2025-04-30', '2025-05-08', '2025-06-30']
+    """
+    snapshot = half.end
+    submission = calendar.add_working_days(snapshot, policy.submission_working_days)
+    following = snapshot + timedelta(days=1)
+    meeting = _last_working_day_of_month(calendar, following.year, following.month)
+    publication = calendar.add_working_days(snapshot, policy.publication_working_days)
+    report = None
+    if half.half == 2:
+        report = _last_working_day_of_month(
+            calendar, half.fiscal_year.end.year, policy.annual_report_month
+        )
+    return snapshot, submission, meeting, publication, report
+
+
+def _covered(half: Half, computed: Schedule) -> tuple[str, ...]:
+    return tuple(
+        initiative
+        for initiative, span in computed.initiatives.items()
+        if span.start <= half.end and span.finish >= half.start
+    )
+
+
+def review_cycles(
+    plan: Plan, computed: Schedule | None = None, *, calendar: WorkCalendar | None = None
+) -> list[ReviewCycle]:
+    """Every review cycle of the plan, FY-first-H1 to FY-last-H2, with its dates and coverage.
+
+    Args:
+        plan: the plan; its ``review_policy`` gives the rules.
+        computed: the schedule that decides which initiatives a cycle covers (computed from
+            the plan when not given; pass one made with actuals so that started, unfinished
+            work stays covered).
+        calendar: the working calendar (default: the plan's).
+
+    >>> from aomori_roadmap.loader import default_plan
+    >>> [c.code for c in review_cycles(default_plan())][:3]
+    ['FY2024-H1', 'FY2024-H2', 'FY2025-H1']
+    """
+    calendar = calendar or plan_calendar(plan)
+    computed = computed or schedule(plan, calendar=calendar)
+    first = plan.period.start.halves()[0]
+    last = plan.period.end.halves()[1]
+    cycles = []
+    for half in Half.range(first, last):
+        snapshot, submission, meeting, publication, report = cycle_dates(
+            half, plan.review_policy, calendar
+        )
+        latest = report or publication
+        cycles.append(
+            ReviewCycle(
+                half=half,
+                snapshot=snapshot,
+                submission_due=submission,
+                meeting_by=meeting,
+                publication=publication,
+                annual_report_due=report,
+                initiatives=_covered(half, computed),
+                predicted_holidays=calendar.relies_on_predictions(snapshot, latest),
+            )
+        )
+    return cycles
+
+
+def find_cycle(cycles: Iterable[ReviewCycle], text: str) -> ReviewCycle:
+    """The cycle named by ``text`` (``FY2025-H1``, ``令和7年度上期``, ``R7上期`` …).
+
+    Raises:
+        PlanError: the text is not a half, or the plan has no such cycle.
+
+    >>> from aomori_roadmap.loader import default_plan
+    >>> find_cycle(review_cycles(default_plan()), "R7下期").code
+    'FY2025-H2'
+    """
+    period = parse_period(text)
+    known = list(cycles)
+    if not isinstance(period, Half):
+        raise PlanError(f"'{text}' は半期ではありません。例: FY2025-H1, 令和7年度上期, R7下期")
+    for cycle in known:
+        if cycle.half == period:
+            return cycle
+    codes = ", ".join(c.code for c in known)
+    raise PlanError(f"見直しサイクル '{text}' はプランの期間外です。あるのは: {codes}")
