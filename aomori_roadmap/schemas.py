@@ -1,10 +1,10 @@
-"""JSON Schemas of the files and documents the library reads and writes.
+"""JSON Schemas of the files and documents the library reads and writes (an export layer).
 
 The schemas are generated from the pydantic models, so they cannot drift from the code; the
 copies committed under ``schemas/`` are checked against these by the test suite.
 
 >>> sorted(json_schemas())
-['plan.schema.json']
+['gantt.schema.json', 'plan.schema.json', 'schedule.schema.json']
 >>> json_schemas()["plan.schema.json"]["title"]
 'Aomori roadmap plan file'
 """
@@ -15,7 +15,9 @@ import json
 from pathlib import Path
 from typing import Any
 
+from aomori_roadmap.export.gantt import gantt_json_schema
 from aomori_roadmap.model import Initiative, Plan
+from aomori_roadmap.schedule import SCHEDULE_JSON_SCHEMA
 
 __all__ = ["export_schemas", "json_schemas", "plan_file_schema"]
 
@@ -54,7 +56,11 @@ def plan_file_schema() -> dict[str, Any]:
 
 def json_schemas() -> dict[str, dict[str, Any]]:
     """Every schema by file name."""
-    return {"plan.schema.json": plan_file_schema()}
+    return {
+        "gantt.schema.json": gantt_json_schema(),
+        "plan.schema.json": plan_file_schema(),
+        "schedule.schema.json": SCHEDULE_JSON_SCHEMA,
+    }
 
 
 def schema_text(schema: dict[str, Any]) -> str:
@@ -68,7 +74,7 @@ def export_schemas(folder: str | Path) -> list[Path]:
     >>> import tempfile
     >>> with tempfile.TemporaryDirectory() as tmp:
     ...     [p.name for p in export_schemas(tmp)]
-    ['plan.schema.json']
+    ['gantt.schema.json', 'plan.schema.json', 'schedule.schema.json']
     """
     target = Path(folder)
     target.mkdir(parents=True, exist_ok=True)

@@ -1,0 +1,796 @@
+"""Our own fiscal-year Gantt chart: inline SVG, alone or in a self-contained HTML page.
+
+The input is the Gantt JSON of :func:`aomori_roadmap.export.gantt.gantt_data` (one dict, ISO
+dates, ``start`` and ``finish`` inclusive). The chart draws fiscal-year columns split into
+上期/下期 and labelled in 西暦 and 和暦; rows grouped by field, item and initiative with summary
+bars; task bars coloured by status with the progress inside, red or amber outlines for late
+and at-risk work and a heavy outline on the critical path; ▲ milestones, ▽ due dates, thin
+baseline bars, dependency arrows, the review-cycle dates, the as-of line, a legend and a title.
+
+A dependency between rows far apart (more than :data:`FAR_ROWS` rows) is drawn as a short
+arrow into its successor, tailed by a small circle and naming its predecessor in the tooltip:
+hundreds of connectors running the height of a big chart would hide the bars. Links of the
+critical path are always drawn in full.
+
+Nothing is measured from a browser: text widths are estimated (see :mod:`.svg`) and every
+number is written with at most one decimal, so the same data gives the same bytes. Every text
+from the plan is cleaned of control characters and escaped. The page needs no JavaScript, no
+network and no file other than itself; its Content-Security-Policy forbids all three.
+
+>>> from aomori_roadmap.export.gantt import gantt_data
+>>> from aomori_roadmap.loader import default_plan
+>>> from aomori_roadmap.schedule import schedule
+>>> plan = default_plan()
+>>> data = gantt_data(plan, schedule(plan), initiative="sangyo-dx-sales")
+>>> svg = render_svg(data)
+>>> svg.startswith('<svg xmlns="http://www.w3.org/2000/svg"'), svg.count('<g class="task"')
+(True, 5)
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from dataclasses import dataclass
+from functools import lru_cache
+from itertools import pairwise
+from typing import Any
+
+from aomori_roadmap.errors import PlanError
+from aomori_roadmap.export.svg import (
+    DEFS,
+    LEGEND_ROW,
+    MILESTONE,
+    PAGE_STYLE,
+    STATUS_COLOURS,
+    STUB,
+    STYLE,
+    clean,
+    connector,
+    ellipsize,
+    esc,
+    legend,
+    legend_layout,
+    num,
+    text_width,
+    tooltip,
+)
+from aomori_roadmap.fiscal import format_wareki
+from aomori_roadmap.status import Lateness, Status
+
+__all__ = ["FAR_ROWS", "render_html", "render_svg"]
+
+FAR_ROWS = 24
+"""Rows between a predecessor and its successor beyond which a link is drawn as a short stub."""
+
+# Geometry, in pixels.
+_PAD = 16
+_NAME_W = 380  # the label column: field, item, initiative and task names
+_INFO_W = 120  # department of an initiative; status of a task
+_HALF_W = 112  # default width of a half-year column
+_MIN_TIMELINE = 880
+_ROW_H = {"field": 26, "item": 24, "initiative": 24}
+_TASK_H = 22
+_INDENT = 14
+_TITLE_H = 52
+_TAG_H = 22  # the band above the header holding the as-of tag
+_FY_H = 36
+_HALF_H = 20
+_STRIP_H = 26  # the review-cycle lane
+_FAR_RUN = 18  # length of the stub of a far link
+_PAGE_MM = (404, 281)  # the printable area of A3 landscape inside the page's 8 mm margins
+
+_WORDS: dict[str, dict[str, str]] = {
+    "ja": {
+        "title": "{name} ロードマップ工程表",
+        "as_of": "基準日 {date}",
+        "no_as_of": "基準日なし",
+        "baseline": "ベースライン「{name}」",
+        "counts": "工程 {tasks}件・マイルストーン {milestones}件",
+        "illustrative": "例示",
+        "illustrative_note": "「例示」の取組は説明用の例で、プラン本文の工程ではありません",
+        "head_name": "分野・項目・取組・工程",
+        "head_info": "担当課・状況",
+        "reviews": "半期見直し",
+        "meeting": "見直し",
+        "annual_report": "報告",
+        "days": "勤務日数 {n}日",
+        "slack": "余裕 {n}勤務日",
+        "due": "期限",
+        "critical": "クリティカルパス",
+        "progress": "進捗",
+        "milestone": "マイルストーン",
+        "baseline_bar": "ベースライン",
+        "as_of_line": "基準日",
+        "meeting_line": "見直し会議",
+        "report_line": "年次報告",
+        "link": "依存関係",
+        "far": "離れた行からの依存関係",
+        "far_tip": "先行: {name}（{type}）",
+        "empty": "表示する工程がありません",
+        "span": "{start} 〜 {finish}",
+        "sep": "　",
+    },
+    "en": {
+        "title": "{name}: roadmap Gantt chart",
+        "as_of": "As of {date}",
+        "no_as_of": "No as-of date",
+        "baseline": "baseline “{name}”",
+        "counts": "{tasks} tasks, {milestones} milestones",
+        "illustrative": "example",
+        "illustrative_note": "Initiatives marked “example” are illustrations, not the plan's text",
+        "head_name": "Field / item / initiative / task",
+        "head_info": "Department / status",
+        "reviews": "Half-year reviews",
+        "meeting": "Review",
+        "annual_report": "Report",
+        "days": "{n} working days",
+        "slack": "slack {n} working days",
+        "due": "Due",
+        "critical": "Critical path",
+        "progress": "Progress",
+        "milestone": "Milestone",
+        "baseline_bar": "Baseline",
+        "as_of_line": "As of",
+        "meeting_line": "Review meeting",
+        "report_line": "Annual report",
+        "link": "Dependency",
+        "far": "Dependency from a distant row",
+        "far_tip": "Predecessor: {name} ({type})",
+        "empty": "No tasks to show",
+        "span": "{start} – {finish}",
+        "sep": " · ",
+    },
+}
+
+
+def _words(lang: str) -> dict[str, str]:
+    if lang not in _WORDS:
+        raise PlanError(f"ラベルの言語 {lang!r} は使えません。使える言語: ja, en")
+    return _WORDS[lang]
+
+
+def _status_label(code: str, lang: str) -> str:
+    try:
+        return Status(code).label(lang)
+    except ValueError:
+        return clean(code)
+
+
+def _lateness_label(code: str, lang: str) -> str:
+    try:
+        return Lateness(code).label(lang)
+    except ValueError:
+        return clean(code)
+
+
+@lru_cache(maxsize=8192)
+def _both(iso: str) -> str:
+    """``2024-04-01（令和6年4月1日）``: a date in 西暦 and 和暦, for tooltips."""
+    return f"{iso}（{format_wareki(dt.date.fromisoformat(iso))}）"
+
+
+def _date(value: Any) -> dt.date | None:
+    return _iso_date(value) if isinstance(value, str) and value else None
+
+
+@lru_cache(maxsize=8192)
+def _iso_date(text: str) -> dt.date:
+    return dt.date.fromisoformat(text)  # a big plan repeats the same few hundred days
+
+
+def _is_task(row: Mapping[str, Any]) -> bool:
+    return row.get("kind") not in ("field", "item", "initiative")
+
+
+def _outline(row: Mapping[str, Any]) -> str:
+    """The outline classes of a task: critical, late or at risk; empty when none applies."""
+    classes = ["crit"] if row.get("critical") else []
+    lateness = row.get("lateness")
+    if lateness in ("late", "at_risk"):
+        classes.append("late" if lateness == "late" else "risk")
+    return " ".join(classes)
+
+
+@dataclass(frozen=True, slots=True)
+class _Row:
+    data: Mapping[str, Any]
+    kind: str
+    top: float
+    height: float
+
+    @property
+    def mid(self) -> float:
+        return self.top + self.height / 2
+
+
+@dataclass(frozen=True, slots=True)
+class _Frame:
+    """Where everything goes: the columns, the time axis and the horizontal bands."""
+
+    width: float
+    name_x: float
+    info_x: float
+    x0: float  # left edge of the timeline
+    x1: float  # right edge of the timeline
+    day0: int  # ordinal of the first day of the scale
+    px: float  # pixels per day
+    legend_top: float
+    tag_top: float
+    head_top: float
+    strip_top: float
+    body_top: float
+    body_bottom: float
+    height: float
+
+    def x(self, d: dt.date) -> float:
+        """The x of the start of day ``d``; the end of a day is the start of the next."""
+        return self.x0 + (d.toordinal() - self.day0) * self.px
+
+    def clamp(self, x: float) -> float:
+        return min(max(x, self.x0), self.x1)
+
+
+class _Chart:
+    """One rendering: the document, its layout and the SVG parts drawn from them."""
+
+    def __init__(self, data: Mapping[str, Any], lang: str, width: float | None) -> None:
+        self.data, self.lang, self.w = data, lang, _words(lang)
+        scale = data["scale"]
+        self.start = dt.date.fromisoformat(scale["start"])
+        self.finish = dt.date.fromisoformat(scale["finish"])
+        self.as_of = _date(data.get("as_of"))
+        rows = list(data.get("rows") or [])
+        tasks = [r for r in rows if _is_task(r)]
+        self.has_baseline = any(r.get("baseline_start") for r in tasks)
+        self.links = self._classify_links(rows)
+        self.frame, self.rows, self.legend_rows = self._layout(rows, width)
+        self.spans = [self._bar_span(row) for row in rows]
+
+    def _classify_links(self, rows: list[Mapping[str, Any]]) -> list[tuple[int, int, str, str]]:
+        """(from row, to row, type, how) of each drawable link; how is plain, critical or far."""
+        index = {r.get("id"): n for n, r in enumerate(rows) if _is_task(r)}
+        on_path = {
+            pair for path in self.data.get("critical_paths") or [] for pair in pairwise(path)
+        }
+        links = []
+        for link in self.data.get("links") or []:
+            a, b = index.get(link.get("from")), index.get(link.get("to"))
+            if a is None or b is None or a == b:
+                continue
+            kind = link.get("type") if link.get("type") in ("FS", "SS", "FF", "SF") else "FS"
+            if (link.get("from"), link.get("to")) in on_path:
+                how = "critical"
+            else:
+                how = "far" if abs(a - b) > FAR_ROWS else "plain"
+            links.append((a, b, kind, how))
+        return links
+
+    def _layout(
+        self, rows: list[Mapping[str, Any]], width: float | None
+    ) -> tuple[_Frame, list[_Row], list[list[tuple[float, str, str]]]]:
+        halves = len(self.data["scale"].get("halves") or []) or 2
+        fixed = 2 * _PAD + _NAME_W + _INFO_W
+        auto = float(max(_MIN_TIMELINE, halves * _HALF_W))
+        timeline = auto if width is None else max(200.0, float(width) - fixed)
+        legend_rows = legend_layout(self._legend_items(), fixed + timeline - 2 * _PAD)
+        legend_top = _PAD + _TITLE_H
+        tag_top = legend_top + len(legend_rows) * LEGEND_ROW + 6
+        head_top = tag_top + _TAG_H
+        strip_top = head_top + _FY_H + _HALF_H
+        top = body_top = strip_top + _STRIP_H
+        placed = []
+        for row in rows:
+            kind = row.get("kind", "task")
+            height = _ROW_H.get(kind, _TASK_H)
+            placed.append(_Row(row, kind, top, height))
+            top += height
+        body_bottom = top if placed else top + 40
+        x0 = _PAD + _NAME_W + _INFO_W
+        frame = _Frame(
+            width=fixed + timeline,
+            name_x=_PAD,
+            info_x=_PAD + _NAME_W,
+            x0=x0,
+            x1=x0 + timeline,
+            day0=self.start.toordinal(),
+            px=timeline / max((self.finish - self.start).days + 1, 1),
+            legend_top=legend_top,
+            tag_top=tag_top,
+            head_top=head_top,
+            strip_top=strip_top,
+            body_top=body_top,
+            body_bottom=body_bottom,
+            height=body_bottom + _PAD,
+        )
+        return frame, placed, legend_rows
+
+    # --- title and legend ---------------------------------------------------------------------
+
+    def _title(self) -> list[str]:
+        plan, w, f = self.data.get("plan") or {}, self.w, self.frame
+        title = w["title"].format(name=clean(plan.get("name") or plan.get("id") or ""))
+        tasks = [r.data for r in self.rows if _is_task(r.data)]
+        milestones = sum(1 for r in tasks if r.get("milestone"))
+        as_of = self.as_of
+        parts = [w["as_of"].format(date=_both(as_of.isoformat())) if as_of else w["no_as_of"]]
+        if self.data.get("baseline"):
+            parts.append(w["baseline"].format(name=clean(self.data["baseline"])))
+        parts.append(w["counts"].format(tasks=len(tasks) - milestones, milestones=milestones))
+        if any(r.data.get("illustrative") for r in self.rows):
+            parts.append(w["illustrative_note"])
+        room = f.x1 - f.name_x
+        sub = ellipsize(w["sep"].join(parts), room, 12)
+        return [
+            f'<text class="ttl" x="{f.name_x}" y="{_PAD + 20}">{esc(ellipsize(title, room, 20))}</text>',
+            f'<text class="sub" x="{f.name_x}" y="{_PAD + 42}">{esc(sub)}</text>',
+        ]
+
+    def _legend_items(self) -> list[tuple[str, str]]:
+        """(kind, label) of each legend entry, in reading order."""
+        items = [("s-" + code, _status_label(code, self.lang)) for code in STATUS_COLOURS]
+        items += [
+            ("progress", self.w["progress"]),
+            ("late", _lateness_label("late", self.lang)),
+            ("risk", _lateness_label("at_risk", self.lang)),
+            ("crit", self.w["critical"]),
+            ("milestone", self.w["milestone"]),
+            ("due", self.w["due"]),
+        ]
+        if self.has_baseline:
+            items.append(("baseline", self.w["baseline_bar"]))
+        items.append(("link", self.w["link"]))
+        if any(how == "far" for *_, how in self.links):
+            items.append(("far", self.w["far"]))
+        items += [
+            ("asof", self.w["as_of_line"]),
+            ("meeting", self.w["meeting_line"]),
+            ("report", self.w["report_line"]),
+        ]
+        return items
+
+    # --- header, grid and bands -----------------------------------------------------------------
+
+    def _span_x(self, period: Mapping[str, Any]) -> tuple[float, float]:
+        f = self.frame
+        start, end = dt.date.fromisoformat(period["start"]), dt.date.fromisoformat(period["end"])
+        return f.clamp(f.x(start)), f.clamp(f.x(end) + f.px)
+
+    def _header(self) -> list[str]:
+        f, w, scale = self.frame, self.w, self.data["scale"]
+        head_y = num(f.head_top + (_FY_H + _HALF_H) / 2 + 4)
+        strip_y = num(f.strip_top + _STRIP_H / 2 + 4)
+        out = [
+            '<g class="head">',
+            f'<text class="hd" x="{f.name_x + 6}" y="{head_y}">{esc(w["head_name"])}</text>',
+            f'<text class="hd" x="{f.info_x + 6}" y="{head_y}">{esc(w["head_info"])}</text>',
+            f'<text class="hd" x="{f.name_x + 6}" y="{strip_y}">{esc(w["reviews"])}</text>',
+        ]
+        for fy in scale.get("fiscal_years") or []:
+            x1, x2 = self._span_x(fy)
+            mid = num((x1 + x2) / 2)
+            year = clean(fy.get("code", "")).removeprefix("FY")
+            line1 = f"{year}年度" if self.lang == "ja" else clean(fy.get("label_en") or fy["code"])
+            if text_width(line1, 13) > x2 - x1 - 4:
+                line1 = year
+            out.append(f'<text class="fy" x="{mid}" y="{num(f.head_top + 16)}">{esc(line1)}</text>')
+            wareki = clean(fy.get("wareki") or "")
+            if wareki and text_width(wareki, 11) <= x2 - x1 - 4:
+                out.append(
+                    f'<text class="wk" x="{mid}" y="{num(f.head_top + 31)}">{esc(wareki)}</text>'
+                )
+        for half in scale.get("halves") or []:
+            x1, x2 = self._span_x(half)
+            code = clean(half.get("code", ""))
+            label = clean(half.get("short_ja") or "") if self.lang == "ja" else code[-2:]
+            if label and text_width(label, 11) <= x2 - x1 - 2:
+                y = num(f.head_top + _FY_H + 14)
+                out.append(f'<text class="hf" x="{num((x1 + x2) / 2)}" y="{y}">{esc(label)}</text>')
+        out.append("</g>")
+        return out
+
+    def _backgrounds(self) -> list[str]:
+        """Header shading and the bands of field and item rows."""
+        f = self.frame
+        full = num(f.x1 - f.name_x)
+        out = [
+            f'<rect class="hbg" x="{f.name_x}" y="{num(f.head_top)}" width="{full}" '
+            f'height="{_FY_H + _HALF_H}"/>',
+            f'<rect class="hbg2" x="{f.name_x}" y="{num(f.strip_top)}" width="{full}" '
+            f'height="{_STRIP_H}"/>',
+        ]
+        for r in self.rows:
+            if r.kind in ("field", "item"):
+                cls = "band0" if r.kind == "field" else "band1"
+                out.append(
+                    f'<rect class="{cls}" x="{f.name_x}" y="{num(r.top)}" width="{full}" '
+                    f'height="{r.height}"/>'
+                )
+        return out
+
+    def _grid(self) -> list[str]:
+        """Lines of halves and fiscal years, row separators and the frame of the table."""
+        f, scale = self.frame, self.data["scale"]
+        top, head, bottom = num(f.head_top + _FY_H), num(f.head_top), num(f.body_bottom)
+        halves = "".join(
+            f"M{num(self._span_x(h)[0])} {top}V{bottom}" for h in scale.get("halves") or []
+        )
+        years = "".join(
+            f"M{num(self._span_x(y)[0])} {head}V{bottom}" for y in scale.get("fiscal_years") or []
+        )
+        seps = "".join(f"M{f.name_x} {num(r.top + r.height)}H{num(f.x1)}" for r in self.rows)
+        out = [f'<path class="sep" d="{seps}"/>'] if seps else []
+        if halves:
+            out.append(f'<path class="grid" d="{halves}"/>')
+        if years:
+            out.append(f'<path class="grid fyl" d="{years}"/>')
+        out.append(
+            f'<path class="frame" d="M{num(f.info_x)} {head}V{bottom}M{num(f.x0)} {head}V{bottom}'
+            f'M{f.name_x} {num(f.strip_top)}H{num(f.x1)}M{f.name_x} {num(f.body_top)}H{num(f.x1)}"/>'
+        )
+        out.append(
+            f'<rect class="frame" x="{f.name_x}" y="{head}" width="{num(f.x1 - f.name_x)}" '
+            f'height="{num(f.body_bottom - f.head_top)}"/>'
+        )
+        return out
+
+    # --- review cycles and the as-of line -----------------------------------------------------
+
+    def _markers(self) -> list[str]:
+        f = self.frame
+        lines: dict[str, list[str]] = {"meeting": [], "annual_report": []}
+        out = ['<g class="reviews">']
+        y = f.strip_top + _STRIP_H - 4
+        for marker in self.data.get("markers") or []:
+            day = _date(marker.get("date"))
+            if day is None or not self.start <= day <= self.finish:
+                continue
+            kind = clean(marker.get("kind", ""))
+            x = f.x(day) + f.px / 2
+            label = marker.get("label_" + self.lang) or marker.get("label_ja") or ""
+            tip = tooltip(label, _both(day.isoformat()))
+            if kind in lines:
+                lines[kind].append(f"M{num(x)} {num(f.body_top)}V{num(f.body_bottom)}")
+                glyph = (
+                    f'<path class="mk-{kind}" d="M{num(x - 3.5)} {num(y - 7)}H{num(x + 3.5)}'
+                    f'L{num(x)} {num(y)}z"/><text class="{"ml" if kind == "meeting" else "rl"}" '
+                    f'x="{num(x + 2)}" y="{num(f.strip_top + 11)}">{esc(self.w[kind])}</text>'
+                )
+            else:
+                glyph = (
+                    f'<rect class="mk-{esc(kind)}" x="{num(x - 1)}" y="{num(y - 5)}" '
+                    'width="2" height="5"/>'
+                )
+            out.append(f"<g>{tip}{glyph}</g>")
+        out.append("</g>")
+        drawn = [
+            f'<path class="{cls}" d="{"".join(lines[kind])}"/>'
+            for kind, cls in (("meeting", "mt"), ("annual_report", "rt"))
+            if lines[kind]
+        ]
+        return drawn + out
+
+    def _as_of_x(self) -> float | None:
+        if self.as_of is None or not self.start <= self.as_of <= self.finish:
+            return None
+        return self.frame.x(self.as_of) + self.frame.px / 2
+
+    def _as_of_tag(self) -> list[str]:
+        """The as-of tag above the header and its line through the header, under the text."""
+        f, x, as_of = self.frame, self._as_of_x(), self.as_of
+        if x is None or as_of is None:
+            return []
+        label = f"{self.w['as_of_line']} {as_of.year}/{as_of.month}/{as_of.day}"
+        tw = text_width(label, 11) + 10
+        left = min(max(x - tw / 2, f.x0), f.x1 - tw)
+        tip = tooltip(self.w["as_of"].format(date=_both(as_of.isoformat())))
+        return [
+            f'<g class="asof-tag">{tip}',
+            f'<path class="asof" d="M{num(x)} {num(f.tag_top + _TAG_H - 4)}V{num(f.body_top)}"/>',
+            f'<rect class="asoft" x="{num(left)}" y="{num(f.tag_top + 1)}" width="{num(tw)}" '
+            f'height="{_TAG_H - 5}" rx="3"/>',
+            f'<text class="asofl" x="{num(left + 5)}" y="{num(f.tag_top + 14)}">{esc(label)}</text>',
+            "</g>",
+        ]
+
+    def _as_of_line(self) -> list[str]:
+        """The as-of line through the rows, drawn over the bars."""
+        f, x = self.frame, self._as_of_x()
+        if x is None:
+            return []
+        return [f'<path class="asof" d="M{num(x)} {num(f.body_top)}V{num(f.body_bottom)}"/>']
+
+    # --- rows -----------------------------------------------------------------------------------
+
+    def _bar_span(self, row: Mapping[str, Any]) -> tuple[float, float] | None:
+        start, finish = _date(row.get("start")), _date(row.get("finish"))
+        if start is None or finish is None:
+            return None
+        f = self.frame
+        x1, x2 = f.clamp(f.x(start)), f.clamp(f.x(finish) + f.px)
+        return x1, max(x2, x1 + 2)
+
+    def _anchor(self, index: int, at_finish: bool) -> float:
+        """The x where a link leaves or reaches a task: its bar's edge, or a ▲'s side."""
+        row = self.rows[index].data
+        span = self.spans[index]
+        if span is None:
+            return self.frame.x0
+        if row.get("milestone"):
+            return span[1] + (MILESTONE if at_finish else -MILESTONE)
+        return span[1] if at_finish else span[0]
+
+    def _label(self, r: _Row, extra: str = "") -> list[str]:
+        """The name of a row, indented by level and ellipsized, with its 例示 badge."""
+        f, row = self.frame, r.data
+        size = 13 if r.kind == "field" else 12
+        x = f.name_x + 6 + int(row.get("level") or 0) * _INDENT
+        room = f.info_x - x - 8
+        out = []
+        if row.get("illustrative"):
+            badge = self.w["illustrative"]
+            bw = text_width(badge, 10) + 8
+            room -= bw + 6
+            bx = f.info_x - 6 - bw
+            out.append(
+                f'<rect class="badge" x="{num(bx)}" y="{num(r.mid - 7)}" width="{num(bw)}" '
+                f'height="14" rx="3"/><text class="bt" x="{num(bx + 4)}" y="{num(r.mid + 3.5)}">'
+                f"{esc(badge)}</text>"
+            )
+        name = ellipsize(clean(row.get("name") or row.get("id") or ""), room, size)
+        cls = " ".join(
+            c
+            for c in ({"field": "n0", "item": "n1", "initiative": "n2"}.get(r.kind, ""), extra)
+            if c
+        )
+        attr = f' class="{cls}"' if cls else ""
+        out.append(f'<text{attr} x="{num(x)}" y="{num(r.mid + size * 0.36)}">{esc(name)}</text>')
+        return out
+
+    def _info(self, r: _Row, text: str, cls: str = "info") -> str:
+        shown = ellipsize(text, _INFO_W - 12, 11)
+        x, y = num(self.frame.info_x + 6), num(r.mid + 4)
+        return f'<text class="{cls}" x="{x}" y="{y}">{esc(shown)}</text>'
+
+    def _group(self, r: _Row) -> list[str]:
+        row = r.data
+        lines = [row.get("name") or row.get("id") or ""]
+        if row.get("start") and row.get("finish"):
+            lines.append(
+                self.w["span"].format(start=_both(row["start"]), finish=_both(row["finish"]))
+            )
+        department = clean(row.get("department_name") or "")
+        if department:
+            lines.append(department)
+        out = [f'<g class="{r.kind}">{tooltip(*lines)}', *self._label(r)]
+        if department:
+            out.append(self._info(r, department))
+        span = self._bar_span(row)
+        if span is not None:
+            x1, x2 = span
+            y0, y1 = r.mid - 4, r.mid + 1
+            cap = min(4.0, (x2 - x1) / 2)
+            level = {"field": 0, "item": 1}.get(r.kind, 2)
+            out.append(
+                f'<path class="sum{level}" d="M{num(x1)} {num(y0)}H{num(x2)}V{num(y1 + 4)}'
+                f'L{num(x2 - cap)} {num(y1)}H{num(x1 + cap)}L{num(x1)} {num(y1 + 4)}z"/>'
+            )
+        out.append("</g>")
+        return out
+
+    def _tooltip(self, row: Mapping[str, Any], state: str) -> str:
+        w = self.w
+        lines = [row.get("name") or row.get("id") or ""]
+        start, finish = row.get("start"), row.get("finish")
+        if start and finish and row.get("milestone"):
+            lines.append(_both(start))
+        elif start and finish:
+            lines.append(w["span"].format(start=_both(start), finish=_both(finish)))
+            lines.append(w["days"].format(n=int(row.get("duration_days") or 0)))
+        lines.append(state)
+        if row.get("critical"):
+            lines.append(w["critical"])
+        lines.append(w["slack"].format(n=int(row.get("total_slack") or 0)))
+        if row.get("due"):
+            lines.append(f"{w['due']} {_both(row['due'])}")
+        if row.get("baseline_start") and row.get("baseline_finish"):
+            span = w["span"].format(start=row["baseline_start"], finish=row["baseline_finish"])
+            lines.append(f"{w['baseline_bar']} {span}")
+        return tooltip(*lines)
+
+    def _task(self, r: _Row) -> list[str]:
+        row, lang = r.data, self.lang
+        status = str(row.get("status") or "planned")
+        status = status if status in STATUS_COLOURS else "planned"
+        progress = max(0, min(100, int(row.get("progress") or 0)))
+        lateness = row.get("lateness") or ""
+        state = _status_label(status, lang)
+        if progress and status not in ("done", "cancelled"):
+            state += f" {progress}%"
+        if lateness:
+            state += ("・" if lang == "ja" else ", ") + _lateness_label(lateness, lang)
+        name_cls = {"late": "nlate", "at_risk": "nrisk"}.get(lateness, "")
+        if status == "cancelled":
+            name_cls = "ncan"
+        ref = esc(row.get("id", ""))
+        return [
+            f'<g class="task" data-ref="{ref}">{self._tooltip(row, state)}',
+            *self._label(r, name_cls),
+            self._info(
+                r, state, {"late": "info ilate", "at_risk": "info irisk"}.get(lateness, "info")
+            ),
+            *self._shapes(r, status, progress),
+            "</g>",
+        ]
+
+    def _shapes(self, r: _Row, status: str, progress: int) -> list[str]:
+        """The bar or ▲ of a task, with progress, outline, baseline bar and due marker."""
+        row, f = r.data, self.frame
+        span = self._bar_span(row)
+        if span is None:
+            return []
+        x1, x2 = span
+        out: list[str] = []
+        bar_y, bar_h = (r.top + 3, 11.0) if self.has_baseline else (r.top + 5, 12.0)
+        b1, b2 = _date(row.get("baseline_start")), _date(row.get("baseline_finish"))
+        if self.has_baseline and b1 is not None and b2 is not None:
+            bx1, bx2 = f.clamp(f.x(b1)), f.clamp(f.x(b2) + f.px)
+            out.append(
+                f'<rect class="bl" x="{num(bx1)}" y="{num(r.top + 16)}" '
+                f'width="{num(max(bx2 - bx1, 2))}" height="3.5"/>'
+            )
+        outline = _outline(row)
+        if row.get("milestone"):
+            x, y, s = x2, bar_y + bar_h / 2, MILESTONE
+            tri = f"M{num(x)} {num(y - s)}L{num(x + s)} {num(y + s - 1)}H{num(x - s)}z"
+            out.append(f'<path class="m-{status}" d="{tri}"/>')
+            if outline:
+                out.append(f'<path class="o {outline}" d="{tri}"/>')
+            day = _date(row.get("start"))
+            if day is not None:
+                text = f"{day.month}/{day.day}" if self.lang == "ja" else day.isoformat()
+                tx = num(x + s + STUB + 3)
+                out.append(f'<text class="ms" x="{tx}" y="{num(y + 3.5)}">{esc(text)}</text>')
+        else:
+            geo = f'x="{num(x1)}" y="{num(bar_y)}" width="{num(x2 - x1)}" height="{num(bar_h)}" rx="2"'
+            out.append(f'<rect class="s-{status}" {geo}/>')
+            if progress and status != "cancelled":
+                done = f'width="{num(max((x2 - x1) * progress / 100, 1))}" height="{num(bar_h)}"'
+                out.append(
+                    f'<rect class="p-{status}" x="{num(x1)}" y="{num(bar_y)}" {done} rx="2"/>'
+                )
+            if outline:
+                out.append(f'<rect class="o {outline}" {geo}/>')
+            if 0 < progress < 100:
+                pct = f"{progress}%"
+                inside = x2 - x1 >= text_width(pct, 10) + 8
+                px, cls = (x2 - 3, "pc in") if inside else (x2 + 3, "pc")
+                py = num(bar_y + bar_h - 2.5)
+                out.append(f'<text class="{cls}" x="{num(px)}" y="{py}">{pct}</text>')
+        due = _date(row.get("due"))
+        if due is not None and self.start <= due <= self.finish:
+            dx = f.x(due) + f.px
+            out.append(
+                f'<path class="due" d="M{num(dx - 4)} {num(r.top + 1)}H{num(dx + 4)}'
+                f'L{num(dx)} {num(r.top + 7)}z"/>'
+            )
+        return out
+
+    # --- links ----------------------------------------------------------------------------------
+
+    def _links(self) -> list[str]:
+        f = self.frame
+        drawn: dict[str, list[str]] = {"plain": [], "critical": [], "far": []}
+        for a, b, kind, how in self.links:
+            from_finish, to_finish = kind in ("FS", "FF"), kind in ("FF", "SF")
+            ra, rb = self.rows[a], self.rows[b]
+            xb, into = self._anchor(b, to_finish), -1 if to_finish else 1
+            if how == "far":
+                tail = max(xb - into * _FAR_RUN, f.x0 + 3)
+                name = clean(ra.data.get("name") or ra.data.get("id") or "")
+                tip = self.w["far_tip"].format(name=name, type=kind)
+                drawn["far"].append(
+                    f"<g>{tooltip(tip)}"
+                    f'<path d="M{num(tail)} {num(rb.mid)}H{num(xb)}" marker-end="url(#ar-ah)"/>'
+                    f'<circle class="far" cx="{num(tail)}" cy="{num(rb.mid)}" r="2.5"/></g>'
+                )
+                continue
+            turn = rb.top if rb.top > ra.top else rb.top + rb.height
+            d = connector(
+                self._anchor(a, from_finish), ra.mid, 1 if from_finish else -1,
+                xb, rb.mid, into, turn, f.x0 + 2,
+            )  # fmt: skip
+            head = "ar-ahc" if how == "critical" else "ar-ah"
+            drawn[how].append(f'<path d="{d}" marker-end="url(#{head})"/>')
+        out = []
+        for how, cls in (("plain", "ln"), ("far", "ln"), ("critical", "ln c")):
+            if drawn[how]:
+                out += [f'<g class="{cls}">', *drawn[how], "</g>"]
+        return out
+
+    # --- the whole ------------------------------------------------------------------------------
+
+    def svg(self) -> str:
+        f = self.frame
+        size = f'width="{num(f.width)}" height="{num(f.height)}"'
+        parts = [
+            f'<svg xmlns="http://www.w3.org/2000/svg" class="gantt" {size} '
+            f'viewBox="0 0 {num(f.width)} {num(f.height)}" xml:lang="{esc(self.lang)}">',
+            f"<style>{STYLE}</style>",
+            DEFS,
+            f'<rect {size} fill="#fff"/>',
+            *self._title(),
+            *legend(self.legend_rows, f.name_x, f.legend_top),
+            *self._backgrounds(),
+            *self._grid(),
+            *self._as_of_tag(),
+            *self._header(),
+            *self._markers(),
+            *self._links(),
+        ]
+        for r in self.rows:
+            parts += self._task(r) if _is_task(r.data) else self._group(r)
+        if not self.rows:
+            parts.append(
+                f'<text class="empty" x="{num(f.x0 + 12)}" y="{num(f.body_top + 24)}">'
+                f"{esc(self.w['empty'])}</text>"
+            )
+        parts += self._as_of_line()
+        parts.append("</svg>")
+        return "\n".join(parts) + "\n"
+
+
+def render_svg(data: Mapping[str, Any], *, lang: str = "ja", width: float | None = None) -> str:
+    """Draw the Gantt JSON ``data`` as a standalone SVG document (text, no XML declaration).
+
+    Args:
+        data: the dict of :func:`aomori_roadmap.export.gantt.gantt_data`.
+        lang: ``ja`` or ``en`` for the chart's own words; plan text is shown as written.
+        width: the total width in pixels; by default 112 px per half-year (at least 880 px of
+            timeline) next to the 500 px of label columns.
+
+    Raises:
+        PlanError: an unknown ``lang`` (a ``ValueError``).
+
+    >>> from aomori_roadmap.export.gantt import gantt_data
+    >>> from aomori_roadmap.loader import default_plan
+    >>> from aomori_roadmap.schedule import schedule
+    >>> plan = default_plan()
+    >>> svg = render_svg(gantt_data(plan, schedule(plan)), width=1600)
+    >>> 'width="1600"' in svg, "2024年度" in svg, "令和6年度" in svg, "上期" in svg
+    (True, True, True, True)
+    """
+    return _Chart(data, lang, width).svg()
+
+
+def render_html(data: Mapping[str, Any], *, lang: str = "ja", title: str | None = None) -> str:
+    """Wrap :func:`render_svg` in a self-contained HTML page (A3 landscape when printed).
+
+    The page loads nothing and runs nothing: its Content-Security-Policy allows only its own
+    inline styles, so a browser refuses (and reports) anything else.
+
+    >>> from aomori_roadmap.export.gantt import gantt_data
+    >>> from aomori_roadmap.loader import default_plan
+    >>> from aomori_roadmap.schedule import schedule
+    >>> plan = default_plan()
+    >>> page = render_html(gantt_data(plan, schedule(plan)), title="工程表 <案>")
+    >>> "<title>工程表 &lt;案&gt;</title>" in page, "<script" in page
+    (True, False)
+    """
+    plan = data.get("plan") or {}
+    if title is None:
+        title = _words(lang)["title"].format(name=plan.get("name") or plan.get("id") or "")
+    chart = _Chart(data, lang, None)
+    style = PAGE_STYLE
+    # A chart a little taller than one page at full width is shrunk onto it; a long one runs
+    # on over the following pages at full width, where it stays readable.
+    if chart.frame.height / chart.frame.width * _PAGE_MM[0] <= _PAGE_MM[1] * 1.25:
+        style += f"@media print{{main svg{{max-height:{_PAGE_MM[1] - 1}mm}}}}"
+    return (
+        f'<!DOCTYPE html>\n<html lang="{esc(lang)}">\n<head>\n<meta charset="utf-8">\n'
+        '<meta http-equiv="Content-Security-Policy" '
+        "content=\"default-src 'none'; style-src 'unsafe-inline'\">\n"
+        '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
+        f"<title>{esc(title)}</title>\n<style>{style}</style>\n</head>\n<body>\n<main>\n"
+        f"{chart.svg()}</main>\n</body>\n</html>\n"
+    )

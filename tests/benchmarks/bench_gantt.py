@@ -1,0 +1,61 @@
+"""Gantt JSON of a 100,000-task plan against ``json.dumps`` of the same rows.
+
+The plan comes from ``plangen.generate`` (100,000 tasks, ~300,000 links of all four types,
+5 layers of initiatives over FY2024–FY2030). Measured in the same run, best of three:
+
+- ``gantt_data`` (rows, links, review markers, scale, critical paths) against ``json.dumps``
+  of its result, which is the same rows already prepared as plain dicts (target: ratio ≤ 2.0);
+- for the record, ``gantt_json`` (the text the CLI writes) against the same baseline.
+
+Run with ``pytest tests/benchmarks/bench_gantt.py -s``. This reports numbers; it asserts only
+that the work was complete, never a time.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Callable
+from typing import Any
+
+from plangen import generate, link_list
+
+from aomori_roadmap.export.gantt import gantt_data, gantt_json
+from aomori_roadmap.loader import plan_from_data
+from aomori_roadmap.reviews import review_cycles
+from aomori_roadmap.schedule import schedule
+
+TASKS = 100_000
+LINKS = 300_000
+
+
+def _best_of(runs: int, work: Callable[[], Any]) -> tuple[float, Any]:
+    best, result = float("inf"), None
+    for _ in range(runs):
+        start = time.perf_counter()
+        result = work()
+        best = min(best, time.perf_counter() - start)
+    return best, result
+
+
+def test_gantt_json_against_json_dumps() -> None:
+    generated = generate(TASKS, LINKS)
+    plan = plan_from_data(generated)
+    computed = schedule(plan)
+    cycles = review_cycles(plan, computed)
+
+    built, data = _best_of(3, lambda: gantt_data(plan, computed, cycles=cycles))
+    dumped, text = _best_of(3, lambda: json.dumps(data, ensure_ascii=False))
+    written, _ = _best_of(3, lambda: gantt_json(gantt_data(plan, computed, cycles=cycles)))
+
+    tasks = [row for row in data["rows"] if row["kind"] in ("task", "milestone")]
+    assert len(tasks) == TASKS
+    assert len(data["links"]) == len(link_list(generated))
+    assert json.loads(text)["rows"][-1]["id"] == tasks[-1]["id"]
+    print(
+        f"\ngantt JSON, {TASKS:,} tasks / {len(data['links']):,} links / "
+        f"{len(data['rows']):,} rows: json.dumps of the prepared rows {dumped:.2f} s, "
+        f"gantt_data {built:.2f} s, ratio {built / dumped:.2f} (target ≤ 2.0); "
+        f"gantt_json (build + indented text) {written:.2f} s, ratio {written / dumped:.2f}; "
+        f"{len(text.encode()) / 1e6:.0f} MB"
+    )
