@@ -14,19 +14,23 @@ from aomori_roadmap.export.adapters import dhtmlx_data, frappe_tasks, mermaid_ga
 from aomori_roadmap.export.chart import render_html, render_svg
 from aomori_roadmap.export.excel import gantt_xlsx
 from aomori_roadmap.export.gantt import GANTT_JSON_SCHEMA, gantt_data, gantt_json, gantt_json_schema
-
+from aomori_roadmap.export.ical import FEEDS, feed_events, ical_feed, track_changes
 from aomori_roadmap.export.mspdi import mspdi_xml
 
 __all__ = [
+    "FEEDS",
     "GANTT_JSON_SCHEMA",
     "dhtmlx_data",
+    "feed_events",
     "frappe_tasks",
     "gantt_data",
     "gantt_json",
     "gantt_json_schema",
     "gantt_xlsx",
+    "ical_feed",
     "mermaid_gantt",
     "mspdi_xml",
     "render_html",
     "render_svg",
+    "track_changes",
 ]
