@@ -6,20 +6,28 @@ written), 3 store or server failure.
 
 from __future__ import annotations
 
+import json
 import os
 import sys
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 from typing import Annotated, NoReturn
 
+import pendulum
 import typer
 from rich.console import Console
 from rich.table import Table
 
 from aomori_roadmap.errors import PlanError, PlanValidationError, RoadmapError, StoreError
+from aomori_roadmap.export import FEEDS
+from aomori_roadmap.fiscal import Half
 from aomori_roadmap.loader import default_plan, load_plan
 from aomori_roadmap.model import Plan
+from aomori_roadmap.schedule import Schedule, schedule
 from aomori_roadmap.schemas import export_schemas
+from aomori_roadmap.snapshot import GANTT_FORMATS, Snapshot, take_snapshot
+from aomori_roadmap.store import Store
 
 __all__ = ["app", "main"]
 
@@ -45,6 +53,17 @@ _LABELS = {
         "kpi_unset": "基準値・目標値が未設定の成果指標: {n}件",
         "problems": "{n}件の問題があります",
         "illustrative": "（例示）",
+        "task": "工程",
+        "start": "開始",
+        "finish": "終了",
+        "half": "期",
+        "days": "日数",
+        "slack": "余裕",
+        "critical_path": "クリティカルパス",
+        "violations": "期限・固定日の違反",
+        "no_violations": "期限・固定日の違反はありません",
+        "plan_finish": "プランの完了日",
+        "milestone": "▲",
     },
     "en": {
         "fields": "Fields",
@@ -64,6 +83,17 @@ _LABELS = {
         "kpi_unset": "KPIs without a baseline or target value: {n}",
         "problems": "{n} problem(s) found",
         "illustrative": " (illustrative)",
+        "task": "Task",
+        "start": "Start",
+        "finish": "Finish",
+        "half": "Half",
+        "days": "Days",
+        "slack": "Slack",
+        "critical_path": "Critical path",
+        "violations": "Deadline and fixed-date violations",
+        "no_violations": "No deadline or fixed-date violations",
+        "plan_finish": "Plan finish",
+        "milestone": "▲",
     },
 }
 
@@ -176,6 +206,209 @@ def _print_summary(plan: Plan, options: _Options) -> None:
         _out.print(f"  • {initiative.name}{mark}  [{len(initiative.tasks)}]", markup=False)
 
 
+def _as_of(options: _Options) -> date:
+    """The --as-of date, or today in Tokyo (the interface may read the clock; the engine not)."""
+    if options.as_of is None:
+        return pendulum.now("Asia/Tokyo").date()
+    try:
+        return date.fromisoformat(options.as_of)
+    except ValueError:
+        _err.print(f"--as-of は YYYY-MM-DD の日付です（'{options.as_of}' は読めません）")
+        raise typer.Exit(EXIT_BAD_INPUT) from None
+
+
+def _existing_store(options: _Options, plan: Plan) -> Store | None:
+    """The store if it exists: reading views never create a database file."""
+    url = options.db
+    if url.startswith("sqlite:///") and not Path(url.removeprefix("sqlite:///")).exists():
+        return None
+    try:
+        return Store(url, plan=plan)
+    except RoadmapError as error:
+        _fail(error)
+
+
+def _snapshot(options: _Options, plan: Plan, baseline: str | None = None) -> Snapshot:
+    store = _existing_store(options, plan)
+    try:
+        return take_snapshot(plan, store, as_of=_as_of(options), baseline=baseline)
+    except RoadmapError as error:
+        _fail(error)
+    finally:
+        if store is not None:
+            store.close()
+
+
+def _write_output(output: Path | None, payload: str | bytes) -> None:
+    if output is None:
+        if isinstance(payload, bytes):
+            sys.stdout.buffer.write(payload)
+            sys.stdout.buffer.flush()
+        else:
+            sys.stdout.write(payload)
+        return
+    try:
+        output.parent.mkdir(parents=True, exist_ok=True)
+        if isinstance(payload, bytes):
+            output.write_bytes(payload)
+        else:
+            output.write_text(payload, encoding="utf-8")
+    except OSError as error:
+        _err.print(f"書き出せません / cannot write: {error}", markup=False)
+        raise typer.Exit(EXIT_FAILURE) from error
+
+
+def _schedule(plan: Plan) -> Schedule:
+    try:
+        return schedule(plan)
+    except RoadmapError as error:
+        _fail(error)
+
+
+def _schedule_table(plan: Plan, computed: Schedule, options: _Options) -> Table:
+    lang = options.lang
+    table = Table(title=plan.name, title_justify="left", show_lines=False)
+    for key, justify in (
+        ("task", "left"),
+        ("start", "left"),
+        ("finish", "left"),
+        ("half", "left"),
+        ("days", "right"),
+        ("slack", "right"),
+    ):
+        table.add_column(options.label(key), justify=justify)  # type: ignore[arg-type]
+    for initiative in plan.initiatives:
+        span = computed.initiatives.get(initiative.id)
+        if span is None:
+            continue
+        table.add_section()
+        table.add_row(f"[bold]{initiative.name}[/bold]", str(span.start), str(span.finish), "")
+        for task in initiative.tasks:
+            done = computed.tasks[f"{initiative.id}/{task.id}"]
+            halves = Half.of(done.early_start).label(lang)
+            end_half = Half.of(done.early_finish).label(lang)
+            if end_half != halves:
+                halves += f" – {end_half}"
+            name = f"{options.label('milestone')} {task.name}" if task.milestone else task.name
+            mark = "[red]*[/red]" if done.critical else ""
+            table.add_row(
+                f"  {name}{mark}",
+                str(done.early_start),
+                str(done.early_finish),
+                halves,
+                str(done.duration_days),
+                str(done.total_slack),
+            )
+    return table
+
+
+def _print_schedule_findings(plan: Plan, computed: Schedule, options: _Options) -> None:
+    names = {ref: task.name for ref, _, task in plan.iter_tasks()}
+    _out.print(
+        f"{options.label('plan_finish')}: {computed.finish} ({Half.of(computed.finish).label(options.lang)})"
+    )
+    for path in computed.critical_paths[:3]:
+        chain = " → ".join(names[ref] for ref in path)
+        _out.print(f"{options.label('critical_path')}: {chain}", markup=False)
+    if computed.violations:
+        _out.print(f"{options.label('violations')}:")
+        for violation in computed.violations:
+            _out.print(f"  {violation.message}", markup=False)
+    else:
+        _out.print(options.label("no_violations"))
+
+
+@app.command("schedule")
+def schedule_command(
+    ctx: typer.Context,
+    format: Annotated[str, typer.Option("--format", help="table | json")] = "table",
+    output: Annotated[
+        Path | None, typer.Option("-o", "--output", help="書き出し先ファイル")
+    ] = None,
+) -> None:
+    """依存関係と稼働日から工程の日付・余裕日数・クリティカルパスを計算します。"""
+    options = _options(ctx)
+    if format not in ("table", "json"):
+        _err.print(f"--format は table か json です（'{format}' は使えません）")
+        raise typer.Exit(EXIT_BAD_INPUT)
+    plan = _load(options)
+    computed = _schedule(plan)
+    if format == "json":
+        _write_output(output, json.dumps(computed.to_json(), ensure_ascii=False, indent=2) + "\n")
+        return
+    _out.print(_schedule_table(plan, computed, options))
+    _print_schedule_findings(plan, computed, options)
+
+
+@app.command()
+def gantt(
+    ctx: typer.Context,
+    format: Annotated[str, typer.Option("--format", help=" | ".join(GANTT_FORMATS))] = "json",
+    output: Annotated[
+        Path | None, typer.Option("-o", "--output", help="書き出し先ファイル")
+    ] = None,
+    field: Annotated[str | None, typer.Option(help="分野ID")] = None,
+    item: Annotated[str | None, typer.Option(help="項目ID")] = None,
+    initiative: Annotated[str | None, typer.Option(help="取組ID")] = None,
+    department: Annotated[str | None, typer.Option(help="担当課ID")] = None,
+    priority: Annotated[str | None, typer.Option(help="重点（ID か 産業/教育/防災）")] = None,
+    baseline: Annotated[str | None, typer.Option(help="比べる基準線の名前")] = None,
+) -> None:
+    """ガントチャートを書き出します: JSON, Frappe, DHTMLX, Mermaid, HTML, SVG, Excel, MS Project。"""
+    options = _options(ctx)
+    if format not in GANTT_FORMATS:
+        _err.print(
+            f"--format は {', '.join(GANTT_FORMATS)} のどれかです（'{format}' は使えません）"
+        )
+        raise typer.Exit(EXIT_BAD_INPUT)
+    if format == "xlsx" and output is None and sys.stdout.isatty():
+        _err.print("xlsx は -o FILE で書き出してください。")
+        raise typer.Exit(EXIT_BAD_INPUT)
+    plan = _load(options)
+    snapshot = _snapshot(options, plan, baseline)
+    filters = {"field": field, "item": item, "initiative": initiative}
+    filters |= {"department": department, "priority": priority}
+    try:
+        payload = snapshot.gantt(format, lang=options.lang, **filters)
+    except RoadmapError as error:
+        _fail(error)
+    _write_output(output, payload)
+
+
+@app.command()
+def ics(
+    ctx: typer.Context,
+    feed: Annotated[str, typer.Option(help=" | ".join(FEEDS))] = "reviews",
+    output: Annotated[
+        Path | None, typer.Option("-o", "--output", help="書き出し先ファイル")
+    ] = None,
+    department: Annotated[str | None, typer.Option(help="担当課ID")] = None,
+    initiative: Annotated[str | None, typer.Option(help="取組ID")] = None,
+    field: Annotated[str | None, typer.Option(help="分野ID")] = None,
+    priority: Annotated[str | None, typer.Option(help="重点（ID か 産業/教育/防災）")] = None,
+    alarm_days: Annotated[int | None, typer.Option(help="N日前に通知（VALARM）")] = None,
+    base_url: Annotated[str | None, typer.Option(help="説明に付けるリンクの基点URL")] = None,
+) -> None:
+    """カレンダー配信（iCalendar .ics）をファイルに書き出します。"""
+    options = _options(ctx)
+    plan = _load(options)
+    snapshot = _snapshot(options, plan)
+    try:
+        payload = snapshot.feed(
+            feed,
+            department=department,
+            initiative=initiative,
+            field=field,
+            priority=priority,
+            base_url=base_url,
+            alarm_days=alarm_days,
+            lang=options.lang,
+        )
+    except RoadmapError as error:
+        _fail(error)
+    _write_output(output, payload)
+
+
 @app.command()
 def validate(
     ctx: typer.Context,
@@ -199,10 +432,16 @@ def demo(
     ctx: typer.Context,
     out: Annotated[Path, typer.Option(help="出力先フォルダ")] = Path("aomori-roadmap-demo"),
 ) -> None:
-    """組み込みの青森県DX推進プランを検証し、概要を表示します。"""
+    """組み込みの青森県DX推進プランを検証し、工程を計算して、概要と出力ファイルを示します。"""
     options = _options(ctx)
     plan = _load(options)
     _print_summary(plan, options)
+    computed = _schedule(plan)
+    _print_schedule_findings(plan, computed, options)
+    written = [out / "schedule.json"]
+    _write_output(written[0], json.dumps(computed.to_json(), ensure_ascii=False, indent=2) + "\n")
+    for path in written:
+        _out.print(f"{options.label('wrote')}: {path}", markup=False)
 
 
 @schema_app.command("export")

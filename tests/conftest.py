@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
 from pathlib import Path
 
@@ -34,3 +35,22 @@ def problems_of(error: pytest.ExceptionInfo[PlanValidationError]) -> list[Proble
 def yaml_text(data: object) -> str:
     """YAML for test data, Japanese kept readable."""
     return yaml.safe_dump(data, allow_unicode=True, sort_keys=False)
+
+
+# In CI every tool is installed, so a skipped check means a missing install step: fail the run
+# instead of letting a skip pass for a check that ran.
+_skipped: list[str] = []
+
+
+def pytest_runtest_logreport(report: pytest.TestReport) -> None:
+    if report.skipped and os.environ.get("AOMORI_ROADMAP_REQUIRE_ALL") == "1":
+        reason = report.longrepr[2] if isinstance(report.longrepr, tuple) else str(report.longrepr)
+        _skipped.append(f"{report.nodeid}: {reason}")
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    if _skipped:
+        print("\nskipped although AOMORI_ROADMAP_REQUIRE_ALL=1 (a missing install step?):")
+        for line in _skipped:
+            print(f"  {line}")
+        session.exitstatus = pytest.ExitCode.TESTS_FAILED

@@ -87,3 +87,33 @@ def test_schema_export_writes_the_schemas(tmp_path: Path) -> None:
     result = runner.invoke(app, ["schema", "export", str(tmp_path / "out")])
     assert result.exit_code == 0
     assert (tmp_path / "out" / "plan.schema.json").is_file()
+
+
+def test_schedule_table_shows_fiscal_labels() -> None:
+    result = runner.invoke(app, ["schedule"])
+    assert result.exit_code == 0, result.output
+    assert "令和6年度上期" in result.output
+    assert "プランの完了日" in result.output
+
+
+def test_schedule_json_is_the_schedule(tmp_path: Path) -> None:
+    import json
+
+    from aomori_roadmap.loader import default_plan
+    from aomori_roadmap.schedule import schedule
+
+    result = runner.invoke(app, ["schedule", "--format", "json", "-o", str(tmp_path / "s.json")])
+    assert result.exit_code == 0
+    written = json.loads((tmp_path / "s.json").read_text(encoding="utf-8"))
+    assert written == schedule(default_plan()).to_json()
+
+
+def test_schedule_rejects_an_unknown_format() -> None:
+    assert runner.invoke(app, ["schedule", "--format", "csv"]).exit_code == 2
+
+
+def test_demo_writes_its_outputs(tmp_path: Path) -> None:
+    result = runner.invoke(app, ["demo", "--out", str(tmp_path)])
+    assert result.exit_code == 0, result.output
+    assert (tmp_path / "schedule.json").is_file()
+    assert "クリティカルパス" in result.output

@@ -1,0 +1,174 @@
+"""The roadmap as of a date: plan, status, schedules, lateness and review cycles together.
+
+Every view of the roadmap (the Gantt chart, the feeds, the server's JSON, the reminders, the
+annual report) needs the same inputs assembled the same way:
+
+- the **states** of every ref as of the date (as known now, or as known at ``known_at``);
+- the **planned** schedule (no actuals): the yardstick that lateness is measured against;
+- the **current** schedule, rescheduled from the actual starts and finishes;
+- **lateness** of every task, computed from the planned schedule and the states;
+- the **baseline** schedule, when a baseline is named;
+- the **review cycles** of the plan, covering what the current schedule has active.
+
+:func:`take_snapshot` builds that once, with one status query, so that each view reuses it
+instead of recomputing per task.
+
+>>> from datetime import date
+>>> from aomori_roadmap.loader import default_plan
+>>> snap = take_snapshot(default_plan(), as_of=date(2025, 3, 31))
+>>> snap.lateness["bousai-dx-alerts/study"].value
+'late'
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from aomori_roadmap.errors import PlanError
+from aomori_roadmap.export import (
+    dhtmlx_data,
+    frappe_tasks,
+    gantt_data,
+    gantt_json,
+    gantt_xlsx,
+    ical_feed,
+    mermaid_gantt,
+    mspdi_xml,
+    render_html,
+    render_svg,
+)
+from aomori_roadmap.model import Plan
+from aomori_roadmap.reviews import ReviewCycle, review_cycles
+from aomori_roadmap.schedule import Schedule, plan_calendar, schedule
+from aomori_roadmap.status import Lateness, StatusState, lateness_all
+from aomori_roadmap.store import Store
+
+__all__ = ["GANTT_FORMATS", "Snapshot", "take_snapshot"]
+
+GANTT_FORMATS = ("json", "frappe", "dhtmlx", "mermaid", "html", "svg", "xlsx", "mspdi")
+
+
+@dataclass(frozen=True, slots=True)
+class Snapshot:
+    """Everything the views need about a plan on one date."""
+
+    plan: Plan
+    as_of: date
+    states: Mapping[str, StatusState]
+    planned: Schedule
+    current: Schedule
+    lateness: Mapping[str, Lateness]
+    cycles: list[ReviewCycle]
+    baseline: Schedule | None = None
+    baseline_name: str | None = None
+
+    def status_pairs(self) -> dict[str, tuple[str, int]]:
+        """``ref → (status, progress)`` as the Gantt exports take them."""
+        return {ref: (s.status.value, s.progress) for ref, s in self.states.items()}
+
+    def status_codes(self) -> dict[str, str]:
+        """``ref → status`` as the calendar feeds take them."""
+        return {ref: s.status.value for ref, s in self.states.items()}
+
+    def gantt(
+        self, format: str = "json", *, lang: str = "ja", **filters: str | None
+    ) -> str | bytes:
+        """The Gantt output in ``format`` (one of :data:`GANTT_FORMATS`), filtered.
+
+        Filters: ``field``, ``item``, ``initiative``, ``department``, ``priority``.
+
+        >>> from datetime import date
+        >>> from aomori_roadmap.loader import default_plan
+        >>> snap = take_snapshot(default_plan(), as_of=date(2025, 9, 30))
+        >>> snap.gantt("mermaid", department="kikikanri").splitlines()[0]
+        'gantt'
+        """
+        if format not in GANTT_FORMATS:
+            raise PlanError(f"形式 '{format}' はありません。使えるのは: {', '.join(GANTT_FORMATS)}")
+        data = gantt_data(
+            self.plan,
+            self.current,
+            as_of=self.as_of,
+            states=self.status_pairs(),
+            lateness={ref: value.value for ref, value in self.lateness.items()},
+            baseline=self.baseline,
+            baseline_name=self.baseline_name,
+            cycles=self.cycles,
+            **filters,
+        )
+        if format == "json":
+            return gantt_json(data)
+        if format == "frappe":
+            return gantt_json(frappe_tasks(data))
+        if format == "dhtmlx":
+            return gantt_json(dhtmlx_data(data))
+        if format == "mermaid":
+            return mermaid_gantt(data)
+        if format == "html":
+            return render_html(data, lang=lang)
+        if format == "svg":
+            return render_svg(data, lang=lang)
+        if format == "xlsx":
+            return gantt_xlsx(data, lang=lang)
+        return mspdi_xml(data, self.current.calendar)
+
+    def feed(self, feed: str = "reviews", **options: Any) -> bytes:
+        """The calendar feed ``feed`` (see :func:`~aomori_roadmap.export.ical.ical_feed`)."""
+        return ical_feed(
+            self.plan,
+            self.current,
+            feed=feed,
+            cycles=self.cycles,
+            states=self.status_codes(),
+            **options,
+        )
+
+
+def take_snapshot(
+    plan: Plan,
+    store: Store | None = None,
+    *,
+    as_of: date,
+    known_at: date | None = None,
+    baseline: str | None = None,
+) -> Snapshot:
+    """The plan as of ``as_of``: states from ``store`` (none without one) and all schedules.
+
+    Args:
+        plan: the plan (its current revision).
+        store: where the status history lives; ``None`` means nothing was reported yet.
+        as_of: the date the views are for (the end of that day in the plan's time zone).
+        known_at: replay the history as it was known on this date (default: as known now).
+        baseline: the name of a stored baseline to compare with.
+
+    Raises:
+        PlanError: ``baseline`` names no stored baseline.
+    """
+    calendar = plan_calendar(plan)
+    states: Mapping[str, StatusState] = {}
+    actuals = {}
+    if store is not None:
+        states = store.status_as_of(as_of, known_at=known_at)
+        actuals = store.actuals(as_of, known_at=known_at)
+    planned = schedule(plan, calendar=calendar)
+    current = schedule(plan, actuals, calendar=calendar) if actuals else planned
+    base = None
+    if baseline is not None and store is not None:
+        base = schedule(store.revision(store.baseline(baseline).revision.id), calendar=calendar)
+    elif baseline is not None:
+        raise PlanError(f"基準線 '{baseline}' を使うには状況ストアが必要です（--db）。")
+    yardstick = base or planned
+    return Snapshot(
+        plan=plan,
+        as_of=as_of,
+        states=states,
+        planned=planned,
+        current=current,
+        lateness=lateness_all(yardstick, states, as_of),
+        cycles=review_cycles(plan, current, calendar=calendar),
+        baseline=base,
+        baseline_name=baseline if base is not None else None,
+    )
