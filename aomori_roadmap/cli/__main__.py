@@ -1,0 +1,5 @@
+"""``python -m aomori_roadmap.cli``: the same as the ``aomori-roadmap`` command."""
+
+from aomori_roadmap.cli.app import main
+
+main()
