@@ -6,7 +6,7 @@
 
 >>> with Store("sqlite://") as store:
 ...     store.schema
-'0002'
+'0004'
 """
 
 from aomori_roadmap.store.revisions import (

@@ -170,7 +170,7 @@ class Store:
         """Upgrade the database at ``url`` to this library's schema (``aomori-roadmap db upgrade``).
 
         >>> Store.upgrade("sqlite://").after
-        '0002'
+        '0004'
         """
         return upgrade_database(url)
 

@@ -1,16 +1,18 @@
 """The store's tables, declared with sqlmodel; queries use their SQLAlchemy Core tables.
 
-Four tables hold the history (all append-only: the database refuses UPDATE and DELETE, see
-migration ``0002``):
+Six tables hold the history (all append-only: the database refuses UPDATE and DELETE, see
+migrations ``0002`` and ``0003``):
 
 - ``plan_revisions``: every stored plan as canonical JSON with its SHA-256 (unique);
 - ``baselines``: named pointers to revisions; the newest row of a name is the baseline;
 - ``status_refs``: one row per task or initiative ref that has events (a dense integer key,
   and the driving table of the one-query as-of replay);
-- ``status_events``: the status changes themselves.
+- ``status_events``: the status changes themselves;
+- ``review_records``: half-year review submissions and the plan office's ratings;
+- ``kpi_actuals``: KPI values per fiscal year.
 
-Later work adds its own tables by new migrations (review records ``reviews``, KPI actuals
-``kpi_actuals``, feed tokens ``feed_tokens``); the version table is ``aomori_roadmap_version``.
+``feed_tokens`` (migration ``0004``) is not history: a token is revoked and its last use noted
+in place. The version table is ``aomori_roadmap_version``.
 The migrations in ``migrations/versions`` are the schema's source of truth; these declarations
 match them (a test compares the two).
 
@@ -30,6 +32,7 @@ from sqlalchemy import (
     Column,
     DateTime,
     Dialect,
+    Float,
     ForeignKey,
     Index,
     Integer,
@@ -47,16 +50,23 @@ from sqlmodel import Field, SQLModel
 
 __all__ = [
     "HISTORY_TABLES",
+    "REVIEW_STAGES",
     "STATUS_CODES",
     "VERSION_TABLE",
     "BaselineRow",
+    "FeedTokenRow",
+    "KpiActualRow",
     "PlanRevisionRow",
+    "ReviewRecordRow",
     "StatusEventRow",
     "StatusRefRow",
     "UTCDateTime",
     "baselines",
+    "feed_tokens",
+    "kpi_actuals",
     "metadata",
     "plan_revisions",
+    "review_records",
     "status_events",
     "status_refs",
 ]
@@ -64,10 +74,20 @@ __all__ = [
 VERSION_TABLE = "aomori_roadmap_version"
 """Alembic's version table, named for the library so that it can share a database."""
 
-HISTORY_TABLES = ("plan_revisions", "baselines", "status_refs", "status_events")
+HISTORY_TABLES = (
+    "plan_revisions",
+    "baselines",
+    "status_refs",
+    "status_events",
+    "review_records",
+    "kpi_actuals",
+)
 """The append-only tables: the database refuses UPDATE and DELETE on each."""
 
 STATUS_CODES = ("planned", "in_progress", "on_hold", "done", "cancelled")
+
+REVIEW_STAGES = ("submitted", "reviewed")
+"""A department's submission (its self-assessment), then the plan office's rating."""
 """The codes of :class:`aomori_roadmap.status.Status`, as the CHECK constraints list them."""
 
 # SQLite gives an autoincrement key only to a column declared exactly INTEGER PRIMARY KEY.
@@ -182,6 +202,75 @@ class StatusEventRow(_Table, table=True):
     )
 
 
+class ReviewRecordRow(_Table, table=True):
+    """A half-year review step of an initiative: a submission or the office's rating."""
+
+    __tablename__ = "review_records"
+    __table_args__ = (
+        CheckConstraint("stage IN ('submitted', 'reviewed')", name="stage"),
+        CheckConstraint("actor <> ''", name="actor"),
+        UniqueConstraint("corrects"),
+        Index("ix_review_records_cycle", "cycle", "initiative", "id"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    cycle: str = Field(sa_column=Column(String(16), nullable=False))
+    initiative: str = Field(sa_column=Column(String(200), nullable=False))
+    stage: str = Field(sa_column=Column(String(16), nullable=False))
+    rating: str = Field(sa_column=Column(String(16), nullable=False))
+    achievements: str = Field(sa_column=Column(Text, nullable=False))
+    issues: str = Field(sa_column=Column(Text, nullable=False))
+    next_steps: str = Field(sa_column=Column(Text, nullable=False))
+    comment: str = Field(sa_column=Column(Text, nullable=False))
+    revision_id: int | None = Field(
+        default=None, sa_column=Column(Integer, ForeignKey("plan_revisions.id"), nullable=True)
+    )
+    actor: str = Field(sa_column=Column(String(200), nullable=False))
+    recorded: datetime = Field(sa_column=Column(UTCDateTime, nullable=False))
+    corrects: int | None = Field(
+        default=None, sa_column=Column(Integer, ForeignKey("review_records.id"), nullable=True)
+    )
+
+
+class KpiActualRow(_Table, table=True):
+    """A KPI's actual value in a fiscal year, with its source; a correction points back."""
+
+    __tablename__ = "kpi_actuals"
+    __table_args__ = (
+        CheckConstraint("actor <> ''", name="actor"),
+        UniqueConstraint("corrects"),
+        Index("ix_kpi_actuals_kpi", "kpi", "fy", "id"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    kpi: str = Field(sa_column=Column(String(200), nullable=False))
+    fy: int = Field(sa_column=Column(Integer, nullable=False))
+    value: float = Field(sa_column=Column(Float, nullable=False))
+    source: str = Field(sa_column=Column(Text, nullable=False))
+    note: str = Field(sa_column=Column(Text, nullable=False))
+    actor: str = Field(sa_column=Column(String(200), nullable=False))
+    recorded: datetime = Field(sa_column=Column(UTCDateTime, nullable=False))
+    corrects: int | None = Field(
+        default=None, sa_column=Column(Integer, ForeignKey("kpi_actuals.id"), nullable=True)
+    )
+
+
+class FeedTokenRow(_Table, table=True):
+    """A private feed URL's token, stored as its SHA-256 only, scoped to one feed and filters."""
+
+    __tablename__ = "feed_tokens"
+
+    id: int | None = Field(default=None, primary_key=True)
+    token_hash: str = Field(sa_column=Column(String(64), nullable=False, unique=True))
+    feed: str = Field(sa_column=Column(String(32), nullable=False))
+    filters: str = Field(sa_column=Column(Text, nullable=False))
+    name: str = Field(sa_column=Column(String(200), nullable=False))
+    actor: str = Field(sa_column=Column(String(200), nullable=False))
+    created: datetime = Field(sa_column=Column(UTCDateTime, nullable=False))
+    revoked: datetime | None = Field(default=None, sa_column=Column(UTCDateTime, nullable=True))
+    last_used: datetime | None = Field(default=None, sa_column=Column(UTCDateTime, nullable=True))
+
+
 def _table(model: Any) -> Table:
     return cast(Table, sa_inspect(model).local_table)
 
@@ -191,3 +280,6 @@ plan_revisions = _table(PlanRevisionRow)
 baselines = _table(BaselineRow)
 status_refs = _table(StatusRefRow)
 status_events = _table(StatusEventRow)
+review_records = _table(ReviewRecordRow)
+kpi_actuals = _table(KpiActualRow)
+feed_tokens = _table(FeedTokenRow)

@@ -39,8 +39,8 @@ def execute(url: str, sql: str) -> None:
 def test_an_empty_database_is_created_at_head(db_url: str) -> None:
     assert schema_revision(db_url) is None
     with Store(db_url) as store:
-        assert store.schema == head_revision() == "0002"
-    assert schema_revision(db_url) == "0002"
+        assert store.schema == head_revision() == "0004"
+    assert schema_revision(db_url) == "0004"
 
 
 def test_the_tables_match_the_migrations(db_url: str) -> None:
@@ -72,12 +72,34 @@ def test_upgrade_brings_an_older_database_to_head(db_url: str) -> None:
     migrate_to(db_url, "0001")
     execute(db_url, "INSERT INTO status_refs (ref) VALUES ('a/x')")
     result = Store.upgrade(db_url)
-    assert (result.before, result.after, result.changed) == ("0001", "0002", True)
+    assert (result.before, result.after, result.changed) == ("0001", head_revision(), True)
     with Store(db_url) as store:
-        assert store.schema == "0002"
+        assert store.schema == head_revision()
     with pytest.raises(Exception, match="append-only"):
         execute(db_url, "DELETE FROM status_refs")
     assert upgrade_database(db_url).changed is False
+
+
+@pytest.mark.parametrize("table", ["review_records", "kpi_actuals"])
+def test_review_and_kpi_history_is_append_only_in_the_database(db_url: str, table: str) -> None:
+    with Store(db_url):
+        pass
+    if table == "review_records":
+        row = (
+            "INSERT INTO review_records (cycle, initiative, stage, rating, achievements, issues, "
+            "next_steps, comment, actor, recorded) VALUES ('FY2025-H1', 'a', 'submitted', '○', "
+            "'', '', '', '', '県', '2025-10-01 00:00:00')"
+        )
+    else:
+        row = (
+            "INSERT INTO kpi_actuals (kpi, fy, value, source, note, actor, recorded) "
+            "VALUES ('k', 2025, 1.0, '', '', '県', '2025-10-01 00:00:00')"
+        )
+    execute(db_url, row)
+    with pytest.raises(Exception, match="append-only"):
+        execute(db_url, f"UPDATE {table} SET actor = 'x'")
+    with pytest.raises(Exception, match="append-only"):
+        execute(db_url, f"DELETE FROM {table}")
 
 
 def test_a_database_with_tables_but_no_version_is_refused(db_url: str) -> None:
@@ -89,7 +111,7 @@ def test_a_database_with_tables_but_no_version_is_refused(db_url: str) -> None:
 def test_other_tables_do_not_make_a_database_foreign(db_url: str) -> None:
     execute(db_url, "CREATE TABLE someone_elses (id INTEGER PRIMARY KEY)")
     with Store(db_url) as store:
-        assert store.schema == "0002"
+        assert store.schema == head_revision()
 
 
 def test_sqlite_runs_in_wal_with_foreign_keys_on(tmp_path: Path) -> None:
