@@ -137,7 +137,9 @@ def fail(error: RoadmapError) -> NoReturn:
         err.print(f"{len(error.problems)}件の問題があります / {len(error.problems)} problem(s)")
         raise typer.Exit(EXIT_BAD_INPUT)
     err.print(str(error), markup=False)
-    raise typer.Exit(EXIT_FAILURE if isinstance(error, StoreError) else EXIT_BAD_INPUT)
+    # Bad input (an illegal transition included) is 2; a store that failed or refused is 3.
+    bad_input = isinstance(error, ValueError) or not isinstance(error, StoreError)
+    raise typer.Exit(EXIT_BAD_INPUT if bad_input else EXIT_FAILURE)
 
 
 def load(options: Options, path: str | None = None) -> Plan:
@@ -195,10 +197,15 @@ def existing_store(options: Options, plan: Plan) -> Store | None:
         fail(error)
 
 
-def snapshot_for(options: Options, plan: Plan, baseline: str | None = None) -> Snapshot:
+def snapshot_for(
+    options: Options, plan: Plan, baseline: str | None = None, known_at: date | None = None
+) -> Snapshot:
+    """The plan as of --as-of, with the states of the store at --db (none if it does not exist)."""
     store = existing_store(options, plan)
     try:
-        return take_snapshot(plan, store, as_of=as_of_date(options), baseline=baseline)
+        return take_snapshot(
+            plan, store, as_of=as_of_date(options), known_at=known_at, baseline=baseline
+        )
     except RoadmapError as error:
         fail(error)
     finally:
