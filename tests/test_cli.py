@@ -113,7 +113,17 @@ def test_schedule_rejects_an_unknown_format() -> None:
 
 
 def test_demo_writes_its_outputs(tmp_path: Path) -> None:
-    result = runner.invoke(app, ["demo", "--out", str(tmp_path)])
+    result = runner.invoke(app, ["--as-of", "2026-11-26", "demo", "--out", str(tmp_path)])
     assert result.exit_code == 0, result.output
-    assert (tmp_path / "schedule.json").is_file()
+    for name in ("schedule.json", "gantt.html", "gantt.json", "gantt.xlsx", "feed-reviews.ics"):
+        assert (tmp_path / name).is_file(), name
     assert "クリティカルパス" in result.output
+    assert "2025-03-31 時点の状況（令和6年度末）" in result.output
+    assert "基準値・目標値が未設定の成果指標: 19件" in result.output
+
+
+def test_demo_reuses_its_store_on_a_second_run(tmp_path: Path) -> None:
+    first = runner.invoke(app, ["--as-of", "2026-11-26", "demo", "--out", str(tmp_path)])
+    assert "履歴を" in first.output
+    again = runner.invoke(app, ["--as-of", "2026-11-26", "demo", "--out", str(tmp_path)])
+    assert again.exit_code == 0 and "履歴を" not in again.output

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import sys
+from collections import Counter
 from pathlib import Path
 from typing import Annotated
 
@@ -15,6 +16,7 @@ from aomori_roadmap.cli.app import (
     EXIT_FAILURE,
     Options,
     app,
+    as_of_date,
     err,
     fail,
     load,
@@ -24,13 +26,15 @@ from aomori_roadmap.cli.app import (
     snapshot_for,
     write_output,
 )
+from aomori_roadmap.demo import FY2024_H2_END, run_demo
 from aomori_roadmap.errors import RoadmapError
 from aomori_roadmap.export import FEEDS
 from aomori_roadmap.fiscal import Half
 from aomori_roadmap.model import Plan
 from aomori_roadmap.schedule import Schedule
 from aomori_roadmap.schemas import export_schemas
-from aomori_roadmap.snapshot import GANTT_FORMATS
+from aomori_roadmap.snapshot import GANTT_FORMATS, Snapshot
+from aomori_roadmap.status import Lateness, Status
 
 schema_app = typer.Typer(help="JSON Schema を扱います", no_args_is_help=True)
 app.add_typer(schema_app, name="schema")
@@ -61,7 +65,7 @@ def print_summary(plan: Plan, options: Options) -> None:
     out.print(f"{plan.name}  {plan.subtitle or ''}".rstrip(), markup=False)
     out.print(f"{options.label('period')}: {start.label(options.lang)} – {end.label(options.lang)}")
     out.print(summary_table(plan, options))
-    unset = sum(1 for k in plan.kpis for point in (k.baseline, k.target) if point.value is None)
+    unset = sum(1 for k in plan.kpis if k.baseline.value is None or k.target.value is None)
     if unset:
         out.print(options.label("kpi_unset", n=unset))
     for initiative in plan.initiatives:
@@ -229,6 +233,30 @@ def validate(
     )
 
 
+def print_state(snapshot: Snapshot, options: Options, title: str) -> None:
+    """Counts by status and by lateness on the snapshot's date, then what is late or at risk."""
+    lang = options.lang
+    refs = list(snapshot.planned.tasks)
+    by_status = Counter(
+        (snapshot.states[r].status if r in snapshot.states else Status.PLANNED) for r in refs
+    )
+    by_lateness = Counter(snapshot.lateness[r] for r in refs)
+    out.print(f"[bold]{title}[/bold]")
+    out.print(
+        "  " + " / ".join(f"{s.label(lang)} {by_status[s]}" for s in Status if by_status[s]),
+        markup=False,
+    )
+    out.print(
+        "  " + " / ".join(f"{k.label(lang)} {by_lateness[k]}" for k in Lateness if by_lateness[k]),
+        markup=False,
+    )
+    names = {ref: task.name for ref, _, task in snapshot.plan.iter_tasks()}
+    for ref in refs:
+        lateness = snapshot.lateness[ref]
+        if lateness is not Lateness.ON_TRACK:
+            out.print(f"  {lateness.label(lang)}: {names[ref]} ({ref})", markup=False)
+
+
 @app.command()
 def demo(
     ctx: typer.Context,
@@ -236,15 +264,32 @@ def demo(
         "aomori-roadmap-demo"
     ),
 ) -> None:
-    """組み込みの青森県DX推進プランを検証し、工程を計算して、概要と出力ファイルを示します。"""
+    """組み込みの青森県DX推進プランで、検証・工程計算・状況履歴・ガント・カレンダー配信を実演します。"""
     options = options_of(ctx)
     plan = load(options)
     print_summary(plan, options)
     computed = schedule_for(plan)
     print_schedule_findings(plan, computed, options)
-    written = [out_dir / "schedule.json"]
-    write_output(written[0], json.dumps(computed.to_json(), ensure_ascii=False, indent=2) + "\n")
-    for path in written:
+    today = as_of_date(options)
+    try:
+        result = run_demo(plan, out_dir, today=today)
+    except RoadmapError as error:
+        fail(error)
+    if result.recorded:
+        out.print(
+            options.pick(
+                f"状況の履歴を{result.recorded}件記録しました（例示）",
+                f"Recorded {result.recorded} illustrative status changes",
+            )
+        )
+    end = FY2024_H2_END.isoformat()
+    print_state(
+        result.end_of_fy2024,
+        options,
+        options.pick(f"{end} 時点の状況（令和6年度末）", f"State on {end} (end of FY2024)"),
+    )
+    print_state(result.today, options, options.pick(f"{today} 時点の遅れ", f"Lateness on {today}"))
+    for path in result.files:
         out.print(f"{options.label('wrote')}: {path}", markup=False)
 
 

@@ -1,0 +1,173 @@
+"""The main job on the embedded plan: ``aomori-roadmap demo``.
+
+It validates and schedules the plan, keeps a status store in the output folder with a
+believable history for the illustrative roadmaps (so that every view has something to show),
+and writes what the plan office would hand out: the Gantt chart (HTML), its JSON and the Excel
+工程表, the review and milestone calendar feeds, and the schedule.
+
+The history is made up, deterministically: every task starts on its planned start or a few
+working days later, reports progress, and is done on its planned finish or a little later;
+one task is put on hold. Every event lies before ``today`` (the store refuses events
+later than the time it records them). It is recorded against the baseline ``当初計画`` (the plan as saved
+before any history). Nothing here reads the clock: ``today`` is a parameter.
+
+>>> import tempfile
+>>> from datetime import date
+>>> from pathlib import Path
+>>> from aomori_roadmap.loader import default_plan
+>>> with tempfile.TemporaryDirectory() as tmp:
+...     result = run_demo(default_plan(), Path(tmp), today=date(2026, 11, 26))
+...     sorted(p.name for p in result.files)[:3]
+['aomori-roadmap.db', 'feed-milestones.ics', 'feed-reviews.ics']
+"""
+
+from __future__ import annotations
+
+import json
+import zlib
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from aomori_roadmap.fiscal import Half
+from aomori_roadmap.model import Plan
+from aomori_roadmap.schedule import Schedule, plan_calendar, schedule
+from aomori_roadmap.snapshot import Snapshot, take_snapshot
+from aomori_roadmap.status import StatusChange
+from aomori_roadmap.store import Store
+
+__all__ = ["BASELINE", "DemoResult", "demo_history", "run_demo"]
+
+BASELINE = "当初計画"
+FY2024_H2_END = Half(2024, 2).end
+
+
+@dataclass(frozen=True, slots=True)
+class DemoResult:
+    """What the demo wrote and the two snapshots it reports."""
+
+    files: list[Path]
+    store_url: str
+    recorded: int
+    end_of_fy2024: Snapshot
+    today: Snapshot
+
+
+def _noon(day: date, tz: ZoneInfo) -> datetime:
+    return datetime.combine(day, time(12, 0), tz)
+
+
+def _draw(ref: str, salt: str, modulo: int) -> int:
+    """A stable pseudo-random number per task: the demo gives the same history every run."""
+    return zlib.crc32(f"{salt}:{ref}".encode()) % modulo
+
+
+def _task_history(
+    ref: str, actor: str, planned: Schedule, today: date, tz: ZoneInfo
+) -> Iterator[StatusChange]:
+    task = planned.tasks[ref]
+    calendar = planned.calendar
+    start = calendar.add_working_days(task.early_start, _draw(ref, "start", 6))
+    if task.milestone:
+        if task.early_finish < today:
+            yield StatusChange(ref, "done", actor, effective=_noon(task.early_finish, tz))
+        return
+    if start >= today:
+        return
+    yield StatusChange(ref, "in_progress", actor, progress=5, effective=_noon(start, tz))
+    finish = calendar.add_working_days(task.early_finish, _draw(ref, "finish", 12) - 3)
+    middle = start + (min(finish, today) - start) / 2
+    if start < middle < today:
+        share = 30 + _draw(ref, "progress", 40)
+        yield StatusChange(ref, "in_progress", actor, progress=share, effective=_noon(middle, tz))
+    if finish < today:
+        yield StatusChange(ref, "done", actor, effective=_noon(max(finish, start), tz))
+    elif _draw(ref, "hold", 9) == 0:
+        held = min(middle + timedelta(days=7), today - timedelta(days=1))
+        yield StatusChange(
+            ref, "on_hold", actor, effective=_noon(held, tz), note="予算措置待ちのため一時保留"
+        )
+
+
+def demo_history(plan: Plan, planned: Schedule, today: date) -> list[StatusChange]:
+    """A believable status history of the plan's illustrative roadmaps up to ``today``.
+
+    >>> from aomori_roadmap.loader import default_plan
+    >>> plan = default_plan()
+    >>> changes = demo_history(plan, schedule(plan), date(2025, 3, 31))
+    >>> {c.status for c in changes} >= {"in_progress", "done"}
+    True
+    """
+    tz = ZoneInfo(plan.timezone)
+    names = {d.id: d.name for d in plan.departments}
+    changes: list[StatusChange] = []
+    for ref, initiative, _task in plan.iter_tasks():
+        if not initiative.illustrative:
+            continue
+        actor = names.get(initiative.department or "", "DX推進課")
+        changes.extend(_task_history(ref, actor, planned, today, tz))
+    changes += _one_on_hold(changes, today, tz)
+    changes.sort(key=lambda c: (c.effective or datetime.min.replace(tzinfo=tz), c.ref))
+    return changes
+
+
+def _one_on_hold(changes: list[StatusChange], today: date, tz: ZoneInfo) -> list[StatusChange]:
+    """Put one task that is still running on hold, a week after its last report."""
+    last: dict[str, StatusChange] = {}
+    for change in changes:
+        last[change.ref] = change
+    running = sorted(
+        (c for c in last.values() if c.status == "in_progress" and c.effective is not None),
+        key=lambda c: _draw(c.ref, "hold", 1 << 30),
+    )
+    if not running or running[0].effective is None:
+        return []
+    chosen, reported = running[0], running[0].effective.date()
+    held = min(reported + timedelta(days=7), today - timedelta(days=1))
+    if held <= reported:
+        return []
+    note = "予算措置待ちのため一時保留"
+    return [StatusChange(chosen.ref, "on_hold", chosen.actor, effective=_noon(held, tz), note=note)]
+
+
+def _write(path: Path, payload: str | bytes) -> Path:
+    if isinstance(payload, bytes):
+        path.write_bytes(payload)
+    else:
+        path.write_text(payload, encoding="utf-8")
+    return path
+
+
+def run_demo(plan: Plan, out_dir: Path, *, today: date) -> DemoResult:
+    """Run the demo into ``out_dir``; its store is reused when it already has the history.
+
+    Raises:
+        RoadmapError: the plan cannot be scheduled, or the store refuses.
+    """
+    out_dir.mkdir(parents=True, exist_ok=True)
+    db_path = out_dir / "aomori-roadmap.db"
+    url = f"sqlite:///{db_path}"
+    calendar = plan_calendar(plan)
+    planned = schedule(plan, calendar=calendar)
+    recorded = 0
+    with Store(url, plan=plan) as store:
+        if not store.revisions():
+            store.save_revision(plan, "DX推進課", "当初計画（デモ）")
+            store.set_baseline(BASELINE, actor="DX推進課", note="デモの基準線")
+            recorded = store.record_batch(demo_history(plan, planned, today))
+        end_of_fy2024 = take_snapshot(plan, store, as_of=FY2024_H2_END, baseline=BASELINE)
+        now = take_snapshot(plan, store, as_of=today, baseline=BASELINE)
+    files = [db_path]
+    files.append(_write(out_dir / "schedule.json", _schedule_json(planned)))
+    files.append(_write(out_dir / "gantt.html", now.gantt("html")))
+    files.append(_write(out_dir / "gantt.json", now.gantt("json")))
+    files.append(_write(out_dir / "gantt.xlsx", now.gantt("xlsx")))
+    files.append(_write(out_dir / "feed-reviews.ics", now.feed("reviews")))
+    files.append(_write(out_dir / "feed-milestones.ics", now.feed("milestones")))
+    return DemoResult(files, url, recorded, end_of_fy2024, now)
+
+
+def _schedule_json(computed: Schedule) -> str:
+    return json.dumps(computed.to_json(), ensure_ascii=False, indent=2) + "\n"
