@@ -37,6 +37,15 @@ def yaml_text(data: object) -> str:
     return yaml.safe_dump(data, allow_unicode=True, sort_keys=False)
 
 
+def pytest_ignore_collect(collection_path: Path, config: pytest.Config) -> bool | None:
+    """Leave the benchmarks out of the default run; they run when named: pytest tests/benchmarks."""
+    if "benchmarks" in collection_path.parts and not any(
+        "benchmarks" in str(arg) for arg in config.args
+    ):
+        return True
+    return None
+
+
 # In CI every tool is installed, so a skipped check means a missing install step: fail the run
 # instead of letting a skip pass for a check that ran.
 _skipped: list[str] = []
