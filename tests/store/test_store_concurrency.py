@@ -23,8 +23,11 @@ WRITERS = 8
 CHANGES = 500
 SHARED = [f"shared/t{n}" for n in range(5)]
 
-# fork: the children start at once with this module loaded (spawn would re-import pytest).
-FORK = multiprocessing.get_context("fork")
+# Not plain fork: the test process may already run other threads (a JVM for the MS Project
+# checks, a server), and a child forked from it can inherit a lock no thread will release.
+# A fork server is a fresh process, so its children are safe, and it imports the store once.
+SPAWN = multiprocessing.get_context("forkserver")
+SPAWN.set_forkserver_preload(["aomori_roadmap.store", "aomori_roadmap.status"])
 
 
 def _writer(url: str, worker: int) -> tuple[list[str], list[tuple[str, str]]]:
@@ -74,7 +77,7 @@ def _notes(url: str) -> Counter[str]:
 
 def test_concurrent_writers_lose_nothing_and_stay_legal(db_url: str) -> None:
     Store(db_url).close()  # created once, so that the writers race on writes, not on DDL
-    with FORK.Pool(WRITERS) as pool:
+    with SPAWN.Pool(WRITERS) as pool:
         results = pool.starmap(_writer, [(db_url, w) for w in range(WRITERS)])
     accepted = [note for ok, _ in results for note in ok]
     refused = [item for _, bad in results for item in bad]
@@ -117,7 +120,7 @@ def test_a_writer_killed_mid_batch_leaves_no_trace(db_url: str, tmp_path: Path) 
     with Store(db_url) as store:
         store.record_batch([StatusChange("kept/t1", "in_progress", "県")] * 3)
     marker = tmp_path / "marker"
-    child = FORK.Process(target=_crashing_writer, args=(db_url, str(marker)))
+    child = SPAWN.Process(target=_crashing_writer, args=(db_url, str(marker)))
     child.start()
     deadline = time.monotonic() + 60
     while not marker.exists() and child.is_alive() and time.monotonic() < deadline:
