@@ -35,6 +35,7 @@ from aomori_roadmap.fiscal import (
     wareki,
     wareki_year,
 )
+from aomori_roadmap.kpi import KpiProgress, KpiStatus, progress
 from aomori_roadmap.loader import default_plan, dump_plan, load_plan, plan_from_data
 from aomori_roadmap.model import (
     Department,
@@ -48,11 +49,33 @@ from aomori_roadmap.model import (
     Task,
     check_plan,
 )
+from aomori_roadmap.reviews import ReviewCycle, find_cycle, review_cycles
+from aomori_roadmap.schedule import (
+    Actual,
+    Schedule,
+    ScheduledTask,
+    Violation,
+    plan_calendar,
+    schedule,
+)
 from aomori_roadmap.schemas import export_schemas, json_schemas
+from aomori_roadmap.snapshot import Snapshot, take_snapshot
+from aomori_roadmap.status import (
+    Lateness,
+    Status,
+    StatusChange,
+    StatusEvent,
+    StatusState,
+    lateness,
+    parse_status,
+)
+from aomori_roadmap.store import Baseline, Revision, Store, upgrade_database
 
 __version__ = "0.1.0"
 
 __all__ = [
+    "Actual",
+    "Baseline",
     "ConflictError",
     "CycleError",
     "Day",
@@ -65,6 +88,9 @@ __all__ = [
     "Initiative",
     "Item",
     "Kpi",
+    "KpiProgress",
+    "KpiStatus",
+    "Lateness",
     "LinkType",
     "PeriodError",
     "Plan",
@@ -73,23 +99,43 @@ __all__ = [
     "Policy",
     "Problem",
     "Quarter",
+    "ReviewCycle",
+    "Revision",
     "RoadmapError",
+    "Schedule",
     "ScheduleError",
+    "ScheduledTask",
+    "Snapshot",
+    "Status",
+    "StatusChange",
+    "StatusEvent",
+    "StatusState",
+    "Store",
     "StoreError",
     "Task",
     "TransitionError",
+    "Violation",
     "WorkCalendar",
     "__version__",
     "check_plan",
     "default_plan",
     "dump_plan",
     "export_schemas",
+    "find_cycle",
     "format_wareki",
     "json_schemas",
+    "lateness",
     "load_plan",
     "parse_duration",
     "parse_period",
+    "parse_status",
+    "plan_calendar",
     "plan_from_data",
+    "progress",
+    "review_cycles",
+    "schedule",
+    "take_snapshot",
+    "upgrade_database",
     "wareki",
     "wareki_year",
 ]
