@@ -107,7 +107,13 @@ class ScheduledTask(NamedTuple):
     predicted_holidays: bool
 
     def to_json(self) -> dict[str, Any]:
-        """The task as JSON-ready data (ISO dates), keys in field order."""
+        """The task as JSON-ready data (ISO dates), keys in field order.
+
+        >>> from aomori_roadmap.loader import default_plan
+        >>> task = schedule(default_plan()).tasks["bousai-dx-alerts/study"].to_json()
+        >>> task["early_start"], task["early_finish"], task["duration_days"]
+        ('2024-04-01', '2024-09-30', 124)
+        """
         return {k: v.isoformat() if isinstance(v, date) else v for k, v in self._asdict().items()}
 
 

@@ -197,7 +197,34 @@ def test_ff_across_golden_week() -> None:
     assert span(result, "y") == (D(2024, 5, 2), D(2024, 5, 7))
 
 
+def test_ff_lag_across_year_end_closure() -> None:
+    # x: 12/23–12/26; two working days after its finish boundary (12/27) is the end of 1/6.
+    result = run(
+        task("x", start="2024-12-23", duration="4bd"),
+        task("y", duration="3bd", depends=[link("x", "FF", "2bd")]),
+    )
+    assert span(result, "y") == (D(2024, 12, 26), D(2025, 1, 6))
+
+
 # --- start-to-finish ------------------------------------------------------------------------------
+
+
+def test_sf_across_golden_week() -> None:
+    # x starts 5/7, the first day after Golden Week; y (4 days) finishes 5/2: 4/26–5/2.
+    result = run(
+        task("x", start="2024-05-07", duration="2bd"),
+        task("y", duration="4bd", depends=[link("x", "SF")]),
+    )
+    assert span(result, "y") == (D(2024, 4, 26), D(2024, 5, 2))
+
+
+def test_sf_lag_across_fiscal_year_boundary() -> None:
+    # x starts 2025-04-01; one working day later is the end of 4/1: y runs 3/31–4/1.
+    result = run(
+        task("x", start="2025-04-01", duration="2bd"),
+        task("y", duration="2bd", depends=[link("x", "SF", "1bd")]),
+    )
+    assert span(result, "y") == (D(2025, 3, 31), D(2025, 4, 1))
 
 
 def test_sf_without_lag_finishes_when_predecessor_starts() -> None:

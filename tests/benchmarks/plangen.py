@@ -13,7 +13,7 @@ writes a plan folder (``plan.yaml`` and one file per initiative) for ``load_plan
 >>> sum(len(i["tasks"]) for i in data["initiatives"])
 60
 >>> link_list(data)[:1]
-[('i0000/t001', 'i0000/t000', 'FS', 0)]
+[('i0000/t001', 'i0000/t000', 'SS', 1)]
 """
 
 from __future__ import annotations
@@ -65,8 +65,10 @@ def generate(
     """A plan as data (for ``plan_from_data`` or ``Plan.model_validate``).
 
     Exactly ``tasks`` tasks; ``links`` links as far as the candidates allow (each task links to
-    distinct earlier tasks). ``types`` limits the link types, ``calendar_share`` is the share of
-    tasks with calendar-unit durations; lags are working days.
+    distinct earlier tasks). ``types`` limits the link types; lags are working days, from -5
+    to 10 (1 to 10 without ``negative_lags``); ``calendar_share`` is the share of tasks with
+    calendar-unit durations; ``milestones`` makes about 4% of the tasks milestones. The first
+    task of each initiative starts no earlier than the first half of its layer's year.
     """
     rng = random.Random(seed)
     kinds = ("neg",) if negative_lags else ()
