@@ -47,11 +47,13 @@ from openpyxl.worksheet.worksheet import Worksheet
 from openpyxl.writer.excel import ExcelWriter
 
 from aomori_roadmap.errors import PlanError
+from aomori_roadmap.export.report import MARKS
 from aomori_roadmap.export.svg import clean
-from aomori_roadmap.fiscal import format_wareki
+from aomori_roadmap.fiscal import format_wareki, parse_period
+from aomori_roadmap.kpi import KpiStatus
 from aomori_roadmap.status import Lateness, Status
 
-__all__ = ["gantt_xlsx"]
+__all__ = ["gantt_xlsx", "report_xlsx"]
 
 _WORDS: dict[str, dict[str, Any]] = {
     "ja": {
@@ -506,3 +508,144 @@ def _save(book: Workbook, as_of: dt.date | None) -> bytes:
             entry.external_attr = 0o600 << 16
             out.writestr(entry, source.read(info.filename))
     return fixed.getvalue()
+
+
+# --- the annual progress report -------------------------------------------------------------
+
+_REPORT_WORDS: dict[str, dict[str, Any]] = {
+    "ja": {
+        "initiatives": ("項目", "取組ID", "取組", "担当課", "状況", "進捗（%）", "遅延", "開始",
+                        "終了", "工程数", "完了した工程", "遅延の工程", "要注意の工程", "変更"),
+        "ratings": ("{cycle} 自己評価", "{cycle} 県の評価"),
+        "kpi_sheet": "成果指標",
+        "kpis": ("成果指標ID", "成果指標", "単位", "方向", "基準年度", "基準値", "目標年度",
+                 "目標値", "実績", "見込み値", "達成率（%）", "状況", "出典"),
+        "slipped_sheet": "遅れた工程",
+        "slipped": ("取組", "工程ID", "工程", "基準の開始", "基準の終了", "現在の開始",
+                    "現在の終了", "遅れ（勤務日）"),
+        "changes_sheet": "前回からの変更",
+        "changes": ("区分", "種類", "ID", "名称", "内容"),
+        "milestones_sheet": "次年度マイルストーン",
+        "milestones": ("日付", "取組", "工程ID", "マイルストーン", "状況"),
+        "no_item": "項目未設定", "unset": "未設定", "up": "増やす", "down": "減らす",
+        "kinds": {"initiative": "取組", "task": "工程"},
+    },
+    "en": {
+        "initiatives": ("Item", "Initiative ID", "Initiative", "Department", "Status",
+                        "Progress (%)", "Lateness", "Start", "Finish", "Tasks", "Tasks done",
+                        "Tasks late", "Tasks at risk", "Change"),
+        "ratings": ("{cycle} self-assessment", "{cycle} office rating"),
+        "kpi_sheet": "KPIs",
+        "kpis": ("KPI ID", "KPI", "Unit", "Direction", "Baseline FY", "Baseline", "Target FY",
+                 "Target", "Actual", "Expected", "Rate (%)", "Status", "Source"),
+        "slipped_sheet": "Slipped tasks",
+        "slipped": ("Initiative", "Task ID", "Task", "Planned start", "Planned finish",
+                    "Current start", "Current finish", "Slip (working days)"),
+        "changes_sheet": "Changes",
+        "changes": ("Mark", "Kind", "ID", "Name", "Details"),
+        "milestones_sheet": "Next year's milestones",
+        "milestones": ("Date", "Initiative", "Task ID", "Milestone", "Status"),
+        "no_item": "No item", "unset": "not set", "up": "up", "down": "down",
+        "kinds": {"initiative": "Initiative", "task": "Task"},
+    },
+}  # fmt: skip
+
+_SHEET_FORBIDDEN = str.maketrans({c: "・" for c in "[]:*?/\\"})
+
+
+def _sheet_name(name: str, taken: set[str]) -> str:
+    """A valid, unique worksheet name: no ``[]:*?/\\``, at most 31 characters."""
+    base = (clean(name).translate(_SHEET_FORBIDDEN).strip("'") or "Sheet")[:31]
+    candidate, n = base, 2
+    while candidate.casefold() in taken:
+        suffix = f" ({n})"
+        candidate, n = base[: 31 - len(suffix)] + suffix, n + 1
+    taken.add(candidate.casefold())
+    return candidate
+
+
+def report_xlsx(report: Mapping[str, Any], *, lang: str = "ja") -> bytes:
+    """Write the annual report (:func:`~aomori_roadmap.export.report.annual_report`) as xlsx.
+
+    One sheet per field (分野) with a row per initiative, then the KPI table, the slipped
+    tasks, the changes since the previous report and the next year's milestones: plain
+    tables, one value per cell, numbers as numbers and dates as dates. A value that is not
+    set is written as the text ``未設定``.
+
+    >>> from datetime import date
+    >>> from io import BytesIO
+    >>> from openpyxl import load_workbook
+    >>> from aomori_roadmap.export.report import annual_report
+    >>> from aomori_roadmap.loader import default_plan
+    >>> from aomori_roadmap.snapshot import take_snapshot
+    >>> report = annual_report(take_snapshot(default_plan(), as_of=date(2025, 3, 31)), [], [],
+    ...     fy=2024)
+    >>> load_workbook(BytesIO(report_xlsx(report))).sheetnames[:4]
+    ['産業・しごと', '暮らし・まち', '行政経営', '成果指標']
+    """
+    if lang not in _REPORT_WORDS:
+        raise PlanError(f"ラベルの言語 {lang!r} は使えません。使える言語: ja, en")
+    w = _REPORT_WORDS[lang]
+    unset = w["unset"]
+    book = Workbook()
+    first = book.active
+    assert first is not None
+    book.remove(first)
+    taken: set[str] = set()
+    ratings = [
+        label.format(cycle=parse_period(code).label(lang))
+        for code in report["cycles"]
+        for label in w["ratings"]
+    ]
+    for field in report["fields"]:
+        rows = []
+        for item in field["items"]:
+            item_name = item["name"] or w["no_item"]
+            if not item["initiatives"]:
+                rows.append([item_name])
+            for i in item["initiatives"]:
+                reviews = [r[key] for r in i["reviews"] for key in ("self", "office")]
+                rows.append(
+                    [item_name, i["id"], i["name"], i["department_name"],
+                     _label(Status, i["status"], lang), i["progress"],
+                     _label(Lateness, i["lateness"], lang), _date(i["start"]), _date(i["finish"]),
+                     i["tasks"], i["tasks_done"], i["late"], i["at_risk"],
+                     MARKS[lang][i["change"]] if i["change"] else None, *reviews]
+                )  # fmt: skip
+        sheet = book.create_sheet(_sheet_name(field["name"] or w["no_item"], taken))
+        widths = (20, 22, 48, 14, 9, 9, 9, 11, 11, 7, 9, 9, 9, 7, *(12 for _ in ratings))
+        _table(sheet, [*w["initiatives"], *ratings], rows, widths)
+
+    def value(number: Any) -> Any:
+        return unset if number is None else number
+
+    kpis = [
+        [k["id"], k["name"], k["unit"], w[k["direction"]], k["baseline_fy"], value(k["baseline"]),
+         k["target_fy"], value(k["target"]), value(k["actual"]), value(k["expected"]),
+         value(k["rate"]), KpiStatus(k["status"]).label(lang), k["source"]]
+        for k in report["kpis"]
+    ]  # fmt: skip
+    sheet = book.create_sheet(_sheet_name(w["kpi_sheet"], taken))
+    _table(sheet, w["kpis"], kpis, (26, 48, 8, 8, 10, 10, 10, 10, 10, 10, 11, 9, 24))
+    slipped = [
+        [s["initiative_name"], s["ref"], s["name"], _date(s["planned_start"]),
+         _date(s["planned_finish"]), _date(s["start"]), _date(s["finish"]), s["days"]]
+        for s in report["slipped"]
+    ]  # fmt: skip
+    sheet = book.create_sheet(_sheet_name(w["slipped_sheet"], taken))
+    _table(sheet, w["slipped"], slipped, (40, 28, 30, 11, 11, 11, 11, 12))
+    changes = [
+        [MARKS[lang][c["mark"]], w["kinds"][c["kind"]], c["ref"], c["name"],
+         "; ".join(f"{d['what']}: {d['before']} → {d['after']}" for d in c["details"]) or None]
+        for c in report["changes"] or []
+    ]  # fmt: skip
+    sheet = book.create_sheet(_sheet_name(w["changes_sheet"], taken))
+    _table(sheet, w["changes"], changes, (8, 8, 28, 40, 50))
+    milestones = [
+        [_date(m["date"]), m["initiative_name"], m["ref"], m["name"],
+         _label(Status, m["status"], lang)]
+        for m in report["next_milestones"]
+    ]  # fmt: skip
+    sheet = book.create_sheet(_sheet_name(w["milestones_sheet"], taken))
+    _table(sheet, w["milestones"], milestones, (11, 40, 28, 30, 9))
+    return _save(book, _date(report.get("as_of")))

@@ -1,0 +1,663 @@
+"""Half-year review records and KPI actuals in the store: append-only, corrections point back.
+
+:class:`ReviewLog` keeps the two steps of every half-year review (半期見直し) of an initiative:
+
+1. the department's **submission** (提出): its self-assessment on the plan's rating scale
+   (◎ 予定以上 / ○ 予定どおり / △ やや遅れ / × 遅れ by default), its achievements (成果), issues
+   (課題) and next steps (今後の取組);
+2. the plan office's **review** (評価): its rating, a comment and, when the review decided a
+   change of the roadmap, the plan revision that holds it.
+
+An initiative is ``not_submitted`` in a cycle until a submission is recorded, then
+``submitted``, then ``reviewed`` once the office has rated it. :class:`KpiLog` keeps KPI
+actual values (成果指標の実績) per fiscal year, with their source and a note.
+
+Nothing is updated or deleted (the database refuses it): a mistake is fixed by a new record
+that ``corrects`` the wrong one, of the same cycle, initiative and stage (or KPI and fiscal
+year); a record is corrected at most once. Bad input — an unknown cycle, an initiative the
+cycle does not cover, a rating outside the plan's scale, an unknown KPI, a year outside the
+plan, an empty actor — raises :class:`~aomori_roadmap.errors.PlanError` and writes nothing.
+
+>>> from datetime import datetime, timezone
+>>> from aomori_roadmap.loader import default_plan
+>>> from aomori_roadmap.store import Store
+>>> store = Store("sqlite://", plan=default_plan(),
+...     clock=lambda: datetime(2025, 10, 6, tzinfo=timezone.utc))
+>>> log = ReviewLog(store)
+>>> _ = log.submit("R7上期", "bousai-dx-alerts", rating="○", actor="危機管理局",
+...     achievements="実証地域を選定")
+>>> log.state("FY2025-H1", "bousai-dx-alerts").stage
+'submitted'
+>>> log.submit("FY2025-H1", "bousai-dx-alerts", rating="☆", actor="危機管理局")
+Traceback (most recent call last):
+...
+aomori_roadmap.errors.PlanError: 評価 '☆' は評価の尺度にありません。使えるのは: ◎ 予定以上, ○ 予定どおり, ...
+>>> store.close()
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
+
+from sqlalchemy import Connection, Select, Table, insert, select
+from sqlalchemy.exc import IntegrityError
+
+from aomori_roadmap.errors import ConflictError, PlanError
+from aomori_roadmap.fiscal import FiscalYear, parse_period
+from aomori_roadmap.model import Kpi, Plan
+from aomori_roadmap.reviews import ReviewCycle, find_cycle, review_cycles
+from aomori_roadmap.schedule import schedule
+from aomori_roadmap.store.schema import write_transaction
+from aomori_roadmap.store.tables import kpi_actuals, review_records
+
+if TYPE_CHECKING:  # the store attaches these logs to itself: no import of it at run time
+    from aomori_roadmap.store.store import Store
+
+__all__ = [
+    "REVIEW_STATES",
+    "KpiActual",
+    "KpiLog",
+    "ReviewLog",
+    "ReviewRecord",
+    "ReviewState",
+    "state_label",
+]
+
+REVIEW_STATES = ("not_submitted", "submitted", "reviewed")
+"""Where an initiative stands in a cycle: 未提出 → 提出済 → 評価済."""
+
+_STATE_LABELS = {
+    "ja": {"not_submitted": "未提出", "submitted": "提出済", "reviewed": "評価済"},
+    "en": {"not_submitted": "not submitted", "submitted": "submitted", "reviewed": "reviewed"},
+}
+
+# The widths of the columns (see tables.py): checked here for a clear message.
+_RATING_MAX, _ACTOR_MAX = 16, 200
+
+# Circles people type for ○: the kanji zero 〇 and the large circle ◯.
+_CIRCLES = ("〇", "◯")
+
+
+def state_label(stage: str, lang: str = "ja") -> str:
+    """``未提出`` / ``提出済`` / ``評価済`` (or the English words) for a state code.
+
+    >>> state_label("submitted"), state_label("reviewed", "en")
+    ('提出済', 'reviewed')
+    """
+    return _STATE_LABELS["en" if lang == "en" else "ja"].get(stage, stage)
+
+
+@dataclass(frozen=True, slots=True)
+class ReviewRecord:
+    """One stored review step: a submission (``stage='submitted'``) or a review (``'reviewed'``).
+
+    ``rating`` is the symbol of the plan's scale; ``revision`` is the plan revision the review
+    decided (``None``: no roadmap change); ``corrected_by`` is the id of the record that
+    corrects this one (``None``: it stands).
+    """
+
+    id: int
+    cycle: str
+    initiative: str
+    stage: str
+    rating: str
+    achievements: str
+    issues: str
+    next_steps: str
+    comment: str
+    revision: int | None
+    actor: str
+    recorded: datetime
+    corrects: int | None = None
+    corrected_by: int | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        """The record as JSON-ready data (ISO 8601 UTC date-time), keys in a stable order."""
+        return {
+            "id": self.id,
+            "cycle": self.cycle,
+            "initiative": self.initiative,
+            "stage": self.stage,
+            "rating": self.rating,
+            "achievements": self.achievements,
+            "issues": self.issues,
+            "next_steps": self.next_steps,
+            "comment": self.comment,
+            "revision": self.revision,
+            "actor": self.actor,
+            "recorded": self.recorded.isoformat(),
+            "corrects": self.corrects,
+            "corrected_by": self.corrected_by,
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class ReviewState:
+    """An initiative in one cycle: its latest standing submission and review, if any."""
+
+    cycle: str
+    initiative: str
+    submission: ReviewRecord | None = None
+    review: ReviewRecord | None = None
+
+    @property
+    def stage(self) -> str:
+        """``not_submitted``, ``submitted`` or ``reviewed``."""
+        if self.review is not None:
+            return "reviewed"
+        return "submitted" if self.submission is not None else "not_submitted"
+
+
+@dataclass(frozen=True, slots=True)
+class KpiActual:
+    """A stored KPI actual value in a fiscal year, with its source and note."""
+
+    id: int
+    kpi: str
+    fy: int
+    value: float
+    source: str
+    note: str
+    actor: str
+    recorded: datetime
+    corrects: int | None = None
+    corrected_by: int | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        """The value as JSON-ready data (ISO 8601 UTC date-time), keys in a stable order."""
+        return {
+            "id": self.id,
+            "kpi": self.kpi,
+            "fy": self.fy,
+            "value": self.value,
+            "source": self.source,
+            "note": self.note,
+            "actor": self.actor,
+            "recorded": self.recorded.isoformat(),
+            "corrects": self.corrects,
+            "corrected_by": self.corrected_by,
+        }
+
+
+# --- shared plumbing ------------------------------------------------------------------------
+
+
+def _plan_of(store: Store, plan: Plan | None, what: str) -> Plan:
+    found = plan if plan is not None else store.plan
+    if found is None:
+        raise PlanError(f"{what}にはプランが必要です。Store(url, plan=...) で開いてください。")
+    return found
+
+
+def _actor(actor: object) -> str:
+    if not isinstance(actor, str) or not actor.strip():
+        raise PlanError("誰による記録か（actor）を書いてください。")
+    name = actor.strip()
+    if len(name) > _ACTOR_MAX:
+        raise PlanError(f"記録した人（actor）は{_ACTOR_MAX}文字以内にしてください。")
+    return name
+
+
+def _text(value: object, what: str) -> str:
+    if value is None:
+        return ""
+    if not isinstance(value, str):
+        raise PlanError(
+            f"{what}は文字列で書いてください（{type(value).__name__} が渡されました）。"
+        )
+    return value.strip()
+
+
+def _with_corrections(table: Table, *where: Any) -> Select[Any]:
+    """Rows of ``table`` matching ``where``, each with the id of the row correcting it."""
+    row, fix = table.alias("r"), table.alias("c")
+    by = select(fix.c.id).where(fix.c.corrects == row.c.id).scalar_subquery()
+    conditions = [row.c[name] == value for name, value in where]
+    return select(row, by.label("corrected_by")).where(*conditions).order_by(row.c.id)
+
+
+@contextmanager
+def _writing(store: Store, what: str) -> Iterator[Connection]:
+    """One write transaction, with the store's error messages; a lost race is a conflict."""
+    with store._errors(what), write_transaction(store._engine) as conn:
+        try:
+            yield conn
+        except IntegrityError as error:
+            if "corrects" not in str(error.orig):
+                raise
+            raise ConflictError(
+                "corrects",
+                "corrected",
+                f"{what}: 訂正しようとした記録は、たった今ほかの人が訂正しました。"
+                "最新の記録を確かめてからやり直してください。",
+            ) from error
+
+
+def _check_target(
+    conn: Connection, table: Table, corrects: int, same: dict[str, Any], what: str
+) -> None:
+    """The corrected row exists, matches ``same`` and is not corrected yet."""
+    query = _with_corrections(table, ("id", corrects))
+    found = conn.execute(query).mappings().first()
+    if found is None:
+        raise PlanError(f"訂正する{what} #{corrects} がありません。")
+    for name, value in same.items():
+        if found[name] != value:
+            shown = ", ".join(f"{k}={found[k]}" for k in same)
+            raise PlanError(
+                f"{what} #{corrects} は {shown} の記録です。同じ対象の記録だけを訂正できます。"
+            )
+    if found["corrected_by"] is not None:
+        by = found["corrected_by"]
+        raise ConflictError(
+            f"#{corrects}",
+            f"#{by}",
+            f"{what} #{corrects} はすでに #{by} で訂正されています。"
+            "訂正するならその最新の訂正を対象にしてください。",
+        )
+
+
+# --- reviews --------------------------------------------------------------------------------
+
+
+class ReviewLog:
+    """The half-year review records of a store's plan (see the module docstring).
+
+    ``plan`` defaults to the store's plan; one of them is needed to check cycles,
+    initiatives and ratings.
+    """
+
+    def __init__(self, store: Store, plan: Plan | None = None) -> None:
+        self._store = store
+        self._plan = plan
+        self._planned: list[ReviewCycle] | None = None
+
+    @property
+    def plan(self) -> Plan:
+        """The plan whose cycles and rating scale the records follow."""
+        return _plan_of(self._store, self._plan, "見直しの記録")
+
+    def cycles(self) -> list[ReviewCycle]:
+        """The plan's review cycles as planned (computed once)."""
+        if self._planned is None:
+            self._planned = review_cycles(self.plan)
+        return self._planned
+
+    def rating(self, text: str) -> str:
+        """The symbol of the scale step written as ``text`` (its symbol or its label).
+
+        Raises:
+            PlanError: the scale has no such step.
+
+        >>> from aomori_roadmap.loader import default_plan
+        >>> from aomori_roadmap.store import Store
+        >>> with Store("sqlite://", plan=default_plan()) as store:
+        ...     log = ReviewLog(store)
+        ...     log.rating("やや遅れ"), log.rating("〇")
+        ('△', '○')
+        """
+        scale = self.plan.review_policy.ratings
+        written = text.strip() if isinstance(text, str) else ""
+        symbols = {r.symbol: r.symbol for r in scale} | {r.label: r.symbol for r in scale}
+        if written in _CIRCLES and "○" in symbols:
+            written = "○"
+        found = symbols.get(written)
+        if found is None:
+            accepted = ", ".join(f"{r.symbol} {r.label}" for r in scale)
+            raise PlanError(f"評価 '{text}' は評価の尺度にありません。使えるのは: {accepted}")
+        if len(found) > _RATING_MAX:
+            raise PlanError(f"評価の記号 '{found}' が長すぎます（{_RATING_MAX}文字まで）。")
+        return found
+
+    def _cycle_for(self, cycle: str, initiative: str) -> ReviewCycle:
+        """The cycle named ``cycle``, checked to cover ``initiative``."""
+        plan = self.plan
+        if not isinstance(initiative, str) or initiative not in {i.id for i in plan.initiatives}:
+            raise PlanError(f"取組 '{initiative}' はプランにありません。")
+        found = find_cycle(self.cycles(), cycle)
+        if initiative in found.initiatives:
+            return found
+        # Started and unfinished work stays covered: ask the schedule rescheduled from actuals.
+        current = review_cycles(plan, schedule(plan, self._store.actuals()))
+        if initiative in find_cycle(current, cycle).initiatives:
+            return found
+        raise PlanError(
+            f"取組 '{initiative}' は {found.label()}（{found.code}）の見直しの対象ではありません"
+            "（その半期に実施する工程がありません）。"
+        )
+
+    def submit(
+        self,
+        cycle: str,
+        initiative: str,
+        *,
+        rating: str,
+        actor: str,
+        achievements: str = "",
+        issues: str = "",
+        next_steps: str = "",
+        corrects: int | None = None,
+    ) -> ReviewRecord:
+        """Record a department's submission: its self-assessment, 成果, 課題 and 今後の取組.
+
+        ``cycle`` is written as people write a half (``FY2025-H1``, ``R7上期`` …); ``rating``
+        as a symbol or label of the plan's scale. ``corrects`` is the id of the submission
+        this one corrects.
+
+        Raises:
+            PlanError: bad input (see the module docstring); nothing written.
+            ConflictError: the corrected record has been corrected already.
+        """
+        return self._record(
+            "submitted", cycle, initiative, rating, actor, corrects,
+            achievements=achievements, issues=issues, next_steps=next_steps,
+        )  # fmt: skip
+
+    def review(
+        self,
+        cycle: str,
+        initiative: str,
+        *,
+        rating: str,
+        actor: str,
+        comment: str = "",
+        revision: int | str | None = None,
+        corrects: int | None = None,
+    ) -> ReviewRecord:
+        """Record the plan office's review: its rating, comment and the revision it decided.
+
+        ``revision`` is a stored revision (id, baseline name or hash prefix) holding the
+        roadmap change the review decided. The office may rate an initiative whose
+        department has not submitted; it is then ``reviewed`` without a submission.
+
+        Raises:
+            PlanError: bad input, or no such revision; nothing written.
+            ConflictError: the corrected record has been corrected already.
+
+        >>> from datetime import datetime, timezone
+        >>> from aomori_roadmap.loader import default_plan
+        >>> from aomori_roadmap.store import Store
+        >>> store = Store("sqlite://", plan=default_plan())
+        >>> log = ReviewLog(store)
+        >>> first = log.review("FY2024-H2", "sangyo-dx-sales", rating="△", actor="DX推進課")
+        >>> fixed = log.review("FY2024-H2", "sangyo-dx-sales", rating="○", actor="DX推進課",
+        ...     comment="評価の訂正", corrects=first.id)
+        >>> log.state("FY2024-H2", "sangyo-dx-sales").review.rating
+        '○'
+        >>> store.close()
+        """
+        revision_id = None
+        if revision is not None:
+            revision_id = self._store.revision_info(revision).id
+        return self._record(
+            "reviewed", cycle, initiative, rating, actor, corrects,
+            comment=comment, revision=revision_id,
+        )  # fmt: skip
+
+    def _record(
+        self,
+        stage: str,
+        cycle: str,
+        initiative: str,
+        rating: str,
+        actor: str,
+        corrects: int | None,
+        **texts: Any,
+    ) -> ReviewRecord:
+        name = _actor(actor)
+        symbol = self.rating(rating)
+        found = self._cycle_for(cycle, initiative)
+        if corrects is not None and (type(corrects) is not int or corrects < 1):
+            raise PlanError(f"訂正する記録の番号 {corrects!r} は正の整数で指定してください。")
+        row = {
+            "cycle": found.code,
+            "initiative": initiative,
+            "stage": stage,
+            "rating": symbol,
+            "achievements": _text(texts.get("achievements"), "成果"),
+            "issues": _text(texts.get("issues"), "課題"),
+            "next_steps": _text(texts.get("next_steps"), "今後の取組"),
+            "comment": _text(texts.get("comment"), "コメント"),
+            "revision_id": texts.get("revision"),
+            "actor": name,
+            "corrects": corrects,
+        }
+        what = "提出" if stage == "submitted" else "評価"
+        with _writing(self._store, f"{what}を記録できません") as conn:
+            if corrects is not None:
+                same = {"cycle": found.code, "initiative": initiative, "stage": stage}
+                _check_target(conn, review_records, corrects, same, f"見直しの{what}")
+            row["recorded"] = self._store._now()
+            statement = insert(review_records).values(**row).returning(review_records.c.id)
+            row["id"] = conn.execute(statement).scalar_one()
+        return _review(row)
+
+    def records(
+        self, cycle: str | None = None, initiative: str | None = None
+    ) -> list[ReviewRecord]:
+        """Every record (corrected ones included, see ``corrected_by``), oldest first.
+
+        ``cycle`` may be written as people write a half; filters are optional.
+        """
+        where: list[tuple[str, Any]] = []
+        if cycle is not None:
+            where.append(("cycle", find_cycle(self.cycles(), cycle).code))
+        if initiative is not None:
+            where.append(("initiative", initiative))
+        with self._store._errors("見直しの記録を読めません"), self._store._reading() as conn:
+            rows = conn.execute(_with_corrections(review_records, *where)).mappings().all()
+        return [_review(row) for row in rows]
+
+    def states(self, cycle: str | None = None) -> dict[tuple[str, str], ReviewState]:
+        """The state of every ``(cycle, initiative)`` that has records; one query.
+
+        Pairs without records are ``not_submitted`` and absent here.
+        """
+        latest: dict[tuple[str, str, str], ReviewRecord] = {}
+        for record in self.records(cycle):
+            if record.corrected_by is None:  # later records of a stage replace earlier ones
+                latest[(record.cycle, record.initiative, record.stage)] = record
+        states: dict[tuple[str, str], ReviewState] = {}
+        for (code, initiative, _stage), record in sorted(latest.items()):
+            key = (code, initiative)
+            state = states.get(key, ReviewState(code, initiative))
+            if record.stage == "submitted":
+                state = ReviewState(code, initiative, record, state.review)
+            else:
+                state = ReviewState(code, initiative, state.submission, record)
+            states[key] = state
+        return states
+
+    def stages(self, cycle: str | None = None) -> dict[tuple[str, str], str]:
+        """``(cycle code, initiative) → state code``, as :func:`~aomori_roadmap.reminders.reminders` takes it.
+
+        >>> from aomori_roadmap.loader import default_plan
+        >>> from aomori_roadmap.store import Store
+        >>> with Store("sqlite://", plan=default_plan()) as store:
+        ...     ReviewLog(store).stages()
+        {}
+        """
+        return {key: state.stage for key, state in self.states(cycle).items()}
+
+    def state(self, cycle: str, initiative: str) -> ReviewState:
+        """Where ``initiative`` stands in ``cycle``, with the latest record of each stage.
+
+        Raises:
+            PlanError: the cycle or the initiative is unknown.
+        """
+        code = find_cycle(self.cycles(), cycle).code
+        if initiative not in {i.id for i in self.plan.initiatives}:
+            raise PlanError(f"取組 '{initiative}' はプランにありません。")
+        return self.states(code).get((code, initiative), ReviewState(code, initiative))
+
+
+def _review(row: Any) -> ReviewRecord:
+    return ReviewRecord(
+        id=row["id"],
+        cycle=row["cycle"],
+        initiative=row["initiative"],
+        stage=row["stage"],
+        rating=row["rating"],
+        achievements=row["achievements"],
+        issues=row["issues"],
+        next_steps=row["next_steps"],
+        comment=row["comment"],
+        revision=row["revision_id"],
+        actor=row["actor"],
+        recorded=row["recorded"],
+        corrects=row["corrects"],
+        corrected_by=row.get("corrected_by"),
+    )
+
+
+# --- KPI actuals ----------------------------------------------------------------------------
+
+
+class KpiLog:
+    """The KPI actual values (成果指標の実績) of a store's plan, per fiscal year.
+
+    >>> from aomori_roadmap.loader import default_plan
+    >>> from aomori_roadmap.store import Store
+    >>> store = Store("sqlite://", plan=default_plan())
+    >>> kpis = KpiLog(store)
+    >>> first = kpis.record("kpi-business-dx-support", "令和6年度", 120, actor="商工労働部")
+    >>> _ = kpis.record("kpi-business-dx-support", 2024, 125, actor="商工労働部",
+    ...     note="集計漏れの訂正", corrects=first.id)
+    >>> [(a.fy, a.value, a.source) for a in kpis.actuals()]
+    [(2024, 125.0, '県商工労働部調べ')]
+    >>> kpis.record("kpi-business-dx-support", 2031, 1, actor="商工労働部")
+    Traceback (most recent call last):
+    ...
+    aomori_roadmap.errors.PlanError: 年度 2031 はプランの期間（FY2024–FY2028）の外です。
+    >>> store.close()
+    """
+
+    def __init__(self, store: Store, plan: Plan | None = None) -> None:
+        self._store = store
+        self._plan = plan
+
+    @property
+    def plan(self) -> Plan:
+        """The plan whose KPIs and period the values follow."""
+        return _plan_of(self._store, self._plan, "成果指標の実績")
+
+    def _kpi(self, kpi: str) -> Kpi:
+        known = {k.id: k for k in self.plan.kpis}
+        found = known.get(kpi) if isinstance(kpi, str) else None
+        if found is None:
+            names = ", ".join(known) if len(known) <= 8 else "kpi show で一覧を確かめてください"
+            raise PlanError(f"成果指標 '{kpi}' はプランにありません。{names}")
+        return found
+
+    def _fy(self, fy: int | str) -> int:
+        year: int | None = None
+        if isinstance(fy, int) and not isinstance(fy, bool):
+            year = fy
+        elif isinstance(fy, str):
+            text = fy.strip()
+            period = FiscalYear(int(text)) if text.isdigit() else parse_period(text)
+            if not isinstance(period, FiscalYear):
+                raise PlanError(f"'{fy}' は年度ではありません（例: 2025, FY2025, 令和7年度）。")
+            year = period.year
+        if year is None:
+            raise PlanError(f"年度 {fy!r} を読めません（例: 2025, FY2025, 令和7年度）。")
+        start, end = self.plan.period.start, self.plan.period.end
+        if not start.year <= year <= end.year:
+            raise PlanError(f"年度 {year} はプランの期間（{start.code}–{end.code}）の外です。")
+        return year
+
+    def record(
+        self,
+        kpi: str,
+        fy: int | str,
+        value: float,
+        source: str = "",
+        note: str = "",
+        *,
+        actor: str,
+        corrects: int | None = None,
+    ) -> KpiActual:
+        """Record the actual ``value`` of ``kpi`` in fiscal year ``fy`` (2025, FY2025, 令和7年度).
+
+        ``source`` defaults to the KPI's source in the plan. ``corrects`` is the id of the
+        value this one corrects (same KPI and year).
+
+        Raises:
+            PlanError: an unknown KPI, a year outside the plan, a value that is not a finite
+                number, an empty actor; nothing written.
+            ConflictError: the corrected value has been corrected already.
+        """
+        name = _actor(actor)
+        known = self._kpi(kpi)
+        year = self._fy(fy)
+        if (
+            isinstance(value, bool)
+            or not isinstance(value, int | float)
+            or not math.isfinite(value)
+        ):
+            raise PlanError(f"実績値 {value!r} は有限の数値で指定してください。")
+        if corrects is not None and (type(corrects) is not int or corrects < 1):
+            raise PlanError(f"訂正する記録の番号 {corrects!r} は正の整数で指定してください。")
+        row: dict[str, Any] = {
+            "kpi": known.id,
+            "fy": year,
+            "value": float(value),
+            "source": _text(source, "出典") or (known.source or ""),
+            "note": _text(note, "備考"),
+            "actor": name,
+            "corrects": corrects,
+        }
+        with _writing(self._store, "成果指標の実績を記録できません") as conn:
+            if corrects is not None:
+                same = {"kpi": known.id, "fy": year}
+                _check_target(conn, kpi_actuals, corrects, same, "成果指標の実績")
+            row["recorded"] = self._store._now()
+            statement = insert(kpi_actuals).values(**row).returning(kpi_actuals.c.id)
+            row["id"] = conn.execute(statement).scalar_one()
+        return _actual(row)
+
+    def records(self, kpi: str | None = None) -> list[KpiActual]:
+        """Every stored value (corrected ones included, see ``corrected_by``), oldest first."""
+        where = [] if kpi is None else [("kpi", self._kpi(kpi).id)]
+        with self._store._errors("成果指標の実績を読めません"), self._store._reading() as conn:
+            rows = conn.execute(_with_corrections(kpi_actuals, *where)).mappings().all()
+        return [_actual(row) for row in rows]
+
+    def actuals(self, kpi: str | None = None) -> list[KpiActual]:
+        """The standing value of each KPI and fiscal year: corrections applied, newest wins.
+
+        Sorted by KPI (in plan order) and fiscal year.
+        """
+        latest: dict[tuple[str, int], KpiActual] = {}
+        for record in self.records(kpi):
+            if record.corrected_by is None:
+                latest[(record.kpi, record.fy)] = record
+        order = {k.id: n for n, k in enumerate(self.plan.kpis)}
+        return sorted(latest.values(), key=lambda a: (order.get(a.kpi, len(order)), a.kpi, a.fy))
+
+    def values(self) -> dict[str, dict[int, float]]:
+        """``kpi → {fiscal year → value}`` of the standing values."""
+        found: dict[str, dict[int, float]] = {}
+        for actual in self.actuals():
+            found.setdefault(actual.kpi, {})[actual.fy] = actual.value
+        return found
+
+
+def _actual(row: Any) -> KpiActual:
+    return KpiActual(
+        id=row["id"],
+        kpi=row["kpi"],
+        fy=row["fy"],
+        value=row["value"],
+        source=row["source"],
+        note=row["note"],
+        actor=row["actor"],
+        recorded=row["recorded"],
+        corrects=row["corrects"],
+        corrected_by=row.get("corrected_by"),
+    )
