@@ -1,0 +1,480 @@
+"""The HTTP server: calendar feeds and read-only JSON (the only module importing FastAPI/uvicorn).
+
+Routes (see ``docs/feeds.md``):
+
+- ``GET /feeds/{token}/{name}.ics`` — a private feed; the token must be active and scoped to
+  ``name``, else 404 (the same answer for a bad, revoked or mismatched token);
+- ``GET /feeds/public/{name}.ics`` — only for the feeds named in ``public_feeds``;
+- ``GET /api/plan``, ``/api/schedule``, ``/api/gantt?format=json|frappe|dhtmlx|mermaid``,
+  ``/api/reviews``, ``/api/status?as_of=YYYY-MM-DD`` — read-only JSON;
+- ``GET /healthz``; ``/openapi.json`` and ``/docs`` (FastAPI's).
+
+Feeds are built once per change of their inputs (:class:`~aomori_roadmap.feeds.FeedCache`)
+and answered with ``Content-Type: text/calendar; charset=utf-8``, a strong ETag,
+Last-Modified, ``304 Not Modified`` on a matching If-None-Match or an unchanged
+If-Modified-Since, ``Cache-Control: private``, ``Referrer-Policy: no-referrer`` and
+``X-Robots-Tag: noindex``. Tokens never reach the logs: the access log's paths are redacted.
+
+>>> import tempfile
+>>> folder = tempfile.TemporaryDirectory()
+>>> app = create_app(db_url=f"sqlite:///{folder.name}/roadmap.db", public_feeds=["reviews"])
+>>> [route.path for route in app.routes if route.path.startswith("/feeds")]
+['/feeds/public/{name}.ics', '/feeds/{token}/{name}.ics']
+>>> app.state.store.close(); folder.cleanup()
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+import logging
+import re
+import threading
+from collections import OrderedDict
+from collections.abc import AsyncIterator, Callable, Iterable, Mapping
+from contextlib import asynccontextmanager
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+from typing import Annotated, Any
+
+import uvicorn
+from fastapi import BackgroundTasks, FastAPI, Query, Request
+from fastapi.responses import JSONResponse, Response
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from aomori_roadmap.errors import PlanError, RoadmapError, StoreError
+from aomori_roadmap.export.ical import DEFAULT_REFRESH, DEFAULT_RETENTION, FEEDS
+from aomori_roadmap.feeds import (
+    BuiltFeed,
+    FeedBuilder,
+    FeedCache,
+    FeedInputs,
+    FeedRequest,
+    feed_urls,
+    not_modified,
+    today_in,
+)
+from aomori_roadmap.loader import default_plan, load_plan
+from aomori_roadmap.model import Plan
+from aomori_roadmap.snapshot import Snapshot, take_snapshot
+from aomori_roadmap.store import DEFAULT_URL, Store
+from aomori_roadmap.store.feed_tokens import FeedTokens
+
+__all__ = [
+    "API_GANTT_FORMATS",
+    "DEFAULT_HOST",
+    "DEFAULT_PORT",
+    "RedactTokens",
+    "create_app",
+    "log_config",
+    "redact",
+    "run",
+    "serve",
+]
+
+DEFAULT_HOST = "127.0.0.1"
+DEFAULT_PORT = 8765
+API_GANTT_FORMATS = ("json", "frappe", "dhtmlx", "mermaid")
+"""The Gantt formats ``/api/gantt`` serves (the text ones; files come from the CLI)."""
+
+_CALENDAR = "text/calendar; charset=utf-8"
+_IN_MEMORY = re.compile(r"sqlite(\+\w+)?://(/(:memory:)?)?(\?.*)?")
+_NOT_FOUND = b'{"detail":"Not Found"}'  # the body of FastAPI's own 404: nothing to tell apart
+_FEED_HEADERS = {"Cache-Control": "private"}
+_EVERY_RESPONSE = (
+    (b"referrer-policy", b"no-referrer"),
+    (b"x-robots-tag", b"noindex"),
+    (b"x-content-type-options", b"nosniff"),
+)
+log = logging.getLogger("aomori_roadmap.server")
+
+# Parameter types of the JSON routes (at module level: FastAPI resolves annotations here).
+AsOf = Annotated[date | None, Query(description="YYYY-MM-DD (default: today where the plan is)")]
+Filter = Annotated[str | None, Query()]
+
+
+# --- logs without tokens ------------------------------------------------------------------------
+
+_TOKEN_PATH = re.compile(r"(/feeds/+)(?!public(?:/|$|\s))[^/\s?#\"']+", re.IGNORECASE)
+
+
+def redact(text: str) -> str:
+    """``text`` with the token of every feed path replaced.
+
+    >>> redact('GET /feeds/Zx9_secret-TOKEN/reviews.ics HTTP/1.1')
+    'GET /feeds/[token]/reviews.ics HTTP/1.1'
+    >>> redact("/feeds/public/reviews.ics")
+    '/feeds/public/reviews.ics'
+    """
+    return _TOKEN_PATH.sub(r"\1[token]", text)
+
+
+class RedactTokens(logging.Filter):
+    """A logging filter that removes feed tokens from messages, arguments and tracebacks.
+
+    Attached to uvicorn's handlers by :func:`log_config`, so it sees the access log (whose
+    arguments are ``(client, method, path, version, status)``) and the error log.
+    """
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if isinstance(record.msg, str):
+            record.msg = redact(record.msg)
+        if isinstance(record.args, tuple):
+            record.args = tuple(redact(a) if isinstance(a, str) else a for a in record.args)
+        elif isinstance(record.args, Mapping):
+            record.args = {
+                k: redact(v) if isinstance(v, str) else v for k, v in record.args.items()
+            }
+        if record.exc_info and not record.exc_text:
+            record.exc_text = logging.Formatter().formatException(record.exc_info)
+        if record.exc_text:
+            record.exc_text = redact(record.exc_text)
+        return True
+
+
+def log_config(level: str = "info") -> dict[str, Any]:
+    """uvicorn's logging configuration with :class:`RedactTokens` on every handler."""
+    config = copy.deepcopy(uvicorn.config.LOGGING_CONFIG)
+    config["filters"] = {"redact_tokens": {"()": f"{__name__}.RedactTokens"}}
+    for handler in config["handlers"].values():
+        handler["filters"] = ["redact_tokens"]
+    config["loggers"][__name__] = {"handlers": ["default"], "level": level.upper()}
+    for name in ("uvicorn", "uvicorn.access"):
+        config["loggers"][name]["level"] = level.upper()
+    return config
+
+
+# --- headers on every response ------------------------------------------------------------------
+
+
+class _SecurityHeaders:
+    """Adds Referrer-Policy, X-Robots-Tag and X-Content-Type-Options to every response."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+
+        async def send_with_headers(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                headers = list(message.get("headers", []))
+                present = {name.lower() for name, _ in headers}
+                headers += [(n, v) for n, v in _EVERY_RESPONSE if n not in present]
+                message = {**message, "headers": headers}
+            await send(message)
+
+        await self.app(scope, receive, send_with_headers)
+
+
+# --- the application ----------------------------------------------------------------------------
+
+
+def _load(plan_source: str | Path | Plan | None) -> Plan:
+    if isinstance(plan_source, Plan):
+        return plan_source
+    return default_plan() if plan_source is None else load_plan(plan_source)
+
+
+class _Snapshots:
+    """Snapshots for the JSON routes, kept per (date, inputs) while the inputs stay the same."""
+
+    def __init__(self, plan: Plan, store: Store, size: int = 16) -> None:
+        self._plan, self._store, self._size = plan, store, size
+        self._items: OrderedDict[tuple[date, FeedInputs], Snapshot] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, as_of: date, inputs: FeedInputs) -> Snapshot:
+        key = (as_of, inputs)
+        with self._lock:
+            found = self._items.get(key)
+            if found is not None:
+                self._items.move_to_end(key)
+                return found
+        snapshot = take_snapshot(self._plan, self._store, as_of=as_of)
+        with self._lock:
+            self._items[key] = snapshot
+            while len(self._items) > self._size:
+                self._items.popitem(last=False)
+        return snapshot
+
+
+def _feed_response(request: Request, built: BuiltFeed) -> Response:
+    headers = {
+        "ETag": built.etag,
+        "Last-Modified": built.last_modified_http,
+        **_FEED_HEADERS,
+    }
+    conditional = not_modified(
+        built.etag,
+        built.last_modified,
+        request.headers.get("if-none-match"),
+        request.headers.get("if-modified-since"),
+    )
+    if conditional:
+        return Response(status_code=304, headers=headers)
+    return Response(built.body, media_type=_CALENDAR, headers=headers)
+
+
+def _not_found() -> Response:
+    return Response(_NOT_FOUND, status_code=404, media_type="application/json")
+
+
+def _problem(status: int, message: str) -> JSONResponse:
+    return JSONResponse({"detail": message}, status_code=status)
+
+
+def create_app(
+    plan_source: str | Path | Plan | None = None,
+    db_url: str = DEFAULT_URL,
+    *,
+    base_url: str | None = None,
+    public_feeds: Iterable[str] = (),
+    lang: str = "ja",
+    alarm_days: int | None = None,
+    refresh: timedelta = DEFAULT_REFRESH,
+    retention: timedelta = DEFAULT_RETENTION,
+    clock: Callable[[], datetime] | None = None,
+) -> FastAPI:
+    """The server's application for the plan at ``plan_source`` and the store at ``db_url``.
+
+    Args:
+        plan_source: a plan file or folder, a loaded plan, or ``None`` for the embedded plan.
+        db_url: the store (SQLite or PostgreSQL); it holds the tokens, revisions and status.
+        base_url: the server's public address, for links in event descriptions.
+        public_feeds: feeds served without a token at ``/feeds/public/{name}.ics``.
+        lang: the feeds' language (``ja`` or ``en``).
+        alarm_days: a VALARM this many days before each event (``None``: none).
+        refresh: the refresh hint written into the feeds.
+        retention: how long cancelled and removed events stay in the feeds.
+        clock: the time source (tz-aware; default the real clock) for "today" and last use.
+
+    Raises:
+        PlanError: the plan cannot be loaded, an unknown public feed, a bad base URL.
+        StoreError: the store cannot be opened.
+    """
+    now = clock or (lambda: datetime.now(UTC))
+    plan = _load(plan_source)
+    public = tuple(dict.fromkeys(public_feeds))
+    unknown = [name for name in public if name not in FEEDS]
+    if unknown:
+        raise PlanError(
+            f"公開フィード {', '.join(unknown)} はありません。使えるのは: {', '.join(FEEDS)}"
+        )
+    if base_url is not None:
+        feed_urls(base_url, "public", "reviews")  # checks the form of the address
+    if _IN_MEMORY.fullmatch(db_url.strip()):
+        # Each server thread would get an empty database of its own.
+        raise PlanError(
+            "メモリ上のSQLite（sqlite://）は配信に使えません。ファイルを指定してください。"
+        )
+    store = Store(db_url, plan=plan)
+    tokens = FeedTokens(store, plan)
+    builder = FeedBuilder(
+        plan,
+        store,
+        base_url=base_url,
+        lang=lang,
+        alarm_days=alarm_days,
+        refresh=refresh,
+        retention=retention,
+        loaded=now(),
+    )
+    cache = FeedCache(builder)
+    snapshots = _Snapshots(plan, store)
+    plan_json = json.dumps(plan.model_dump(mode="json"), ensure_ascii=False).encode("utf-8")
+
+    @asynccontextmanager
+    async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+        yield
+        store.close()
+
+    app = FastAPI(
+        title="aomori_roadmap",
+        summary=f"{plan.name}: calendar feeds and read-only roadmap data",
+        description=(
+            "Calendar feeds (iCalendar) behind private token URLs, optional public feeds, "
+            "and read-only JSON of the plan, its schedule, Gantt data, review cycles and "
+            "status. See docs/feeds.md."
+        ),
+        version="1",
+        lifespan=lifespan,
+    )
+    app.state.store = store
+    app.state.tokens = tokens
+    app.state.feeds = cache
+
+    def snapshot_for(as_of: date | None) -> Snapshot:
+        return snapshots.get(as_of or today_in(plan, now), builder.inputs())
+
+    @app.exception_handler(StoreError)
+    async def store_failed(_: Request, error: StoreError) -> Response:
+        log.error("store failure: %s", error)
+        return _problem(503, "状況ストアを使えません / the store is unavailable")
+
+    @app.exception_handler(PlanError)
+    async def bad_input(_: Request, error: PlanError) -> Response:
+        return _problem(422, str(error))
+
+    @app.exception_handler(RoadmapError)
+    async def cannot_answer(_: Request, error: RoadmapError) -> Response:
+        log.error("cannot answer: %s", error)
+        return _problem(500, str(error))
+
+    feed_responses: dict[int | str, dict[str, Any]] = {
+        200: {"content": {"text/calendar": {}}, "description": "The feed (iCalendar)."},
+        304: {"description": "Not modified since the ETag or date the client sent."},
+        404: {"description": "No such feed (or a bad, revoked or mismatched token)."},
+    }
+
+    @app.api_route(
+        "/feeds/public/{name}.ics",
+        methods=["GET", "HEAD"],
+        response_class=Response,
+        responses=feed_responses,
+        tags=["feeds"],
+        summary="A public feed (only those the server was started with)",
+    )
+    def public_feed(name: str, request: Request) -> Response:
+        if name not in public:
+            return _not_found()
+        return _feed_response(request, cache.get(FeedRequest(name)))
+
+    @app.api_route(
+        "/feeds/{token}/{name}.ics",
+        methods=["GET", "HEAD"],
+        response_class=Response,
+        responses=feed_responses,
+        tags=["feeds"],
+        summary="A private feed: the token is scoped to one feed and its filters",
+    )
+    def private_feed(
+        token: str, name: str, request: Request, background: BackgroundTasks
+    ) -> Response:
+        info = tokens.find(token)
+        if info is None or info.feed != name:
+            return _not_found()
+        built = cache.get(FeedRequest.of(info.feed, info.filters))
+        background.add_task(note_use, info.id, now())  # after the response: never delays it
+        return _feed_response(request, built)
+
+    def note_use(ident: int, when: datetime) -> None:
+        try:
+            tokens.touch(ident, when)
+        except StoreError as error:  # last use is a courtesy: never fail anything for it
+            log.warning("cannot note the last use of token #%d: %s", ident, error)
+
+    def json_text(payload: str | bytes, media_type: str = "application/json") -> Response:
+        return Response(payload, media_type=media_type)
+
+    @app.get("/api/plan", tags=["api"], summary="The plan (its full data as JSON)")
+    def api_plan() -> Response:
+        return json_text(plan_json)
+
+    @app.get("/api/schedule", tags=["api"], summary="The schedule with actuals as of a date")
+    def api_schedule(as_of: AsOf = None) -> Response:
+        data = snapshot_for(as_of).current.to_json()
+        return json_text(json.dumps(data, ensure_ascii=False))
+
+    @app.get(
+        "/api/gantt",
+        tags=["api"],
+        summary="Gantt data: our JSON, Frappe, DHTMLX or Mermaid",
+        responses={200: {"content": {"application/json": {}, "text/plain": {}}}},
+    )
+    def api_gantt(
+        format: Annotated[str, Query(description=" | ".join(API_GANTT_FORMATS))] = "json",
+        field: Filter = None,
+        item: Filter = None,
+        initiative: Filter = None,
+        department: Filter = None,
+        priority: Filter = None,
+        as_of: AsOf = None,
+    ) -> Response:
+        if format not in API_GANTT_FORMATS:
+            raise PlanError(
+                f"形式 '{format}' はありません。使えるのは: {', '.join(API_GANTT_FORMATS)}"
+            )
+        filters = {"field": field, "item": item, "initiative": initiative}
+        filters |= {"department": department, "priority": priority}
+        payload = snapshot_for(as_of).gantt(format, lang=lang, **filters)
+        if format == "mermaid":
+            return json_text(payload, "text/plain; charset=utf-8")
+        return json_text(payload)
+
+    @app.get("/api/reviews", tags=["api"], summary="The half-year review cycles")
+    def api_reviews(as_of: AsOf = None) -> Response:
+        cycles = [
+            {
+                "code": c.code,
+                "label": c.label(lang),
+                "snapshot": c.snapshot.isoformat(),
+                "submission_due": c.submission_due.isoformat(),
+                "meeting_by": c.meeting_by.isoformat(),
+                "publication": c.publication.isoformat(),
+                "annual_report_due": None
+                if c.annual_report_due is None
+                else c.annual_report_due.isoformat(),
+                "initiatives": list(c.initiatives),
+                "predicted_holidays": c.predicted_holidays,
+            }
+            for c in snapshot_for(as_of).cycles
+        ]
+        return json_text(json.dumps({"cycles": cycles}, ensure_ascii=False))
+
+    @app.get("/api/status", tags=["api"], summary="Every task's status and lateness on a date")
+    def api_status(as_of: AsOf = None) -> Response:
+        snapshot = snapshot_for(as_of)
+        data = {
+            "as_of": snapshot.as_of.isoformat(),
+            "states": [state.to_json() for state in snapshot.states.values()],
+            "lateness": {ref: value.value for ref, value in sorted(snapshot.lateness.items())},
+        }
+        return json_text(json.dumps(data, ensure_ascii=False))
+
+    @app.get("/healthz", tags=["server"], summary="Liveness: the store answers")
+    def healthz() -> Response:
+        builder.inputs()  # one query: a failing store answers 503
+        return json_text(b'{"status":"ok"}')
+
+    app.add_middleware(_SecurityHeaders)
+    return app
+
+
+def run(
+    app: FastAPI, *, host: str = DEFAULT_HOST, port: int = DEFAULT_PORT, log_level: str = "info"
+) -> None:
+    """Run ``app`` with uvicorn until interrupted, with token-free logs (:func:`log_config`)."""
+    uvicorn.run(
+        app,
+        host=host,
+        port=port,
+        log_config=log_config(log_level),
+        log_level=log_level,
+        server_header=False,
+    )
+
+
+def serve(
+    plan_source: str | Path | Plan | None = None,
+    db_url: str = DEFAULT_URL,
+    *,
+    host: str = DEFAULT_HOST,
+    port: int = DEFAULT_PORT,
+    base_url: str | None = None,
+    public_feeds: Iterable[str] = (),
+    log_level: str = "info",
+    **options: Any,
+) -> None:
+    """Run the server with uvicorn until interrupted (``aomori-roadmap serve``).
+
+    Listens on 127.0.0.1 unless ``host`` says otherwise; put a TLS-terminating proxy in
+    front for https. ``options`` go to :func:`create_app`.
+
+    Raises:
+        PlanError, StoreError: as :func:`create_app`.
+    """
+    app = create_app(plan_source, db_url, base_url=base_url, public_feeds=public_feeds, **options)
+    run(app, host=host, port=port, log_level=log_level)

@@ -1,0 +1,122 @@
+"""Helpers of the server tests: a real uvicorn server on 127.0.0.1, in a subprocess of its own.
+
+:func:`start_server` runs ``aomori_roadmap.server.serve`` in ``python -u`` on a free port,
+with stdout and stderr (uvicorn's access and error logs) in one file, waits until
+``/healthz`` answers, and :meth:`Running.stop` ends that process (and only that one).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+import httpx
+
+_RUN = (
+    "import json, sys\n"
+    "from aomori_roadmap.server import serve\n"
+    "a = json.loads(sys.argv[1])\n"
+    "serve(a['plan'], a['db'], host='127.0.0.1', port=a['port'], public_feeds=a['public'],"
+    " base_url=a['base_url'])\n"
+)
+
+
+@dataclass
+class Running:
+    """A server process: its address and its log file."""
+
+    url: str
+    process: subprocess.Popen[bytes]
+    log: Path
+
+    def logs(self) -> str:
+        return self.log.read_text(encoding="utf-8", errors="replace")
+
+    def wait_for_log(self, needle: str, count: int = 1, timeout: float = 5.0) -> str:
+        """The log once ``needle`` appears ``count`` times in it (bounded wait)."""
+        deadline = time.monotonic() + timeout
+        text = self.logs()
+        while text.count(needle) < count and time.monotonic() < deadline:
+            time.sleep(0.05)
+            text = self.logs()
+        return text
+
+    def stop(self) -> None:
+        if self.process.poll() is None:
+            self.process.terminate()  # uvicorn shuts down gracefully on SIGTERM
+            try:
+                self.process.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait(timeout=5)
+
+
+def free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def _launch(
+    folder: Path, db_url: str, plan: str | None, public: list[str], base_url: str | None
+) -> Running:
+    port = free_port()
+    log = folder / f"server-{port}.log"
+    args = json.dumps(
+        {"plan": plan, "db": db_url, "port": port, "public": public, "base_url": base_url}
+    )
+    env = {**os.environ, "PYTHONUNBUFFERED": "1", "NO_COLOR": "1"}
+    with log.open("wb") as sink:
+        process = subprocess.Popen(
+            [sys.executable, "-u", "-c", _RUN, args],
+            stdout=sink,
+            stderr=subprocess.STDOUT,
+            stdin=subprocess.DEVNULL,
+            env=env,
+        )
+    running = Running(f"http://127.0.0.1:{port}", process, log)
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"the server stopped (exit {process.returncode}):\n{running.logs()}")
+        try:
+            if httpx.get(f"{running.url}/healthz", timeout=2).status_code == 200:
+                return running
+        except httpx.TransportError:
+            pass
+        time.sleep(0.1)
+    running.stop()
+    raise RuntimeError(f"the server did not answer within 60 s:\n{running.logs()}")
+
+
+@contextmanager
+def start_server(
+    folder: Path,
+    db_url: str,
+    *,
+    plan: str | None = None,
+    public: list[str] | None = None,
+    base_url: str | None = None,
+) -> Iterator[Running]:
+    """A running server for the block; stopped afterwards whatever happens."""
+    running: Running | None = None
+    for _ in range(3):  # a free port can be taken between the probe and the bind
+        try:
+            running = _launch(folder, db_url, plan, public or [], base_url)
+            break
+        except RuntimeError as error:
+            if "address already in use" not in str(error).lower():
+                raise
+    assert running is not None, "no free port after 3 tries"
+    try:
+        yield running
+    finally:
+        running.stop()
