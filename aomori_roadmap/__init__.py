@@ -24,6 +24,7 @@ from aomori_roadmap.errors import (
     StoreError,
     TransitionError,
 )
+from aomori_roadmap.feeds import FeedBuilder, FeedCache, FeedRequest, feed_urls
 from aomori_roadmap.fiscal import (
     Day,
     FiscalYear,
@@ -49,6 +50,16 @@ from aomori_roadmap.model import (
     Task,
     check_plan,
 )
+from aomori_roadmap.notify import DeliveryError
+from aomori_roadmap.reminders import (
+    DepartmentReminders,
+    Reminder,
+    ReminderKind,
+    reminders,
+    reminders_json,
+    reminders_markdown,
+    reminders_text,
+)
 from aomori_roadmap.reviews import ReviewCycle, find_cycle, review_cycles
 from aomori_roadmap.schedule import (
     Actual,
@@ -69,7 +80,15 @@ from aomori_roadmap.status import (
     lateness,
     parse_status,
 )
-from aomori_roadmap.store import Baseline, Revision, Store, upgrade_database
+from aomori_roadmap.store import (
+    Baseline,
+    FeedTokens,
+    KpiLog,
+    ReviewLog,
+    Revision,
+    Store,
+    upgrade_database,
+)
 
 __version__ = "0.1.0"
 
@@ -79,15 +98,22 @@ __all__ = [
     "ConflictError",
     "CycleError",
     "Day",
+    "DeliveryError",
     "Department",
+    "DepartmentReminders",
     "Dependency",
     "Duration",
     "DurationError",
+    "FeedBuilder",
+    "FeedCache",
+    "FeedRequest",
+    "FeedTokens",
     "FiscalYear",
     "Half",
     "Initiative",
     "Item",
     "Kpi",
+    "KpiLog",
     "KpiProgress",
     "KpiStatus",
     "Lateness",
@@ -99,7 +125,10 @@ __all__ = [
     "Policy",
     "Problem",
     "Quarter",
+    "Reminder",
+    "ReminderKind",
     "ReviewCycle",
+    "ReviewLog",
     "Revision",
     "RoadmapError",
     "Schedule",
@@ -121,6 +150,7 @@ __all__ = [
     "default_plan",
     "dump_plan",
     "export_schemas",
+    "feed_urls",
     "find_cycle",
     "format_wareki",
     "json_schemas",
@@ -132,6 +162,10 @@ __all__ = [
     "plan_calendar",
     "plan_from_data",
     "progress",
+    "reminders",
+    "reminders_json",
+    "reminders_markdown",
+    "reminders_text",
     "review_cycles",
     "schedule",
     "take_snapshot",

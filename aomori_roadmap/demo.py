@@ -2,8 +2,10 @@
 
 It validates and schedules the plan, keeps a status store in the output folder with a
 believable history for the illustrative roadmaps (so that every view has something to show),
-and writes what the plan office would hand out: the Gantt chart (HTML), its JSON and the Excel
-工程表, the review and milestone calendar feeds, and the schedule.
+records the FY2024 half-year reviews (the departments' self-assessments and the plan office's
+ratings), and writes what the plan office would hand out: the Gantt chart (HTML), its JSON and
+the Excel 工程表, the review and milestone calendar feeds, the schedule, and the FY2024 annual
+report (HTML and Excel). It also gives the reminders of a day in that history.
 
 The history is made up, deterministically: every task starts on its planned start or a few
 working days later, reports progress, and is done on its planned finish or a little later;
@@ -31,17 +33,29 @@ from datetime import date, datetime, time, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+from aomori_roadmap.export import annual_report, report_html, report_xlsx
 from aomori_roadmap.fiscal import Half
 from aomori_roadmap.model import Plan
+from aomori_roadmap.reminders import reminders, reminders_text, window_end
 from aomori_roadmap.schedule import Schedule, plan_calendar, schedule
 from aomori_roadmap.snapshot import Snapshot, take_snapshot
 from aomori_roadmap.status import StatusChange
 from aomori_roadmap.store import Store
 
-__all__ = ["BASELINE", "DemoResult", "demo_history", "run_demo"]
+__all__ = ["BASELINE", "REMINDERS_DAY", "DemoResult", "demo_history", "run_demo"]
 
 BASELINE = "当初計画"
 FY2024_H2_END = Half(2024, 2).end
+REMINDERS_DAY = date(2025, 10, 6)
+"""A day in the demo's history: a week before the FY2025上期 submissions are due."""
+
+_RATINGS = ("◎", "○", "○", "○", "△", "△", "×")
+_OFFICE_COMMENTS = {
+    "◎": "予定を上回って進んでいる。成果を他分野へ展開されたい。",
+    "○": "概ね予定どおり。引き続き着実に進められたい。",
+    "△": "一部に遅れがある。次期の工程を見直し、遅れを取り戻されたい。",
+    "×": "遅れている。原因を分析し、ロードマップの見直しを検討されたい。",
+}
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,6 +67,7 @@ class DemoResult:
     recorded: int
     end_of_fy2024: Snapshot
     today: Snapshot
+    reminders: str
 
 
 def _noon(day: date, tz: ZoneInfo) -> datetime:
@@ -132,6 +147,39 @@ def _one_on_hold(changes: list[StatusChange], today: date, tz: ZoneInfo) -> list
     return [StatusChange(chosen.ref, "on_hold", chosen.actor, effective=_noon(held, tz), note=note)]
 
 
+def _record_reviews(plan: Plan, store: Store, cycles: tuple[str, ...]) -> int:
+    """The FY2024 reviews: every covered illustrative initiative submitted and was rated."""
+    names = {d.id: d.name for d in plan.departments}
+    count = 0
+    for cycle in store.reviews.cycles():
+        if cycle.code not in cycles:
+            continue
+        for initiative_id in cycle.initiatives:
+            initiative = plan.initiative(initiative_id)
+            if not initiative.illustrative:
+                continue
+            own = _RATINGS[_draw(initiative_id + cycle.code, "self", len(_RATINGS))]
+            rated = _RATINGS[_draw(initiative_id + cycle.code, "office", len(_RATINGS))]
+            store.reviews.submit(
+                cycle.code,
+                initiative_id,
+                rating=own,
+                actor=names.get(initiative.department or "", "DX推進課"),
+                achievements="計画した工程を実施した（例示）",
+                issues="関係機関との調整に時間を要している（例示）",
+                next_steps="次期の工程を着実に進める（例示）",
+            )
+            store.reviews.review(
+                cycle.code,
+                initiative_id,
+                rating=rated,
+                actor="DX推進課",
+                comment=_OFFICE_COMMENTS[rated],
+            )
+            count += 2
+    return count
+
+
 def _write(path: Path, payload: str | bytes) -> Path:
     if isinstance(payload, bytes):
         path.write_bytes(payload)
@@ -157,8 +205,16 @@ def run_demo(plan: Plan, out_dir: Path, *, today: date) -> DemoResult:
             store.save_revision(plan, "DX推進課", "当初計画（デモ）")
             store.set_baseline(BASELINE, actor="DX推進課", note="デモの基準線")
             recorded = store.record_batch(demo_history(plan, planned, today))
+            recorded += _record_reviews(plan, store, ("FY2024-H1", "FY2024-H2"))
         end_of_fy2024 = take_snapshot(plan, store, as_of=FY2024_H2_END, baseline=BASELINE)
         now = take_snapshot(plan, store, as_of=today, baseline=BASELINE)
+        report = annual_report(
+            end_of_fy2024, store.reviews.records(), store.kpis.actuals(), fy=2024
+        )
+        day = min(REMINDERS_DAY, today)
+        at_day = take_snapshot(plan, store, as_of=day)
+        groups = reminders(plan, at_day, store.reviews.stages(), as_of=day, within="14d")
+        reminder_text = reminders_text(groups, as_of=day, until=window_end(at_day, "14d"))
     files = [db_path]
     files.append(_write(out_dir / "schedule.json", _schedule_json(planned)))
     files.append(_write(out_dir / "gantt.html", now.gantt("html")))
@@ -166,7 +222,9 @@ def run_demo(plan: Plan, out_dir: Path, *, today: date) -> DemoResult:
     files.append(_write(out_dir / "gantt.xlsx", now.gantt("xlsx")))
     files.append(_write(out_dir / "feed-reviews.ics", now.feed("reviews")))
     files.append(_write(out_dir / "feed-milestones.ics", now.feed("milestones")))
-    return DemoResult(files, url, recorded, end_of_fy2024, now)
+    files.append(_write(out_dir / "report-FY2024.html", report_html(report)))
+    files.append(_write(out_dir / "report-FY2024.xlsx", report_xlsx(report)))
+    return DemoResult(files, url, recorded, end_of_fy2024, now, reminder_text)
 
 
 def _schedule_json(computed: Schedule) -> str:

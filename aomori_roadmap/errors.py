@@ -10,12 +10,16 @@ wrong" can catch that.
      ├── PlanError (+ ValueError)            bad input: a plan file, an expression, an argument
      │    ├── PeriodError                    a period expression that cannot be read (.text)
      │    ├── DurationError                  a duration expression that cannot be read (.text)
-     │    └── PlanValidationError            every problem of a plan at once (.problems)
+     │    ├── PlanValidationError            every problem of a plan at once (.problems)
+     │    └── StatusChangeError              a bad status change (.field, .ref, .index);
+     │                                       defined in status.py
      ├── ScheduleError                       the plan cannot be scheduled
      │    └── CycleError (+ ValueError)      the dependencies form a cycle (.cycle)
-     └── StoreError                          the status store failed or refused a write
-          ├── TransitionError (+ ValueError) an illegal status change (.old, .new)
-          └── ConflictError                  someone else changed the state first (.old, .new)
+     ├── StoreError                          the status store failed or refused a write
+     │    ├── TransitionError (+ ValueError) an illegal status change (.old, .new)
+     │    └── ConflictError                  someone else changed the state first (.old, .new)
+     └── DeliveryError                       mail could not be sent (.sent, .unsent, .failed);
+                                             defined in notify.py
 
 Each error carries structured fields, so that a tool can act on it without parsing messages.
 

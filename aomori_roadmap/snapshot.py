@@ -152,7 +152,7 @@ def take_snapshot(
     actuals = {}
     if store is not None:
         states = store.status_as_of(as_of, known_at=known_at)
-        actuals = store.actuals(as_of, known_at=known_at)
+        actuals = store.actuals_of(states)
     planned = schedule(plan, calendar=calendar)
     current = schedule(plan, actuals, calendar=calendar) if actuals else planned
     base = None

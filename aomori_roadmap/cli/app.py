@@ -118,8 +118,6 @@ app = typer.Typer(
     add_completion=False,
     pretty_exceptions_enable=False,
 )
-schema_app = typer.Typer(help="JSON Schema を扱います", no_args_is_help=True)
-app.add_typer(schema_app, name="schema")
 
 out = Console(highlight=False, soft_wrap=True)
 err = Console(stderr=True, highlight=False, soft_wrap=True)

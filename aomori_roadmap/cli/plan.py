@@ -18,6 +18,7 @@ from aomori_roadmap.cli.app import (
     app,
     as_of_date,
     err,
+    existing_store,
     fail,
     load,
     options_of,
@@ -26,9 +27,10 @@ from aomori_roadmap.cli.app import (
     snapshot_for,
     write_output,
 )
-from aomori_roadmap.demo import FY2024_H2_END, run_demo
+from aomori_roadmap.demo import FY2024_H2_END, REMINDERS_DAY, run_demo
 from aomori_roadmap.errors import RoadmapError
 from aomori_roadmap.export import FEEDS
+from aomori_roadmap.feeds import FeedBuilder, FeedRequest
 from aomori_roadmap.fiscal import Half
 from aomori_roadmap.model import Plan
 from aomori_roadmap.schedule import Schedule
@@ -195,23 +197,22 @@ def ics(
     alarm_days: Annotated[int | None, typer.Option(help="N日前に通知（VALARM）")] = None,
     base_url: Annotated[str | None, typer.Option(help="説明に付けるリンクの基点URL")] = None,
 ) -> None:
-    """カレンダー配信（iCalendar .ics）をファイルに書き出します。"""
+    """カレンダー配信（iCalendar .ics）を書き出します（サーバーが配信するものと同じバイト列）。"""
     options = options_of(ctx)
     plan = load(options)
-    snapshot = snapshot_for(options, plan)
+    store = existing_store(options, plan)
     try:
-        payload = snapshot.feed(
-            feed,
-            department=department,
-            initiative=initiative,
-            field=field,
-            priority=priority,
-            base_url=base_url,
-            alarm_days=alarm_days,
-            lang=options.lang,
+        # The same builder as the server: with a store, the feed carries its history.
+        builder = FeedBuilder(
+            plan, store, base_url=base_url, lang=options.lang, alarm_days=alarm_days
         )
+        request = FeedRequest(feed, department, initiative, field, priority)
+        payload = builder.build(request).body
     except RoadmapError as error:
         fail(error)
+    finally:
+        if store is not None:
+            store.close()
     write_output(output, payload)
 
 
@@ -289,6 +290,11 @@ def demo(
         options.pick(f"{end} 時点の状況（令和6年度末）", f"State on {end} (end of FY2024)"),
     )
     print_state(result.today, options, options.pick(f"{today} 時点の遅れ", f"Lateness on {today}"))
+    day = min(REMINDERS_DAY, today)
+    out.print(
+        f"[bold]{options.pick(f'{day} 時点のリマインダー（14日以内）', f'Reminders on {day} (14 days)')}[/bold]"
+    )
+    out.print(result.reminders, markup=False)
     for path in result.files:
         out.print(f"{options.label('wrote')}: {path}", markup=False)
 

@@ -5,21 +5,24 @@
 - :mod:`~aomori_roadmap.export.mspdi`: MS Project XML;
 - :mod:`~aomori_roadmap.export.chart`: our fiscal-year chart as HTML or SVG;
 - :mod:`~aomori_roadmap.export.excel`: the Excel 工程表;
-- :mod:`~aomori_roadmap.export.ical`: iCalendar feeds.
+- :mod:`~aomori_roadmap.export.ical`: iCalendar feeds;
+- :mod:`~aomori_roadmap.export.report`: the annual progress report.
 
 See ``docs/gantt.md`` and ``docs/feeds.md``.
 """
 
 from aomori_roadmap.export.adapters import dhtmlx_data, frappe_tasks, mermaid_gantt
 from aomori_roadmap.export.chart import render_html, render_svg
-from aomori_roadmap.export.excel import gantt_xlsx
+from aomori_roadmap.export.excel import gantt_xlsx, report_xlsx
 from aomori_roadmap.export.gantt import GANTT_JSON_SCHEMA, gantt_data, gantt_json, gantt_json_schema
 from aomori_roadmap.export.ical import FEEDS, feed_events, ical_feed, track_changes
 from aomori_roadmap.export.mspdi import mspdi_xml
+from aomori_roadmap.export.report import annual_report, report_html, report_markdown
 
 __all__ = [
     "FEEDS",
     "GANTT_JSON_SCHEMA",
+    "annual_report",
     "dhtmlx_data",
     "feed_events",
     "frappe_tasks",
@@ -32,5 +35,8 @@ __all__ = [
     "mspdi_xml",
     "render_html",
     "render_svg",
+    "report_html",
+    "report_markdown",
+    "report_xlsx",
     "track_changes",
 ]

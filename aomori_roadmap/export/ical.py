@@ -407,7 +407,7 @@ def track_changes(
     revision's time. An event's SEQUENCE counts the versions in which what subscribers see of
     it changed; LAST-MODIFIED is the time of the last such change. An event that disappeared
     (its task was removed) stays as cancelled for ``retention`` after it went, so that
-    subscribed calendars drop it.
+    subscribed calendars drop it; so does an event whose task was cancelled.
 
     >>> from datetime import date, datetime, UTC
     >>> a = FeedEvent("m@p", "▲", date(2025, 3, 3), date(2025, 3, 4))
@@ -439,7 +439,8 @@ def track_changes(
     latest = versions[-1][0]
     result = []
     for uid, (event, sequence, changed) in history.items():
-        if uid in gone and latest - gone[uid] > retention:
+        went = gone.get(uid, changed if event.cancelled else None)
+        if went is not None and latest - went > retention:
             continue
         result.append(replace(event, sequence=sequence, last_modified=changed))
     return sorted(result, key=lambda e: (e.start, e.uid))
@@ -567,6 +568,7 @@ def ical_feed(
     stamp: datetime | None = None,
     versions: Sequence[tuple[datetime, Sequence[FeedEvent]]] | None = None,
     refresh: timedelta = DEFAULT_REFRESH,
+    retention: timedelta = DEFAULT_RETENTION,
     lang: str = "ja",
 ) -> bytes:
     """A whole feed of ``plan`` as iCalendar bytes.
@@ -600,7 +602,7 @@ def ical_feed(
     )
     when = stamp or default_stamp
     if versions:
-        events = track_changes([*versions, (when, events)])
+        events = track_changes([*versions, (when, events)], retention=retention)
     return serialize_feed(
         events,
         name=feed_name(plan, feed, department=department, lang=lang),

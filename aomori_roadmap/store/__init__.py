@@ -9,6 +9,8 @@
 '0004'
 """
 
+from aomori_roadmap.store.feed_tokens import FeedTokens
+from aomori_roadmap.store.review_log import KpiLog, ReviewLog
 from aomori_roadmap.store.revisions import (
     PlanDiff,
     Shift,
@@ -29,7 +31,10 @@ from aomori_roadmap.store.store import Baseline, Revision, Store
 __all__ = [
     "DEFAULT_URL",
     "Baseline",
+    "FeedTokens",
+    "KpiLog",
     "PlanDiff",
+    "ReviewLog",
     "Revision",
     "SchemaUpgrade",
     "Shift",

@@ -46,7 +46,9 @@ from aomori_roadmap.errors import PlanError, StoreError
 from aomori_roadmap.model import Plan
 from aomori_roadmap.schedule import Actual, schedule
 from aomori_roadmap.status import Status, StatusChange, StatusEvent, StatusState
+from aomori_roadmap.store.feed_tokens import FeedTokens
 from aomori_roadmap.store.queries import history_query, snapshot_query
+from aomori_roadmap.store.review_log import KpiLog, ReviewLog
 from aomori_roadmap.store.revisions import (
     PlanDiff,
     Variance,
@@ -151,6 +153,12 @@ class Store:
         except BaseException:
             self._engine.dispose()
             raise
+        self.reviews = ReviewLog(self)
+        """Half-year review submissions and ratings (:class:`ReviewLog`)."""
+        self.kpis = KpiLog(self)
+        """KPI actuals per fiscal year (:class:`KpiLog`)."""
+        self.tokens = FeedTokens(self)
+        """Private feed tokens (:class:`FeedTokens`)."""
 
     def __repr__(self) -> str:
         return f"Store({self._shown!r}, schema={self.schema!r})"
@@ -386,8 +394,12 @@ class Store:
         Only task refs (``initiative/task``) that have started or finished, and with a plan,
         only its tasks; dates are in the plan's time zone.
         """
+        return self.actuals_of(self.status_as_of(effective, known_at))
+
+    def actuals_of(self, states: Mapping[str, StatusState]) -> dict[str, Actual]:
+        """:meth:`actuals` from states already read (a snapshot reads the store once)."""
         actuals: dict[str, Actual] = {}
-        for ref, state in self.status_as_of(effective, known_at).items():
+        for ref, state in states.items():
             if "/" not in ref or (self._refs is not None and ref not in self._refs):
                 continue
             start = None if state.started is None else state.started.astimezone(self._tz).date()
