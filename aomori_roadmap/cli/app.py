@@ -8,8 +8,11 @@ written), 3 store or server failure.
 
 from __future__ import annotations
 
+import getpass
 import os
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -193,6 +196,46 @@ def existing_store(options: Options, plan: Plan) -> Store | None:
         return Store(url, plan=plan)
     except RoadmapError as error:
         fail(error)
+
+
+def check_format(format: str, allowed: tuple[str, ...]) -> None:
+    """Exit with status 2 unless ``format`` is one of ``allowed``."""
+    if format not in allowed:
+        err.print(f"--format は {' | '.join(allowed)} です（'{format}' は使えません）")
+        raise typer.Exit(EXIT_BAD_INPUT)
+
+
+def actor_of(actor: str | None) -> str:
+    """--actor, else AOMORI_ROADMAP_ACTOR, else the login name: a record always has an author."""
+    return actor or os.environ.get("AOMORI_ROADMAP_ACTOR") or getpass.getuser()
+
+
+@contextmanager
+def writing_store(options: Options, plan: Plan | None) -> Iterator[Store]:
+    """The store at --db, created if missing, closed afterwards; library errors end the run."""
+    try:
+        store = Store(options.db, plan=plan)
+    except RoadmapError as error:
+        fail(error)
+    try:
+        yield store
+    except RoadmapError as error:
+        fail(error)
+    finally:
+        store.close()
+
+
+@contextmanager
+def reading_store(options: Options, plan: Plan) -> Iterator[Store | None]:
+    """The store if it exists (reading never creates a database file); errors end the run."""
+    store = existing_store(options, plan)
+    try:
+        yield store
+    except RoadmapError as error:
+        fail(error)
+    finally:
+        if store is not None:
+            store.close()
 
 
 def snapshot_for(

@@ -2,12 +2,9 @@
 
 from __future__ import annotations
 
-import getpass
 import json
 import os
 import sys
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
 from typing import Annotated, Any
@@ -19,15 +16,18 @@ from aomori_roadmap.cli.app import (
     EXIT_BAD_INPUT,
     EXIT_FAILURE,
     Options,
+    actor_of,
     app,
     as_of_date,
+    check_format,
     err,
-    existing_store,
     fail,
     load,
     options_of,
     out,
+    reading_store,
     write_output,
+    writing_store,
 )
 from aomori_roadmap.errors import PlanError, RoadmapError
 from aomori_roadmap.export.excel import report_xlsx
@@ -73,45 +73,6 @@ OutputOption = Annotated[Path | None, typer.Option("-o", "--output", help="書�
 # --- plumbing -------------------------------------------------------------------------------
 
 
-def _check_format(format: str, allowed: tuple[str, ...]) -> None:
-    if format not in allowed:
-        err.print(f"--format は {' | '.join(allowed)} です（'{format}' は使えません）")
-        raise typer.Exit(EXIT_BAD_INPUT)
-
-
-def _actor(actor: str | None) -> str:
-    """--actor, else AOMORI_ROADMAP_ACTOR, else the login name: a record always has an author."""
-    return actor or os.environ.get("AOMORI_ROADMAP_ACTOR") or getpass.getuser()
-
-
-@contextmanager
-def _writing_store(options: Options, plan: Plan) -> Iterator[Store]:
-    """The store at --db, created if missing, closed afterwards; library errors end the run."""
-    try:
-        store = Store(options.db, plan=plan)
-    except RoadmapError as error:
-        fail(error)
-    try:
-        yield store
-    except RoadmapError as error:
-        fail(error)
-    finally:
-        store.close()
-
-
-@contextmanager
-def _reading_store(options: Options, plan: Plan) -> Iterator[Store | None]:
-    """The store if it exists (reading never creates a database file); errors end the run."""
-    store = existing_store(options, plan)
-    try:
-        yield store
-    except RoadmapError as error:
-        fail(error)
-    finally:
-        if store is not None:
-            store.close()
-
-
 def _json(data: Any, output: Path | None = None) -> None:
     write_output(output, json.dumps(data, ensure_ascii=False, indent=2) + "\n")
 
@@ -134,9 +95,9 @@ def reviews_list(
 ) -> None:
     """半期見直しのサイクルを一覧にします。--cycle を付けると取組ごとの提出・評価を示します。"""
     options = options_of(ctx)
-    _check_format(format, ("table", "json"))
+    check_format(format, ("table", "json"))
     plan = load(options)
-    with _reading_store(options, plan) as store:
+    with reading_store(options, plan) as store:
         snap = _snapshot(plan, store, as_of_date(options))
         log = ReviewLog(store, plan) if store is not None else None
         states = log.states() if log is not None else {}
@@ -242,7 +203,7 @@ def reviews_due(
 ) -> None:
     """提出期限が近い・過ぎた見直しと、近い見直し会議を担当課ごとに示します。"""
     options = options_of(ctx)
-    _check_format(format, ("text", "json"))
+    check_format(format, ("text", "json"))
     groups, as_of, until = _reminders(options, within, department)
     kinds = (ReminderKind.SUBMISSION, ReminderKind.MEETING)
     due = [
@@ -303,16 +264,16 @@ def reviews_record(
         err.print("--achievements, --issues, --next-steps は担当課の提出（submitted）に書きます。")
         raise typer.Exit(EXIT_BAD_INPUT)
     plan = load(options)
-    with _writing_store(options, plan) as store:
+    with writing_store(options, plan) as store:
         log = ReviewLog(store)
         if stage == "submitted":
             record = log.submit(
-                cycle, initiative, rating=rating, actor=_actor(actor), achievements=achievements,
+                cycle, initiative, rating=rating, actor=actor_of(actor), achievements=achievements,
                 issues=issues, next_steps=next_steps, corrects=corrects,
             )  # fmt: skip
         else:
             record = log.review(
-                cycle, initiative, rating=rating, actor=_actor(actor), comment=comment,
+                cycle, initiative, rating=rating, actor=actor_of(actor), comment=comment,
                 revision=revision, corrects=corrects,
             )  # fmt: skip
     what = options.pick("提出" if stage == "submitted" else "評価", stage)
@@ -329,7 +290,7 @@ def _reminders(
 ) -> tuple[list[DepartmentReminders], date, date]:
     plan = load(options)
     as_of = as_of_date(options)
-    with _reading_store(options, plan) as store:
+    with reading_store(options, plan) as store:
         snap = _snapshot(plan, store, as_of)
         stages = ReviewLog(store, plan).stages() if store is not None else {}
         groups = reminders(
@@ -441,7 +402,7 @@ def reminders_command(
 ) -> None:
     """期限が近い・過ぎた見直しや工程を、担当課ごとに示します（--send でメール送信）。"""
     options = options_of(ctx)
-    _check_format(format, ("text", "markdown", "json"))
+    check_format(format, ("text", "markdown", "json"))
     groups, as_of, until = _reminders(options, within, department)
     if send:
         settings = _settings(
@@ -485,10 +446,10 @@ def kpi_show(
 ) -> None:
     """成果指標の基準値・目標値・年度ごとの実績、達成率と状況を示します。"""
     options = options_of(ctx)
-    _check_format(format, ("table", "json"))
+    check_format(format, ("table", "json"))
     plan = load(options)
     year = _fiscal_year(fy, FiscalYear.of(as_of_date(options)).previous())
-    with _reading_store(options, plan) as store:
+    with reading_store(options, plan) as store:
         values = KpiLog(store, plan).values() if store is not None else {}
     years = list(range(plan.period.start.year, plan.period.end.year + 1))
     rows: list[dict[str, Any]] = []
@@ -546,9 +507,9 @@ def kpi_record(
         err.print(f"実績値は数値で書いてください（'{value}' は読めません）")
         raise typer.Exit(EXIT_BAD_INPUT) from None
     plan = load(options)
-    with _writing_store(options, plan) as store:
+    with writing_store(options, plan) as store:
         actual = KpiLog(store).record(
-            kpi, fy, number, source, note, actor=_actor(actor), corrects=corrects
+            kpi, fy, number, source, note, actor=actor_of(actor), corrects=corrects
         )
     out.print(f"#{actual.id} {actual.kpi} FY{actual.fy}: {actual.value:g}", markup=False)
 
@@ -571,7 +532,7 @@ def report_command(
 ) -> None:
     """年次の進捗状況報告（推進本部への報告）を書き出します: Markdown, HTML, Excel, JSON。"""
     options = options_of(ctx)
-    _check_format(format, REPORT_FORMATS)
+    check_format(format, REPORT_FORMATS)
     if format == "xlsx" and output is None and sys.stdout.isatty():
         err.print("xlsx は -o FILE で書き出してください。")
         raise typer.Exit(EXIT_BAD_INPUT)
@@ -590,7 +551,7 @@ def report_command(
             earlier = json.loads(previous.read_text(encoding="utf-8"))
         except (OSError, ValueError) as error:
             fail(PlanError(f"前回の報告 {previous} を読めません: {error}"))
-    with _reading_store(options, plan) as store:
+    with reading_store(options, plan) as store:
         snap = _snapshot(plan, store, as_of, known_at=known_at, baseline=baseline)
         records = ReviewLog(store, plan).records() if store is not None else []
         values = KpiLog(store, plan).actuals() if store is not None else []

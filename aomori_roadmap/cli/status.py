@@ -3,12 +3,8 @@
 from __future__ import annotations
 
 import csv
-import getpass
 import io
 import json
-import os
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import date, datetime
 from typing import Annotated
 
@@ -18,8 +14,9 @@ from rich.table import Table
 
 from aomori_roadmap.cli.app import (
     EXIT_BAD_INPUT,
-    Options,
+    actor_of,
     app,
+    check_format,
     err,
     fail,
     load,
@@ -27,11 +24,11 @@ from aomori_roadmap.cli.app import (
     out,
     snapshot_for,
     write_output,
+    writing_store,
 )
 from aomori_roadmap.errors import RoadmapError
-from aomori_roadmap.model import Plan
 from aomori_roadmap.status import Status, StatusEvent, parse_status
-from aomori_roadmap.store import Store, upgrade_database
+from aomori_roadmap.store import upgrade_database
 
 status_app = typer.Typer(help="工程・取組の状況（履歴つき）", no_args_is_help=True)
 revisions_app = typer.Typer(help="プランの改訂", no_args_is_help=True)
@@ -44,26 +41,6 @@ app.add_typer(db_app, name="db")
 
 TOKYO = pendulum.timezone("Asia/Tokyo")
 FormatOption = Annotated[str, typer.Option("--format", help="table | json")]
-
-
-@contextmanager
-def _store(options: Options, plan: Plan | None) -> Iterator[Store]:
-    """The store at --db, created if missing (writing commands), closed afterwards."""
-    try:
-        store = Store(options.db, plan=plan)
-    except RoadmapError as error:
-        fail(error)
-    try:
-        yield store
-    except RoadmapError as error:
-        fail(error)
-    finally:
-        store.close()
-
-
-def _actor(actor: str | None) -> str:
-    """--actor, else AOMORI_ROADMAP_ACTOR, else the login name: a change always has an author."""
-    return actor or os.environ.get("AOMORI_ROADMAP_ACTOR") or getpass.getuser()
 
 
 def _moment(text: str | None, option: str) -> datetime | None:
@@ -88,12 +65,6 @@ def _day(text: str | None, option: str) -> date | None:
     except ValueError:
         err.print(f"{option} は YYYY-MM-DD の日付です（'{text}' は読めません）")
         raise typer.Exit(EXIT_BAD_INPUT) from None
-
-
-def _check_format(format: str, allowed: tuple[str, ...]) -> None:
-    if format not in allowed:
-        err.print(f"--format は {' | '.join(allowed)} です（'{format}' は使えません）")
-        raise typer.Exit(EXIT_BAD_INPUT)
 
 
 @status_app.command("set")
@@ -121,11 +92,11 @@ def status_set(
         expected = None if expected_from is None else parse_status(expected_from)
     except RoadmapError as error:
         fail(error)
-    with _store(options, plan) as store:
+    with writing_store(options, plan) as store:
         event = store.record_status(
             ref,
             new,
-            actor=_actor(actor),
+            actor=actor_of(actor),
             progress=progress,
             effective=_moment(at, "--at"),
             note=note,
@@ -147,7 +118,7 @@ def status_show(
 ) -> None:
     """基準日の状況と遅れ（計算値）を表示します。"""
     options = options_of(ctx)
-    _check_format(format, ("table", "json"))
+    check_format(format, ("table", "json"))
     if as_of is not None:
         options.as_of = as_of
     plan = load(options)
@@ -206,9 +177,9 @@ def status_history(
 ) -> None:
     """ひとつの工程・取組の状況の履歴を、訂正も含めてすべて表示します。"""
     options = options_of(ctx)
-    _check_format(format, ("table", "json", "csv"))
+    check_format(format, ("table", "json", "csv"))
     plan = load(options)
-    with _store(options, plan) as store:
+    with writing_store(options, plan) as store:
         events = store.history(ref)
     rows = _history_rows(events)
     if format == "json":
@@ -247,7 +218,7 @@ def _tokyo(moment: datetime) -> str:
 def revisions_list(ctx: typer.Context) -> None:
     """保存された改訂の一覧を表示します。"""
     options = options_of(ctx)
-    with _store(options, None) as store:
+    with writing_store(options, None) as store:
         found = store.revisions()
     table = Table()
     for column in ("#", "hash", options.pick("保存", "Saved"), options.pick("誰が", "By"), "note"):
@@ -272,8 +243,8 @@ def revisions_save(
     """今のプランを改訂として保存します（同じ内容なら同じ改訂）。"""
     options = options_of(ctx)
     plan = load(options)
-    with _store(options, plan) as store:
-        revision = store.save_revision(plan, _actor(actor), note)
+    with writing_store(options, plan) as store:
+        revision = store.save_revision(plan, actor_of(actor), note)
     out.print(f"#{revision.id} {revision.hash[:12]}", markup=False)
 
 
@@ -286,8 +257,8 @@ def revisions_diff(
 ) -> None:
     """ふたつの改訂の差分（追加・削除・変更と、工程の日程のずれ）を表示します。"""
     options = options_of(ctx)
-    _check_format(format, ("table", "json"))
-    with _store(options, None) as store:
+    check_format(format, ("table", "json"))
+    with writing_store(options, None) as store:
         found = store.diff(_revision_ref(old), _revision_ref(new))
     if format == "json":
         write_output(None, json.dumps(found.to_json(), ensure_ascii=False, indent=2) + "\n")
@@ -320,13 +291,13 @@ def baseline_set(
     """基準線を設定します。改訂を省くと今のプランを保存して基準にします。"""
     options = options_of(ctx)
     plan = load(options)
-    with _store(options, plan) as store:
+    with writing_store(options, plan) as store:
         target: int | str
         if revision is None:
-            target = store.save_revision(plan, _actor(actor), note or f"基準線 {name}").id
+            target = store.save_revision(plan, actor_of(actor), note or f"基準線 {name}").id
         else:
             target = _revision_ref(revision)
-        baseline = store.set_baseline(name, target, actor=_actor(actor), note=note)
+        baseline = store.set_baseline(name, target, actor=actor_of(actor), note=note)
     out.print(f"{baseline.name} → #{baseline.revision.id}", markup=False)
 
 
@@ -334,7 +305,7 @@ def baseline_set(
 def baseline_list(ctx: typer.Context) -> None:
     """基準線の一覧を表示します。"""
     options = options_of(ctx)
-    with _store(options, None) as store:
+    with writing_store(options, None) as store:
         for baseline in store.baselines():
             out.print(f"{baseline.name} → #{baseline.revision.id} ({baseline.actor})", markup=False)
 
