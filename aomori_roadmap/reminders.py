@@ -356,7 +356,7 @@ def window_end(snapshot: Snapshot, within: timedelta | int | str | Duration) -> 
     if isinstance(within, Duration):
         if within.amount < 0:
             raise PlanError(f"期間 '{within}' が負です。例: 14d, 2w, 10bd")
-        return within.shift(as_of, snapshot.current.calendar)
+        return within.shift(as_of, snapshot.planned.calendar)
     if isinstance(within, timedelta):
         days = within.days
     elif isinstance(within, int) and not isinstance(within, bool):

@@ -21,7 +21,7 @@ move them. A cycle covers the initiatives whose roadmap is active in its half.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -99,25 +99,40 @@ def cycle_dates(
     return snapshot, submission, meeting, publication, report
 
 
-def _covered(half: Half, computed: Schedule) -> tuple[str, ...]:
-    return tuple(
-        initiative
-        for initiative, span in computed.initiatives.items()
-        if span.start <= half.end and span.finish >= half.start
-    )
+def _covered(
+    half: Half, computed: Schedule, ongoing: Mapping[str, tuple[date, date | None]]
+) -> tuple[str, ...]:
+    """Initiatives active in ``half``: scheduled in it, or started and not done by then."""
+    covered = []
+    for initiative, span in computed.initiatives.items():
+        started = ongoing.get(initiative)
+        scheduled = span.start <= half.end and span.finish >= half.start
+        running = (
+            started is not None
+            and started[0] <= half.end
+            and (started[1] is None or started[1] >= half.start)
+        )
+        if scheduled or running:
+            covered.append(initiative)
+    return tuple(covered)
 
 
 def review_cycles(
-    plan: Plan, computed: Schedule | None = None, *, calendar: WorkCalendar | None = None
+    plan: Plan,
+    computed: Schedule | None = None,
+    *,
+    calendar: WorkCalendar | None = None,
+    ongoing: Mapping[str, tuple[date, date | None]] | None = None,
 ) -> list[ReviewCycle]:
     """Every review cycle of the plan, FY-first-H1 to FY-last-H2, with its dates and coverage.
 
     Args:
         plan: the plan; its ``review_policy`` gives the rules.
-        computed: the schedule that decides which initiatives a cycle covers (computed from
-            the plan when not given; pass one made with actuals so that started, unfinished
-            work stays covered).
+        computed: the schedule whose spans decide which initiatives a cycle covers (computed
+            from the plan when not given).
         calendar: the working calendar (default: the plan's).
+        ongoing: per initiative, when its work really started and finished (``None``: not
+            done); a cycle also covers an initiative that had started and was not done.
 
     >>> from aomori_roadmap.loader import default_plan
     >>> [c.code for c in review_cycles(default_plan())][:3]
@@ -141,7 +156,7 @@ def review_cycles(
                 meeting_by=meeting,
                 publication=publication,
                 annual_report_due=report,
-                initiatives=_covered(half, computed),
+                initiatives=_covered(half, computed, ongoing or {}),
                 predicted_holidays=calendar.relies_on_predictions(snapshot, latest),
             )
         )

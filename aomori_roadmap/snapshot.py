@@ -23,8 +23,8 @@ instead of recomputing per task.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
 from datetime import date
+from functools import cached_property
 from typing import Any
 
 from aomori_roadmap.errors import PlanError
@@ -42,7 +42,7 @@ from aomori_roadmap.export import (
 )
 from aomori_roadmap.model import Plan
 from aomori_roadmap.reviews import ReviewCycle, review_cycles
-from aomori_roadmap.schedule import Schedule, plan_calendar, schedule
+from aomori_roadmap.schedule import Actual, Schedule, plan_calendar, schedule
 from aomori_roadmap.status import Lateness, StatusState, lateness_all
 from aomori_roadmap.store import Store
 
@@ -51,19 +51,42 @@ __all__ = ["GANTT_FORMATS", "Snapshot", "take_snapshot"]
 GANTT_FORMATS = ("json", "frappe", "dhtmlx", "mermaid", "html", "svg", "xlsx", "mspdi")
 
 
-@dataclass(frozen=True, slots=True)
 class Snapshot:
-    """Everything the views need about a plan on one date."""
+    """Everything the views need about a plan on one date.
 
-    plan: Plan
-    as_of: date
-    states: Mapping[str, StatusState]
-    planned: Schedule
-    current: Schedule
-    lateness: Mapping[str, Lateness]
-    cycles: list[ReviewCycle]
-    baseline: Schedule | None = None
-    baseline_name: str | None = None
+    The schedule rescheduled from actual dates (``current``) is computed when first used:
+    reminders and lateness need only the planned schedule.
+    """
+
+    def __init__(
+        self,
+        plan: Plan,
+        as_of: date,
+        states: Mapping[str, StatusState],
+        planned: Schedule,
+        lateness: Mapping[str, Lateness],
+        cycles: list[ReviewCycle],
+        *,
+        actuals: Mapping[str, Actual] | None = None,
+        baseline: Schedule | None = None,
+        baseline_name: str | None = None,
+    ) -> None:
+        self.plan = plan
+        self.as_of = as_of
+        self.states = states
+        self.planned = planned
+        self.lateness = lateness
+        self.cycles = cycles
+        self.actuals: Mapping[str, Actual] = actuals or {}
+        self.baseline = baseline
+        self.baseline_name = baseline_name
+
+    @cached_property
+    def current(self) -> Schedule:
+        """The schedule rescheduled from the actual starts and finishes."""
+        if not self.actuals:
+            return self.planned
+        return schedule(self.plan, self.actuals, calendar=self.planned.calendar)
 
     def status_pairs(self) -> dict[str, tuple[str, int]]:
         """``ref → (status, progress)`` as the Gantt exports take them."""
@@ -149,12 +172,11 @@ def take_snapshot(
     """
     calendar = plan_calendar(plan)
     states: Mapping[str, StatusState] = {}
-    actuals = {}
+    actuals: dict[str, Actual] = {}
     if store is not None:
         states = store.status_as_of(as_of, known_at=known_at)
         actuals = store.actuals_of(states)
     planned = schedule(plan, calendar=calendar)
-    current = schedule(plan, actuals, calendar=calendar) if actuals else planned
     base = None
     if baseline is not None and store is not None:
         base = schedule(store.revision(store.baseline(baseline).revision.id), calendar=calendar)
@@ -162,13 +184,30 @@ def take_snapshot(
         raise PlanError(f"基準線 '{baseline}' を使うには状況ストアが必要です（--db）。")
     yardstick = base or planned
     return Snapshot(
-        plan=plan,
-        as_of=as_of,
-        states=states,
-        planned=planned,
-        current=current,
-        lateness=lateness_all(yardstick, states, as_of),
-        cycles=review_cycles(plan, current, calendar=calendar),
+        plan,
+        as_of,
+        states,
+        planned,
+        lateness_all(yardstick, states, as_of),
+        review_cycles(plan, planned, calendar=calendar, ongoing=_ongoing(actuals)),
+        actuals=actuals,
         baseline=base,
         baseline_name=baseline if base is not None else None,
     )
+
+
+def _ongoing(actuals: Mapping[str, Actual]) -> dict[str, tuple[date, date | None]]:
+    """Per initiative, the first actual start and, when every started task is done, the last
+    finish (``None`` while any is still running)."""
+    spans: dict[str, tuple[date, date | None]] = {}
+    for ref, actual in actuals.items():
+        if actual.start is None:
+            continue
+        initiative = ref.split("/", 1)[0]
+        first, last = spans.get(initiative, (actual.start, actual.finish))
+        first = min(first, actual.start)
+        if last is None or actual.finish is None:
+            spans[initiative] = (first, None)
+        else:
+            spans[initiative] = (first, max(last, actual.finish))
+    return spans

@@ -114,3 +114,42 @@ def test_find_a_cycle_by_any_half_expression(text: str) -> None:
 def test_an_unknown_cycle_is_a_clear_error(text: str) -> None:
     with pytest.raises(PlanError, match=text):
         find_cycle(review_cycles(default_plan()), text)
+
+
+def test_a_started_unfinished_initiative_stays_covered_after_its_planned_half() -> None:
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    from aomori_roadmap.loader import plan_from_data
+    from aomori_roadmap.snapshot import take_snapshot
+    from aomori_roadmap.store import Store
+
+    plan = plan_from_data(
+        {
+            "id": "p",
+            "name": "P",
+            "period": {"start": "FY2024", "end": "FY2026"},
+            "initiatives": [
+                {
+                    "id": "a",
+                    "name": "A",
+                    "tasks": [{"id": "x", "name": "X", "start": "R6上期", "duration": "1half"}],
+                },
+                {
+                    "id": "b",
+                    "name": "B",
+                    "tasks": [{"id": "y", "name": "Y", "start": "R6上期", "duration": "1half"}],
+                },
+            ],
+        }
+    )
+    started = datetime(2024, 4, 5, 9, tzinfo=ZoneInfo("Asia/Tokyo"))
+    with Store("sqlite://", plan=plan) as store:
+        store.record_status("a/x", "in_progress", actor="県", effective=started)
+        store.record_status("b/y", "in_progress", actor="県", effective=started)
+        store.record_status("b/y", "done", actor="県", effective=started.replace(month=9))
+        snap = take_snapshot(plan, store, as_of=D(2025, 10, 31))
+    covered = {c.code: c.initiatives for c in snap.cycles}
+    assert covered["FY2024-H1"] == ("a", "b")
+    assert covered["FY2025-H1"] == ("a",)  # still running; b was done in 2024
+    assert covered["FY2026-H2"] == ("a",)
