@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import os
+import subprocess
+import tempfile
 from collections.abc import Callable
 from pathlib import Path
 
@@ -25,6 +27,36 @@ def write_plan(tmp_path: Path) -> Callable[[dict[str, str]], Path]:
         return folder
 
     return write
+
+
+CHROMIUM = Path("/usr/bin/chromium")
+
+
+@pytest.fixture(scope="session")
+def console() -> Callable[[Path], tuple[list[str], str]]:
+    """Open a file in headless Chromium; return its console messages and the DOM it built.
+
+    Chromium logs every console message (errors, failed CSP checks, bad SVG attributes) as a
+    ``CONSOLE`` line; our pages log nothing at all, so any such line is a failure.
+    """
+    if not CHROMIUM.exists():
+        pytest.skip("Chromium is not installed at /usr/bin/chromium (apt-get install chromium)")
+
+    def run(path: Path) -> tuple[list[str], str]:
+        with tempfile.TemporaryDirectory() as profile:
+            done = subprocess.run(
+                [
+                    str(CHROMIUM), "--headless", "--no-sandbox", "--disable-gpu",
+                    "--disable-background-networking", "--disable-component-update",
+                    "--disable-sync", "--no-first-run", f"--user-data-dir={profile}",
+                    "--allow-file-access-from-files", "--virtual-time-budget=5000",
+                    "--enable-logging=stderr", "--v=0", "--dump-dom", path.as_uri(),
+                ],
+                capture_output=True, text=True, timeout=120, check=False,
+            )  # fmt: skip
+        return [line for line in done.stderr.splitlines() if ":CONSOLE" in line], done.stdout
+
+    return run
 
 
 def problems_of(error: pytest.ExceptionInfo[PlanValidationError]) -> list[Problem]:

@@ -9,8 +9,6 @@ one already past its target, one not set.
 from __future__ import annotations
 
 import copy
-import subprocess
-import tempfile
 from collections.abc import Iterator
 from datetime import UTC, date, datetime
 from io import BytesIO
@@ -291,30 +289,8 @@ def test_plan_text_is_escaped_everywhere() -> None:
     assert "\\<script\\>alert(1)\\</script\\> & \"q\" 'x' \\| \\*y\\*" in report_markdown(found)
 
 
-@pytest.fixture(scope="module")
-def chromium() -> Any:
-    if not CHROMIUM.exists():
-        pytest.skip("Chromium is not installed at /usr/bin/chromium (apt-get install chromium)")
-
-    def run(path: Path) -> tuple[list[str], str]:
-        with tempfile.TemporaryDirectory() as profile:
-            done = subprocess.run(
-                [
-                    str(CHROMIUM), "--headless", "--no-sandbox", "--disable-gpu",
-                    "--disable-background-networking", "--disable-component-update",
-                    "--disable-sync", "--no-first-run", f"--user-data-dir={profile}",
-                    "--allow-file-access-from-files", "--virtual-time-budget=5000",
-                    "--enable-logging=stderr", "--v=0", "--dump-dom", path.as_uri(),
-                ],
-                capture_output=True, text=True, timeout=120, check=False,
-            )  # fmt: skip
-        return [line for line in done.stderr.splitlines() if ":CONSOLE" in line], done.stdout
-
-    return run
-
-
 def test_the_html_report_opens_in_chromium_without_console_messages(
-    chromium: Any, tmp_path: Path
+    console: Any, tmp_path: Path
 ) -> None:
     data = copy.deepcopy(PLAN)
     data["initiatives"][1]["name"] = NASTY
@@ -322,17 +298,17 @@ def test_the_html_report_opens_in_chromium_without_console_messages(
     store.close()
     page = tmp_path / "report.html"
     page.write_text(report_html(found), encoding="utf-8")
-    messages, dom = chromium(page)
+    messages, dom = console(page)
     assert messages == []
     assert dom.count("<svg") == 2 and dom.count("<table") >= 6
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in dom
 
 
-def test_the_console_check_catches_a_broken_report(chromium: Any, tmp_path: Path) -> None:
+def test_the_console_check_catches_a_broken_report(console: Any, tmp_path: Path) -> None:
     page = tmp_path / "broken.html"
     broken = report_html(build(PLAN)[0]).replace("</main>", '<img src="missing.png"></main>')
     page.write_text(broken.replace('d="M', 'd="X', 1), encoding="utf-8")
-    messages, _ = chromium(page)
+    messages, _ = console(page)
     assert any("missing.png" in m for m in messages)
 
 

@@ -12,8 +12,6 @@ import copy
 import json
 import os
 import re
-import subprocess
-import tempfile
 import xml.etree.ElementTree as ET
 from collections.abc import Callable
 from datetime import date
@@ -283,34 +281,6 @@ def test_control_characters_and_bidi_overrides_are_dropped() -> None:
 
 
 # --- in a real browser ------------------------------------------------------------------------
-
-
-@pytest.fixture(scope="module")
-def console() -> Callable[[Path], tuple[list[str], str]]:
-    """Open a file in headless Chromium; return its console messages and the DOM it built.
-
-    Chromium logs every console message (errors, failed CSP checks, bad SVG attributes) as a
-    ``CONSOLE`` line; our pages log nothing at all, so any such line is a failure.
-    """
-    if not CHROMIUM.exists():
-        pytest.skip("Chromium is not installed at /usr/bin/chromium (apt-get install chromium)")
-
-    def run(path: Path) -> tuple[list[str], str]:
-        with tempfile.TemporaryDirectory() as profile:
-            done = subprocess.run(
-                [
-                    str(CHROMIUM), "--headless", "--no-sandbox", "--disable-gpu",
-                    "--disable-background-networking", "--disable-component-update",
-                    "--disable-sync", "--no-first-run", f"--user-data-dir={profile}",
-                    "--allow-file-access-from-files", "--virtual-time-budget=5000",
-                    "--enable-logging=stderr", "--v=0", "--dump-dom", path.as_uri(),
-                ],
-                capture_output=True, text=True, timeout=120, check=False,
-            )  # fmt: skip
-        messages = [line for line in done.stderr.splitlines() if ":CONSOLE" in line]
-        return messages, done.stdout
-
-    return run
 
 
 def test_the_console_check_catches_a_broken_page(
