@@ -27,7 +27,6 @@ from aomori_roadmap.snapshot import take_snapshot
 from aomori_roadmap.store import Store
 from aomori_roadmap.store.review_log import KpiLog, ReviewLog
 
-CHROMIUM = Path("/usr/bin/chromium")
 NASTY = "<script>alert(1)</script> & \"q\" 'x' | *y*"
 
 PLAN: dict[str, Any] = {

@@ -30,7 +30,6 @@ from aomori_roadmap.schedule import schedule
 
 GOLDEN = Path(__file__).parent / "golden"
 SVG_NS = "{http://www.w3.org/2000/svg}"
-CHROMIUM = Path("/usr/bin/chromium")
 NASTY = ["<script>alert(1)</script>", "A & B", "\"double\" and 'single'", "=1+1 ]]> <!-- x"]
 
 
