@@ -405,11 +405,8 @@ class FeedBuilder:
                 (point.when, self._point_events(point, request, (now, current)))
                 for point in self._points(revisions)
             ]
-            if versions:
-                events = track_changes([*versions, (stamp, current)], retention=self.retention)
-                events = [e for e in events if not self._expired(e, stamp)]
-            else:
-                events = current
+            # Without history every event comes back as it is, stamped with ``stamp``.
+            events = track_changes([*versions, (stamp, current)], retention=self.retention)
             body = serialize_feed(
                 events,
                 name=feed_name(
@@ -432,10 +429,6 @@ class FeedBuilder:
             last_modified=modified.astimezone(UTC).replace(microsecond=0),
             events=len(events),
         )
-
-    def _expired(self, event: FeedEvent, stamp: datetime) -> bool:
-        changed = event.last_modified
-        return event.cancelled and changed is not None and stamp - changed > self.retention
 
     # --- history ----------------------------------------------------------------------------
 
