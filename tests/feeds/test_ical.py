@@ -7,6 +7,7 @@ from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 import pytest
+from feedtest import STAMP, nasty_plan
 
 from aomori_roadmap.errors import PlanError
 from aomori_roadmap.export.ical import (
@@ -18,41 +19,9 @@ from aomori_roadmap.export.ical import (
     serialize_feed,
     track_changes,
 )
-from aomori_roadmap.loader import default_plan, plan_from_data
+from aomori_roadmap.loader import default_plan
 from aomori_roadmap.model import Plan
 from aomori_roadmap.schedule import schedule
-
-STAMP = datetime(2025, 1, 6, 0, 30, tzinfo=UTC)
-NASTY = "A\r\nB;C,D\\E 🎌 " + "青森県の取組" * 50  # CR/LF, separators, backslash, emoji, 300+ chars
-
-
-def _plan(task_name: str = NASTY, **task: Any) -> Plan:
-    return plan_from_data(
-        {
-            "id": "test-plan",
-            "name": "テスト;プラン",
-            "period": {"start": "FY2024", "end": "FY2026"},
-            "departments": [{"id": "somu", "name": "総務部"}],
-            "initiatives": [
-                {
-                    "id": "a",
-                    "name": "取組,A",
-                    "department": "somu",
-                    "tasks": [
-                        {"id": "study", "name": "検討", "start": "R6下期", "duration": "3mo"},
-                        {
-                            "id": "m",
-                            "name": task_name,
-                            "milestone": True,
-                            "after": "study",
-                            "due": "FY2025-H1",
-                            **task,
-                        },
-                    ],
-                }
-            ],
-        }
-    )
 
 
 def _feed(plan: Plan, **options: Any) -> bytes:
@@ -72,14 +41,14 @@ def _unfold(data: bytes) -> list[str]:
 
 
 def test_every_line_ends_with_crlf_including_the_last() -> None:
-    data = _feed(_plan(), feed="all")
+    data = _feed(nasty_plan(), feed="all")
     assert data.endswith(b"END:VCALENDAR\r\n")
     assert b"\n" not in data.replace(b"\r\n", b"")
     assert b"\r" not in data.replace(b"\r\n", b"")
 
 
 def test_lines_are_folded_at_75_octets_without_splitting_a_character() -> None:
-    data = _feed(_plan(), feed="all")
+    data = _feed(nasty_plan(), feed="all")
     for line in _lines(data):
         assert len(line) <= 75
         line.decode("utf-8")  # every physical line is whole UTF-8: no character split
@@ -96,7 +65,7 @@ def test_fold_keeps_short_lines_and_continues_with_one_space() -> None:
 
 
 def test_calendar_properties_come_before_the_first_component() -> None:
-    lines = _unfold(_feed(_plan(), feed="reviews"))
+    lines = _unfold(_feed(nasty_plan(), feed="reviews"))
     first_event = lines.index("BEGIN:VEVENT")
     head = [line.split(":")[0].split(";")[0] for line in lines[:first_event]]
     assert head == [
@@ -115,7 +84,7 @@ def test_calendar_properties_come_before_the_first_component() -> None:
 
 
 def test_every_event_has_a_dtstamp_and_a_stable_uid() -> None:
-    lines = _unfold(_feed(_plan(), feed="all"))
+    lines = _unfold(_feed(nasty_plan(), feed="all"))
     events = " ".join(lines).split("BEGIN:VEVENT")[1:]
     assert events
     for event in events:
@@ -125,11 +94,11 @@ def test_every_event_has_a_dtstamp_and_a_stable_uid() -> None:
 
 
 def test_same_inputs_give_the_same_bytes() -> None:
-    assert _feed(_plan(), feed="all") == _feed(_plan(), feed="all")
+    assert _feed(nasty_plan(), feed="all") == _feed(nasty_plan(), feed="all")
 
 
 def test_all_day_events_use_value_date_with_an_exclusive_end_on_the_tokyo_date() -> None:
-    plan = _plan()
+    plan = nasty_plan()
     milestone = schedule(plan).tasks["a/m"].early_finish
     lines = _unfold(_feed(plan, feed="milestones"))
     start = lines.index(f"DTSTART;VALUE=DATE:{milestone:%Y%m%d}")
@@ -138,7 +107,7 @@ def test_all_day_events_use_value_date_with_an_exclusive_end_on_the_tokyo_date()
 
 def test_text_is_escaped_and_control_characters_removed() -> None:
     assert escape_text("a\r\nb;c,d\\e\x07") == "a\\nb\\;c\\,d\\\\e"
-    lines = _unfold(_feed(_plan(), feed="milestones"))
+    lines = _unfold(_feed(nasty_plan(), feed="milestones"))
     summary = next(line for line in lines if line.startswith("SUMMARY") and "▲" in line)
     assert "A\\nB\\;C\\,D\\\\E 🎌" in summary
     assert "X-WR-CALNAME:テスト\\;プラン マイルストーン" in lines
@@ -146,7 +115,7 @@ def test_text_is_escaped_and_control_characters_removed() -> None:
 
 def test_user_text_cannot_add_a_property() -> None:
     evil = "x\r\nATTENDEE:mailto:evil@example.com\r\nX-INJECTED:1"
-    lines = _unfold(_feed(_plan(evil), feed="all"))
+    lines = _unfold(_feed(nasty_plan(evil), feed="all"))
     assert not any(line.startswith(("ATTENDEE", "X-INJECTED")) for line in lines)
 
 
@@ -159,24 +128,24 @@ def test_a_uid_injection_attempt_stays_inside_the_uid() -> None:
 
 
 def test_url_is_a_uri_not_text() -> None:
-    lines = _unfold(_feed(_plan(), feed="milestones", base_url="https://dx.example.jp/r;x,y"))
+    lines = _unfold(_feed(nasty_plan(), feed="milestones", base_url="https://dx.example.jp/r;x,y"))
     assert "URL;VALUE=URI:https://dx.example.jp/r;x,y/initiatives/a" in lines
 
 
 def test_alarms_are_opt_in() -> None:
-    assert b"BEGIN:VALARM" not in _feed(_plan(), feed="milestones")
-    with_alarm = _unfold(_feed(_plan(), feed="milestones", alarm_days=3))
+    assert b"BEGIN:VALARM" not in _feed(nasty_plan(), feed="milestones")
+    with_alarm = _unfold(_feed(nasty_plan(), feed="milestones", alarm_days=3))
     assert "TRIGGER:-P3D" in with_alarm and "ACTION:DISPLAY" in with_alarm
 
 
 def test_cancelled_task_appears_as_cancelled() -> None:
-    plan = _plan()
+    plan = nasty_plan()
     lines = _unfold(_feed(plan, feed="milestones", states={"a/m": "cancelled"}))
     assert "STATUS:CANCELLED" in lines
 
 
 def test_unknown_feed_and_filters_are_clear_errors() -> None:
-    plan = _plan()
+    plan = nasty_plan()
     with pytest.raises(PlanError, match="nope"):
         _feed(plan, feed="nope")
     with pytest.raises(PlanError, match="ghost"):
@@ -187,7 +156,7 @@ def test_unknown_feed_and_filters_are_clear_errors() -> None:
 
 
 def test_a_moved_milestone_keeps_its_uid_and_raises_sequence() -> None:
-    before, after = _plan(), _plan(start="FY2025-H1")
+    before, after = nasty_plan(), nasty_plan(start="FY2025-H1")
     t1 = datetime(2025, 1, 1, tzinfo=UTC)
     old = feed_events(before, schedule(before), feed="milestones")
     data = ical_feed(after, schedule(after), feed="milestones", stamp=STAMP, versions=[(t1, old)])
@@ -199,7 +168,7 @@ def test_a_moved_milestone_keeps_its_uid_and_raises_sequence() -> None:
 
 
 def test_an_unchanged_event_keeps_sequence_and_last_modified() -> None:
-    plan = _plan()
+    plan = nasty_plan()
     t1 = datetime(2025, 1, 1, tzinfo=UTC)
     old = feed_events(plan, schedule(plan), feed="milestones")
     lines = _unfold(
@@ -250,7 +219,7 @@ def test_icalendar_reads_back_summaries_dates_and_uids(feed: str) -> None:
 
 def test_icalendar_reads_nasty_text_intact() -> None:
     icalendar = pytest.importorskip("icalendar")
-    plan = _plan()
+    plan = nasty_plan()
     calendar = icalendar.Calendar.from_ical(_feed(plan, feed="milestones"))
     summaries = [str(e["SUMMARY"]) for e in calendar.walk("VEVENT")]
     assert any("A\nB;C,D\\E 🎌 " + "青森県の取組" * 50 in s for s in summaries)
@@ -266,7 +235,7 @@ def test_strict_ical_parser_accepts_the_feed() -> None:
 
 def test_vobject_validates_the_feed() -> None:
     vobject = pytest.importorskip("vobject")
-    plan = _plan()
+    plan = nasty_plan()
     calendar = vobject.readOne(_feed(plan, feed="all", alarm_days=2).decode("utf-8"), validate=True)
     uids = sorted(e.uid.value for e in calendar.vevent_list)
     assert uids == sorted(_expected(plan, "all"))

@@ -13,18 +13,17 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from feedtest import STAMP, nasty_plan
 
 from aomori_roadmap.export.ical import clean_text, feed_events, ical_feed
 from aomori_roadmap.feeds import FeedBuilder, FeedRequest
-from aomori_roadmap.loader import default_plan, plan_from_data
+from aomori_roadmap.loader import default_plan
 from aomori_roadmap.model import Plan
 from aomori_roadmap.schedule import schedule
 from aomori_roadmap.store import Store
 
 JS = Path(__file__).resolve().parents[1] / "js"
 SCRIPT = JS / "icaljs_read.mjs"
-STAMP = datetime(2025, 1, 6, 0, 30, tzinfo=UTC)
-NASTY = "A\r\nB;C,D\\E 🎌 " + "青森県の取組" * 50  # CR/LF, separators, backslash, emoji, 300+ chars
 
 pytestmark = pytest.mark.skipif(
     not (JS / "node_modules" / "ical.js").is_dir() or shutil.which("node") is None,
@@ -43,33 +42,7 @@ def read_with_icaljs(data: bytes, tmp_path: Path) -> dict[str, Any]:
     return result
 
 
-def nasty_plan() -> Plan:
-    return plan_from_data(
-        {
-            "id": "test-plan",
-            "name": "テスト;プラン",
-            "period": {"start": "FY2024", "end": "FY2026"},
-            "departments": [{"id": "somu", "name": "総務部"}],
-            "initiatives": [
-                {
-                    "id": "a",
-                    "name": "取組,A",
-                    "department": "somu",
-                    "tasks": [
-                        {"id": "study", "name": "検討", "start": "R6下期", "duration": "3mo"},
-                        {
-                            "id": "m",
-                            "name": NASTY,
-                            "milestone": True,
-                            "after": "study",
-                            "due": "FY2025-H1",
-                        },
-                        {"id": "evil", "name": "x\r\nUID:evil\r\nX-INJECTED:1", "milestone": True},
-                    ],
-                }
-            ],
-        }
-    )
+EVIL = {"id": "evil", "name": "x\r\nUID:evil\r\nX-INJECTED:1", "milestone": True}
 
 
 def expected(plan: Plan, feed: str) -> dict[str, tuple[str, str, str]]:
@@ -90,7 +63,7 @@ def test_icaljs_reads_back_summaries_dates_and_uids(feed: str, tmp_path: Path) -
 
 
 def test_icaljs_reads_nasty_text_intact(tmp_path: Path) -> None:
-    plan = nasty_plan()
+    plan = nasty_plan(extra_tasks=[EVIL])
     read = read_with_icaljs(ical_feed(plan, schedule(plan), feed="all", stamp=STAMP), tmp_path)
     got = {e["uid"]: (e["summary"], e["start"], e["end"]) for e in read["events"]}
     assert got == expected(plan, "all")
@@ -119,7 +92,7 @@ def test_icaljs_all_day_dates_equal_the_plan_dates(tmp_path: Path) -> None:
 
 
 def test_icaljs_reads_a_tracked_feed_from_the_store(tmp_path: Path) -> None:
-    plan = nasty_plan()
+    plan = nasty_plan(extra_tasks=[EVIL])
     moments = iter([datetime(2024, 11, 1, tzinfo=UTC), datetime(2024, 12, 1, tzinfo=UTC)])
     with Store(f"sqlite:///{tmp_path / 'r.db'}", plan=plan, clock=lambda: next(moments)) as store:
         store.save_revision(plan, "DX推進課", "当初")
