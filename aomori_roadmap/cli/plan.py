@@ -269,13 +269,12 @@ def demo(
     options = options_of(ctx)
     plan = load(options)
     print_summary(plan, options)
-    computed = schedule_for(plan)
-    print_schedule_findings(plan, computed, options)
     today = as_of_date(options)
     try:
         result = run_demo(plan, out_dir, today=today)
     except RoadmapError as error:
         fail(error)
+    print_schedule_findings(plan, result.today.planned, options)
     if result.recorded:
         out.print(
             options.pick(
