@@ -40,7 +40,7 @@ from __future__ import annotations
 import math
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
@@ -117,23 +117,8 @@ class ReviewRecord:
     corrected_by: int | None = None
 
     def to_json(self) -> dict[str, Any]:
-        """The record as JSON-ready data (ISO 8601 UTC date-time), keys in a stable order."""
-        return {
-            "id": self.id,
-            "cycle": self.cycle,
-            "initiative": self.initiative,
-            "stage": self.stage,
-            "rating": self.rating,
-            "achievements": self.achievements,
-            "issues": self.issues,
-            "next_steps": self.next_steps,
-            "comment": self.comment,
-            "revision": self.revision,
-            "actor": self.actor,
-            "recorded": self.recorded.isoformat(),
-            "corrects": self.corrects,
-            "corrected_by": self.corrected_by,
-        }
+        """The record as JSON-ready data (ISO 8601 UTC date-time), keys in field order."""
+        return _json_of(self)
 
 
 @dataclass(frozen=True, slots=True)
@@ -169,22 +154,17 @@ class KpiActual:
     corrected_by: int | None = None
 
     def to_json(self) -> dict[str, Any]:
-        """The value as JSON-ready data (ISO 8601 UTC date-time), keys in a stable order."""
-        return {
-            "id": self.id,
-            "kpi": self.kpi,
-            "fy": self.fy,
-            "value": self.value,
-            "source": self.source,
-            "note": self.note,
-            "actor": self.actor,
-            "recorded": self.recorded.isoformat(),
-            "corrects": self.corrects,
-            "corrected_by": self.corrected_by,
-        }
+        """The value as JSON-ready data (ISO 8601 UTC date-time), keys in field order."""
+        return _json_of(self)
 
 
 # --- shared plumbing ------------------------------------------------------------------------
+
+
+def _json_of(record: ReviewRecord | KpiActual) -> dict[str, Any]:
+    """Every field of a stored record, date-times as ISO 8601 text."""
+    values = ((f.name, getattr(record, f.name)) for f in fields(record))
+    return {k: v.isoformat() if isinstance(v, datetime) else v for k, v in values}
 
 
 def _plan_of(store: Store, plan: Plan | None, what: str) -> Plan:
