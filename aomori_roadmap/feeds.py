@@ -64,9 +64,9 @@ from aomori_roadmap.export.ical import (
 )
 from aomori_roadmap.fiscal import FiscalYear
 from aomori_roadmap.model import Plan
-from aomori_roadmap.reviews import ReviewCycle, review_cycles
-from aomori_roadmap.schedule import Actual, Schedule, plan_calendar, schedule
-from aomori_roadmap.status import Status, StatusState
+from aomori_roadmap.reviews import ReviewCycle, ongoing_spans, review_cycles
+from aomori_roadmap.schedule import Schedule, plan_calendar, schedule
+from aomori_roadmap.status import Status, StatusState, actuals_of
 from aomori_roadmap.store import Revision, Store, plan_hash
 from aomori_roadmap.store.tables import plan_revisions, status_events
 
@@ -276,29 +276,18 @@ class _Point:
     revision: int | None  # the revision in force (None: the served plan)
 
 
-def _actuals(states: Mapping[str, StatusState], plan: Plan) -> dict[str, Actual]:
-    """The scheduler's actuals of ``plan``'s tasks from ``states`` (dates where the plan is)."""
-    zone = ZoneInfo(plan.timezone)
-    tasks = {ref for ref, _, _ in plan.iter_tasks()}
-    found: dict[str, Actual] = {}
-    for ref, state in states.items():
-        if ref not in tasks:
-            continue
-        start = None if state.started is None else state.started.astimezone(zone).date()
-        finish = None if state.finished is None else state.finished.astimezone(zone).date()
-        if start is not None or finish is not None:
-            found[ref] = Actual(start, finish)
-    return found
-
-
 def _view(plan: Plan, states: Mapping[str, StatusState]) -> _View:
     calendar = plan_calendar(plan)
-    actuals = _actuals(states, plan)
-    current = schedule(plan, actuals, calendar=calendar)
+    tasks = {ref for ref, _, _ in plan.iter_tasks()}
+    actuals = actuals_of(states, ZoneInfo(plan.timezone), tasks)
+    planned = schedule(plan, calendar=calendar)
+    current = schedule(plan, actuals, calendar=calendar) if actuals else planned
+    # The same coverage as every other view: active by the plan, or started and not done.
+    cycles = review_cycles(plan, planned, calendar=calendar, ongoing=ongoing_spans(actuals))
     return _View(
         plan=plan,
         current=current,
-        cycles=review_cycles(plan, current, calendar=calendar),
+        cycles=cycles,
         states={ref: state.status.value for ref, state in states.items()},
     )
 

@@ -28,9 +28,9 @@ from datetime import date, timedelta
 from aomori_roadmap.errors import PlanError
 from aomori_roadmap.fiscal import Half, WorkCalendar, parse_period
 from aomori_roadmap.model import Plan, ReviewPolicy
-from aomori_roadmap.schedule import Schedule, plan_calendar, schedule
+from aomori_roadmap.schedule import Actual, Schedule, plan_calendar, schedule
 
-__all__ = ["ReviewCycle", "cycle_dates", "find_cycle", "review_cycles"]
+__all__ = ["ReviewCycle", "cycle_dates", "find_cycle", "ongoing_spans", "review_cycles"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -115,6 +115,28 @@ def _covered(
         if scheduled or running:
             covered.append(initiative)
     return tuple(covered)
+
+
+def ongoing_spans(actuals: Mapping[str, Actual]) -> dict[str, tuple[date, date | None]]:
+    """Per initiative, its first actual start and, once every started task is done, its last
+    actual finish (``None`` while any is still running): the ``ongoing`` of review_cycles.
+
+    >>> ongoing_spans({"a/x": Actual(date(2024, 4, 5)), "a/y": Actual(date(2024, 4, 1),
+    ...     date(2024, 6, 30))})
+    {'a': (datetime.date(2024, 4, 1), None)}
+    """
+    spans: dict[str, tuple[date, date | None]] = {}
+    for ref, actual in actuals.items():
+        if actual.start is None:
+            continue
+        initiative = ref.split("/", 1)[0]
+        first, last = spans.get(initiative, (actual.start, actual.finish))
+        first = min(first, actual.start)
+        if last is None or actual.finish is None:
+            spans[initiative] = (first, None)
+        else:
+            spans[initiative] = (first, max(last, actual.finish))
+    return spans
 
 
 def review_cycles(

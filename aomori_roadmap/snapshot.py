@@ -41,7 +41,7 @@ from aomori_roadmap.export import (
     render_svg,
 )
 from aomori_roadmap.model import Plan
-from aomori_roadmap.reviews import ReviewCycle, review_cycles
+from aomori_roadmap.reviews import ReviewCycle, ongoing_spans, review_cycles
 from aomori_roadmap.schedule import Actual, Schedule, plan_calendar, schedule
 from aomori_roadmap.status import Lateness, StatusState, lateness_all
 from aomori_roadmap.store import Store
@@ -189,25 +189,8 @@ def take_snapshot(
         states,
         planned,
         lateness_all(yardstick, states, as_of),
-        review_cycles(plan, planned, calendar=calendar, ongoing=_ongoing(actuals)),
+        review_cycles(plan, planned, calendar=calendar, ongoing=ongoing_spans(actuals)),
         actuals=actuals,
         baseline=base,
         baseline_name=baseline if base is not None else None,
     )
-
-
-def _ongoing(actuals: Mapping[str, Actual]) -> dict[str, tuple[date, date | None]]:
-    """Per initiative, the first actual start and, when every started task is done, the last
-    finish (``None`` while any is still running)."""
-    spans: dict[str, tuple[date, date | None]] = {}
-    for ref, actual in actuals.items():
-        if actual.start is None:
-            continue
-        initiative = ref.split("/", 1)[0]
-        first, last = spans.get(initiative, (actual.start, actual.finish))
-        first = min(first, actual.start)
-        if last is None or actual.finish is None:
-            spans[initiative] = (first, None)
-        else:
-            spans[initiative] = (first, max(last, actual.finish))
-    return spans

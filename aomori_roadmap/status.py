@@ -20,7 +20,7 @@ aomori_roadmap.errors.TransitionError: 完了 (done) → 実施中 (in_progress)
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
 from enum import StrEnum
@@ -28,6 +28,7 @@ from typing import Any, Protocol
 from zoneinfo import ZoneInfo
 
 from aomori_roadmap.errors import PlanError, TransitionError
+from aomori_roadmap.schedule import Actual
 
 __all__ = [
     "DEFAULT_SLACK_THRESHOLD",
@@ -40,6 +41,7 @@ __all__ = [
     "StatusChangeError",
     "StatusEvent",
     "StatusState",
+    "actuals_of",
     "check_sequence",
     "check_transition",
     "lateness",
@@ -426,3 +428,30 @@ def lateness_all(
         )
         for ref, task in planned.tasks.items()
     }
+
+
+def actuals_of(
+    states: Mapping[str, StatusState],
+    timezone: ZoneInfo = TOKYO,
+    refs: Collection[str] | None = None,
+) -> dict[str, Actual]:
+    """The scheduler's actuals from states: first ``in_progress`` = start, ``done`` = finish.
+
+    Only task refs (``initiative/task``, and only those in ``refs`` when given) that have
+    started or finished; dates are in ``timezone``.
+
+    >>> from datetime import UTC, datetime
+    >>> when = datetime(2025, 3, 31, 16, tzinfo=UTC)  # 2025-04-01 01:00 in Tokyo
+    >>> state = StatusState("a/x", Status.IN_PROGRESS, 10, when, 1, "県", "", started=when)
+    >>> actuals_of({"a/x": state, "a": state})
+    {'a/x': Actual(start=datetime.date(2025, 4, 1), finish=None)}
+    """
+    found: dict[str, Actual] = {}
+    for ref, state in states.items():
+        if "/" not in ref or (refs is not None and ref not in refs):
+            continue
+        start = None if state.started is None else state.started.astimezone(timezone).date()
+        finish = None if state.finished is None else state.finished.astimezone(timezone).date()
+        if start is not None or finish is not None:
+            found[ref] = Actual(start, finish)
+    return found

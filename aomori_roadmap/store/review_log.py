@@ -50,8 +50,7 @@ from sqlalchemy.exc import IntegrityError
 from aomori_roadmap.errors import ConflictError, PlanError
 from aomori_roadmap.fiscal import FiscalYear, parse_period
 from aomori_roadmap.model import Kpi, Plan
-from aomori_roadmap.reviews import ReviewCycle, find_cycle, review_cycles
-from aomori_roadmap.schedule import schedule
+from aomori_roadmap.reviews import ReviewCycle, find_cycle, ongoing_spans, review_cycles
 from aomori_roadmap.store.schema import write_transaction
 from aomori_roadmap.store.tables import kpi_actuals, review_records
 
@@ -302,9 +301,9 @@ class ReviewLog:
         found = find_cycle(self.cycles(), cycle)
         if initiative in found.initiatives:
             return found
-        # Started and unfinished work stays covered: ask the schedule rescheduled from actuals.
-        current = review_cycles(plan, schedule(plan, self._store.actuals()))
-        if initiative in find_cycle(current, cycle).initiatives:
+        # Started and unfinished work stays covered, as in every view of the cycles.
+        ongoing = ongoing_spans(self._store.actuals())
+        if initiative in find_cycle(review_cycles(plan, ongoing=ongoing), cycle).initiatives:
             return found
         raise PlanError(
             f"取組 '{initiative}' は {found.label()}（{found.code}）の見直しの対象ではありません"

@@ -45,7 +45,7 @@ from sqlalchemy.sql.elements import ColumnElement
 from aomori_roadmap.errors import PlanError, StoreError
 from aomori_roadmap.model import Plan
 from aomori_roadmap.schedule import Actual, schedule
-from aomori_roadmap.status import Status, StatusChange, StatusEvent, StatusState
+from aomori_roadmap.status import Status, StatusChange, StatusEvent, StatusState, actuals_of
 from aomori_roadmap.store.feed_tokens import FeedTokens
 from aomori_roadmap.store.queries import history_query, snapshot_query
 from aomori_roadmap.store.review_log import KpiLog, ReviewLog
@@ -398,15 +398,7 @@ class Store:
 
     def actuals_of(self, states: Mapping[str, StatusState]) -> dict[str, Actual]:
         """:meth:`actuals` from states already read (a snapshot reads the store once)."""
-        actuals: dict[str, Actual] = {}
-        for ref, state in states.items():
-            if "/" not in ref or (self._refs is not None and ref not in self._refs):
-                continue
-            start = None if state.started is None else state.started.astimezone(self._tz).date()
-            finish = None if state.finished is None else state.finished.astimezone(self._tz).date()
-            if start is not None or finish is not None:
-                actuals[ref] = Actual(start, finish)
-        return actuals
+        return actuals_of(states, self._tz, self._refs)
 
     # --- revisions and baselines ------------------------------------------------------------
 
