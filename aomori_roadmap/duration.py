@@ -26,12 +26,11 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from calendar import monthrange
 from dataclasses import dataclass
 from datetime import date, timedelta
 from functools import lru_cache
 from typing import TYPE_CHECKING, Literal
-
-import pendulum
 
 from aomori_roadmap.errors import DurationError
 
@@ -124,8 +123,10 @@ class Duration:
         days = self.days
         if days is not None:
             return day + timedelta(days=days)
-        shifted = pendulum.Date(day.year, day.month, day.day).add(months=self.months or 0)
-        return date(shifted.year, shifted.month, shifted.day)
+        # Plain arithmetic: the scheduler shifts dates once per calendar-unit task.
+        index = day.year * 12 + day.month - 1 + (self.months or 0)
+        year, month = divmod(index, 12)
+        return date(year, month + 1, min(day.day, monthrange(year, month + 1)[1]))
 
 
 ZERO = Duration(0, "bd")

@@ -28,6 +28,7 @@ import yaml
 from pydantic import TypeAdapter
 from pydantic import ValidationError as PydanticValidationError
 
+from aomori_roadmap._network import prepare
 from aomori_roadmap.errors import PlanError, PlanValidationError, Problem
 from aomori_roadmap.model import Initiative, Loc, Plan, check_plan
 
@@ -365,6 +366,7 @@ class _Assembly:
             located.sort(key=lambda p: (p.path or "", p.line or 0, p.column or 0))
             raise PlanValidationError(located)
         plan._locator = self.origins.locate
+        prepare(plan)  # the links as integer lists, so that every schedule of it costs the passes
         return plan
 
     def _validate_initiatives(self, problems: list[Problem]) -> tuple[list[Initiative], set[Loc]]:

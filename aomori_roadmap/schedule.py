@@ -28,19 +28,32 @@ cycle of a plan that has one, and the critical paths.
 
 from __future__ import annotations
 
+import functools
 import gc
 import itertools
 import operator
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, ItemsView, Iterator, Mapping, ValuesView
 from contextlib import contextmanager
-from dataclasses import dataclass, field
-from datetime import date, timedelta
+from dataclasses import dataclass
+from datetime import date
 from typing import Any, Literal, NamedTuple, TypeVar
 
-from aomori_roadmap.duration import Duration
-from aomori_roadmap.errors import CycleError, PlanError
+from aomori_roadmap._network import (
+    DONE,
+    FAR,
+    FROM_FINISH,
+    FROM_START,
+    NAMES,
+    TO_FINISH,
+    Actual,
+    Days,
+    Net,
+    compile_net,
+    prepare,
+)
+from aomori_roadmap.errors import CycleError
 from aomori_roadmap.fiscal import WorkCalendar
-from aomori_roadmap.model import Plan, Task
+from aomori_roadmap.model import Plan
 
 __all__ = [
     "MAX_CRITICAL_PATHS",
@@ -49,39 +62,20 @@ __all__ = [
     "Schedule",
     "ScheduledTask",
     "Span",
+    "TaskTable",
     "Violation",
     "plan_calendar",
+    "prepare",
     "schedule",
 ]
 
 MAX_CRITICAL_PATHS = 100
 """At most this many critical paths are listed; ``ScheduledTask.critical`` is always complete."""
 
-# Link types by code. A link constrains the successor's start (FS, SS) or finish (FF, SF),
-# from the predecessor's finish (FS, FF) or start (SS, SF).
-_CODES = {"FS": 0, "SS": 1, "FF": 2, "SF": 3}
-_NAMES = ("FS", "SS", "FF", "SF")
-_FROM_FINISH, _FROM_START, _TO_FINISH = (1, 0, 1, 0), (0, 1, 0, 1), (0, 0, 1, 1)
-_NO_LAG = Duration(0, "bd")
-_PLAIN, _FIXED, _DONE = 0, 1, 2  # how the backward pass treats a task
-_FAR = 10**9  # farther than any boundary
-_ID = operator.attrgetter("id")
 _T = TypeVar("_T")
 
 
 # --- the result ---------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True, slots=True)
-class Actual:
-    """What really happened to a task: its actual start and finish dates, when known.
-
-    >>> Actual(start=date(2024, 4, 1)).finish is None
-    True
-    """
-
-    start: date | None = None
-    finish: date | None = None
 
 
 class ScheduledTask(NamedTuple):
@@ -117,12 +111,62 @@ class ScheduledTask(NamedTuple):
         return {k: v.isoformat() if isinstance(v, date) else v for k, v in self._asdict().items()}
 
 
-@dataclass(frozen=True, slots=True)
-class Span:
+class Span(NamedTuple):
     """The first start and the last finish of a group of tasks (inclusive dates)."""
 
     start: date
     finish: date
+
+
+class TaskTable(Mapping[str, ScheduledTask]):
+    """The scheduled tasks by ref, in plan order: a read-only mapping.
+
+    The records (dates and all) are made together at the first read of one, so that a schedule
+    asked only for its finish, spans, critical paths or violations does not make them.
+
+    >>> from aomori_roadmap.loader import default_plan
+    >>> tasks = schedule(default_plan()).tasks
+    >>> "bousai-dx-alerts/study" in tasks, len(tasks) > 0
+    (True, True)
+    >>> tasks["bousai-dx-alerts/study"].early_start
+    datetime.date(2024, 4, 1)
+    """
+
+    __slots__ = ("_index", "_make", "_records")
+
+    def __init__(
+        self, index: Mapping[str, int], make: Callable[[], dict[str, ScheduledTask]]
+    ) -> None:
+        self._index = index
+        self._make = make
+        self._records: dict[str, ScheduledTask] | None = None
+
+    def _all(self) -> dict[str, ScheduledTask]:
+        records = self._records
+        if records is None:
+            records = self._records = self._make()
+        return records
+
+    def __getitem__(self, ref: str) -> ScheduledTask:
+        return self._all()[ref]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._index)
+
+    def __len__(self) -> int:
+        return len(self._index)
+
+    def __contains__(self, ref: object) -> bool:
+        return ref in self._index
+
+    def values(self) -> ValuesView[ScheduledTask]:
+        return self._all().values()
+
+    def items(self) -> ItemsView[str, ScheduledTask]:
+        return self._all().items()
+
+    def __repr__(self) -> str:
+        return f"<TaskTable of {len(self)} tasks>"
 
 
 @dataclass(frozen=True, slots=True)
@@ -146,7 +190,7 @@ class Schedule:
     plan_id: str
     start: date
     finish: date
-    tasks: dict[str, ScheduledTask]
+    tasks: TaskTable
     initiatives: dict[str, Span]
     critical_paths: list[list[str]]
     violations: list[Violation]
@@ -242,319 +286,39 @@ SCHEDULE_JSON_SCHEMA: dict[str, Any] = {
 """JSON Schema (draft 2020-12) of :meth:`Schedule.to_json`."""
 
 
-# --- calendar arithmetic ------------------------------------------------------------------------
+# --- calendar -------------------------------------------------------------------------------------
 
 
 def plan_calendar(plan: Plan) -> WorkCalendar:
     """The working calendar of ``plan``: its fiscal years and its calendar settings.
+
+    Plans with the same years and settings share one calendar, which is immutable.
 
     >>> from aomori_roadmap.loader import default_plan
     >>> plan_calendar(default_plan()).is_working_day(date(2024, 12, 30))
     False
     """
     settings = plan.calendar
-    return WorkCalendar(
+    return _calendar(
         plan.period.start.year,
         plan.period.end.year,
-        closed_days=settings.closed_days,
-        open_days=settings.open_days,
-        year_end_closure=settings.year_end_closure,
+        tuple(settings.closed_days),
+        tuple(settings.open_days),
+        settings.year_end_closure,
     )
 
 
-class _Days:
-    """Boundaries ⇄ dates: working day ``b`` counted from the plan's first working day."""
-
-    __slots__ = ("_after", "_before", "_dates", "calendar", "origin")
-
-    def __init__(self, calendar: WorkCalendar, origin: date) -> None:
-        self.calendar, self.origin = calendar, origin
-        self._dates: dict[int, date] = {0: origin}
-        # Many tasks share a start or due period, so date lookups are cached.
-        self._after: dict[date, int] = {}
-        self._before: dict[date, int] = {}
-
-    def day(self, b: int) -> date:
-        """The date of working day ``b``."""
-        found = self._dates.get(b)
-        if found is None:
-            found = self._dates[b] = self.calendar.add_working_days(self.origin, b)
-        return found
-
-    def on_or_after(self, d: date) -> int:
-        """The number of the first working day on or after ``d``."""
-        found = self._after.get(d)
-        if found is None:
-            day = self.calendar.next_working_day(d)
-            found = self._after[d] = self.calendar.working_days_between(self.origin, day)
-        return found
-
-    def on_or_before(self, d: date) -> int:
-        """The number of the last working day on or before ``d``."""
-        found = self._before.get(d)
-        if found is None:
-            day = self.calendar.previous_working_day(d)
-            found = self._before[d] = self.calendar.working_days_between(self.origin, day)
-        return found
-
-    def shift(self, b: int, lag: Duration) -> int:
-        """Boundary ``b`` moved by a calendar-unit lag, rounded forward to a working boundary."""
-        return self.on_or_after(lag.shift(self.day(b), self.calendar))
-
-    def finish(self, s: int, duration: Duration) -> int:
-        """The finish boundary of a calendar-unit duration that starts at boundary ``s``."""
-        if duration.amount == 0:
-            return s
-        last = duration.shift(self.day(s), self.calendar) - timedelta(days=1)
-        return max(s + 1, self.on_or_before(last) + 1)
-
-    def earliest(self, duration: Duration, s: int, finish_at_least: int) -> int:
-        """The first start from ``s`` on whose finish reaches ``finish_at_least``."""
-        if self.finish(s, duration) >= finish_at_least:
-            return s
-        # The finish grows with the start, though not one for one: gallop, then bisect.
-        low, step = s, max(1, finish_at_least - self.finish(s, duration))
-        high = low + step
-        while self.finish(high, duration) < finish_at_least:
-            low, step = high, step * 2
-            high = low + step
-        while high - low > 1:
-            middle = (low + high) // 2
-            if self.finish(middle, duration) >= finish_at_least:
-                high = middle
-            else:
-                low = middle
-        return high
-
-    def table(self, low: int, high: int) -> tuple[list[date], list[int]]:
-        """Dates of working days ``low..high``, and how many gaps with predicted holidays lie
-        at or before each (gap ``k`` is the time between working days ``k - 1`` and ``k``)."""
-        dates = [self.day(low)]
-        step = self.calendar.add_working_days
-        for _ in range(high - low):
-            dates.append(step(dates[-1], 1))
-        gaps = [0] * len(dates)
-        relies = self.calendar.relies_on_predictions
-        if relies(dates[0], dates[-1]):
-            for k in range(1, len(dates)):
-                hole = (dates[k] - dates[k - 1]).days > 1 and relies(dates[k - 1], dates[k])
-                gaps[k] = gaps[k - 1] + hole
-        return dates, gaps
-
-
-# --- compiling the plan into lists --------------------------------------------------------------
-
-
-class _Link(NamedTuple):
-    """A link on the slow path: a calendar-unit lag, or a successor that is not plain."""
-
-    pred: int
-    succ: int
-    type: int
-    lag: Duration
-
-
-@dataclass(slots=True)
-class _Net:
-    """The plan as integer-indexed lists (task ``i`` is the ``i``-th task in plan order).
-
-    A *plain* task has a length known in working days and no fixed or actual dates. A
-    working-day link into a plain task is an entry ``(j, offset)`` in ``out[p]`` meaning
-    ``start[j] >= finish[p] + offset``: the lengths of both ends are folded into the offset
-    (an SS link from a 5-day task with lag 2 has offset -3). Every other link is a
-    :class:`_Link`, read by the slow paths.
-    """
-
-    plan: Plan
-    days: _Days
-    refs: list[str]
-    tasks: list[Task]
-    initiatives: list[tuple[str, int, int]]  # id, first task, end task
-    length: list[int]  # working days; -1 while it depends on the start (calendar units)
-    floor: list[int]  # the earliest start boundary
-    out: list[list[tuple[int, int]]]
-    special: list[bool]  # placed by _place_special instead of the plain loop
-    pin: list[int]  # _PLAIN, _FIXED or _DONE
-    waiting: list[int] = field(default_factory=list)  # links into each task
-    slow: list[_Link] = field(default_factory=list)
-    lag_days: list[int] = field(default_factory=list)  # per slow link, at the early dates
-    slow_in: dict[int, list[int]] = field(default_factory=dict)
-    slow_out: dict[int, list[int]] = field(default_factory=dict)
-    durations: dict[int, Duration] = field(default_factory=dict)  # calendar-unit durations
-    fixed: dict[int, tuple[int, int]] = field(default_factory=dict)
-    actual: dict[int, tuple[int | None, int]] = field(default_factory=dict)  # start?, finish
-    due: dict[int, int] = field(default_factory=dict)  # deadline boundary
-    unmet: list[tuple[int, int, int]] = field(default_factory=list)  # fixed task, link, days
-
-    def named(self, i: int) -> str:
-        """Task ``i`` for a message: ref, name, file:line."""
-        ref = self.refs[i]
-        return f"{ref} 「{self.tasks[i].name}」 ({self.plan.where(self.plan.task_loc(ref))})"
-
-
-def _compile(plan: Plan, days: _Days, actuals: Mapping[str, Actual]) -> _Net:
-    """Turn the plan into a :class:`_Net`; raise PlanError for what cannot be scheduled."""
-    tasks = [task for initiative in plan.initiatives for task in initiative.tasks]
-    n = len(tasks)
-    refs: list[str] = []
-    spans = []
-    for initiative in plan.initiatives:
-        spans.append((initiative.id, len(refs), len(refs) + len(initiative.tasks)))
-        prefix = initiative.id + "/"
-        refs += [prefix + task.id for task in initiative.tasks]
-    length = list(map(_plain_length, tasks))
-    floor = [int(x == 0) for x in length]  # a milestone happens at the end of a day
-    out: list[list[tuple[int, int]]] = [[] for _ in range(n)]
-    net = _Net(plan, days, refs, tasks, spans, length, floor, out, [False] * n, [_PLAIN] * n)
-    index = dict(zip(refs, range(n), strict=True))
-    if len(index) < n:
-        twice = next(i for i, ref in enumerate(refs) if index[ref] != i)
-        raise PlanError(f"工程 {net.named(twice)} のIDが重複しています。")
-    for i in itertools.compress(range(n), map((0).__gt__, length)):
-        _compile_task(net, i, None)
-    for ref, actual in sorted(actuals.items()):
-        if ref not in index:
-            raise PlanError(f"実績の工程 '{ref}' が見つかりません。")
-        _compile_task(net, index[ref], actual)
-    _compile_links(net, index)
-    return net
-
-
-def _plain_length(task: Task) -> int:
-    """The length of a task with only a working-day duration (or a bare milestone); else -1."""
-    if task.start is not None or task.finish is not None or task.due is not None:
-        return -1
-    duration = task.duration
-    if task.milestone:
-        return -1 if duration is not None else 0
-    if duration is not None and duration.unit == "bd" and duration.amount >= 0:
-        return duration.amount
-    return -1
-
-
-def _compile_task(net: _Net, i: int, actual: Actual | None) -> None:
-    """Read what a task that is not plain says about its length, start, finish, deadline."""
-    task, days = net.tasks[i], net.days
-    duration = task.duration
-    fixed = task.start is not None and task.finish is not None
-    if task.milestone:
-        valid = duration is None and task.finish is None
-    else:
-        valid = (duration is not None and task.finish is None) or (fixed and duration is None)
-    if not valid or (duration is not None and duration.amount < 0):
-        raise PlanError(
-            f"工程 {net.named(i)} の長さが決まりません（duration（0以上）、start と finish、"
-            "milestone のどれか一つにしてください）。"
-        )
-    calendar = duration if duration and duration.amount and not duration.is_working_days else None
-    length = -1 if calendar else (duration.amount if duration is not None else 0)
-    net.floor[i] = (0 if task.start is None else days.on_or_after(task.start.start)) + (not length)
-    if task.start is not None and task.finish is not None:
-        s = days.on_or_after(task.start.start)
-        net.fixed[i] = (s, max(s, days.on_or_before(task.finish.end) + 1))
-        length = net.fixed[i][1] - s
-        net.pin[i] = _FIXED
-    if calendar is not None:
-        net.durations[i] = calendar
-    if task.due is not None:
-        net.due[i] = days.on_or_before(task.due.end) + 1
-    if actual is not None and (actual.start is not None or actual.finish is not None):
-        # What happened wins over what was fixed; a milestone that happened is done.
-        net.fixed.pop(i, None)
-        length = _compile_actual(net, i, actual, length, calendar)
-        net.pin[i] = _DONE if actual.finish is not None or not length else _PLAIN
-    net.length[i] = length
-    net.special[i] = bool(calendar or i in net.fixed or i in net.actual)
-
-
-def _compile_actual(
-    net: _Net, i: int, actual: Actual, length: int, calendar: Duration | None
-) -> int:
-    """Record the actual boundaries of task ``i``; return its length (-1: not known yet)."""
-    days = net.days
-    if length == 0:  # a milestone happens at the end of its day
-        b = days.on_or_before(actual.finish or actual.start or days.origin) + 1
-        net.actual[i] = (b, b)
-        return 0
-    e = None if actual.finish is None else days.on_or_before(actual.finish) + 1
-    if actual.start is None:
-        net.actual[i] = (None, e or 0)
-        return -1
-    s = days.on_or_after(actual.start)
-    if e is None:  # started: the planned length runs from the actual start
-        e = s + length if calendar is None else days.finish(s, calendar)
-    net.actual[i] = (s, max(s, e))
-    return max(s, e) - s
-
-
-def _compile_links(net: _Net, index: dict[str, int]) -> None:
-    """Add every link: inline into ``out`` when it can be, else as a :class:`_Link`."""
-    out, length, find = net.out, net.length, index.get
-    codes, to_finish, from_start = _CODES, _TO_FINISH, _FROM_START  # locals: read per link
-    # Read ``after`` and ``depends`` directly: ``Task.links`` builds a pydantic model per
-    # ``after`` entry, which costs more than a whole pass on a big plan.
-    net.waiting = [len(task.after) + len(task.depends) for task in net.tasks]
-    plain = [not special for special in net.special]
-    j = -1
-    for initiative in net.plan.initiatives:
-        ids = range(j + 1, j + 1 + len(initiative.tasks))
-        local = dict(zip(map(_ID, initiative.tasks), ids, strict=True)).get
-        for task in initiative.tasks:
-            j += 1
-            if not net.waiting[j]:
-                continue
-            if not plain[j]:
-                for on in task.after:
-                    _slow_link(net, _ref(net, local, find, j, on), j, 0, _NO_LAG)
-                for link in task.depends:
-                    p = _ref(net, local, find, j, link.on)
-                    _slow_link(net, p, j, _CODES[link.type], link.lag)
-                continue
-            for on in task.after:  # finish-to-start without lag, the most common link
-                found = local(on)
-                out[_ref(net, local, find, j, on) if found is None else found].append((j, 0))
-            length_j = length[j]
-            for link in task.depends:
-                found = local(link.on)
-                p = _ref(net, local, find, j, link.on) if found is None else found
-                t, lag = codes[link.type], link.lag
-                # Every inline link reads "start[j] >= finish[p] + offset": the lengths of
-                # both ends are folded into the offset, so the passes need no link types.
-                if lag.unit != "bd" or (length[p] < 0 and from_start[t]):
-                    _slow_link(net, p, j, t, lag)
-                elif not t:
-                    out[p].append((j, lag.amount))
-                else:
-                    offset = lag.amount - length_j * to_finish[t] - length[p] * from_start[t]
-                    out[p].append((j, offset))
-
-
-_Lookup = Callable[[str], int | None]
-
-
-def _ref(net: _Net, local: _Lookup, find: _Lookup, j: int, on: str) -> int:
-    """The index of the task a link of task ``j`` names (``task`` or ``initiative/task``)."""
-    p = local(on)
-    if p is None:
-        p = find(on)
-    if p is None:
-        raise PlanError(f"工程 {net.named(j)} の依存先 '{on}' が見つかりません。")
-    return p
-
-
-def _slow_link(net: _Net, p: int, j: int, t: int, lag: Duration) -> None:
-    net.special[j] = True  # placed by _place_special, which reads its slow links
-    k = len(net.slow)
-    net.slow.append(_Link(p, j, t, lag))
-    net.lag_days.append(lag.amount if lag.is_working_days else 0)
-    net.slow_in.setdefault(j, []).append(k)
-    net.slow_out.setdefault(p, []).append(k)
+@functools.lru_cache(maxsize=32)
+def _calendar(
+    first: int, last: int, closed: tuple[date, ...], opened: tuple[date, ...], closure: bool
+) -> WorkCalendar:
+    return WorkCalendar(first, last, closed_days=closed, open_days=opened, year_end_closure=closure)
 
 
 # --- the passes ---------------------------------------------------------------------------------
 
 
-def _forward(net: _Net) -> tuple[list[int], list[int], list[int]]:
+def _forward(net: Net) -> tuple[list[int], list[int], list[int]]:
     """Topological order (Kahn) and early start and finish boundaries, in one pass.
 
     A task is placed when its last predecessor is, then pushes its bounds to its successors.
@@ -562,9 +326,9 @@ def _forward(net: _Net) -> tuple[list[int], list[int], list[int]]:
     n = len(net.refs)
     start = net.floor[:]  # the earliest start the placed predecessors allow, then the start
     finish = [0] * n
-    waiting, out, length, special = net.waiting[:], net.out, net.length, net.special
-    slow_out, slow = net.slow_out, net.slow
-    order = [j for j in range(n) if not waiting[j]]
+    waiting, out, special = net.graph.waiting[:], net.wiring.out, net.wiring.special
+    length = net.length
+    order = list(itertools.compress(range(n), map(operator.not_, waiting)))
     ready = order.append
     for p in order:  # the list grows while it is walked
         if special[p]:
@@ -580,31 +344,27 @@ def _forward(net: _Net) -> tuple[list[int], list[int], list[int]]:
             waiting[j] = w
             if not w:
                 ready(j)
-        for k in slow_out.get(p, ()):
-            j = slow[k].succ
-            waiting[j] -= 1
-            if not waiting[j]:
-                ready(j)
     if len(order) < n:
         raise _cycle_error(net, order)
     return order, start, finish
 
 
-def _place_special(net: _Net, j: int, start: list[int], finish: list[int]) -> tuple[int, int]:
+def _place_special(net: Net, j: int, start: list[int], finish: list[int]) -> tuple[int, int]:
     """Place a task with calendar units, fixed or actual dates, or a slow link."""
     actual = net.actual.get(j)
     if actual is not None and actual[0] is not None:
         return actual[0], actual[1]  # it started: its links no longer matter
-    s, finish_at_least = start[j], -_FAR
-    for k in net.slow_in.get(j, ()):
-        p, _, t, lag = net.slow[k]
-        source = finish[p] if _FROM_FINISH[t] else start[p]
+    s, finish_at_least = start[j], -FAR
+    slow = net.wiring.slow
+    for k in net.wiring.slow_in.get(j, ()):
+        p, _, t, lag, _ = slow[k]
+        source = finish[p] if FROM_FINISH[t] else start[p]
         if lag.is_working_days:
             required = source + lag.amount
         else:
             required = net.days.shift(source, lag)
             net.lag_days[k] = required - source
-        if _TO_FINISH[t]:
+        if TO_FINISH[t]:
             finish_at_least = max(finish_at_least, required)
         else:
             s = max(s, required)
@@ -612,7 +372,7 @@ def _place_special(net: _Net, j: int, start: list[int], finish: list[int]) -> tu
         return min(s, actual[1]), actual[1]
     if j in net.fixed:
         return _check_fixed(net, j, start, finish)
-    duration = net.durations.get(j)
+    duration = net.graph.durations.get(j)
     if duration is None:
         s = max(s, finish_at_least - net.length[j])
         return s, s + net.length[j]
@@ -620,27 +380,27 @@ def _place_special(net: _Net, j: int, start: list[int], finish: list[int]) -> tu
     return s, net.days.finish(s, duration)
 
 
-def _check_fixed(net: _Net, j: int, start: list[int], finish: list[int]) -> tuple[int, int]:
+def _check_fixed(net: Net, j: int, start: list[int], finish: list[int]) -> tuple[int, int]:
     """A fixed task keeps its dates; every link it does not meet is recorded."""
     s, e = net.fixed[j]
-    for k in net.slow_in.get(j, ()):
-        p, _, t, _ = net.slow[k]
-        required = (finish[p] if _FROM_FINISH[t] else start[p]) + net.lag_days[k]
-        short = required - (e if _TO_FINISH[t] else s)
+    slow = net.wiring.slow
+    for k in net.wiring.slow_in.get(j, ()):
+        p, _, t, _, _ = slow[k]
+        required = (finish[p] if FROM_FINISH[t] else start[p]) + net.lag_days[k]
+        short = required - (e if TO_FINISH[t] else s)
         if short > 0:
             net.unmet.append((j, k, short))
     return s, e
 
 
-def _cycle_error(net: _Net, order: list[int]) -> CycleError:
+def _cycle_error(net: Net, order: list[int]) -> CycleError:
     import networkx as nx  # only a plan with a cycle pays for the import here
 
     placed = set(order)
     graph = nx.DiGraph()
-    for p, entries in enumerate(net.out):
+    for p, entries in enumerate(net.wiring.out):  # slow links included
         if p not in placed:
             graph.add_edges_from((p, j) for j, _ in entries)
-    graph.add_edges_from((p, j) for p, j, _, _ in net.slow if p not in placed)
     edges = nx.find_cycle(graph, source=min(v for v in graph if v not in placed))
     cycle = [int(u) for u, _ in edges]
     first = cycle.index(min(cycle))
@@ -650,77 +410,91 @@ def _cycle_error(net: _Net, order: list[int]) -> CycleError:
 
 
 class _Late(NamedTuple):
+    end: int  # the plan's finish boundary
     start: list[int]
     finish: list[int]
     free: list[int]  # free slack, before it is clamped to [0, total slack]
 
 
-def _backward(net: _Net, order: list[int], start: list[int], finish: list[int]) -> _Late:
+def _backward(net: Net, order: list[int], start: list[int], finish: list[int]) -> _Late:
     """Late dates, from the plan finish or a task's deadline, back through the same links.
 
-    Calendar units count as the working days they took at the early dates. Free slack is
-    found on the way: how far a task's finish can move before it moves a successor's start.
+    Calendar units count as the working days they took at the early dates.
     """
     n, end = len(net.refs), max(finish, default=1)
     late_start = [0] * n
-    free_to = [end] * n  # the finish each task may reach without moving a successor
     cap = [end] * n
     for j, due in net.due.items():
         cap[j] = min(end, due)
-    out, pin, slow_out = net.out, net.pin, net.slow_out
+    out, pin, slow_out = net.wiring.out, net.pin, net.wiring.slow_out
+    length = list(map(operator.sub, finish, start))  # as placed: calendar units are known now
     for p in reversed(order):
-        lf, free = cap[p], end
+        lf = cap[p]
         for j, offset in out[p]:
-            # Plain comparisons, not min(): this loop runs once per link.
-            v = late_start[j] - offset
+            v = late_start[j] - offset  # a plain comparison, not min(): once per link
             if v < lf:
                 lf = v
-            v = start[j] - offset
-            if v < free:
-                free = v
         if p in slow_out:
-            lf, free = _slow_bounds(net, p, lf, free, (start, finish, late_start))
+            lf = min(lf, min(_slow_bounds(net, p, start, finish, late_start), default=lf))
         if pin[p]:  # a done task stays put; a fixed task's late dates are its dates at most
-            lf = finish[p] if pin[p] == _DONE else min(lf, finish[p])
-        late_start[p] = lf - finish[p] + start[p]
-        free_to[p] = free
-    late_finish = [ls + e - s for ls, s, e in zip(late_start, start, finish, strict=True)]
-    return _Late(late_start, late_finish, list(map(operator.sub, free_to, finish)))
+            lf = finish[p] if pin[p] == DONE else min(lf, finish[p])
+        late_start[p] = lf - length[p]
+    late_finish = list(map(operator.add, late_start, length))
+    return _Late(end, late_start, late_finish, _free_slack(net, start, finish, end))
+
+
+def _free_slack(net: Net, start: list[int], finish: list[int], end: int) -> list[int]:
+    """How far each task's finish can move before it moves a successor's start (or the plan's
+    finish), before it is clamped to [0, total slack].
+
+    It reads early dates only, so it is computed a column at a time over every link at once.
+    """
+    import numpy as np  # kept off the import of the module, as networkx is
+
+    targets, offsets, firsts = net.wiring.columns()
+    early = np.array([*start, end], dtype=np.int64)
+    reach = np.minimum.reduceat(early[targets] - offsets, firsts) if len(start) else early[:0]
+    free_to: list[int] = reach.tolist()
+    for p in net.wiring.slow_out:
+        bounds = _slow_bounds(net, p, start, finish, start)
+        free_to[p] = min(free_to[p], min(bounds, default=free_to[p]))
+    return list(map(operator.sub, free_to, finish))
 
 
 def _slow_bounds(
-    net: _Net, p: int, lf: int, free: int, lists: tuple[list[int], list[int], list[int]]
-) -> tuple[int, int]:
-    """Bounds on ``p``'s finish from its slow links, with lags as they fell early."""
-    start, finish, late_start = lists
+    net: Net, p: int, start: list[int], finish: list[int], successor_start: list[int]
+) -> Iterator[int]:
+    """Bounds on ``p``'s finish from its slow links, with lags as they fell early, given the
+    successors' starts (late starts for the late finish, early starts for free slack)."""
     length_p = finish[p] - start[p]
-    for k in net.slow_out[p]:
-        _, j, t, _ = net.slow[k]
+    slow = net.wiring.slow
+    for k in net.wiring.slow_out[p]:
+        _, j, t, _, _ = slow[k]
         if j in net.actual:  # a started or finished task no longer waits for p
             continue
-        shift = net.lag_days[k] - length_p * _FROM_START[t] - (finish[j] - start[j]) * _TO_FINISH[t]
-        lf, free = min(lf, late_start[j] - shift), min(free, start[j] - shift)
-    return lf, free
+        shift = net.lag_days[k] - length_p * FROM_START[t] - (finish[j] - start[j]) * TO_FINISH[t]
+        yield successor_start[j] - shift
 
 
 def _driving(
-    net: _Net, critical: list[bool], start: list[int], finish: list[int]
+    net: Net, critical: list[bool], start: list[int], finish: list[int]
 ) -> Iterator[tuple[int, int]]:
     """Links between critical tasks that have no slack: each sets its successor's date."""
+    out, slow, slow_out = net.wiring.out, net.wiring.slow, net.wiring.slow_out
     for p in itertools.compress(range(len(critical)), critical):
-        for j, offset in net.out[p]:
+        for j, offset in out[p]:
             if critical[j] and start[j] - offset == finish[p]:
                 yield p, j
-        for k in net.slow_out.get(p, ()):
-            _, j, t, _ = net.slow[k]
-            side = finish[j] if _TO_FINISH[t] else start[j]
-            source = finish[p] if _FROM_FINISH[t] else start[p]
+        for k in slow_out.get(p, ()):
+            _, j, t, _, _ = slow[k]
+            side = finish[j] if TO_FINISH[t] else start[j]
+            source = finish[p] if FROM_FINISH[t] else start[p]
             if critical[j] and j not in net.actual and side - net.lag_days[k] == source:
                 yield p, j
 
 
 def _critical_paths(
-    net: _Net, critical: list[bool], start: list[int], finish: list[int]
+    net: Net, critical: list[bool], start: list[int], finish: list[int]
 ) -> list[list[str]]:
     """Chains of critical tasks along driving links, from a start to an end, in plan order."""
     import networkx as nx  # reporting only; kept off the import of the module
@@ -763,9 +537,9 @@ def schedule(
     (datetime.date(2024, 5, 9), datetime.date(2024, 6, 7), 22)
     """
     cal = calendar if calendar is not None else plan_calendar(plan)
-    days = _Days(cal, cal.next_working_day(plan.period.start.start))
+    days = Days(cal, cal.next_working_day(plan.period.start.start))
     with _no_gc():
-        net = _compile(plan, days, actuals or {})
+        net = compile_net(plan, days, actuals or {})
         order, start, finish = _forward(net)
         return _result(net, start, finish, _backward(net, order, start, finish))
 
@@ -796,36 +570,87 @@ def _by_boundary(values: list[_T], first: int) -> list[_T]:
     return values[-first:] + values[:-first] if first else values
 
 
-def _result(net: _Net, start: list[int], finish: list[int], late: _Late) -> Schedule:
-    """Dates, slack and flags per task, a column at a time (each column one C-level loop)."""
-    n, end, dues = len(net.refs), max(finish, default=1), net.due.values()
-    low = min(min(start, default=0), min(late.start, default=0), min(dues, default=1), 1) - 1
-    high = max(max(finish, default=0), max(late.finish, default=0), max(dues, default=0), end)
-    table, gaps = net.days.table(low, high)
+def _result(net: Net, start: list[int], finish: list[int], late: _Late) -> Schedule:
+    """Critical flags and paths, spans and violations; the task records at first read."""
+    end, dues = late.end, net.due.values()
+    # No early start is before the plan's first working day, but fixed and actual ones.
+    pinned = [start[i] for i in itertools.chain(net.fixed, net.actual)]
+    low = min(min(pinned, default=0), min(dues, default=1), 1) - 1
+    high = max(max(dues, default=0), end)
+    table, _ = net.days.table(low, high)
     day = _by_boundary(table, low).__getitem__  # the date of working day b
     before = _by_boundary(table, low + 1).__getitem__  # the date of working day b - 1
+    critical = list(map(operator.ge, start, late.start))  # no total slack left
+    for i in net.actual:
+        if net.pin[i] == DONE:  # done: nothing left to slip, nothing critical
+            critical[i] = False
     # A task shows working days start to finish - 1; a zero-length one the day it ends.
-    early_start, late_start = list(map(day, start)), list(map(day, late.start))
-    for i in itertools.compress(range(n), map(operator.eq, start, finish)):
-        early_start[i], late_start[i] = before(start[i]), before(late.start[i])
+    shown = start[:]
+    for i in _zero_length(net, start, finish):
+        shown[i] -= 1
+    ids, parts = net.graph.groups
+    firsts = map(day, map(min, map(shown.__getitem__, parts)))
+    lasts = map(before, map(max, map(finish.__getitem__, parts)))
+    spans = dict(zip(ids, map(Span, firsts, lasts), strict=True))
+    columns = _Columns(start, finish, shown, late, critical)
+    return Schedule(
+        plan_id=net.plan.id,
+        start=net.days.origin,
+        finish=before(end),
+        tasks=TaskTable(net.graph.index, functools.partial(_records, net, columns)),
+        initiatives=spans,
+        critical_paths=_critical_paths(net, critical, start, finish),
+        violations=_violations(net, finish, before),
+        calendar=net.days.calendar,
+    )
+
+
+def _zero_length(net: Net, start: list[int], finish: list[int]) -> list[int]:
+    """The tasks that take no time: a plain task's length is the plan's; others are looked at."""
+    varied = {*net.graph.dated, *net.actual}
+    same = [i for i in net.graph.zero if i not in varied]
+    return same + [i for i in varied if start[i] == finish[i]]
+
+
+class _Columns(NamedTuple):
+    """A schedule's results in working-day boundaries, a list per column, task by task."""
+
+    start: list[int]
+    finish: list[int]
+    shown: list[int]  # the first working day shown: start, or start - 1 for a zero-length task
+    late: _Late
+    critical: list[bool]
+
+
+def _records(net: Net, columns: _Columns) -> dict[str, ScheduledTask]:
+    """Every task's record, a column at a time (each column one C-level loop)."""
+    start, finish, shown, late, critical = columns
+    n = len(start)
     slack = list(map(operator.sub, late.start, start))
-    critical = list(map((0).__ge__, slack))
+    for i in net.actual:
+        if net.pin[i] == DONE:  # done: nothing left to slip
+            slack[i] = 0
+    dues = net.due.values()
+    low = min(min(shown, default=0), min(late.start, default=0), min(dues, default=1), 1) - 1
+    table, gaps = net.days.table(low, max(max(dues, default=0), late.end))
+    day = _by_boundary(table, low).__getitem__
+    before = _by_boundary(table, low + 1).__getitem__
+    early_start, late_start = list(map(day, shown)), list(map(day, late.start))
+    for i in itertools.compress(range(n), map(operator.ne, start, shown)):
+        late_start[i] = before(late.start[i])
     actual = [False] * n
     for i in net.actual:
         actual[i] = True
-        if net.pin[i] == _DONE:  # done: nothing left to slip, nothing critical
-            slack[i], critical[i] = 0, False
     due: list[date | None] = [None] * n
     for i, b in net.due.items():
         due[i] = before(b)
     predicted = [False] * n
     if gaps[-1]:  # a gap in the schedule's range holds a predicted holiday
-        shown = [s - (s == e) for s, e in zip(start, finish, strict=True)]
         to, since = _by_boundary(gaps, low + 1).__getitem__, _by_boundary(gaps, low).__getitem__
         predicted = list(map(operator.gt, map(to, finish), map(since, shown)))
-    columns = zip(
+    records = zip(
         net.refs,
-        [ident for ident, first, stop in net.initiatives for _ in range(first, stop)],
+        [ident for ident, first, stop in net.graph.initiatives for _ in range(first, stop)],
         list(map(operator.attrgetter("milestone"), net.tasks)),
         early_start,
         list(map(before, finish)),
@@ -840,25 +665,11 @@ def _result(net: _Net, start: list[int], finish: list[int], late: _Late) -> Sche
         predicted,
         strict=True,
     )
-    records = map(tuple.__new__, itertools.repeat(ScheduledTask), columns)  # no Python call
-    spans = {
-        ident: Span(min(early_start[first:stop]), max(map(before, finish[first:stop])))
-        for ident, first, stop in net.initiatives
-        if stop > first
-    }
-    return Schedule(
-        plan_id=net.plan.id,
-        start=net.days.origin,
-        finish=before(end),
-        tasks=dict(zip(net.refs, records, strict=True)),
-        initiatives=spans,
-        critical_paths=_critical_paths(net, critical, start, finish),
-        violations=_violations(net, finish, before),
-        calendar=net.days.calendar,
-    )
+    made = map(tuple.__new__, itertools.repeat(ScheduledTask), records)  # no Python call
+    return dict(zip(net.refs, made, strict=True))
 
 
-def _violations(net: _Net, finish: list[int], before: Callable[[int], date]) -> list[Violation]:
+def _violations(net: Net, finish: list[int], before: Callable[[int], date]) -> list[Violation]:
     """Missed deadlines and unmet links of fixed tasks, in plan order, with Japanese messages."""
     found: list[tuple[int, int, Violation]] = []
     for j, due in net.due.items():
@@ -870,14 +681,14 @@ def _violations(net: _Net, finish: list[int], before: Callable[[int], date]) -> 
             )
             found.append((j, -1, Violation("deadline", net.refs[j], message, late_by)))
     for j, k, short in net.unmet:
-        p, _, t, lag = net.slow[k]
-        end = "終了" if _TO_FINISH[t] else "開始"
-        when = before(net.fixed[j][1]) if _TO_FINISH[t] else before(net.fixed[j][0] + 1)
+        p, _, t, lag, rank = net.wiring.slow[k]
+        end = "終了" if TO_FINISH[t] else "開始"
+        when = before(net.fixed[j][1]) if TO_FINISH[t] else before(net.fixed[j][0] + 1)
         message = (
             f"固定された工程 {net.refs[j]} 「{net.tasks[j].name}」 の{end} {when} は、"
-            f"先行工程 {net.refs[p]} 「{net.tasks[p].name}」 からの {_NAMES[t]} リンク"
+            f"先行工程 {net.refs[p]} 「{net.tasks[p].name}」 からの {NAMES[t]} リンク"
             f"（ラグ {lag}）を {short} 勤務日満たしていません。"
         )
-        found.append((j, k, Violation("fixed", net.refs[j], message, short, net.refs[p])))
+        found.append((j, rank, Violation("fixed", net.refs[j], message, short, net.refs[p])))
     found.sort(key=lambda item: item[:2])
     return [violation for _, _, violation in found]
