@@ -472,7 +472,7 @@ def compile_net(plan: Plan, days: Days, actuals: Mapping[str, Actual]) -> Net:
         i for ref, actual in sorted(actuals.items()) if (i := _apply_actual(net, ref, actual)) >= 0
     ]
     if started:
-        net.wiring = _rewire(graph, net.length, started)
+        net.wiring = _rewire(graph, [net.length[i] for i in started], started)
     net.lag_days = net.wiring.lag_days[:]
     return net
 
@@ -521,12 +521,17 @@ def _apply_actual(net: Net, ref: str, actual: Actual) -> int:
     return i
 
 
-def _rewire(graph: Graph, length: list[int], started: list[int]) -> Wiring:
+def _rewire(graph: Graph, lengths: list[int], started: list[int]) -> Wiring:
     """The graph's wiring with the links into and out of ``started`` tasks wired again.
 
-    Their lengths changed, and their links are read by the slow path, which knows actuals.
+    Their lengths changed (to ``lengths``), and their links are read by the slow path, which
+    knows actuals. Every other task keeps the length it was wired with (a fixed task's is the
+    calendar's, -1), so that a link is wired the same way whatever the actuals of others.
     """
     base = graph.wiring
+    length = graph.length[:]
+    for i, known in zip(started, lengths, strict=True):
+        length[i] = known
     sources = set(started)
     for j in started:
         sources.update(graph.preds[j])

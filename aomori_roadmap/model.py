@@ -456,9 +456,12 @@ class Plan(_Model):
     def task_loc(self, ref: str) -> Loc:
         """The place of a task in the plan, for :meth:`where`."""
         initiative_id, task_id = ref.split("/", 1)
-        i = next(n for n, x in enumerate(self.initiatives) if x.id == initiative_id)
-        j = next(n for n, t in enumerate(self.initiatives[i].tasks) if t.id == task_id)
-        return ("initiatives", i, "tasks", j)
+        for i, initiative in enumerate(self.initiatives):  # ids may repeat in a bad plan
+            if initiative.id == initiative_id:
+                for j, task in enumerate(initiative.tasks):
+                    if task.id == task_id:
+                        return ("initiatives", i, "tasks", j)
+        return ()
 
     # Lookups are built once per (immutable) plan.
     @cached_property

@@ -501,7 +501,7 @@ def _critical_paths(
 
     graph = nx.DiGraph()
     graph.add_nodes_from(itertools.compress(range(len(critical)), critical))
-    graph.add_edges_from(_driving(net, critical, start, finish))
+    graph.add_edges_from(sorted(_driving(net, critical, start, finish)))  # paths in plan order
     ends = {v for v in graph if not graph.out_degree(v)}
     starts = sorted(v for v in graph if not graph.in_degree(v))
     paths = itertools.chain.from_iterable(nx.all_simple_paths(graph, v, ends) for v in starts)
