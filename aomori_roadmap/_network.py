@@ -235,6 +235,8 @@ class Graph:
     dated: list[int]  # tasks with a start, finish or deadline, or a calendar-unit duration
     zero: list[int]  # tasks of length 0 in working days (milestones, mostly)
     groups: tuple[list[str], list[slice]]  # each initiative with tasks, and its tasks' slice
+    owners: list[str]  # each task's initiative
+    milestones: list[bool]
     durations: dict[int, Duration]  # calendar-unit durations
     inherent: frozenset[int]  # tasks placed by the slow path whatever their links
     succ: list[list[tuple[int, int, Duration, int]]]
@@ -302,6 +304,8 @@ def _build_graph(plan: Plan) -> Graph:
         floor=[int(x == 0) for x in length],
         dated=dated,
         zero=[i for i, x in enumerate(length) if x == 0],
+        owners=[ident for ident, first, stop in spans for _ in range(first, stop)],
+        milestones=[task.milestone for task in tasks],
         groups=(
             [ident for ident, first, stop in spans if stop > first],
             [slice(first, stop) for _, first, stop in spans if stop > first],

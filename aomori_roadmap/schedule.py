@@ -419,13 +419,16 @@ class _Late(NamedTuple):
 def _backward(net: Net, order: list[int], start: list[int], finish: list[int]) -> _Late:
     """Late dates, from the plan finish or a task's deadline, back through the same links.
 
-    Calendar units count as the working days they took at the early dates.
+    Calendar units count as the working days they took at the early dates. Free slack (how far
+    a task's finish can move before it moves a successor's start) is found on the way for slow
+    links, and beforehand for the others (:func:`_free_to`).
     """
     n, end = len(net.refs), max(finish, default=1)
     late_start = [0] * n
     cap = [end] * n
     for j, due in net.due.items():
         cap[j] = min(end, due)
+    free_to = _free_to(net, start, end)
     out, pin, slow_out = net.wiring.out, net.pin, net.wiring.slow_out
     length = list(map(operator.sub, finish, start))  # as placed: calendar units are known now
     for p in reversed(order):
@@ -435,17 +438,17 @@ def _backward(net: Net, order: list[int], start: list[int], finish: list[int]) -
             if v < lf:
                 lf = v
         if p in slow_out:
-            lf = min(lf, min(_slow_bounds(net, p, start, finish, late_start), default=lf))
+            lf, free_to[p] = _slow_bounds(net, p, lf, free_to[p], (start, finish, late_start))
         if pin[p]:  # a done task stays put; a fixed task's late dates are its dates at most
             lf = finish[p] if pin[p] == DONE else min(lf, finish[p])
         late_start[p] = lf - length[p]
     late_finish = list(map(operator.add, late_start, length))
-    return _Late(end, late_start, late_finish, _free_slack(net, start, finish, end))
+    return _Late(end, late_start, late_finish, list(map(operator.sub, free_to, finish)))
 
 
-def _free_slack(net: Net, start: list[int], finish: list[int], end: int) -> list[int]:
-    """How far each task's finish can move before it moves a successor's start (or the plan's
-    finish), before it is clamped to [0, total slack].
+def _free_to(net: Net, start: list[int], end: int) -> list[int]:
+    """How far each task's finish can move before it moves a successor's start along an
+    inline link, or the plan's finish; slow links are read by :func:`_slow_bounds`.
 
     It reads early dates only, so it is computed a column at a time over every link at once.
     """
@@ -454,18 +457,16 @@ def _free_slack(net: Net, start: list[int], finish: list[int], end: int) -> list
     targets, offsets, firsts = net.wiring.columns()
     early = np.array([*start, end], dtype=np.int64)
     reach = np.minimum.reduceat(early[targets] - offsets, firsts) if len(start) else early[:0]
-    free_to: list[int] = reach.tolist()
-    for p in net.wiring.slow_out:
-        bounds = _slow_bounds(net, p, start, finish, start)
-        free_to[p] = min(free_to[p], min(bounds, default=free_to[p]))
-    return list(map(operator.sub, free_to, finish))
+    found: list[int] = reach.tolist()
+    return found
 
 
 def _slow_bounds(
-    net: Net, p: int, start: list[int], finish: list[int], successor_start: list[int]
-) -> Iterator[int]:
-    """Bounds on ``p``'s finish from its slow links, with lags as they fell early, given the
-    successors' starts (late starts for the late finish, early starts for free slack)."""
+    net: Net, p: int, lf: int, free: int, lists: tuple[list[int], list[int], list[int]]
+) -> tuple[int, int]:
+    """Bounds on ``p``'s late finish and on the finish its free slack allows, from its slow
+    links, with lags as they fell early."""
+    start, finish, late_start = lists
     length_p = finish[p] - start[p]
     slow = net.wiring.slow
     for k in net.wiring.slow_out[p]:
@@ -473,7 +474,8 @@ def _slow_bounds(
         if j in net.actual:  # a started or finished task no longer waits for p
             continue
         shift = net.lag_days[k] - length_p * FROM_START[t] - (finish[j] - start[j]) * TO_FINISH[t]
-        yield successor_start[j] - shift
+        lf, free = min(lf, late_start[j] - shift), min(free, start[j] - shift)
+    return lf, free
 
 
 def _driving(
@@ -650,8 +652,8 @@ def _records(net: Net, columns: _Columns) -> dict[str, ScheduledTask]:
         predicted = list(map(operator.gt, map(to, finish), map(since, shown)))
     records = zip(
         net.refs,
-        [ident for ident, first, stop in net.graph.initiatives for _ in range(first, stop)],
-        list(map(operator.attrgetter("milestone"), net.tasks)),
+        net.graph.owners,
+        net.graph.milestones,
         early_start,
         list(map(before, finish)),
         late_start,

@@ -173,9 +173,10 @@ def test_schedule_100k_against_fs_longest_path() -> None:
             "baseline": lambda: fs_longest_path(preds, durations),
             "schedule": lambda: engine.schedule(plan),
             "records": lambda: _records(plan),
-            "fresh": lambda: _fresh_schedule(plan),
         },
     )
+    # Apart: rebuilding the graph each time would leave the others a plan with a new graph.
+    best["fresh"] = _best_of(3, lambda: _fresh_schedule(plan))
     baseline, baseline_cpu, _ = best["baseline"]
     ours, ours_cpu, result = best["schedule"]
     phases = min((_phases(plan) for _ in range(RUNS)), key=lambda p: sum(p.values()))
