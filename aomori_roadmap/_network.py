@@ -31,6 +31,8 @@ if TYPE_CHECKING:
     import numpy as np
     from numpy.typing import NDArray
 
+    from aomori_roadmap.schedule import Actual
+
     Ints = NDArray[np.int64]
 else:
     Ints = Any
@@ -43,18 +45,6 @@ FROM_FINISH, FROM_START, TO_FINISH = (1, 0, 1, 0), (0, 1, 0, 1), (0, 0, 1, 1)
 PLAIN, FIXED, DONE = 0, 1, 2  # how the backward pass treats a task
 FAR = 10**9  # farther than any boundary
 NO_LAG = Duration(0, "bd")
-
-
-@dataclass(frozen=True, slots=True)
-class Actual:
-    """What really happened to a task: its actual start and finish dates, when known.
-
-    >>> Actual(start=date(2024, 4, 1)).finish is None
-    True
-    """
-
-    start: date | None = None
-    finish: date | None = None
 
 
 # --- calendar arithmetic ------------------------------------------------------------------------

@@ -45,7 +45,6 @@ from aomori_roadmap._network import (
     FROM_START,
     NAMES,
     TO_FINISH,
-    Actual,
     Days,
     Net,
     compile_net,
@@ -76,6 +75,18 @@ _T = TypeVar("_T")
 
 
 # --- the result ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Actual:
+    """What really happened to a task: its actual start and finish dates, when known.
+
+    >>> Actual(start=date(2024, 4, 1)).finish is None
+    True
+    """
+
+    start: date | None = None
+    finish: date | None = None
 
 
 class ScheduledTask(NamedTuple):
