@@ -5,14 +5,13 @@ from __future__ import annotations
 import json
 import os
 import re
-import socket
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import httpx
 import pytest
+from serving import answers, free_port, stop_process
 from typer.testing import CliRunner
 
 import aomori_roadmap.cli.serve  # noqa: F401  (registers serve and tokens until cli/__init__ does)
@@ -145,15 +144,9 @@ def test_serve_refuses_an_in_memory_database() -> None:
     assert result.exit_code == 2 and "sqlite://" in result.output
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
 def test_serve_runs_a_server_on_loopback(tmp_path: Path) -> None:
     token, _ = _create(tmp_path, "--feed", "reviews")
-    port = _free_port()
+    port = free_port()
     code = (
         "import sys\n"
         "import aomori_roadmap.cli.serve\n"
@@ -173,24 +166,12 @@ def test_serve_runs_a_server_on_loopback(tmp_path: Path) -> None:
         )
     try:
         base = f"http://127.0.0.1:{port}"
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline and process.poll() is None:
-            try:
-                if httpx.get(f"{base}/healthz", timeout=2).status_code == 200:
-                    break
-            except httpx.TransportError:
-                time.sleep(0.1)
-        assert process.poll() is None, log.read_text()
+        assert answers(base, process, 60), log.read_text()
         feed = httpx.get(f"{base}/feeds/{token}/reviews.ics", timeout=30)
         assert feed.status_code == 200 and feed.content.startswith(b"BEGIN:VCALENDAR")
         assert httpx.get(f"{base}/feeds/public/milestones.ics", timeout=30).status_code == 200
     finally:
-        process.terminate()
-        try:
-            process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait(timeout=5)
+        stop_process(process)
     output = log.read_text()
     assert f"{base}/feeds/public/milestones.ics" in output
     assert f"http://127.0.0.1:{port}" in output

@@ -266,7 +266,10 @@ def test_a_file_with_one_initiative_and_no_tasks(write_plan: WritePlan) -> None:
 
 def test_booleans_must_be_true_or_false(write_plan: WritePlan) -> None:
     folder = write_plan(
-        {"plan.yaml": HEADER, "a.yaml": "id: a\nname: A\ntasks: [{id: x, name: X, milestone: yes}]\n"}
+        {
+            "plan.yaml": HEADER,
+            "a.yaml": "id: a\nname: A\ntasks: [{id: x, name: X, milestone: yes}]\n",
+        }
     )
     with pytest.raises(PlanValidationError) as error:
         load_plan(folder)

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import email
 import email.policy
-import socket
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date
@@ -17,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from serving import free_port
 from typer.testing import CliRunner
 
 import aomori_roadmap.cli.reviews  # noqa: F401  (registers the commands until cli/__init__ does)
@@ -33,12 +33,6 @@ ROOT = Path(__file__).resolve().parent.parent
 MINIMAL = ROOT / "examples" / "minimal-roadmap"  # two departments, both with a contact
 AS_OF = "2025-10-06"
 runner = CliRunner()
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
 
 
 @dataclass
@@ -62,8 +56,7 @@ class Received:
 
     def parsed(self) -> list[EmailMessage]:
         return [
-            email.message_from_bytes(raw, policy=email.policy.default)
-            for _, raw in self.messages
+            email.message_from_bytes(raw, policy=email.policy.default) for _, raw in self.messages
         ]
 
 

@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import json
 import os
-import socket
 import statistics
 import subprocess
 import sys
@@ -33,6 +32,7 @@ from typing import Any
 import httpx
 import pytest
 from plangen import generate, write_plan_folder
+from serving import answers, free_port, stop_process
 
 from aomori_roadmap.export.ical import FeedEvent, serialize_feed
 from aomori_roadmap.feeds import FeedBuilder, FeedCache, FeedRequest
@@ -146,9 +146,7 @@ _RUN = (
 
 @contextmanager
 def _server(plan: Path, db_url: str) -> Iterator[str]:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = int(probe.getsockname()[1])
+    port = free_port()
     args = json.dumps({"plan": str(plan), "db": db_url, "port": port})
     process = subprocess.Popen(
         [sys.executable, "-c", _RUN, args],
@@ -159,22 +157,10 @@ def _server(plan: Path, db_url: str) -> Iterator[str]:
     )
     base = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + 120
-        while time.monotonic() < deadline and process.poll() is None:
-            try:
-                if httpx.get(f"{base}/healthz", timeout=2).status_code == 200:
-                    break
-            except httpx.TransportError:
-                time.sleep(0.1)
-        assert process.poll() is None, "the server did not start"
+        assert answers(base, process, 120), "the server did not start"
         yield base
     finally:
-        process.terminate()
-        try:
-            process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait(timeout=5)
+        stop_process(process)
 
 
 def test_conditional_get_against_a_full_rebuild(tmp_path: Path) -> None:

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import json
 import os
-import socket
 import subprocess
 import sys
 import time
@@ -18,7 +17,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-import httpx
+from serving import answers, free_port, stop_process
 
 _RUN = (
     "import json, sys\n"
@@ -50,19 +49,7 @@ class Running:
         return text
 
     def stop(self) -> None:
-        if self.process.poll() is None:
-            self.process.terminate()  # uvicorn shuts down gracefully on SIGTERM
-            try:
-                self.process.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait(timeout=5)
-
-
-def free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
+        stop_process(self.process)
 
 
 def _launch(
@@ -83,16 +70,10 @@ def _launch(
             env=env,
         )
     running = Running(f"http://127.0.0.1:{port}", process, log)
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise RuntimeError(f"the server stopped (exit {process.returncode}):\n{running.logs()}")
-        try:
-            if httpx.get(f"{running.url}/healthz", timeout=2).status_code == 200:
-                return running
-        except httpx.TransportError:
-            pass
-        time.sleep(0.1)
+    if answers(running.url, process, 60):
+        return running
+    if process.poll() is not None:
+        raise RuntimeError(f"the server stopped (exit {process.returncode}):\n{running.logs()}")
     running.stop()
     raise RuntimeError(f"the server did not answer within 60 s:\n{running.logs()}")
 
