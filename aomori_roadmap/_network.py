@@ -235,15 +235,16 @@ class Graph:
     wiring: Wiring  # for a schedule without actuals
 
 
-def prepare(plan: Plan) -> None:
+def prepare(plan: Plan) -> Graph:
     """Build the plan's graph now (the loader does, for every plan it loads), not at its first
     schedule; a plan that cannot be scheduled raises here as :func:`schedule` would.
 
     >>> from aomori_roadmap.loader import plan_from_data
     >>> plan = plan_from_data({"id": "p", "name": "P", "period": {"start": 2024, "end": 2024}})
-    >>> prepare(plan)
+    >>> len(prepare(plan).refs)
+    0
     """
-    _graph(plan)
+    return _graph(plan)
 
 
 def _graph(plan: Plan) -> Graph:

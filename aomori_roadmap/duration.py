@@ -33,6 +33,7 @@ from functools import lru_cache
 from typing import TYPE_CHECKING, Literal
 
 from aomori_roadmap.errors import DurationError
+from aomori_roadmap.i18n import text as choose
 
 if TYPE_CHECKING:
     from aomori_roadmap.fiscal import WorkCalendar
@@ -132,9 +133,20 @@ class Duration:
 ZERO = Duration(0, "bd")
 
 
-def _error(text: str) -> DurationError:
+def _error(text: str, reason: str = "", reason_en: str = "") -> DurationError:
     forms = ", ".join(ACCEPTED_DURATION_FORMS)
-    return DurationError(text, f"期間の長さ '{text}' を読めません。使える形: {forms}")
+    written = text if len(text) <= 40 else text[:39] + "…"
+    return DurationError(
+        text,
+        choose(
+            f"期間の長さ '{written}' を読めません{f'（{reason}）' if reason else ''}。使える形: {forms}",
+            f"cannot read the duration '{written}'{f' ({reason_en})' if reason_en else ''}; "
+            f"the forms are: {forms}",
+        ),
+    )
+
+
+_MAX_DIGITS = 9  # more is no roadmap's duration, and int() of thousands of digits refuses
 
 
 @lru_cache(maxsize=4096)
@@ -155,6 +167,8 @@ def parse_duration(text: str) -> Duration:
     aomori_roadmap.errors.DurationError: 期間の長さ '5 days' を読めません。使える形: ...
     """
     normal = unicodedata.normalize("NFKC", text).strip()
+    if sum(c.isdigit() for c in normal) > _MAX_DIGITS:
+        raise _error(text, "数が大きすぎます", "the number is too large")
     short = _SHORT.match(normal.lower()) or _SHORT.match(normal)
     if short:
         return Duration(int(short.group(1)), _UNIT_WORDS[short.group(2)])

@@ -563,7 +563,8 @@ _ISO_DATE_RE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 def _period_error(text: str, reason: str = "") -> PeriodError:
     detail = f"（{reason}）" if reason else ""
     forms = ", ".join(ACCEPTED_PERIOD_FORMS)
-    return PeriodError(text, f"期間の表記 '{text}' を読めません{detail}。使える形: {forms}")
+    written = text if len(text) <= 40 else text[:39] + "…"
+    return PeriodError(text, f"期間の表記 '{written}' を読めません{detail}。使える形: {forms}")
 
 
 @lru_cache(maxsize=65536)

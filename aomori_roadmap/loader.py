@@ -30,7 +30,9 @@ from pydantic import ValidationError as PydanticValidationError
 
 from aomori_roadmap._network import prepare
 from aomori_roadmap.errors import PlanError, PlanValidationError, Problem
-from aomori_roadmap.model import Initiative, Loc, Plan, check_plan
+from aomori_roadmap.graph_checks import cycle_problems, range_problems
+from aomori_roadmap.i18n import text
+from aomori_roadmap.model import ID_PATTERN, REF_PATTERN, Initiative, Loc, Plan, check_plan
 
 __all__ = [
     "DEFAULT_PLAN_ID",
@@ -52,12 +54,66 @@ _CLoader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 class _Loader(_CLoader):  # type: ignore[valid-type,misc]
-    """PyYAML's C safe loader, reading booleans the YAML 1.2 way.
+    """PyYAML's C safe loader, made strict and safe for plan files.
 
-    YAML 1.1 reads ``on``, ``off``, ``yes`` and ``no`` as booleans, which turns the ``on:`` key
-    of a dependency into ``True``; plan files mean the words.
+    - Booleans are read the YAML 1.2 way: YAML 1.1 reads ``on``, ``off``, ``yes`` and ``no``
+      as booleans, which turns the ``on:`` key of a dependency into ``True``.
+    - A key written twice in one mapping is remembered in :attr:`duplicates` (the second
+      occurrence), not silently overwritten.
+    - A scalar that YAML would turn into a date, number or boolean but cannot (``2025-02-30``,
+      ``0b_``, a 5,000-digit number) stays the text that was written, so that the field it is
+      in reports it with its place instead of the whole file failing with a traceback.
     """
 
+    def __init__(self, stream: str) -> None:
+        super().__init__(stream)
+        self.duplicates: list[tuple[Any, yaml.Mark]] = []
+
+    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
+        own = sum(1 for key_node, _ in node.value if key_node.tag != _MERGE_TAG)
+        self.flatten_mapping(node)
+        first_own = len(node.value) - own  # merged (<<) entries come first and may be overridden
+        mapping: dict[Any, Any] = {}
+        seen: set[Any] = set()
+        for k, (key_node, value_node) in enumerate(node.value):
+            key = self.construct_object(key_node, deep=deep)
+            try:
+                hash(key)
+            except TypeError:
+                raise yaml.constructor.ConstructorError(
+                    "while constructing a mapping",
+                    node.start_mark,
+                    "found unhashable key",
+                    key_node.start_mark,
+                ) from None
+            if k >= first_own:
+                if key in seen:
+                    self.duplicates.append((key, key_node.start_mark))
+                seen.add(key)
+            mapping[key] = self.construct_object(value_node, deep=deep)
+        return mapping
+
+
+_MERGE_TAG = "tag:yaml.org,2002:merge"
+
+
+def _as_written(
+    construct: Any,
+) -> Any:
+    """A scalar constructor that gives back the text as written when it cannot read it."""
+
+    def read(loader: _Loader, node: yaml.ScalarNode) -> Any:
+        try:
+            return construct(loader, node)
+        except (ValueError, TypeError, KeyError, AttributeError, OverflowError):
+            return str(node.value)
+
+    return read
+
+
+for _tag in ("bool", "int", "float", "timestamp", "binary"):
+    _full_tag = f"tag:yaml.org,2002:{_tag}"
+    _Loader.add_constructor(_full_tag, _as_written(_CLoader.yaml_constructors[_full_tag]))
 
 _Loader.yaml_implicit_resolvers = {
     first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:bool"]
@@ -144,70 +200,335 @@ def _child(node: yaml.Node, key: str | int) -> yaml.Node | None:
     return None
 
 
-def _parse_file(path: Path, text: str) -> Any:
+def shown(value: object, limit: int = 60) -> str:
+    """``value`` as text fit for a one-line message: control characters made visible, long
+    text cut.
+
+    >>> print(shown("a" + chr(0) + "b"), shown("x" * 70)[-3:])
+    a\\x00b xx…
+    """
+    written = str(value)
+    if len(written) > limit:
+        written = written[: limit - 1] + "…"
+    if written.isprintable():
+        return written
+    return "".join(c if c.isprintable() else _escaped(c) for c in written)
+
+
+def _escaped(c: str) -> str:
+    return f"\\x{ord(c):02x}" if ord(c) < 256 else f"\\u{ord(c):04x}"
+
+
+def _duplicate_key(label: str, key: object, line: int | None, column: int | None) -> Problem:
+    return Problem(
+        text(
+            f"キー '{shown(key)}' が同じマッピングに2回書かれています（後の値が黙って使われてしまいます）。",
+            f"The key '{shown(key)}' is written twice in one mapping "
+            "(the second value would silently win).",
+        ),
+        path=label,
+        line=line,
+        column=column,
+        hint=text("どちらか一方を消してください", "remove one of them"),
+        code="duplicate-key",
+    )
+
+
+def _parse_file(path: Path, text_: str, label: str) -> tuple[Any, list[Problem]]:
+    """The data of a file, and a problem for each key written twice in a mapping."""
     if path.suffix == ".json":
-        return json.loads(text)
-    return yaml.load(text, Loader=_Loader)
+        twice: list[object] = []
+
+        def pairs(items: list[tuple[str, Any]]) -> dict[str, Any]:
+            result: dict[str, Any] = {}
+            for key, value in items:
+                if key in result:
+                    twice.append(key)
+                result[key] = value
+            return result
+
+        data = json.loads(text_, object_pairs_hook=pairs, parse_int=_json_int)
+        if not twice:
+            return data, []
+        return data, [_duplicate_key(label, key, *where) for key, where in _json_twice(text_)]
+    loader = _Loader(text_)
+    try:
+        data = loader.get_single_data()
+    finally:
+        loader.dispose()
+    return data, [
+        _duplicate_key(label, key, mark.line + 1, mark.column + 1)
+        for key, mark in loader.duplicates
+    ]
+
+
+def _json_int(digits: str) -> int | str:
+    # Python refuses to convert thousands of digits; the field then says what it wants.
+    return int(digits) if len(digits) <= 100 else digits
+
+
+def _json_twice(text_: str) -> list[tuple[object, tuple[int | None, int | None]]]:
+    """Each key written twice in a JSON text, with its line and column (JSON is YAML)."""
+    try:
+        root = yaml.compose(text_, Loader=_Loader)
+    except yaml.YAMLError:
+        root = None
+    found: list[tuple[object, tuple[int | None, int | None]]] = []
+    stack = [root] if root is not None else []
+    while stack:
+        node = stack.pop()
+        if isinstance(node, yaml.MappingNode):
+            seen: set[str] = set()
+            for key_node, value_node in node.value:
+                if key_node.value in seen:
+                    mark = key_node.start_mark
+                    found.append((key_node.value, (mark.line + 1, mark.column + 1)))
+                seen.add(key_node.value)
+                stack.append(value_node)
+        elif isinstance(node, yaml.SequenceNode):
+            stack.extend(node.value)
+    found.sort(key=lambda entry: entry[1][0] or 0)
+    return found or [("?", (None, None))]
 
 
 def _syntax_problem(path: str, error: Exception) -> Problem:
     if isinstance(error, json.JSONDecodeError):
         return Problem(
-            f"JSONとして読めません: {error.msg}",
+            text(f"JSONとして読めません: {error.msg}", f"not valid JSON: {error.msg}"),
             path=path,
             line=error.lineno,
             column=error.colno,
             code="syntax",
         )
+    if isinstance(error, RecursionError):
+        return Problem(
+            text("入れ子が深すぎて読めません。", "nested too deeply to be read."),
+            path=path,
+            code="syntax",
+        )
+    if not isinstance(error, yaml.YAMLError):  # a number JSON cannot convert, and the like
+        return Problem(
+            text(
+                f"読めない値があります: {shown(error)}", f"a value cannot be read: {shown(error)}"
+            ),
+            path=path,
+            code="syntax",
+        )
+    if isinstance(error, yaml.reader.ReaderError):
+        line, column = _line_and_column(getattr(error, "_text", ""), error.position)
+        return Problem(
+            text(
+                f"書けない文字 U+{error.character:04X} があります（制御文字は書けません）。",
+                f"the character U+{error.character:04X} is not allowed (a control character).",
+            )
+            if isinstance(error.character, int)
+            else text("読めない文字があります。", "a character that cannot be read."),
+            path=path,
+            line=line,
+            column=column,
+            code="syntax",
+        )
     mark = getattr(error, "problem_mark", None) or getattr(error, "context_mark", None)
-    what = getattr(error, "problem", None) or str(error)
+    what = str(getattr(error, "problem", None) or error)
     return Problem(
-        f"YAMLとして読めません: {what}",
+        text("YAMLとして読めません: ", "not valid YAML: ") + _yaml_words(what),
         path=path,
         line=mark.line + 1 if mark else None,
         column=mark.column + 1 if mark else None,
-        hint="インデント、コロンの後の空白、引用符の閉じ忘れを確かめてください",
+        hint=text(
+            "インデント、コロンの後の空白、引用符の閉じ忘れを確かめてください",
+            "check the indentation, the space after each colon and unclosed quotes",
+        ),
         code="syntax",
     )
 
 
-_MESSAGES_JA = {
-    "missing": "必須の項目がありません",
-    "extra_forbidden": "この項目は使えません",
-    "string_type": "文字列を書いてください",
-    "string_pattern_mismatch": "IDには英数字と . _ - だけが使えます（'/' は不可）",
-    "string_too_short": "空にはできません",
-    "int_parsing": "整数を書いてください",
-    "int_type": "整数を書いてください",
-    "float_parsing": "数値を書いてください",
-    "bool_parsing": "true か false を書いてください",
-    "bool_type": "true か false を書いてください",
-    "list_type": "リストを書いてください",
-    "dict_type": "キーと値の組（マッピング）を書いてください",
-    "model_type": "キーと値の組（マッピング）を書いてください",
-    "date_from_datetime_parsing": "日付 YYYY-MM-DD を書いてください",
-    "literal_error": "使える値ではありません",
-    "enum": "使える値ではありません",
-    "greater_than_equal": "値が小さすぎます",
-    "less_than_equal": "値が大きすぎます",
+# PyYAML's words for what it found, in the user's language (English as PyYAML says it).
+_YAML_WORDS = (
+    ("mapping values are not allowed", "ここにはキーと値（:）を書けません"),
+    ("could not find expected ':'", "':' が見つかりません"),
+    (
+        "cannot start any token",
+        "字下げや値の始めに使えない文字があります（タブは字下げに使えません）",
+    ),
+    ("expected <block end>", "字下げがそろっていません"),
+    ("expected ',' or ']'", "',' か ']' が見つかりません"),
+    ("expected ',' or '}'", "',' か '}' が見つかりません"),
+    (
+        "found unexpected end of stream",
+        "ファイルが途中で終わっています（引用符やかっこの閉じ忘れ）",
+    ),
+    ("found undefined alias", "定義されていないエイリアス（*名前）です"),
+    ("found duplicate anchor", "アンカー（&名前）が重複しています"),
+    ("found unhashable key", "リストやマッピングはキーにできません"),
+    ("could not determine a constructor", "使えないタグ（!!…）です"),
+    ("found unknown escape character", "使えないエスケープ文字（\\…）です"),
+    (
+        "expected a single document",
+        "ファイルには文書をひとつだけ書いてください（--- が複数あります）",
+    ),
+    ("found character that cannot start any token", "使えない文字があります"),
+    (
+        "did not find expected",
+        "書き方が途中で切れています（かっこや引用符、字下げを確かめてください）",
+    ),
+)
+
+
+def _yaml_words(problem: str) -> str:
+    for english, japanese in _YAML_WORDS:
+        if english in problem:
+            return text(japanese, problem)
+    return problem
+
+
+def _line_and_column(content: str, position: int) -> tuple[int | None, int | None]:
+    """The 1-based line and column of a character offset in ``content``."""
+    if not content:
+        return None, None
+    before = content[:position]
+    return before.count("\n") + 1, position - (before.rfind("\n") + 1) + 1
+
+
+def _decode(raw: bytes, label: str) -> tuple[str | None, Problem | None]:
+    """The text of a plan file, which must be UTF-8 (a byte order mark is allowed)."""
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return None, Problem(
+            text(
+                "UTF-16 で保存されています。UTF-8 で保存し直してください。",
+                "the file is saved as UTF-16; save it as UTF-8.",
+            ),
+            path=label,
+            line=1,
+            column=1,
+            code="encoding",
+        )
+    try:
+        return raw.decode("utf-8-sig"), None
+    except UnicodeDecodeError as error:
+        before = raw[: error.start]
+        line = before.count(b"\n") + 1
+        column = len(before) - (before.rfind(b"\n") + 1) + 1
+        return None, Problem(
+            text(
+                f"UTF-8 として読めないバイトがあります（{error.start + 1}バイト目）。",
+                f"a byte that is not UTF-8 (byte {error.start + 1}).",
+            ),
+            path=label,
+            line=line,
+            column=column,
+            hint=text(
+                "Shift_JIS などで保存されていれば UTF-8 で保存し直してください",
+                "if it was saved as Shift_JIS or another encoding, save it as UTF-8",
+            ),
+            code="encoding",
+        )
+
+
+_MESSAGES = {
+    "missing": ("必須の項目がありません", "this entry is required"),
+    "extra_forbidden": ("この項目は使えません", "this entry is not allowed here"),
+    "string_type": ("文字列を書いてください", "write a text"),
+    "string_too_short": ("空にはできません", "must not be empty"),
+    "string_too_long": ("長すぎます", "too long"),
+    "string_unicode": ("文字として読めません", "not valid text"),
+    "int_parsing": ("整数を書いてください", "write a whole number"),
+    "int_type": ("整数を書いてください", "write a whole number"),
+    "int_from_float": ("整数を書いてください", "write a whole number"),
+    "int_parsing_size": ("整数が大きすぎます", "the number is too large"),
+    "float_parsing": ("数値を書いてください", "write a number"),
+    "float_type": ("数値を書いてください", "write a number"),
+    "finite_number": ("有限の数値を書いてください", "write a finite number"),
+    "bool_parsing": ("true か false を書いてください", "write true or false"),
+    "bool_type": ("true か false を書いてください", "write true or false"),
+    "list_type": ("リストを書いてください", "write a list"),
+    "dict_type": (
+        "キーと値の組（マッピング）を書いてください",
+        "write a mapping of keys and values",
+    ),
+    "model_type": (
+        "キーと値の組（マッピング）を書いてください",
+        "write a mapping of keys and values",
+    ),
+    "model_attributes_type": (
+        "キーと値の組（マッピング）を書いてください",
+        "write a mapping of keys and values",
+    ),
+    "date_type": ("日付 YYYY-MM-DD を書いてください", "write a date YYYY-MM-DD"),
+    "date_parsing": ("日付 YYYY-MM-DD を書いてください", "write a date YYYY-MM-DD"),
+    "date_from_datetime_parsing": ("日付 YYYY-MM-DD を書いてください", "write a date YYYY-MM-DD"),
+    "date_from_datetime_inexact": (
+        "日付だけを書いてください（時刻は書けません）",
+        "write a date without a time of day",
+    ),
+    "date_future": ("日付 YYYY-MM-DD を書いてください", "write a date YYYY-MM-DD"),
+    "literal_error": ("使える値ではありません", "not one of the allowed values"),
+    "enum": ("使える値ではありません", "not one of the allowed values"),
+    "greater_than_equal": ("値が小さすぎます", "the value is too small"),
+    "greater_than": ("値が小さすぎます", "the value is too small"),
+    "less_than_equal": ("値が大きすぎます", "the value is too large"),
+    "less_than": ("値が大きすぎます", "the value is too large"),
+    "too_short": ("要素が足りません", "too few entries"),
+    "too_long": ("要素が多すぎます", "too many entries"),
 }
+# Any other kind of problem pydantic may report: never its English wording or class names.
+_OTHER = ("値の形が正しくありません", "the value has the wrong form")
+
+
+def _message(kind: str, detail: Mapping[str, Any]) -> str:
+    """A user's message for one pydantic error: ours, in the chosen language."""
+    ctx = detail.get("ctx") or {}
+    if kind == "value_error" and "error" in ctx:
+        return str(ctx["error"])  # our own parsers write messages for the user
+    if kind == "string_pattern_mismatch":
+        if ctx.get("pattern") in (ID_PATTERN, REF_PATTERN):
+            return text(
+                "IDには英数字と . _ - だけが使えます（'/' は不可）",
+                "an id may hold ASCII letters, digits, '.', '_' and '-' only (no '/')",
+            )
+        return text(
+            "制御文字（改行とタブのほかの見えない文字）は書けません",
+            "control characters (invisible characters other than newline and tab) are not allowed",
+        )
+    if kind == "is_instance_of":
+        expected = ctx.get("class", "")
+        if expected == "Duration":
+            return text(
+                "期間の長さを書いてください（例: 10bd, 4mo, 1half）",
+                "write a duration (e.g. 10bd, 4mo, 1half)",
+            )
+        return text(
+            "期間を書いてください（例: FY2024, 令和6年度上期, 2024-04-01）",
+            "write a period (e.g. FY2024, 令和6年度上期, 2024-04-01)",
+        )
+    ja, en = _MESSAGES.get(kind, _OTHER)
+    message = text(ja, en)
+    if kind in ("literal_error", "enum") and "expected" in ctx:
+        message += text(f"（{ctx['expected']}）", f" ({ctx['expected']})")
+    elif kind in ("greater_than_equal", "less_than_equal", "greater_than", "less_than"):
+        bound = next((ctx[k] for k in ("ge", "le", "gt", "lt") if k in ctx), None)
+        if bound is not None:
+            sign = {
+                "greater_than_equal": "≥",
+                "less_than_equal": "≤",
+                "greater_than": ">",
+                "less_than": "<",
+            }[kind]
+            message += f" ({sign} {bound})"
+    elif kind in ("string_too_long", "too_long") and "max_length" in ctx:
+        message += f" (≤ {ctx['max_length']})"
+    return message
 
 
 def _pydantic_problems(error: PydanticValidationError, prefix: Loc) -> list[Problem]:
     problems = []
-    for detail in error.errors(include_url=False):
+    for detail in error.errors(include_url=False, include_input=False):
         loc: Loc = prefix + tuple(detail["loc"])
         kind = detail["type"]
-        if kind == "value_error":
-            # Our own parsers raise messages written for the user; drop pydantic's prefix.
-            message = str(detail["ctx"]["error"]) if "ctx" in detail else detail["msg"]
-        else:
-            message = _MESSAGES_JA.get(kind, detail["msg"])
-            if kind in ("literal_error", "enum") and "ctx" in detail:
-                message += f"（{detail['ctx'].get('expected', '')}）"
+        message = _message(kind, detail)
         field = next((part for part in reversed(loc) if isinstance(part, str)), None)
         if field:
-            message = f"'{field}': {message}"
+            message = f"'{shown(field)}': {message}"
         problems.append(Problem(message, code=kind, loc=loc))
     return problems
 
@@ -239,12 +560,15 @@ def _merge_by_id(
 def _base_header(base: str) -> tuple[dict[str, Any], str]:
     if base != DEFAULT_PLAN_ID:
         raise PlanError(
-            f"土台のプラン '{base}' はありません。使えるのは '{DEFAULT_PLAN_ID}' です。"
+            text(
+                f"土台のプラン '{shown(base)}' はありません。使えるのは '{DEFAULT_PLAN_ID}' です。",
+                f"there is no base plan '{shown(base)}'; the one available is '{DEFAULT_PLAN_ID}'.",
+            )
         )
     folder = resources.files("aomori_roadmap") / "data" / DEFAULT_PLAN_ID
-    text = (folder / "plan.yaml").read_text(encoding="utf-8")
-    data = yaml.load(text, Loader=_Loader)
-    return data, text
+    content = (folder / "plan.yaml").read_text(encoding="utf-8")
+    data = yaml.load(content, Loader=_Loader)
+    return data, content
 
 
 class _Assembly:
@@ -260,16 +584,34 @@ class _Assembly:
 
     def read(self, path: Path, label: str) -> Any:
         try:
-            text = path.read_text(encoding="utf-8")
-        except (OSError, UnicodeDecodeError) as error:
-            self.problems.append(Problem(f"ファイルを読めません: {error}", path=label, code="io"))
+            raw = path.read_bytes()
+        except OSError as error:
+            self.problems.append(
+                Problem(
+                    text(
+                        f"ファイルを読めません: {error.strerror}",
+                        f"cannot read the file: {error.strerror}",
+                    ),
+                    path=label,
+                    code="io",
+                )
+            )
             return None
-        self.origins.texts[label] = text
+        content, problem = _decode(raw, label)
+        if content is None:
+            assert problem is not None
+            self.problems.append(problem)
+            return None
+        self.origins.texts[label] = content
         try:
-            return _parse_file(path, text)
-        except (yaml.YAMLError, json.JSONDecodeError) as error:
+            data, twice = _parse_file(path, content, label)
+        except (yaml.YAMLError, ValueError, RecursionError) as error:
+            if isinstance(error, yaml.reader.ReaderError):
+                error._text = content  # type: ignore[attr-defined]  # to find the line
             self.problems.append(_syntax_problem(label, error))
             return None
+        self.problems += twice
+        return data
 
     def set_header(self, data: Any, label: str | None) -> None:
         if not isinstance(data, Mapping):
@@ -361,12 +703,12 @@ class _Assembly:
             values["initiatives"] = initiatives
             plan = Plan.model_construct(_fields_set=plan.model_fields_set, **values)
             problems += [p for p in check_plan(plan) if not _repeats(p, patched)]
+            plan._locator = self.origins.locate
+            problems += _graph_problems(plan, alone=not problems)
         if problems or plan is None:
             located = [self.origins.problem(p) if p.path is None else p for p in problems]
             located.sort(key=lambda p: (p.path or "", p.line or 0, p.column or 0))
             raise PlanValidationError(located)
-        plan._locator = self.origins.locate
-        prepare(plan)  # the links as integer lists, so that every schedule of it costs the passes
         return plan
 
     def _validate_initiatives(self, problems: list[Problem]) -> tuple[list[Initiative], set[Loc]]:
@@ -396,6 +738,21 @@ class _Assembly:
                 good.append(Initiative(id=f"invalid-{n}", name="?"))
                 patched.add(("initiatives", n))
         return good, patched
+
+
+def _graph_problems(plan: Plan, alone: bool) -> list[Problem]:
+    """What the scheduler would refuse: circles of links, and (for a plan with no other
+    problem) dates beyond the calendar. Builds the plan's graph, which every schedule of it
+    then shares."""
+    try:
+        graph = prepare(plan)
+    except PlanError:  # a link to a task that is not there: already reported
+        return []
+    # A task that depends on itself is a circle of one, which check_plan has reported.
+    problems = [p for p in cycle_problems(plan, graph) if p.message.count(" → ") > 1]
+    if problems or not alone:
+        return problems
+    return range_problems(plan, graph)
 
 
 def _salvage(entry: Any, error: PydanticValidationError, n: int, patched: set[Loc]) -> Any:
@@ -519,8 +876,8 @@ def _write(path: Path, data: Any) -> None:
     if path.suffix == ".json":
         path.write_text(json.dumps(data, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
     else:
-        text = yaml.dump(data, allow_unicode=True, sort_keys=False, width=100)
-        path.write_text(text, encoding="utf-8")
+        dumped = yaml.dump(data, allow_unicode=True, sort_keys=False, width=100)
+        path.write_text(dumped, encoding="utf-8")
 
 
 def dump_plan(plan: Plan, path: str | Path) -> list[Path]:

@@ -28,10 +28,11 @@ from __future__ import annotations
 import difflib
 from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
-from datetime import date
+from datetime import date, datetime
 from enum import StrEnum
 from functools import cached_property
 from typing import Annotated, Any, Literal
+from zoneinfo import ZoneInfo
 
 from pydantic import (
     BaseModel,
@@ -48,6 +49,7 @@ from pydantic import (
 from aomori_roadmap.duration import ZERO, Duration, parse_duration
 from aomori_roadmap.errors import Problem
 from aomori_roadmap.fiscal import Day, FiscalYear, Period, parse_period
+from aomori_roadmap.i18n import text
 
 __all__ = [
     "BasicIdea",
@@ -87,36 +89,100 @@ Id = Annotated[str, StringConstraints(pattern=ID_PATTERN, min_length=1, max_leng
 Ref = Annotated[str, StringConstraints(pattern=REF_PATTERN, min_length=1, max_length=401)]
 """A task reference: ``task`` within the same initiative, or ``initiative/task``."""
 
-Text = Annotated[str, StringConstraints(min_length=1)]
+NO_CONTROL_PATTERN = r"^[^\x00-\x08\x0b\x0c\x0e-\x1f\x7f]*$"
+"""Text without control characters (newlines and tabs are fine): they break every export."""
+
+Text = Annotated[str, StringConstraints(min_length=1, pattern=NO_CONTROL_PATTERN)]
+"""A name or a sentence: not empty, no control characters."""
+
+FreeText = Annotated[str, StringConstraints(pattern=NO_CONTROL_PATTERN)]
+"""A note or description: no control characters."""
 
 
 def _read_period(value: Any) -> Any:
     if isinstance(value, str):
         return parse_period(value)
+    if isinstance(value, datetime):
+        raise ValueError(
+            text(
+                f"期間の日付に時刻は書けません: {value}",
+                f"a date of a period has no time of day: {value}",
+            )
+        )
     if isinstance(value, date):
         return Day(value)
     if isinstance(value, int) and not isinstance(value, bool):
         return FiscalYear(value)
-    return value
+    if isinstance(value, Period):
+        return value
+    raise ValueError(
+        text(
+            "期間を書いてください（例: FY2024, 令和6年度上期, 2024-04-01）",
+            "write a period (e.g. FY2024, 令和6年度上期, 2024-04-01)",
+        )
+    )
 
 
 def _read_fiscal_year(value: Any) -> Any:
-    if isinstance(value, str) and value.strip().isdigit():
-        value = int(value)
+    if isinstance(value, str) and value.strip().isascii() and value.strip().isdigit():
+        value = int(value) if len(value.strip()) <= 4 else value  # longer: parse_period says so
     period = _read_period(value)
     if isinstance(period, FiscalYear):
         return period
-    if hasattr(period, "start"):
-        raise ValueError(f"'{value}' は年度ではありません（例: FY2024, 令和6年度）")
-    return period
+    raise ValueError(
+        text(
+            f"'{value}' は年度ではありません（例: FY2024, 令和6年度）",
+            f"'{value}' is not a fiscal year (e.g. FY2024, 令和6年度)",
+        )
+    )
+
+
+# The longest duration or lag a roadmap may hold, per unit: about a century. Longer ones are
+# typing mistakes, and dates far past the plan slow every calendar built for it.
+MAX_DURATION = {"bd": 25_000, "d": 36_525, "w": 5_218, "mo": 1_200, "half": 200, "y": 100}
 
 
 def _read_duration(value: Any) -> Any:
     if isinstance(value, str):
-        return parse_duration(value)
-    if isinstance(value, int) and not isinstance(value, bool):
-        return Duration(value, "bd")
-    return value
+        duration = parse_duration(value)
+    elif isinstance(value, int) and not isinstance(value, bool):
+        duration = Duration(value, "bd")
+    elif isinstance(value, Duration):
+        duration = value
+    else:
+        raise ValueError(
+            text(
+                "期間の長さを文字列か整数で書いてください（例: 10bd, 4mo, 1half）",
+                "write a duration as a text or a whole number (e.g. 10bd, 4mo, 1half)",
+            )
+        )
+    if abs(duration.amount) > MAX_DURATION[duration.unit]:
+        raise ValueError(
+            text(
+                f"期間の長さ '{value}' が長すぎます（{MAX_DURATION[duration.unit]}"
+                f"{duration.unit} まで、およそ100年）。",
+                f"the duration '{value}' is too long (at most {MAX_DURATION[duration.unit]}"
+                f"{duration.unit}, about a century).",
+            )
+        )
+    return duration
+
+
+def _read_timezone(value: Any) -> Any:
+    if not isinstance(value, str):
+        return value  # pydantic says what type is wanted
+    try:
+        ZoneInfo(value)
+    except (ValueError, KeyError, OSError):  # not found is a KeyError; a bad key ValueError
+        pass
+    else:
+        return value
+    raise ValueError(
+        text(
+            f"タイムゾーン '{value}' がありません（例: Asia/Tokyo）",
+            f"there is no time zone '{value}' (e.g. Asia/Tokyo)",
+        )
+    )
 
 
 def _as_list(value: Any) -> Any:
@@ -167,7 +233,7 @@ def _one_or_many(item: dict[str, Any]) -> dict[str, Any]:
 
 _ID_SCHEMA = {"type": "string", "pattern": ID_PATTERN}
 _REF_SCHEMA = {"type": "string", "pattern": REF_PATTERN}
-_TEXT_SCHEMA = {"type": "string", "minLength": 1}
+_TEXT_SCHEMA = {"type": "string", "minLength": 1, "pattern": NO_CONTROL_PATTERN}
 
 # A single value where a list is expected is read as a list of one (``after: study``).
 IdList = Annotated[list[Id], BeforeValidator(_as_list), WithJsonSchema(_one_or_many(_ID_SCHEMA))]
@@ -207,25 +273,25 @@ class BasicIdea(_Model):
 
     slogan: Text
     statements: TextList = []
-    text: str | None = None
+    text: FreeText | None = None
 
 
 class Stance(_Model):
     """A basic stance for promoting DX (DXを進める際の基本姿勢)."""
 
     name: Text
-    title: str | None = None
-    text: str | None = None
+    title: FreeText | None = None
+    text: FreeText | None = None
 
 
 class Governance(_Model):
     """推進体制: who steers the plan, how roadmaps are reviewed and progress reported."""
 
     headquarters: Text
-    structure: str | None = None
-    cooperation: str | None = None
-    roadmap_review: str | None = None
-    annual_report: str | None = None
+    structure: FreeText | None = None
+    cooperation: FreeText | None = None
+    roadmap_review: FreeText | None = None
+    annual_report: FreeText | None = None
 
 
 class Field_(_Model):
@@ -233,8 +299,8 @@ class Field_(_Model):
 
     id: Id
     name: Text
-    title: str | None = None
-    purpose: str | None = None
+    title: FreeText | None = None
+    purpose: FreeText | None = None
     vision_2040: TextList = []
 
 
@@ -268,7 +334,7 @@ class Priority(_Model):
 
     id: Id
     name: Text
-    title: str | None = None
+    title: FreeText | None = None
     bullets: TextList = []
 
 
@@ -278,7 +344,7 @@ class Department(_Model):
     id: Id
     name: Text
     parent: Id | None = None
-    contact: str | None = None
+    contact: FreeText | None = None
 
 
 class KpiPoint(_Model):
@@ -295,13 +361,13 @@ class Kpi(_Model):
     name: Text
     category: Literal["basic", "field"] = "field"
     field: Id | None = None
-    unit: str | None = None
+    unit: FreeText | None = None
     direction: Literal["up", "down"] = "up"
     baseline: KpiPoint
     target: KpiPoint
-    source: str | None = None
+    source: FreeText | None = None
     department: Id | None = None
-    note: str | None = None
+    note: FreeText | None = None
 
 
 class CalendarSettings(_Model):
@@ -376,7 +442,7 @@ class Task(_Model):
     after: RefList = []
     depends: list[Dependency] = []
     due: PeriodValue | None = None
-    note: str | None = None
+    note: FreeText | None = None
 
     @property
     def links(self) -> list[Dependency]:
@@ -389,7 +455,7 @@ class Initiative(_Model):
 
     id: Id
     name: Text
-    description: str | None = None
+    description: FreeText | None = None
     illustrative: StrictBool = False
     item: Id | None = None
     policies: IdList = []
@@ -405,15 +471,15 @@ class Plan(_Model):
 
     id: Id
     name: Text
-    subtitle: str | None = None
-    status_note: str | None = None
+    subtitle: FreeText | None = None
+    status_note: FreeText | None = None
     base: Id | None = None
     period: PlanPeriod
-    timezone: str = "Asia/Tokyo"
+    timezone: Annotated[str, BeforeValidator(_read_timezone)] = "Asia/Tokyo"
     basic_idea: BasicIdea | None = None
     positioning: TextList = []
-    definition: str | None = None
-    relation_to_basic_plan: str | None = None
+    definition: FreeText | None = None
+    relation_to_basic_plan: FreeText | None = None
     stances: list[Stance] = []
     governance: Governance | None = None
     fields: list[Field_] = []
@@ -422,7 +488,7 @@ class Plan(_Model):
     priorities: list[Priority] = []
     departments: list[Department] = []
     kpis: list[Kpi] = []
-    kpi_note: str | None = None
+    kpi_note: FreeText | None = None
     calendar: CalendarSettings = CalendarSettings()
     review_policy: ReviewPolicy = ReviewPolicy()
     initiatives: list[Initiative] = []

@@ -405,19 +405,15 @@ def _check_fixed(net: Net, j: int, start: list[int], finish: list[int]) -> tuple
 
 
 def _cycle_error(net: Net, order: list[int]) -> CycleError:
-    import networkx as nx  # only a plan with a cycle pays for the import here
+    """The first circle of links, named task by task; whatever the shape of the graph."""
+    from aomori_roadmap.graph_checks import cycle_message, cycles
 
-    placed = set(order)
-    graph = nx.DiGraph()
-    for p, entries in enumerate(net.wiring.out):  # slow links included
-        if p not in placed:
-            graph.add_edges_from((p, j) for j, _ in entries)
-    edges = nx.find_cycle(graph, source=min(v for v in graph if v not in placed))
-    cycle = [int(u) for u, _ in edges]
-    first = cycle.index(min(cycle))
-    cycle = cycle[first:] + cycle[:first]
-    names = " → ".join([*(net.named(i) for i in cycle), net.refs[cycle[0]]])
-    return CycleError([net.refs[i] for i in cycle], f"依存関係が循環しています: {names}")
+    found = cycles(net.graph)
+    if not found:  # cannot happen: the forward pass stops only at a circle
+        unplaced = sorted(set(range(len(net.refs))) - set(order))
+        return CycleError([net.refs[i] for i in unplaced], "依存関係が循環しています。")
+    cycle = found[0]
+    return CycleError([net.refs[i] for i in cycle], cycle_message(net.plan, net.graph, cycle))
 
 
 class _Late(NamedTuple):

@@ -17,7 +17,7 @@ from typing import Any
 
 import pytest
 
-from aomori_roadmap.errors import CycleError, PlanError
+from aomori_roadmap.errors import CycleError, PlanError, PlanValidationError
 from aomori_roadmap.loader import default_plan, load_plan, plan_from_data
 from aomori_roadmap.model import Plan
 from aomori_roadmap.schedule import (
@@ -576,31 +576,58 @@ def test_cycle_error_names_every_task_with_file_and_line(tmp_path: Path) -> None
         ),
         encoding="utf-8",
     )
-    plan = load_plan(tmp_path)
-    with pytest.raises(CycleError) as caught:
-        schedule(plan)
-    assert caught.value.cycle == ("a/x", "a/y", "a/z")
-    message = str(caught.value)
+    # The loader refuses the plan: validation is the scheduler's judge.
+    with pytest.raises(PlanValidationError) as caught:
+        load_plan(tmp_path)
+    (problem,) = caught.value.problems
+    assert (problem.code, problem.path, problem.line) == ("cycle", str(tmp_path / "a.yaml"), 9)
+    message = problem.message
     assert message.startswith("依存関係が循環しています: a/x 「検討」 (")
     for name, line in (("検討", 6), ("実証", 10), ("評価", 14)):
         assert f"「{name}」 ({tmp_path / 'a.yaml'}:{line}:" in message
     assert message.endswith("→ a/x")
 
 
-def test_cycle_across_initiatives_is_reported() -> None:
-    plan = plan_from_data(
+def test_scheduler_names_the_cycle_of_a_plan_built_without_the_loader() -> None:
+    plan = Plan.model_validate(
         {
             "id": "t",
             "name": "T",
             "period": {"start": "FY2024", "end": "FY2024"},
             "initiatives": [
-                {"id": "a", "name": "A", "tasks": [task("x", duration="1bd", after="b/y")]},
-                {"id": "b", "name": "B", "tasks": [task("y", duration="1bd", after="a/x")]},
+                {
+                    "id": "a",
+                    "name": "A",
+                    "tasks": [
+                        task("w", duration="1bd", after="z"),  # behind the cycle, not on it
+                        task("x", duration="1bd", after="z"),
+                        task("y", duration="1bd", after="x"),
+                        task("z", duration="1bd", after="y"),
+                    ],
+                }
             ],
         }
     )
     with pytest.raises(CycleError) as caught:
         schedule(plan)
+    assert caught.value.cycle == ("a/x", "a/y", "a/z")
+    assert str(caught.value).endswith("→ a/x")
+
+
+def test_cycle_across_initiatives_is_reported() -> None:
+    data = {
+        "id": "t",
+        "name": "T",
+        "period": {"start": "FY2024", "end": "FY2024"},
+        "initiatives": [
+            {"id": "a", "name": "A", "tasks": [task("x", duration="1bd", after="b/y")]},
+            {"id": "b", "name": "B", "tasks": [task("y", duration="1bd", after="a/x")]},
+        ],
+    }
+    with pytest.raises(PlanValidationError, match=r"a/x 「工程x」 .* → b/y 「工程y」 .* → a/x"):
+        plan_from_data(data)
+    with pytest.raises(CycleError) as caught:
+        schedule(Plan.model_validate(data))
     assert caught.value.cycle == ("a/x", "b/y")
 
 
