@@ -584,22 +584,37 @@ class Plan(_Model):
 # --- checks across the plan ---------------------------------------------------------------------
 
 
+# The kinds of things a message names, in English.
+_KIND_EN = {
+    "分野": "field",
+    "項目": "item",
+    "取組方針": "policy",
+    "基盤": "foundation",
+    "重点": "priority",
+    "担当課": "department",
+    "成果指標": "KPI",
+    "取組": "initiative",
+    "工程": "task",
+}
+
+
 def _did_you_mean(name: str, known: Sequence[str]) -> str | None:
     close = difflib.get_close_matches(name, known, n=1, cutoff=0.6)
-    return f"もしかして '{close[0]}'?" if close else None
+    return text(f"もしかして '{close[0]}'?", f"did you mean '{close[0]}'?") if close else None
 
 
 def _known_list(kind: str, known: Sequence[str]) -> str:
+    en = _KIND_EN[kind]
     if not known:
-        return f"{kind}がまだ定義されていません"
+        return text(f"{kind}がまだ定義されていません", f"no {en} is defined yet")
     if len(known) <= 8:
-        return "使えるのは: " + ", ".join(known)
-    return f"定義済みの{kind}のIDを指定してください"
+        return text("使えるのは: ", "the ones defined: ") + ", ".join(known)
+    return text(f"定義済みの{kind}のIDを指定してください", f"write the id of a defined {en}")
 
 
 def _unknown(kind: str, name: str, known: Sequence[str], loc: Loc) -> Problem:
     return Problem(
-        f"{kind} '{name}' が見つかりません。",
+        text(f"{kind} '{name}' が見つかりません。", f"there is no {_KIND_EN[kind]} '{name}'."),
         hint=_did_you_mean(name, known) or _known_list(kind, known),
         code="unknown-reference",
         loc=loc,
@@ -614,8 +629,11 @@ def _duplicates(kind: str, ids: Sequence[str], prefix: Loc, suffix: Loc = ("id",
         if counts[ident] > 1 and ident in seen:
             problems.append(
                 Problem(
-                    f"{kind}のID '{ident}' が重複しています。",
-                    hint="IDはそれぞれ一意にしてください",
+                    text(
+                        f"{kind}のID '{ident}' が重複しています。",
+                        f"the {_KIND_EN[kind]} id '{ident}' is used twice.",
+                    ),
+                    hint=text("IDはそれぞれ一意にしてください", "each id must be unique"),
                     code="duplicate-id",
                     loc=(*prefix, index, *suffix),
                 )
@@ -643,7 +661,10 @@ def _check_structure(plan: Plan) -> list[Problem]:
                 if policy.id in seen:
                     problems.append(
                         Problem(
-                            f"取組方針のID '{policy.id}' が重複しています。",
+                            text(
+                                f"取組方針のID '{policy.id}' が重複しています。",
+                                f"the policy id '{policy.id}' is used twice.",
+                            ),
                             code="duplicate-id",
                             loc=("items", i, "policies", j, "id"),
                         )
@@ -669,7 +690,10 @@ def _check_structure(plan: Plan) -> list[Problem]:
     if plan.period.end < plan.period.start:
         problems.append(
             Problem(
-                f"期間の終わり {plan.period.end} が始まり {plan.period.start} より前です。",
+                text(
+                    f"期間の終わり {plan.period.end} が始まり {plan.period.start} より前です。",
+                    f"the period ends ({plan.period.end}) before it starts ({plan.period.start}).",
+                ),
                 code="bad-period",
                 loc=("period", "end"),
             )
@@ -682,8 +706,14 @@ def _check_task(plan: Plan, where: Loc, task: Task, initiative: Initiative) -> l
     if task.milestone and (task.duration is not None or task.finish is not None):
         problems.append(
             Problem(
-                f"マイルストーン '{task.id}' に期間（duration/finish）は指定できません。",
-                hint="duration と finish を消すか milestone: false にしてください",
+                text(
+                    f"マイルストーン '{task.id}' に期間（duration/finish）は指定できません。",
+                    f"the milestone '{task.id}' cannot have a duration or finish.",
+                ),
+                hint=text(
+                    "duration と finish を消すか milestone: false にしてください",
+                    "remove duration and finish, or write milestone: false",
+                ),
                 code="bad-task",
                 loc=(*where, "duration" if task.duration is not None else "finish"),
             )
@@ -691,8 +721,14 @@ def _check_task(plan: Plan, where: Loc, task: Task, initiative: Initiative) -> l
     if task.finish is not None and task.start is None:
         problems.append(
             Problem(
-                f"工程 '{task.id}' の finish には start が必要です。",
-                hint="開始と終了を固定するなら start も書き、そうでなければ duration を使ってください",
+                text(
+                    f"工程 '{task.id}' の finish には start が必要です。",
+                    f"the finish of task '{task.id}' needs a start.",
+                ),
+                hint=text(
+                    "開始と終了を固定するなら start も書き、そうでなければ duration を使ってください",
+                    "to fix both ends write start too; otherwise use duration",
+                ),
                 code="bad-task",
                 loc=(*where, "finish"),
             )
@@ -700,8 +736,11 @@ def _check_task(plan: Plan, where: Loc, task: Task, initiative: Initiative) -> l
     if task.finish is not None and task.duration is not None:
         problems.append(
             Problem(
-                f"工程 '{task.id}' に finish と duration の両方があります。",
-                hint="どちらか一方にしてください",
+                text(
+                    f"工程 '{task.id}' に finish と duration の両方があります。",
+                    f"task '{task.id}' has both a finish and a duration.",
+                ),
+                hint=text("どちらか一方にしてください", "keep one of them"),
                 code="bad-task",
                 loc=(*where, "duration"),
             )
@@ -709,8 +748,14 @@ def _check_task(plan: Plan, where: Loc, task: Task, initiative: Initiative) -> l
     if not task.milestone and task.duration is None and task.finish is None:
         problems.append(
             Problem(
-                f"工程 '{task.id}' の長さが決まりません。",
-                hint="duration（例: 4mo, 20bd）か start と finish を書いてください",
+                text(
+                    f"工程 '{task.id}' の長さが決まりません。",
+                    f"the length of task '{task.id}' is not given.",
+                ),
+                hint=text(
+                    "duration（例: 4mo, 20bd）か start と finish を書いてください",
+                    "write a duration (e.g. 4mo, 20bd) or a start and a finish",
+                ),
                 code="bad-task",
                 loc=(*where, "id"),
             )
@@ -718,7 +763,10 @@ def _check_task(plan: Plan, where: Loc, task: Task, initiative: Initiative) -> l
     if task.duration is not None and task.duration.amount < 0:
         problems.append(
             Problem(
-                f"工程 '{task.id}' の duration '{task.duration}' が負です。",
+                text(
+                    f"工程 '{task.id}' の duration '{task.duration}' が負です。",
+                    f"the duration '{task.duration}' of task '{task.id}' is negative.",
+                ),
                 code="bad-task",
                 loc=(*where, "duration"),
             )
@@ -726,7 +774,11 @@ def _check_task(plan: Plan, where: Loc, task: Task, initiative: Initiative) -> l
     if task.start is not None and task.finish is not None and task.finish.end < task.start.start:
         problems.append(
             Problem(
-                f"工程 '{task.id}' の finish {task.finish} が start {task.start} より前です。",
+                text(
+                    f"工程 '{task.id}' の finish {task.finish} が start {task.start} より前です。",
+                    f"the finish {task.finish} of task '{task.id}' is before its start "
+                    f"{task.start}.",
+                ),
                 code="bad-task",
                 loc=(*where, "finish"),
             )
@@ -741,7 +793,10 @@ def _check_task(plan: Plan, where: Loc, task: Task, initiative: Initiative) -> l
         elif full == f"{initiative.id}/{task.id}":
             problems.append(
                 Problem(
-                    f"工程 '{task.id}' が自分自身に依存しています。",
+                    text(
+                        f"工程 '{task.id}' が自分自身に依存しています。",
+                        f"task '{task.id}' depends on itself.",
+                    ),
                     code="cycle",
                     loc=loc,
                 )

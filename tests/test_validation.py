@@ -415,3 +415,36 @@ def test_json_number_too_long_to_read_is_located(tmp_path: Path) -> None:
     target.write_text(json.dumps({"id": "p", "name": "P"})[:-1] + ', "x": ' + "9" * 5000 + "}")
     problems = problems_of(target)
     assert any(p.path == str(target) and "'x'" in p.message for p in problems), problems
+
+
+def test_reference_problems_in_english_hold_no_japanese_program_text() -> None:
+    data = {
+        "id": "p",
+        "name": "Plan",
+        "period": {"start": 2024, "end": 2025},
+        "departments": [{"id": "ict", "name": "ICT"}],
+        "initiatives": [
+            {
+                "id": "a",
+                "name": "A",
+                "department": "itc",
+                "tasks": [
+                    {"id": "x", "name": "X", "milestone": True, "duration": "1bd", "after": "nope"},
+                    {
+                        "id": "x",
+                        "name": "X2",
+                        "duration": "-1bd",
+                        "start": "FY2025",
+                        "finish": "FY2024",
+                    },
+                ],
+            },
+        ],
+    }
+    with using_language("en"), pytest.raises(PlanValidationError) as caught:
+        plan_from_data(data)
+    japanese = re.compile(r"[\u3040-\u30ff\u4e00-\u9fff]")
+    assert len(caught.value.problems) >= 5
+    for problem in caught.value.problems:
+        assert not japanese.search(str(problem)), str(problem)
+    assert any("did you mean 'ict'?" in str(p) for p in caught.value.problems)
