@@ -308,8 +308,8 @@ def _build_graph(plan: Plan) -> Graph:
         waiting=list(map(len, preds)),
         wiring=Wiring([[] for _ in range(n)], [False] * n, []),
     )
+    # The numpy columns come at the first schedule: loading or validating never imports numpy.
     _wire(graph, graph.wiring, length, graph.inherent, range(n))
-    graph.wiring.columns()
     return graph
 
 

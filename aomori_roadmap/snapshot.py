@@ -48,7 +48,8 @@ from aomori_roadmap.store import Store
 
 __all__ = ["GANTT_FORMATS", "Snapshot", "take_snapshot"]
 
-GANTT_FORMATS = ("json", "frappe", "dhtmlx", "mermaid", "html", "svg", "xlsx", "mspdi")
+# The formats' names live in a light module, for the command line's help (re-exported here).
+from aomori_roadmap.formats import GANTT_FORMATS
 
 
 class Snapshot:

@@ -11,23 +11,26 @@ from __future__ import annotations
 import getpass
 import os
 import sys
+import traceback
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
-from typing import Annotated, NoReturn
+from typing import TYPE_CHECKING, Annotated, Any, NoReturn, cast
+from zoneinfo import ZoneInfo
 
-import pendulum
 import typer
-from rich.console import Console
 
-from aomori_roadmap.errors import PlanError, PlanValidationError, RoadmapError, StoreError
-from aomori_roadmap.loader import default_plan, load_plan
-from aomori_roadmap.model import Plan
-from aomori_roadmap.schedule import Schedule, schedule
-from aomori_roadmap.snapshot import Snapshot, take_snapshot
-from aomori_roadmap.store import Store
+from aomori_roadmap.errors import PlanValidationError, RoadmapError, StoreError
+
+if TYPE_CHECKING:
+    from rich.console import Console
+
+    from aomori_roadmap.model import Plan
+    from aomori_roadmap.schedule import Schedule
+    from aomori_roadmap.snapshot import Snapshot
+    from aomori_roadmap.store import Store
 
 __all__ = ["app", "main"]
 
@@ -120,10 +123,36 @@ app = typer.Typer(
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
+    # Plain help and usage errors: the rich renderer alone doubles the start-up of --help.
+    rich_markup_mode=None,
 )
 
-out = Console(highlight=False, soft_wrap=True)
-err = Console(stderr=True, highlight=False, soft_wrap=True)
+
+class _Console:
+    """A rich console made at its first use: ``--help`` and ``--version`` never need one."""
+
+    def __init__(self, stderr: bool) -> None:
+        self._stderr = stderr
+        self._console: Console | None = None
+
+    def print(self, *objects: Any, markup: bool | None = None, **options: Any) -> None:
+        """Plain text without markup goes straight to the stream; anything else through rich."""
+        if markup is False and not options and all(isinstance(o, str) for o in objects):
+            stream = sys.stderr if self._stderr else sys.stdout
+            stream.write(" ".join(objects) + "\n")
+            return
+        self.__getattr__("print")(*objects, markup=markup, **options)
+
+    def __getattr__(self, name: str) -> Any:
+        if self._console is None:
+            from rich.console import Console
+
+            self._console = Console(stderr=self._stderr, highlight=False, soft_wrap=True)
+        return getattr(self._console, name)
+
+
+out = cast("Console", _Console(stderr=False))
+err = cast("Console", _Console(stderr=True))
 
 
 def options_of(ctx: typer.Context) -> Options:
@@ -135,7 +164,10 @@ def fail(error: RoadmapError) -> NoReturn:
     if isinstance(error, PlanValidationError):
         for problem in error.problems:
             err.print(str(problem), markup=False)
-        err.print(f"{len(error.problems)}件の問題があります / {len(error.problems)} problem(s)")
+        from aomori_roadmap.i18n import text
+
+        count = len(error.problems)
+        err.print(text(f"{count}件の問題があります", f"{count} problem(s) found"), markup=False)
         raise typer.Exit(EXIT_BAD_INPUT)
     err.print(str(error), markup=False)
     # Bad input (an illegal transition included) is 2; a store that failed or refused is 3.
@@ -144,11 +176,21 @@ def fail(error: RoadmapError) -> NoReturn:
 
 
 def load(options: Options, path: str | None = None) -> Plan:
+    from aomori_roadmap.loader import default_plan, load_plan
+
     source = path or options.plan
     try:
         return load_plan(source) if source else default_plan()
     except RoadmapError as error:
         fail(error)
+
+
+def _print_version(value: bool) -> None:
+    if value:
+        from aomori_roadmap import __version__
+
+        sys.stdout.write(f"aomori-roadmap {__version__}\n")
+        raise typer.Exit()
 
 
 @app.callback()
@@ -163,11 +205,25 @@ def _global(
     ] = None,
     lang: Annotated[str, typer.Option(help="表示言語 ja|en")] = "ja",
     as_of: Annotated[str | None, typer.Option("--as-of", help="基準日（YYYY-MM-DD）")] = None,
+    debug: Annotated[
+        bool, typer.Option("--debug", help="予期しないエラーのトレースバックを表示（報告用）")
+    ] = False,
+    version: Annotated[
+        bool,
+        typer.Option(
+            "--version", help="バージョンを表示して終了", is_eager=True, callback=_print_version
+        ),
+    ] = False,
 ) -> None:
     """Global options shared by every command."""
     if lang not in _LABELS:
         err.print(f"--lang は ja か en です（'{lang}' は使えません）")
         raise typer.Exit(EXIT_BAD_INPUT)
+    from aomori_roadmap.i18n import set_language
+
+    set_language(lang)
+    if debug:
+        os.environ["AOMORI_ROADMAP_DEBUG"] = "1"
     ctx.obj = Options(
         plan=plan or os.environ.get("AOMORI_ROADMAP_PLAN") or None,
         db=db or os.environ.get("AOMORI_ROADMAP_DB") or "sqlite:///aomori-roadmap.db",
@@ -179,7 +235,7 @@ def _global(
 def as_of_date(options: Options) -> date:
     """The --as-of date, or today in Tokyo (the interface may read the clock; the engine not)."""
     if options.as_of is None:
-        return pendulum.now("Asia/Tokyo").date()
+        return datetime.now(ZoneInfo("Asia/Tokyo")).date()
     try:
         return date.fromisoformat(options.as_of)
     except ValueError:
@@ -189,6 +245,8 @@ def as_of_date(options: Options) -> date:
 
 def existing_store(options: Options, plan: Plan) -> Store | None:
     """The store if it exists: reading views never create a database file."""
+    from aomori_roadmap.store import Store
+
     url = options.db
     if url.startswith("sqlite:///") and not Path(url.removeprefix("sqlite:///")).exists():
         return None
@@ -206,23 +264,64 @@ def check_format(format: str, allowed: tuple[str, ...]) -> None:
 
 
 def actor_of(actor: str | None) -> str:
-    """--actor, else AOMORI_ROADMAP_ACTOR, else the login name: a record always has an author."""
-    return actor or os.environ.get("AOMORI_ROADMAP_ACTOR") or getpass.getuser()
+    """--actor, else AOMORI_ROADMAP_ACTOR, else the login name: a record always has an author.
+
+    An empty or blank --actor is bad input (status 2): a record by nobody is worth nothing.
+    """
+    if actor is not None:
+        if not actor.strip():
+            err.print("--actor が空です。記録した人か課の名前を書いてください / --actor is empty")
+            raise typer.Exit(EXIT_BAD_INPUT)
+        return actor.strip()
+    chosen = os.environ.get("AOMORI_ROADMAP_ACTOR", "").strip()
+    if chosen:
+        return chosen
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):
+        err.print("作成者を --actor で指定してください / give --actor")
+        raise typer.Exit(EXIT_BAD_INPUT) from None
 
 
 @contextmanager
 def writing_store(options: Options, plan: Plan | None) -> Iterator[Store]:
-    """The store at --db, created if missing, closed afterwards; library errors end the run."""
+    """The store at --db, created if missing, closed afterwards; library errors end the run.
+
+    A SQLite file that this run created is removed again when the run fails: bad input never
+    leaves a database behind.
+    """
+    from aomori_roadmap.store import Store
+
+    new_file = _new_sqlite_file(options.db)
     try:
         store = Store(options.db, plan=plan)
     except RoadmapError as error:
+        _remove(new_file)
         fail(error)
+    done = False
     try:
         yield store
+        done = True
     except RoadmapError as error:
         fail(error)
     finally:
         store.close()
+        if not done:
+            _remove(new_file)
+
+
+def _new_sqlite_file(url: str) -> Path | None:
+    """The SQLite file of ``url`` if it does not exist yet (so this run would create it)."""
+    if not url.startswith("sqlite:///"):
+        return None
+    path = Path(url.removeprefix("sqlite:///"))
+    return None if path.exists() else path
+
+
+def _remove(path: Path | None) -> None:
+    if path is not None:
+        for leftover in (path, Path(f"{path}-wal"), Path(f"{path}-shm"), Path(f"{path}-journal")):
+            leftover.unlink(missing_ok=True)
 
 
 @contextmanager
@@ -242,6 +341,8 @@ def snapshot_for(
     options: Options, plan: Plan, baseline: str | None = None, known_at: date | None = None
 ) -> Snapshot:
     """The plan as of --as-of, with the states of the store at --db (none if it does not exist)."""
+    from aomori_roadmap.snapshot import take_snapshot
+
     store = existing_store(options, plan)
     try:
         return take_snapshot(
@@ -274,6 +375,8 @@ def write_output(output: Path | None, payload: str | bytes) -> None:
 
 
 def schedule_for(plan: Plan) -> Schedule:
+    from aomori_roadmap.schedule import schedule
+
     try:
         return schedule(plan)
     except RoadmapError as error:
@@ -281,9 +384,52 @@ def schedule_for(plan: Plan) -> Schedule:
 
 
 def main() -> None:
-    """Run the command line; the console script's entry point."""
+    """Run the command line; the console script's entry point.
+
+    No traceback ever reaches the user: an error of the library ends the run with its message
+    and status 2 (bad input) or 3 (store or server); anything unexpected with a one-line
+    message asking for a report and status 3. ``--debug`` (or ``AOMORI_ROADMAP_DEBUG=1``)
+    shows the traceback of the unexpected.
+    """
+    debug = "--debug" in sys.argv[1:] or os.environ.get("AOMORI_ROADMAP_DEBUG", "") not in ("", "0")
     try:
-        app()
-    except PlanError as error:  # an error raised outside a command's own handling
-        err.print(str(error), markup=False)
-        sys.exit(EXIT_BAD_INPUT)
+        app(standalone_mode=True)
+    except SystemExit:
+        raise
+    except KeyboardInterrupt:
+        sys.stderr.write("\n")
+        sys.exit(130)
+    except BrokenPipeError:
+        # The reader went away (``| head``): nothing more to say, and nowhere to say it.
+        _silence_stdout()
+        sys.exit(0)
+    except RoadmapError as error:  # raised outside a command's own handling
+        if debug or os.environ.get("AOMORI_ROADMAP_DEBUG", "") not in ("", "0"):
+            traceback.print_exc()
+        first = str(error).splitlines()[0] if str(error) else type(error).__name__
+        sys.stderr.write(first + "\n")
+        bad_input = isinstance(error, ValueError) or not isinstance(error, StoreError)
+        sys.exit(EXIT_BAD_INPUT if bad_input else EXIT_FAILURE)
+    except Exception as error:
+        if debug or os.environ.get("AOMORI_ROADMAP_DEBUG", "") not in ("", "0"):
+            traceback.print_exc()
+        from aomori_roadmap.i18n import text
+
+        what = f"{type(error).__name__}: {error}".splitlines()[0][:200]
+        sys.stderr.write(
+            text(
+                f"予期しないエラーです（{what}）。--debug を付けて再実行し、その出力を添えて報告してください。",
+                f"unexpected error ({what}). Run again with --debug and report what it prints.",
+            )
+            + "\n"
+        )
+        sys.exit(EXIT_FAILURE)
+
+
+def _silence_stdout() -> None:
+    """Point stdout at /dev/null so that Python's own flush at exit does not fail again."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError):
+        pass

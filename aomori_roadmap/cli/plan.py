@@ -6,10 +6,9 @@ import json
 import sys
 from collections import Counter
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
-from rich.table import Table
 
 from aomori_roadmap.cli.app import (
     EXIT_BAD_INPUT,
@@ -27,16 +26,15 @@ from aomori_roadmap.cli.app import (
     snapshot_for,
     write_output,
 )
-from aomori_roadmap.demo import FY2024_H2_END, REMINDERS_DAY, run_demo
 from aomori_roadmap.errors import RoadmapError
-from aomori_roadmap.export import FEEDS
-from aomori_roadmap.feeds import FeedBuilder, FeedRequest
-from aomori_roadmap.fiscal import Half
-from aomori_roadmap.model import Plan
-from aomori_roadmap.schedule import Schedule
-from aomori_roadmap.schemas import export_schemas
-from aomori_roadmap.snapshot import GANTT_FORMATS, Snapshot
-from aomori_roadmap.status import Lateness, Status
+from aomori_roadmap.formats import FEEDS, GANTT_FORMATS
+
+if TYPE_CHECKING:
+    from rich.table import Table
+
+    from aomori_roadmap.model import Plan
+    from aomori_roadmap.schedule import Schedule
+    from aomori_roadmap.snapshot import Snapshot
 
 schema_app = typer.Typer(help="JSON Schema を扱います", no_args_is_help=True)
 app.add_typer(schema_app, name="schema")
@@ -44,6 +42,8 @@ app.add_typer(schema_app, name="schema")
 
 def summary_table(plan: Plan, options: Options) -> Table:
     counts = plan.counts()
+    from rich.table import Table
+
     table = Table(title=f"{plan.name} — {options.label('summary')}", title_justify="left")
     table.add_column(options.label("summary"))
     table.add_column(options.label("count"), justify="right")
@@ -76,7 +76,11 @@ def print_summary(plan: Plan, options: Options) -> None:
 
 
 def schedule_table(plan: Plan, computed: Schedule, options: Options) -> Table:
+    from aomori_roadmap.fiscal import Half
+
     lang = options.lang
+    from rich.table import Table
+
     table = Table(title=plan.name, title_justify="left", show_lines=False)
     for key, justify in (
         ("task", "left"),
@@ -113,6 +117,8 @@ def schedule_table(plan: Plan, computed: Schedule, options: Options) -> Table:
 
 
 def print_schedule_findings(plan: Plan, computed: Schedule, options: Options) -> None:
+    from aomori_roadmap.fiscal import Half
+
     names = {ref: task.name for ref, _, task in plan.iter_tasks()}
     out.print(
         f"{options.label('plan_finish')}: {computed.finish} ({Half.of(computed.finish).label(options.lang)})"
@@ -165,6 +171,7 @@ def gantt(
     baseline: Annotated[str | None, typer.Option(help="比べる基準線の名前")] = None,
 ) -> None:
     """ガントチャートを書き出します: JSON, Frappe, DHTMLX, Mermaid, HTML, SVG, Excel, MS Project。"""
+
     options = options_of(ctx)
     if format not in GANTT_FORMATS:
         err.print(f"--format は {', '.join(GANTT_FORMATS)} のどれかです（'{format}' は使えません）")
@@ -198,6 +205,8 @@ def ics(
     base_url: Annotated[str | None, typer.Option(help="説明に付けるリンクの基点URL")] = None,
 ) -> None:
     """カレンダー配信（iCalendar .ics）を書き出します（サーバーが配信するものと同じバイト列）。"""
+    from aomori_roadmap.feeds import FeedBuilder, FeedRequest
+
     options = options_of(ctx)
     plan = load(options)
     store = existing_store(options, plan)
@@ -230,12 +239,15 @@ def validate(
     out.print(
         f"{options.label('valid')}: {loaded.name} "
         f"({options.label('initiatives')} {counts['initiatives']}, "
-        f"{options.label('tasks')} {counts['tasks']})"
+        f"{options.label('tasks')} {counts['tasks']})",
+        markup=False,  # the plan's name is the user's text
     )
 
 
 def print_state(snapshot: Snapshot, options: Options, title: str) -> None:
     """Counts by status and by lateness on the snapshot's date, then what is late or at risk."""
+    from aomori_roadmap.status import Lateness, Status
+
     lang = options.lang
     refs = list(snapshot.planned.tasks)
     by_status = Counter(
@@ -266,6 +278,8 @@ def demo(
     ),
 ) -> None:
     """組み込みの青森県DX推進プランで、検証・工程計算・状況履歴・ガント・カレンダー配信を実演します。"""
+    from aomori_roadmap.demo import FY2024_H2_END, REMINDERS_DAY, run_demo
+
     options = options_of(ctx)
     plan = load(options)
     print_summary(plan, options)
@@ -303,6 +317,8 @@ def schema_export(
     folder: Annotated[Path, typer.Argument(help="書き出し先フォルダ")] = Path("schemas"),
 ) -> None:
     """JSON Schema をフォルダに書き出します。"""
+    from aomori_roadmap.schemas import export_schemas
+
     try:
         written = export_schemas(folder)
     except OSError as error:

@@ -7,10 +7,9 @@ import os
 import sys
 from datetime import date
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
-from rich.table import Table
 
 from aomori_roadmap.cli.app import (
     EXIT_BAD_INPUT,
@@ -30,25 +29,16 @@ from aomori_roadmap.cli.app import (
     writing_store,
 )
 from aomori_roadmap.errors import PlanError, RoadmapError
-from aomori_roadmap.export.excel import report_xlsx
-from aomori_roadmap.export.report import annual_report, report_html, report_markdown
-from aomori_roadmap.fiscal import FiscalYear, parse_period
-from aomori_roadmap.kpi import progress
-from aomori_roadmap.model import Plan
-from aomori_roadmap.notify import DeliveryError, Mail, SmtpSettings, send_mails
-from aomori_roadmap.reminders import (
-    DepartmentReminders,
-    ReminderKind,
-    reminders,
-    reminders_json,
-    reminders_markdown,
-    reminders_text,
-    window_end,
-)
-from aomori_roadmap.reviews import find_cycle
-from aomori_roadmap.snapshot import Snapshot, take_snapshot
-from aomori_roadmap.store import Store
-from aomori_roadmap.store.review_log import KpiLog, ReviewLog, state_label
+
+if TYPE_CHECKING:
+    from aomori_roadmap.fiscal import FiscalYear
+    from aomori_roadmap.model import Plan
+    from aomori_roadmap.notify import SmtpSettings
+    from aomori_roadmap.reminders import (
+        DepartmentReminders,
+    )
+    from aomori_roadmap.snapshot import Snapshot
+    from aomori_roadmap.store import Store
 
 reviews_app = typer.Typer(help="半期見直しのサイクルと記録", no_args_is_help=True)
 kpi_app = typer.Typer(help="成果指標（KPI）の実績と進捗", no_args_is_help=True)
@@ -78,6 +68,8 @@ def _json(data: Any, output: Path | None = None) -> None:
 
 
 def _snapshot(plan: Plan, store: Store | None, as_of: date, **options: Any) -> Snapshot:
+    from aomori_roadmap.snapshot import take_snapshot
+
     return take_snapshot(plan, store, as_of=as_of, **options)
 
 
@@ -94,6 +86,9 @@ def reviews_list(
     format: Annotated[str, typer.Option("--format", help="table | json")] = "table",
 ) -> None:
     """半期見直しのサイクルを一覧にします。--cycle を付けると取組ごとの提出・評価を示します。"""
+    from aomori_roadmap.reviews import find_cycle
+    from aomori_roadmap.store.review_log import ReviewLog, state_label
+
     options = options_of(ctx)
     check_format(format, ("table", "json"))
     plan = load(options)
@@ -135,6 +130,8 @@ def reviews_list(
         _json({"cycle": chosen.code, "initiatives": rows})
         return
     title = f"{chosen.label(options.lang)}（{chosen.code}）"
+    from rich.table import Table
+
     table = Table(title=title, title_justify="left")
     for header in options.pick("取組,担当課,状況,自己評価,県の評価", "Initiative,Department,"
                                "State,Self,Office").split(","):  # fmt: skip
@@ -175,6 +172,8 @@ def _print_cycles(snap: Snapshot, states: dict[Any, Any], options: Options, form
         "Cycle,Snapshot,Submissions due,Meeting by,Publication,Annual report,Initiatives,"
         "Submitted,Reviewed",
     ).split(",")
+    from rich.table import Table
+
     table = Table(title=snap.plan.name, title_justify="left")
     for n, header in enumerate(headers):
         table.add_column(header, justify="right" if n >= 6 else "left", overflow="fold")
@@ -202,6 +201,8 @@ def reviews_due(
     format: Annotated[str, typer.Option("--format", help="text | json")] = "text",
 ) -> None:
     """提出期限が近い・過ぎた見直しと、近い見直し会議を担当課ごとに示します。"""
+    from aomori_roadmap.reminders import DepartmentReminders, ReminderKind, reminders_json
+
     options = options_of(ctx)
     check_format(format, ("text", "json"))
     groups, as_of, until = _reminders(options, within, department)
@@ -253,6 +254,8 @@ def reviews_record(
     actor: ActorOption = None,
 ) -> None:
     """担当課の提出（自己評価・成果・課題・今後の取組）か、県の評価を記録します。"""
+    from aomori_roadmap.store.review_log import ReviewLog
+
     options = options_of(ctx)
     if stage not in ("submitted", "reviewed"):
         err.print(f"--stage は submitted か reviewed です（'{stage}' は使えません）")
@@ -288,6 +291,9 @@ def reviews_record(
 def _reminders(
     options: Options, within: str, departments: list[str] | None
 ) -> tuple[list[DepartmentReminders], date, date]:
+    from aomori_roadmap.reminders import reminders, window_end
+    from aomori_roadmap.store.review_log import ReviewLog
+
     plan = load(options)
     as_of = as_of_date(options)
     with reading_store(options, plan) as store:
@@ -313,6 +319,8 @@ def _settings(
     password: str | None,
 ) -> SmtpSettings:
     """SMTP settings from the options, else from AOMORI_ROADMAP_SMTP_* variables."""
+    from aomori_roadmap.notify import SmtpSettings
+
     host = host or _env("HOST")
     sender = sender or _env("SENDER")
     if not host or not sender:
@@ -341,6 +349,8 @@ def _settings(
 
 def _deliver(groups: list[DepartmentReminders], settings: SmtpSettings, options: Options,
              dry_run: bool) -> None:  # fmt: skip
+    from aomori_roadmap.notify import DeliveryError, Mail, send_mails
+
     sendable = [g for g in groups if not g.no_contact]
     for group in groups:
         if group.no_contact:
@@ -401,6 +411,8 @@ def reminders_command(
     ] = None,
 ) -> None:
     """期限が近い・過ぎた見直しや工程を、担当課ごとに示します（--send でメール送信）。"""
+    from aomori_roadmap.reminders import reminders_json, reminders_markdown, reminders_text
+
     options = options_of(ctx)
     check_format(format, ("text", "markdown", "json"))
     groups, as_of, until = _reminders(options, within, department)
@@ -423,6 +435,8 @@ def reminders_command(
 
 
 def _fiscal_year(text: str | None, default: FiscalYear) -> FiscalYear:
+    from aomori_roadmap.fiscal import FiscalYear, parse_period
+
     if text is None:
         return default
     try:
@@ -445,6 +459,10 @@ def kpi_show(
     format: Annotated[str, typer.Option("--format", help="table | json")] = "table",
 ) -> None:
     """成果指標の基準値・目標値・年度ごとの実績、達成率と状況を示します。"""
+    from aomori_roadmap.fiscal import FiscalYear
+    from aomori_roadmap.kpi import progress
+    from aomori_roadmap.store.review_log import KpiLog
+
     options = options_of(ctx)
     check_format(format, ("table", "json"))
     plan = load(options)
@@ -473,6 +491,8 @@ def kpi_show(
     def shown(value: float | None) -> str:
         return unset if value is None else f"{value:g}"
 
+    from rich.table import Table
+
     table = Table(title=f"{plan.name} — {year.label(options.lang)}", title_justify="left")
     heads = options.pick("成果指標,基準値,目標値", "KPI,Baseline,Target").split(",")
     heads += [f"FY{y}" for y in years] + options.pick("達成率,状況", "Rate,Status").split(",")
@@ -500,6 +520,8 @@ def kpi_record(
     actor: ActorOption = None,
 ) -> None:
     """成果指標の年度の実績値を記録します（訂正は --corrects で新しい記録として）。"""
+    from aomori_roadmap.store.review_log import KpiLog
+
     options = options_of(ctx)
     try:
         number = float(value.replace(",", ""))
@@ -531,6 +553,11 @@ def report_command(
     ] = None,
 ) -> None:
     """年次の進捗状況報告（推進本部への報告）を書き出します: Markdown, HTML, Excel, JSON。"""
+    from aomori_roadmap.export.excel import report_xlsx
+    from aomori_roadmap.export.report import annual_report, report_html, report_markdown
+    from aomori_roadmap.fiscal import FiscalYear
+    from aomori_roadmap.store.review_log import KpiLog, ReviewLog
+
     options = options_of(ctx)
     check_format(format, REPORT_FORMATS)
     if format == "xlsx" and output is None and sys.stdout.isatty():

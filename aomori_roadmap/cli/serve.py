@@ -2,19 +2,18 @@
 
 from __future__ import annotations
 
-import getpass
 import json
 import os
 from datetime import datetime
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 from zoneinfo import ZoneInfo
 
 import typer
-from rich.table import Table
 
 from aomori_roadmap.cli.app import (
     EXIT_BAD_INPUT,
     Options,
+    actor_of,
     app,
     err,
     existing_store,
@@ -24,10 +23,10 @@ from aomori_roadmap.cli.app import (
     out,
 )
 from aomori_roadmap.errors import PlanError, RoadmapError
-from aomori_roadmap.export import FEEDS
-from aomori_roadmap.feeds import feed_urls
-from aomori_roadmap.store import Store
-from aomori_roadmap.store.feed_tokens import FeedToken, FeedTokens, check_request
+from aomori_roadmap.formats import FEEDS
+
+if TYPE_CHECKING:
+    from aomori_roadmap.store.feed_tokens import FeedToken
 
 tokens_app = typer.Typer(help="非公開フィードのURL（トークン）を扱います", no_args_is_help=True)
 app.add_typer(tokens_app, name="tokens")
@@ -58,6 +57,8 @@ def serve(
     alarm_days: Annotated[int | None, typer.Option(help="N日前に通知（VALARM）")] = None,
 ) -> None:
     """カレンダー配信と読み取り専用のJSONをHTTPで提供します（既定は 127.0.0.1 のみ）。"""
+    from aomori_roadmap.feeds import feed_urls
+
     options = options_of(ctx)
     plan = load(options)
     public_feeds = public or []
@@ -115,16 +116,14 @@ def tokens_create(
     ] = None,
 ) -> None:
     """非公開フィードのURLを作ります。URLはこの一度だけ表示されます。"""
+    from aomori_roadmap.feeds import feed_urls
+    from aomori_roadmap.store import Store
+    from aomori_roadmap.store.feed_tokens import FeedTokens, check_request
+
     options = options_of(ctx)
     plan = load(options)
     base = _base_url(base_url)
-    who = actor
-    if who is None:
-        try:
-            who = getpass.getuser()
-        except (KeyError, OSError):
-            err.print("作成者を --actor で指定してください / give --actor")
-            raise typer.Exit(EXIT_BAD_INPUT) from None
+    who = actor_of(actor)
     wanted = {"department": department, "initiative": initiative}
     wanted |= {"field": field, "priority": priority}
     try:  # the address, the feed, its filters and the labels, before anything is written
@@ -167,6 +166,8 @@ def tokens_list(
     active: Annotated[bool, typer.Option("--active", help="有効なトークンだけ")] = False,
 ) -> None:
     """トークンの一覧（最終利用日時つき）。トークンそのものは表示しません。"""
+    from aomori_roadmap.store.feed_tokens import FeedTokens
+
     options = options_of(ctx)
     if format not in ("table", "json"):
         err.print(f"--format は table か json です（'{format}' は使えません）")
@@ -188,6 +189,8 @@ def tokens_list(
     if not found:
         out.print(options.pick("トークンはありません。", "No tokens."))
         return
+    from rich.table import Table
+
     table = Table(title=options.pick("フィードのトークン", "Feed tokens"), title_justify="left")
     for heading in (
         ("#", "#"),
@@ -224,6 +227,8 @@ def tokens_revoke(
     token: Annotated[str, typer.Argument(help="トークンの番号か名前（tokens list）")],
 ) -> None:
     """トークンを無効にします。そのURLは以後 404 になります。"""
+    from aomori_roadmap.store.feed_tokens import FeedTokens
+
     options = options_of(ctx)
     plan = load(options)
     store = existing_store(options, plan)

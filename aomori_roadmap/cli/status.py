@@ -6,11 +6,10 @@ import csv
 import io
 import json
 from datetime import date, datetime
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
+from zoneinfo import ZoneInfo
 
-import pendulum
 import typer
-from rich.table import Table
 
 from aomori_roadmap.cli.app import (
     EXIT_BAD_INPUT,
@@ -27,8 +26,9 @@ from aomori_roadmap.cli.app import (
     writing_store,
 )
 from aomori_roadmap.errors import RoadmapError
-from aomori_roadmap.status import Status, StatusEvent, parse_status
-from aomori_roadmap.store import upgrade_database
+
+if TYPE_CHECKING:
+    from aomori_roadmap.status import StatusEvent
 
 status_app = typer.Typer(help="工程・取組の状況（履歴つき）", no_args_is_help=True)
 revisions_app = typer.Typer(help="プランの改訂", no_args_is_help=True)
@@ -39,7 +39,7 @@ app.add_typer(revisions_app, name="revisions")
 app.add_typer(baseline_app, name="baseline")
 app.add_typer(db_app, name="db")
 
-TOKYO = pendulum.timezone("Asia/Tokyo")
+TOKYO = ZoneInfo("Asia/Tokyo")
 FormatOption = Annotated[str, typer.Option("--format", help="table | json")]
 
 
@@ -47,6 +47,8 @@ def _moment(text: str | None, option: str) -> datetime | None:
     """A date (the start of that day in Tokyo) or a date-time (Tokyo when no offset)."""
     if text is None:
         return None
+    import pendulum  # only --at pays for the parser
+
     try:
         parsed = pendulum.parse(text, tz="Asia/Tokyo")
     except (ValueError, pendulum.parsing.exceptions.ParserError):
@@ -85,6 +87,8 @@ def status_set(
     ] = None,
 ) -> None:
     """工程・取組の状況を記録します（履歴に追記、書き換えはしません）。"""
+    from aomori_roadmap.status import parse_status
+
     options = options_of(ctx)
     plan = load(options)
     try:
@@ -117,6 +121,8 @@ def status_show(
     format: FormatOption = "table",
 ) -> None:
     """基準日の状況と遅れ（計算値）を表示します。"""
+    from aomori_roadmap.status import Status
+
     options = options_of(ctx)
     check_format(format, ("table", "json"))
     if as_of is not None:
@@ -140,6 +146,8 @@ def status_show(
         payload = {"as_of": snapshot.as_of.isoformat(), "known_at": known_at, "tasks": rows}
         write_output(None, json.dumps(payload, ensure_ascii=False, indent=2) + "\n")
         return
+    from rich.table import Table
+
     table = Table(title=f"{plan.name} — {options.pick('状況', 'Status')} {snapshot.as_of}")
     for column in (
         options.pick("工程", "Task"),
@@ -193,6 +201,8 @@ def status_history(
         # UTF-8 with BOM: Excel opens Japanese text correctly.
         write_output(None, "\ufeff" + buffer.getvalue())
         return
+    from rich.table import Table
+
     table = Table(title=ref)
     for column in ("#", "effective", "recorded", "from → to", "%", "actor", "note"):
         table.add_column(column)
@@ -220,6 +230,8 @@ def revisions_list(ctx: typer.Context) -> None:
     options = options_of(ctx)
     with writing_store(options, None) as store:
         found = store.revisions()
+    from rich.table import Table
+
     table = Table()
     for column in ("#", "hash", options.pick("保存", "Saved"), options.pick("誰が", "By"), "note"):
         table.add_column(column)
@@ -313,6 +325,8 @@ def baseline_list(ctx: typer.Context) -> None:
 @db_app.command("upgrade")
 def db_upgrade(ctx: typer.Context) -> None:
     """データベースをこの版のスキーマに更新します。"""
+    from aomori_roadmap.store import upgrade_database
+
     options = options_of(ctx)
     try:
         result = upgrade_database(options.db)

@@ -34,7 +34,6 @@ import unicodedata
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, timedelta
-from typing import Literal, get_args
 from urllib.parse import quote, urlsplit
 
 from ics.grammar.parse import Container, ContentLine
@@ -57,8 +56,8 @@ __all__ = [
     "track_changes",
 ]
 
-FeedName = Literal["reviews", "milestones", "deadlines", "tasks", "all"]
-FEEDS: tuple[str, ...] = get_args(FeedName)
+# The feeds' names live in a light module, for the command line's help (re-exported here).
+from aomori_roadmap.formats import FEEDS, FeedName
 
 PRODID = "-//aomori_roadmap//Aomori DX roadmap feeds//JA"
 DEFAULT_REFRESH = timedelta(hours=12)
