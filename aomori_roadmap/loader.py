@@ -32,7 +32,7 @@ from aomori_roadmap._network import prepare
 from aomori_roadmap.errors import PlanError, PlanValidationError, Problem
 from aomori_roadmap.graph_checks import cycle_problems, range_problems
 from aomori_roadmap.i18n import text
-from aomori_roadmap.model import ID_PATTERN, REF_PATTERN, Initiative, Loc, Plan, check_plan
+from aomori_roadmap.model import Initiative, Loc, Plan, check_plan
 
 __all__ = [
     "DEFAULT_PLAN_ID",
@@ -480,15 +480,10 @@ def _message(kind: str, detail: Mapping[str, Any]) -> str:
     ctx = detail.get("ctx") or {}
     if kind == "value_error" and "error" in ctx:
         return str(ctx["error"])  # our own parsers write messages for the user
-    if kind == "string_pattern_mismatch":
-        if ctx.get("pattern") in (ID_PATTERN, REF_PATTERN):
-            return text(
-                "IDには英数字と . _ - だけが使えます（'/' は不可）",
-                "an id may hold ASCII letters, digits, '.', '_' and '-' only (no '/')",
-            )
+    if kind == "string_pattern_mismatch":  # the only patterns are those of ids and refs
         return text(
-            "制御文字（改行とタブのほかの見えない文字）は書けません",
-            "control characters (invisible characters other than newline and tab) are not allowed",
+            "IDには英数字と . _ - だけが使えます（'/' は不可）",
+            "an id may hold ASCII letters, digits, '.', '_' and '-' only (no '/')",
         )
     if kind == "is_instance_of":
         expected = ctx.get("class", "")

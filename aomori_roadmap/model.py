@@ -89,14 +89,9 @@ Id = Annotated[str, StringConstraints(pattern=ID_PATTERN, min_length=1, max_leng
 Ref = Annotated[str, StringConstraints(pattern=REF_PATTERN, min_length=1, max_length=401)]
 """A task reference: ``task`` within the same initiative, or ``initiative/task``."""
 
-NO_CONTROL_PATTERN = r"^[^\x00-\x08\x0b\x0c\x0e-\x1f\x7f]*$"
-"""Text without control characters (newlines and tabs are fine): they break every export."""
-
-Text = Annotated[str, StringConstraints(min_length=1, pattern=NO_CONTROL_PATTERN)]
-"""A name or a sentence: not empty, no control characters."""
-
-FreeText = Annotated[str, StringConstraints(pattern=NO_CONTROL_PATTERN)]
-"""A note or description: no control characters."""
+Text = Annotated[str, StringConstraints(min_length=1)]
+"""A name or a sentence: not empty. Control characters are kept here; every export drops
+them (a name pasted from another program often carries one)."""
 
 
 def _read_period(value: Any) -> Any:
@@ -233,7 +228,7 @@ def _one_or_many(item: dict[str, Any]) -> dict[str, Any]:
 
 _ID_SCHEMA = {"type": "string", "pattern": ID_PATTERN}
 _REF_SCHEMA = {"type": "string", "pattern": REF_PATTERN}
-_TEXT_SCHEMA = {"type": "string", "minLength": 1, "pattern": NO_CONTROL_PATTERN}
+_TEXT_SCHEMA = {"type": "string", "minLength": 1}
 
 # A single value where a list is expected is read as a list of one (``after: study``).
 IdList = Annotated[list[Id], BeforeValidator(_as_list), WithJsonSchema(_one_or_many(_ID_SCHEMA))]
@@ -273,25 +268,25 @@ class BasicIdea(_Model):
 
     slogan: Text
     statements: TextList = []
-    text: FreeText | None = None
+    text: str | None = None
 
 
 class Stance(_Model):
     """A basic stance for promoting DX (DXを進める際の基本姿勢)."""
 
     name: Text
-    title: FreeText | None = None
-    text: FreeText | None = None
+    title: str | None = None
+    text: str | None = None
 
 
 class Governance(_Model):
     """推進体制: who steers the plan, how roadmaps are reviewed and progress reported."""
 
     headquarters: Text
-    structure: FreeText | None = None
-    cooperation: FreeText | None = None
-    roadmap_review: FreeText | None = None
-    annual_report: FreeText | None = None
+    structure: str | None = None
+    cooperation: str | None = None
+    roadmap_review: str | None = None
+    annual_report: str | None = None
 
 
 class Field_(_Model):
@@ -299,8 +294,8 @@ class Field_(_Model):
 
     id: Id
     name: Text
-    title: FreeText | None = None
-    purpose: FreeText | None = None
+    title: str | None = None
+    purpose: str | None = None
     vision_2040: TextList = []
 
 
@@ -334,7 +329,7 @@ class Priority(_Model):
 
     id: Id
     name: Text
-    title: FreeText | None = None
+    title: str | None = None
     bullets: TextList = []
 
 
@@ -344,7 +339,7 @@ class Department(_Model):
     id: Id
     name: Text
     parent: Id | None = None
-    contact: FreeText | None = None
+    contact: str | None = None
 
 
 class KpiPoint(_Model):
@@ -361,13 +356,13 @@ class Kpi(_Model):
     name: Text
     category: Literal["basic", "field"] = "field"
     field: Id | None = None
-    unit: FreeText | None = None
+    unit: str | None = None
     direction: Literal["up", "down"] = "up"
     baseline: KpiPoint
     target: KpiPoint
-    source: FreeText | None = None
+    source: str | None = None
     department: Id | None = None
-    note: FreeText | None = None
+    note: str | None = None
 
 
 class CalendarSettings(_Model):
@@ -442,7 +437,7 @@ class Task(_Model):
     after: RefList = []
     depends: list[Dependency] = []
     due: PeriodValue | None = None
-    note: FreeText | None = None
+    note: str | None = None
 
     @property
     def links(self) -> list[Dependency]:
@@ -455,7 +450,7 @@ class Initiative(_Model):
 
     id: Id
     name: Text
-    description: FreeText | None = None
+    description: str | None = None
     illustrative: StrictBool = False
     item: Id | None = None
     policies: IdList = []
@@ -471,15 +466,15 @@ class Plan(_Model):
 
     id: Id
     name: Text
-    subtitle: FreeText | None = None
-    status_note: FreeText | None = None
+    subtitle: str | None = None
+    status_note: str | None = None
     base: Id | None = None
     period: PlanPeriod
     timezone: Annotated[str, BeforeValidator(_read_timezone)] = "Asia/Tokyo"
     basic_idea: BasicIdea | None = None
     positioning: TextList = []
-    definition: FreeText | None = None
-    relation_to_basic_plan: FreeText | None = None
+    definition: str | None = None
+    relation_to_basic_plan: str | None = None
     stances: list[Stance] = []
     governance: Governance | None = None
     fields: list[Field_] = []
@@ -488,7 +483,7 @@ class Plan(_Model):
     priorities: list[Priority] = []
     departments: list[Department] = []
     kpis: list[Kpi] = []
-    kpi_note: FreeText | None = None
+    kpi_note: str | None = None
     calendar: CalendarSettings = CalendarSettings()
     review_policy: ReviewPolicy = ReviewPolicy()
     initiatives: list[Initiative] = []
