@@ -1,7 +1,5 @@
 """Commands on the plan itself: validate, demo, schedule, gantt, ics and schema export."""
 
-from __future__ import annotations
-
 import json
 import sys
 from collections import Counter
@@ -40,7 +38,7 @@ schema_app = typer.Typer(help="JSON Schema を扱います", no_args_is_help=Tru
 app.add_typer(schema_app, name="schema")
 
 
-def summary_table(plan: Plan, options: Options) -> Table:
+def summary_table(plan: "Plan", options: Options) -> "Table":
     counts = plan.counts()
     from rich.table import Table
 
@@ -62,7 +60,7 @@ def summary_table(plan: Plan, options: Options) -> Table:
     return table
 
 
-def print_summary(plan: Plan, options: Options) -> None:
+def print_summary(plan: "Plan", options: Options) -> None:
     start, end = plan.period.start, plan.period.end
     out.print(f"{plan.name}  {plan.subtitle or ''}".rstrip(), markup=False)
     out.print(f"{options.label('period')}: {start.label(options.lang)} – {end.label(options.lang)}")
@@ -75,7 +73,7 @@ def print_summary(plan: Plan, options: Options) -> None:
         out.print(f"  • {initiative.name}{mark}  [{len(initiative.tasks)}]", markup=False)
 
 
-def schedule_table(plan: Plan, computed: Schedule, options: Options) -> Table:
+def schedule_table(plan: "Plan", computed: "Schedule", options: Options) -> "Table":
     from aomori_roadmap.fiscal import Half
 
     lang = options.lang
@@ -116,7 +114,7 @@ def schedule_table(plan: Plan, computed: Schedule, options: Options) -> Table:
     return table
 
 
-def print_schedule_findings(plan: Plan, computed: Schedule, options: Options) -> None:
+def print_schedule_findings(plan: "Plan", computed: "Schedule", options: Options) -> None:
     from aomori_roadmap.fiscal import Half
 
     names = {ref: task.name for ref, _, task in plan.iter_tasks()}
@@ -244,7 +242,7 @@ def validate(
     )
 
 
-def print_state(snapshot: Snapshot, options: Options, title: str) -> None:
+def print_state(snapshot: "Snapshot", options: Options, title: str) -> None:
     """Counts by status and by lateness on the snapshot's date, then what is late or at risk."""
     from aomori_roadmap.status import Lateness, Status
 

@@ -1,7 +1,5 @@
 """Commands on the review rhythm: reviews list/due/record, reminders, kpi show/record, report."""
 
-from __future__ import annotations
-
 import json
 import os
 import sys
@@ -67,7 +65,7 @@ def _json(data: Any, output: Path | None = None) -> None:
     write_output(output, json.dumps(data, ensure_ascii=False, indent=2) + "\n")
 
 
-def _snapshot(plan: Plan, store: Store | None, as_of: date, **options: Any) -> Snapshot:
+def _snapshot(plan: "Plan", store: "Store | None", as_of: date, **options: Any) -> "Snapshot":
     from aomori_roadmap.snapshot import take_snapshot
 
     return take_snapshot(plan, store, as_of=as_of, **options)
@@ -145,7 +143,7 @@ def reviews_list(
     out.print(table)
 
 
-def _print_cycles(snap: Snapshot, states: dict[Any, Any], options: Options, format: str) -> None:
+def _print_cycles(snap: "Snapshot", states: dict[Any, Any], options: Options, format: str) -> None:
     rows: list[dict[str, Any]] = []
     for c in snap.cycles:
         stages = [states[(c.code, i)].stage for i in c.initiatives if (c.code, i) in states]
@@ -290,7 +288,7 @@ def reviews_record(
 
 def _reminders(
     options: Options, within: str, departments: list[str] | None
-) -> tuple[list[DepartmentReminders], date, date]:
+) -> "tuple[list[DepartmentReminders], date, date]":
     from aomori_roadmap.reminders import reminders, window_end
     from aomori_roadmap.store.review_log import ReviewLog
 
@@ -317,7 +315,7 @@ def _settings(
     starttls: bool | None,
     user: str | None,
     password: str | None,
-) -> SmtpSettings:
+) -> "SmtpSettings":
     """SMTP settings from the options, else from AOMORI_ROADMAP_SMTP_* variables."""
     from aomori_roadmap.notify import SmtpSettings
 
@@ -347,7 +345,7 @@ def _settings(
     )
 
 
-def _deliver(groups: list[DepartmentReminders], settings: SmtpSettings, options: Options,
+def _deliver(groups: "list[DepartmentReminders]", settings: "SmtpSettings", options: Options,
              dry_run: bool) -> None:  # fmt: skip
     from aomori_roadmap.notify import DeliveryError, Mail, send_mails
 
@@ -434,7 +432,7 @@ def reminders_command(
 # --- KPIs -----------------------------------------------------------------------------------
 
 
-def _fiscal_year(text: str | None, default: FiscalYear) -> FiscalYear:
+def _fiscal_year(text: str | None, default: "FiscalYear") -> "FiscalYear":
     from aomori_roadmap.fiscal import FiscalYear, parse_period
 
     if text is None:

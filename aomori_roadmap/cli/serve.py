@@ -1,7 +1,5 @@
 """Commands of the HTTP server and its private feed URLs: ``serve`` and ``tokens``."""
 
-from __future__ import annotations
-
 import json
 import os
 from datetime import datetime
@@ -90,7 +88,7 @@ def _when(moment: datetime, zone: str) -> str:
     return f"{moment.astimezone(ZoneInfo(zone)):%Y-%m-%d %H:%M}"
 
 
-def _filters_text(token: FeedToken, options: Options) -> str:
+def _filters_text(token: "FeedToken", options: Options) -> str:
     parts = []
     for key, value in token.filters.items():
         label = options.pick(_FILTER_LABELS.get(key, key), key)

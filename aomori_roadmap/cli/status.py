@@ -1,7 +1,5 @@
 """Commands on the status history: status set/show/history, revisions, baselines, db upgrade."""
 
-from __future__ import annotations
-
 import csv
 import io
 import json
@@ -173,7 +171,7 @@ def status_show(
     out.print(table)
 
 
-def _history_rows(events: list[StatusEvent]) -> list[dict[str, object]]:
+def _history_rows(events: "list[StatusEvent]") -> list[dict[str, object]]:
     return [event.to_json() for event in events]
 
 
