@@ -6,8 +6,6 @@ Exit status: 0 success, 2 bad input or usage (one clear message per problem on s
 written), 3 store or server failure.
 """
 
-from __future__ import annotations
-
 import getpass
 import os
 import sys
@@ -175,7 +173,7 @@ def fail(error: RoadmapError) -> NoReturn:
     raise typer.Exit(EXIT_BAD_INPUT if bad_input else EXIT_FAILURE)
 
 
-def load(options: Options, path: str | None = None) -> Plan:
+def load(options: Options, path: str | None = None) -> "Plan":
     from aomori_roadmap.loader import default_plan, load_plan
 
     source = path or options.plan
@@ -243,7 +241,7 @@ def as_of_date(options: Options) -> date:
         raise typer.Exit(EXIT_BAD_INPUT) from None
 
 
-def existing_store(options: Options, plan: Plan) -> Store | None:
+def existing_store(options: Options, plan: "Plan") -> "Store | None":
     """The store if it exists: reading views never create a database file."""
     from aomori_roadmap.store import Store
 
@@ -284,7 +282,7 @@ def actor_of(actor: str | None) -> str:
 
 
 @contextmanager
-def writing_store(options: Options, plan: Plan | None) -> Iterator[Store]:
+def writing_store(options: Options, plan: "Plan | None") -> "Iterator[Store]":
     """The store at --db, created if missing, closed afterwards; library errors end the run.
 
     A SQLite file that this run created is removed again when the run fails: bad input never
@@ -325,7 +323,7 @@ def _remove(path: Path | None) -> None:
 
 
 @contextmanager
-def reading_store(options: Options, plan: Plan) -> Iterator[Store | None]:
+def reading_store(options: Options, plan: "Plan") -> "Iterator[Store | None]":
     """The store if it exists (reading never creates a database file); errors end the run."""
     store = existing_store(options, plan)
     try:
@@ -338,8 +336,8 @@ def reading_store(options: Options, plan: Plan) -> Iterator[Store | None]:
 
 
 def snapshot_for(
-    options: Options, plan: Plan, baseline: str | None = None, known_at: date | None = None
-) -> Snapshot:
+    options: Options, plan: "Plan", baseline: str | None = None, known_at: date | None = None
+) -> "Snapshot":
     """The plan as of --as-of, with the states of the store at --db (none if it does not exist)."""
     from aomori_roadmap.snapshot import take_snapshot
 
@@ -374,7 +372,7 @@ def write_output(output: Path | None, payload: str | bytes) -> None:
         raise typer.Exit(EXIT_FAILURE) from error
 
 
-def schedule_for(plan: Plan) -> Schedule:
+def schedule_for(plan: "Plan") -> "Schedule":
     from aomori_roadmap.schedule import schedule
 
     try:
