@@ -32,6 +32,7 @@ FY20244
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
@@ -108,7 +109,23 @@ class Problem:
         text = f"{self.location}: {self.message}"
         if self.hint:
             text += f" ({self.hint})"
-        return text
+        return visible(text)
+
+
+# Characters that would break the one line a problem is printed on, or hide its text: control
+# characters, line and paragraph separators, and the bidirectional overrides.
+_HIDDEN = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+
+
+def visible(text: str) -> str:
+    """``text`` with the characters that would break or hide a one-line message escaped.
+
+    >>> print(visible("FY2025" + chr(20) + "-H2"))
+    FY2025\\x14-H2
+    """
+    return _HIDDEN.sub(
+        lambda m: f"\\x{ord(m[0]):02x}" if ord(m[0]) < 256 else f"\\u{ord(m[0]):04x}", text
+    )
 
 
 class PlanValidationError(PlanError):

@@ -153,17 +153,22 @@ class _Origins:
     def locate(self, loc: Loc) -> tuple[str | None, int | None, int | None]:
         """The file, line and column of ``loc`` (line and column 1-based, or ``None``)."""
         path, inner = self.find(loc)
+        return (path, *self.within(path, inner))
+
+    def within(self, path: str | None, inner: Loc) -> tuple[int | None, int | None]:
+        """The line and column of ``inner`` in the file ``path``, as far as it goes; the
+        start of the file for a file with nothing in it."""
         if path is None or path not in self.texts:
-            return path, None, None
+            return None, None
         node = self._node(path)
         if node is None:
-            return path, None, None
+            return 1, 1
         for key in inner:
             child = _child(node, key)
             if child is None:
                 break
             node = child
-        return path, node.start_mark.line + 1, node.start_mark.column + 1
+        return node.start_mark.line + 1, node.start_mark.column + 1
 
     def _node(self, path: str) -> yaml.Node | None:
         if path not in self._nodes:
@@ -611,11 +616,21 @@ class _Assembly:
     def set_header(self, data: Any, label: str | None) -> None:
         if not isinstance(data, Mapping):
             self.problems.append(
-                Problem("プランのヘッダーはマッピングで書いてください。", path=label, code="syntax")
+                Problem(
+                    text(
+                        "プランのヘッダーはマッピング（キー: 値）で書いてください。",
+                        "write the plan header as a mapping (key: value).",
+                    ),
+                    path=label,
+                    line=1,
+                    column=1,
+                    code="syntax",
+                )
             )
             return
         header = dict(data)
         self.header_path = label
+        self.origins.add((), label, ())  # a key missing from the header: at its start
         for key in header:
             self.origins.add((key,), label, (key,))
         base = header.get("base")
@@ -623,9 +638,7 @@ class _Assembly:
             try:
                 base_data, base_text = _base_header(base)
             except PlanError as error:
-                self.problems.append(
-                    Problem(str(error), path=label, code="unknown-reference", loc=("base",))
-                )
+                self.problems.append(Problem(str(error), code="unknown-reference", loc=("base",)))
                 self.base_failed = True
             else:
                 base_label = f"<{DEFAULT_PLAN_ID}>/plan.yaml"
@@ -652,8 +665,15 @@ class _Assembly:
 
     def add_initiatives(self, entries: Any, label: str | None, key: Loc = ("initiatives",)) -> None:
         if not isinstance(entries, list):
+            line, column = self.origins.within(label, key)
             self.problems.append(
-                Problem("initiatives はリストで書いてください。", path=label, code="list_type")
+                Problem(
+                    text("initiatives はリストで書いてください。", "write initiatives as a list."),
+                    path=label,
+                    line=line,
+                    column=column,
+                    code="list_type",
+                )
             )
             return
         for k, entry in enumerate(entries):
@@ -671,10 +691,17 @@ class _Assembly:
         else:
             self.problems.append(
                 Problem(
-                    "取組のファイルには 'initiatives:' のリスト（または取組ひとつ）を書いてください。",
+                    text(
+                        "取組のファイルには 'initiatives:' のリスト（または取組ひとつ）を書いてください。",
+                        "an initiative file holds an 'initiatives:' list (or one initiative).",
+                    ),
                     path=label,
                     line=1,
-                    hint="プランの構成はヘッダー plan.yaml に書きます",
+                    column=1,
+                    hint=text(
+                        "プランの構成はヘッダー plan.yaml に書きます",
+                        "the plan's structure goes in the header plan.yaml",
+                    ),
                     code="bad-file",
                 )
             )
@@ -833,7 +860,13 @@ def load_plan(path: str | Path) -> Plan:
         assembly.set_header(assembly.read(root, str(root)), str(root))
     if assembly.header is None and not assembly.problems:
         assembly.problems.append(
-            Problem("プランのヘッダーが空です。", path=str(root), code="empty")
+            Problem(
+                text("プランのヘッダーが空です。", "the plan header is empty."),
+                path=str(root),
+                line=1,
+                column=1,
+                code="empty",
+            )
         )
     return assembly.build()
 

@@ -20,7 +20,7 @@ from zoneinfo import ZoneInfo
 
 import typer
 
-from aomori_roadmap.errors import PlanValidationError, RoadmapError, StoreError
+from aomori_roadmap.errors import PlanValidationError, RoadmapError, StoreError, visible
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -167,7 +167,7 @@ def fail(error: RoadmapError) -> NoReturn:
         count = len(error.problems)
         err.print(text(f"{count}件の問題があります", f"{count} problem(s) found"), markup=False)
         raise typer.Exit(EXIT_BAD_INPUT)
-    err.print(str(error), markup=False)
+    err.print(visible(str(error)), markup=False)
     # Bad input (an illegal transition included) is 2; a store that failed or refused is 3.
     bad_input = isinstance(error, ValueError) or not isinstance(error, StoreError)
     raise typer.Exit(EXIT_BAD_INPUT if bad_input else EXIT_FAILURE)
@@ -404,7 +404,7 @@ def main() -> None:
     except RoadmapError as error:  # raised outside a command's own handling
         if debug or os.environ.get("AOMORI_ROADMAP_DEBUG", "") not in ("", "0"):
             traceback.print_exc()
-        first = str(error).splitlines()[0] if str(error) else type(error).__name__
+        first = visible(str(error).splitlines()[0]) if str(error) else type(error).__name__
         sys.stderr.write(first + "\n")
         bad_input = isinstance(error, ValueError) or not isinstance(error, StoreError)
         sys.exit(EXIT_BAD_INPUT if bad_input else EXIT_FAILURE)
@@ -413,7 +413,7 @@ def main() -> None:
             traceback.print_exc()
         from aomori_roadmap.i18n import text
 
-        what = f"{type(error).__name__}: {error}".splitlines()[0][:200]
+        what = visible(f"{type(error).__name__}: {error}".splitlines()[0][:200])
         sys.stderr.write(
             text(
                 f"予期しないエラーです（{what}）。--debug を付けて再実行し、その出力を添えて報告してください。",

@@ -26,7 +26,7 @@ from aomori_roadmap.cli.app import (
     write_output,
     writing_store,
 )
-from aomori_roadmap.errors import PlanError, RoadmapError
+from aomori_roadmap.errors import PlanError, RoadmapError, visible
 
 if TYPE_CHECKING:
     from aomori_roadmap.fiscal import FiscalYear
@@ -365,7 +365,7 @@ def _deliver(groups: "list[DepartmentReminders]", settings: "SmtpSettings", opti
     try:
         done = send_mails(mails, settings, dry_run=dry_run)
     except DeliveryError as error:
-        err.print(str(error), markup=False)
+        err.print(visible(str(error)), markup=False)
         raise typer.Exit(EXIT_FAILURE) from error
     except RoadmapError as error:
         fail(error)

@@ -111,6 +111,8 @@ _LATE, _RISK, _CRITICAL, _AS_OF = "D62828", "E08600", "10243E", "E8590C"
 _BANDS = {"field": "E9EEF5", "item": "F4F6F9"}
 _SUMMARY = {"field": "3B4758", "item": "6B7788", "initiative": "8C97A7"}
 _LABEL_COLUMNS = 5  # name, department, start, finish, status
+# Excel's last column is XFD (16,384): a plan of more than ~1,360 years draws only what fits.
+_MONTH_COLUMNS = 16_384 - _LABEL_COLUMNS
 _FIRST_ROW = 9  # rows 1–4 title and legend, 5–7 fiscal year / half / month, 8 the review lane
 _EPOCH = dt.datetime(2000, 1, 1)
 
@@ -305,7 +307,7 @@ def _drawn_row(
             for column in range(1, first + len(months)):
                 ws.cell(row=r, column=column).fill = _fill(_BANDS[kind])
         _set(ws, r, 2, row.get("department_name"))
-        if start is not None and finish is not None:
+        if start is not None and finish is not None and start <= _month_end(months[-1]):
             line = _border(bottom=_side("thick", _SUMMARY[kind]))
             for n in range(_month_index(months, start), _month_index(months, finish) + 1):
                 ws.cell(row=r, column=first + n).border = line
@@ -325,8 +327,8 @@ def _drawn_row(
     _set(ws, r, 3, start)
     _set(ws, r, 4, finish)
     _set(ws, r, 5, state).font = _font(colour=colour or "374151", bold=bool(colour))
-    if start is None or finish is None:
-        return
+    if start is None or finish is None or start > _month_end(months[-1]):
+        return  # no dates, or beyond the months the sheet can draw
     a, b = _month_index(months, start), _month_index(months, finish)
     if row.get("milestone"):
         cell = _set(ws, r, first + b, "▲")
@@ -347,6 +349,7 @@ def _drawn_row(
 def _drawn_sheet(ws: Worksheet, data: Mapping[str, Any], lang: str) -> None:
     scale = data["scale"]
     months = _months(dt.date.fromisoformat(scale["start"]), dt.date.fromisoformat(scale["finish"]))
+    del months[_MONTH_COLUMNS:]  # the data sheet still has every date
     _drawn_header(ws, data, lang, months)
     first = _LABEL_COLUMNS + 1
     for marker in data.get("markers") or []:
