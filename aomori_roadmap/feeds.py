@@ -49,8 +49,6 @@ from typing import Generic, TypeVar
 from urllib.parse import quote, urlsplit
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import func, or_, select
-
 from aomori_roadmap.errors import PlanError, RoadmapError
 from aomori_roadmap.export.ical import (
     DEFAULT_REFRESH,
@@ -66,9 +64,9 @@ from aomori_roadmap.fiscal import FiscalYear
 from aomori_roadmap.model import Plan
 from aomori_roadmap.reviews import ReviewCycle, ongoing_spans, review_cycles
 from aomori_roadmap.schedule import Schedule, plan_calendar, schedule
-from aomori_roadmap.status import Status, StatusState, actuals_of
+from aomori_roadmap.status import StatusState, actuals_of
 from aomori_roadmap.store import Revision, Store, plan_hash
-from aomori_roadmap.store.tables import plan_revisions, status_events
+from aomori_roadmap.store.history import cancellations, latest_inputs
 
 __all__ = [
     "BuiltFeed",
@@ -358,16 +356,7 @@ class FeedBuilder:
         """
         if self.store is None:
             return FeedInputs(self.fingerprint, None, None, None)
-        e, r = status_events.c, plan_revisions.c
-        query = select(
-            select(func.max(e.id)).scalar_subquery(),
-            select(func.max(e.recorded)).scalar_subquery(),
-            select(func.max(r.id)).scalar_subquery(),
-            select(func.max(r.recorded)).scalar_subquery(),
-        )
-        store = self.store
-        with store._errors("フィードの入力を読めません"), store._reading() as conn:
-            event, event_time, revision, revision_time = conn.execute(query).one()
+        event, event_time, revision, revision_time = latest_inputs(self.store.database)
         times = [t for t in (event_time, revision_time) if t is not None]
         return FeedInputs(self.fingerprint, revision, event, max(times) if times else None)
 
@@ -434,22 +423,7 @@ class FeedBuilder:
         """Status changes that cancel a task or take a cancellation back: ``(id, recorded)``."""
         if self.store is None:
             return []
-        e = status_events.c
-        cancelled = select(e.id).where(e.status == Status.CANCELLED.value)
-        query = (
-            select(e.id, e.recorded)
-            .where(
-                or_(
-                    e.status == Status.CANCELLED.value,
-                    e.from_status == Status.CANCELLED.value,
-                    e.corrects.in_(cancelled.scalar_subquery()),
-                )
-            )
-            .order_by(e.id)
-        )
-        store = self.store
-        with store._errors("状態の履歴を読めません"), store._reading() as conn:
-            return [(row.id, row.recorded) for row in conn.execute(query).all()]
+        return cancellations(self.store.database)
 
     def _points(self, revisions: Sequence[Revision]) -> list[_Point]:
         points = [_Point(r.recorded, (0, r.id), ("revision", r.id), r.id) for r in revisions]

@@ -43,9 +43,9 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import Connection, Row, insert, select, text, update
 
 from aomori_roadmap.errors import PlanError
-from aomori_roadmap.export.ical import FEEDS
+from aomori_roadmap.formats import FEEDS
 from aomori_roadmap.model import Plan
-from aomori_roadmap.store.schema import LOCK_NAMESPACE, write_transaction
+from aomori_roadmap.store.schema import LOCK_NAMESPACE
 from aomori_roadmap.store.tables import feed_tokens
 
 if TYPE_CHECKING:
@@ -246,7 +246,7 @@ class FeedTokens:
         digest = hash_token(token)
         encoded = json.dumps(filters, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
         store = self._store
-        with store._errors("トークンを保存できません"), write_transaction(store._engine) as conn:
+        with store.database.errors("トークンを保存できません"), store.database.writing() as conn:
             if conn.dialect.name == "postgresql":
                 namespace, key = _NAME_LOCK
                 conn.execute(
@@ -256,7 +256,7 @@ class FeedTokens:
                 raise PlanError(
                     f"名前 '{label}' のトークンは既にあります。別の名前にしてください。"
                 )
-            created = store._now()
+            created = store.database.now()
             result = conn.execute(
                 insert(feed_tokens).values(
                     token_hash=digest,
@@ -303,7 +303,7 @@ class FeedTokens:
             return None
         digest = hash_token(token)
         store = self._store
-        with store._errors("トークンを読めません"), store._reading() as conn:
+        with store.database.errors("トークンを読めません"), store.database.reading() as conn:
             row = conn.execute(
                 select(feed_tokens).where(feed_tokens.c.token_hash == digest)
             ).first()
@@ -321,7 +321,7 @@ class FeedTokens:
             PlanError: no token answers to ``ref``.
         """
         store = self._store
-        with store._errors("トークンを読めません"), store._reading() as conn:
+        with store.database.errors("トークンを読めません"), store.database.reading() as conn:
             return self._resolve(conn, ref)
 
     def _active_named(self, conn: Connection, name: str) -> FeedToken | None:
@@ -359,7 +359,7 @@ class FeedTokens:
         if not include_revoked:
             query = query.where(feed_tokens.c.revoked.is_(None))
         store = self._store
-        with store._errors("トークンを読めません"), store._reading() as conn:
+        with store.database.errors("トークンを読めません"), store.database.reading() as conn:
             return [self._info(row) for row in conn.execute(query).all()]
 
     # --- changing ---------------------------------------------------------------------------
@@ -386,8 +386,8 @@ class FeedTokens:
         store = self._store
         try:
             with (
-                store._errors("トークンの利用を記録できません"),
-                write_transaction(store._engine) as conn,
+                store.database.errors("トークンの利用を記録できません"),
+                store.database.writing() as conn,
             ):
                 result = conn.execute(
                     update(feed_tokens)
@@ -412,11 +412,11 @@ class FeedTokens:
             StoreError: the database failed.
         """
         store = self._store
-        with store._errors("トークンを無効にできません"), write_transaction(store._engine) as conn:
+        with store.database.errors("トークンを無効にできません"), store.database.writing() as conn:
             found = self._resolve(conn, ref)
             if not found.active:
                 return found
-            when = store._now()
+            when = store.database.now()
             conn.execute(
                 update(feed_tokens)
                 .where(feed_tokens.c.id == found.id, feed_tokens.c.revoked.is_(None))

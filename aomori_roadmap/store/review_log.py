@@ -51,7 +51,6 @@ from aomori_roadmap.errors import ConflictError, PlanError
 from aomori_roadmap.fiscal import FiscalYear, parse_period
 from aomori_roadmap.model import Kpi, Plan
 from aomori_roadmap.reviews import ReviewCycle, find_cycle, ongoing_spans, review_cycles
-from aomori_roadmap.store.schema import write_transaction
 from aomori_roadmap.store.tables import kpi_actuals, review_records
 
 if TYPE_CHECKING:  # the store attaches these logs to itself: no import of it at run time
@@ -203,7 +202,7 @@ def _with_corrections(table: Table, *where: Any) -> Select[Any]:
 @contextmanager
 def _writing(store: Store, what: str) -> Iterator[Connection]:
     """One write transaction, with the store's error messages; a lost race is a conflict."""
-    with store._errors(what), write_transaction(store._engine) as conn:
+    with store.database.errors(what), store.database.writing() as conn:
         try:
             yield conn
         except IntegrityError as error:
@@ -411,7 +410,7 @@ class ReviewLog:
             if corrects is not None:
                 same = {"cycle": found.code, "initiative": initiative, "stage": stage}
                 _check_target(conn, review_records, corrects, same, f"見直しの{what}")
-            row["recorded"] = self._store._now()
+            row["recorded"] = self._store.database.now()
             statement = insert(review_records).values(**row).returning(review_records.c.id)
             row["id"] = conn.execute(statement).scalar_one()
         return _review(row)
@@ -428,7 +427,10 @@ class ReviewLog:
             where.append(("cycle", find_cycle(self.cycles(), cycle).code))
         if initiative is not None:
             where.append(("initiative", initiative))
-        with self._store._errors("見直しの記録を読めません"), self._store._reading() as conn:
+        with (
+            self._store.database.errors("見直しの記録を読めません"),
+            self._store.database.reading() as conn,
+        ):
             rows = conn.execute(_with_corrections(review_records, *where)).mappings().all()
         return [_review(row) for row in rows]
 
@@ -595,7 +597,7 @@ class KpiLog:
             if corrects is not None:
                 same = {"kpi": known.id, "fy": year}
                 _check_target(conn, kpi_actuals, corrects, same, "成果指標の実績")
-            row["recorded"] = self._store._now()
+            row["recorded"] = self._store.database.now()
             statement = insert(kpi_actuals).values(**row).returning(kpi_actuals.c.id)
             row["id"] = conn.execute(statement).scalar_one()
         return _actual(row)
@@ -603,7 +605,10 @@ class KpiLog:
     def records(self, kpi: str | None = None) -> list[KpiActual]:
         """Every stored value (corrected ones included, see ``corrected_by``), oldest first."""
         where = [] if kpi is None else [("kpi", self._kpi(kpi).id)]
-        with self._store._errors("成果指標の実績を読めません"), self._store._reading() as conn:
+        with (
+            self._store.database.errors("成果指標の実績を読めません"),
+            self._store.database.reading() as conn,
+        ):
             rows = conn.execute(_with_corrections(kpi_actuals, *where)).mappings().all()
         return [_actual(row) for row in rows]
 

@@ -30,8 +30,8 @@ from __future__ import annotations
 
 import hashlib
 import re
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from contextlib import contextmanager
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
@@ -39,13 +39,13 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import Connection, Select, insert, select
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.sql.elements import ColumnElement
 
-from aomori_roadmap.errors import PlanError, StoreError
+from aomori_roadmap.errors import PlanError
 from aomori_roadmap.model import Plan
 from aomori_roadmap.schedule import Actual, schedule
 from aomori_roadmap.status import Status, StatusChange, StatusEvent, StatusState, actuals_of
+from aomori_roadmap.store.database import Database, aware
 from aomori_roadmap.store.feed_tokens import FeedTokens
 from aomori_roadmap.store.queries import history_query, snapshot_query
 from aomori_roadmap.store.review_log import KpiLog, ReviewLog
@@ -63,7 +63,6 @@ from aomori_roadmap.store.schema import (
     DEFAULT_URL,
     SchemaUpgrade,
     check_schema,
-    connect,
     upgrade_database,
     write_transaction,
 )
@@ -77,13 +76,7 @@ def _utc_now() -> datetime:
     return datetime.now(UTC)
 
 
-def _aware(value: datetime, what: str) -> datetime:
-    if value.tzinfo is None or value.utcoffset() is None:
-        raise PlanError(
-            f"{what} {value.isoformat()} にタイムゾーンがありません。"
-            "例: datetime(2025, 9, 30, 17, 0, tzinfo=ZoneInfo('Asia/Tokyo'))"
-        )
-    return value.astimezone(UTC)
+_aware = aware
 
 
 @dataclass(frozen=True, slots=True)
@@ -131,7 +124,6 @@ class Store:
     ) -> None:
         self.url = url
         self.plan = plan
-        self._clock = clock or _utc_now
         self._tz = ZoneInfo(plan.timezone if plan is not None else "Asia/Tokyo")
         self._refs: frozenset[str] | None = None
         self._period: tuple[datetime, datetime] | None = None
@@ -144,14 +136,15 @@ class Store:
                 datetime.combine(last, time(), self._tz).astimezone(UTC),
             )
         self._plan_revision: int | None = None
-        self._engine = connect(url, busy_timeout=busy_timeout)
-        # Messages name the database, never its password.
-        self._shown = self._engine.url.render_as_string(hide_password=True)
+        self.database = Database(url, clock=clock, busy_timeout=busy_timeout)
+        """The connection that the store and its parts share (:class:`Database`)."""
+        self._engine = self.database.engine
+        self._shown = self.database.shown  # messages name the database, never its password
         try:
             with self._errors("データベースを開けません"):
                 self.schema = check_schema(self._engine)
         except BaseException:
-            self._engine.dispose()
+            self.database.close()
             raise
         self.reviews = ReviewLog(self)
         """Half-year review submissions and ratings (:class:`ReviewLog`)."""
@@ -171,7 +164,7 @@ class Store:
 
     def close(self) -> None:
         """Close the store's connections."""
-        self._engine.dispose()
+        self.database.close()
 
     @staticmethod
     def upgrade(url: str = DEFAULT_URL) -> SchemaUpgrade:
@@ -184,24 +177,14 @@ class Store:
 
     # --- plumbing ---------------------------------------------------------------------------
 
-    @contextmanager
-    def _errors(self, what: str) -> Iterator[None]:
-        try:
-            yield
-        except SQLAlchemyError as error:
-            detail = getattr(error, "orig", None) or error
-            raise StoreError(f"{what}（{self._shown}）: {detail}") from error
+    def _errors(self, what: str) -> AbstractContextManager[None]:
+        return self.database.errors(what)
 
-    @contextmanager
-    def _reading(self) -> Iterator[Connection]:
-        """A connection for one read; on PostgreSQL without BEGIN and ROLLBACK round trips."""
-        with self._engine.connect() as conn:
-            if conn.dialect.name == "postgresql":
-                conn.execution_options(isolation_level="AUTOCOMMIT")
-            yield conn
+    def _reading(self) -> AbstractContextManager[Connection]:
+        return self.database.reading()
 
     def _now(self) -> datetime:
-        return _aware(self._clock(), "時計（clock）の時刻")
+        return self.database.now()
 
     def _instant(self, value: datetime | date | None, what: str) -> datetime | None:
         """A query time in UTC; a date means the end of that day where the plan is."""

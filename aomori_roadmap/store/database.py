@@ -1,0 +1,90 @@
+"""The database connection every part of the store shares: reads, writes, errors and the clock.
+
+:class:`~aomori_roadmap.store.Store` opens one :class:`Database` and hands it to its parts (the
+review log, the KPI log, the feed tokens, the feed history queries), so that none of them
+reaches into another's private members.
+
+>>> from datetime import UTC, datetime
+>>> db = Database("sqlite://", clock=lambda: datetime(2025, 4, 1, tzinfo=UTC))
+>>> with db.reading() as conn:
+...     conn.exec_driver_sql("SELECT 1").scalar()
+1
+>>> db.now().isoformat()
+'2025-04-01T00:00:00+00:00'
+>>> db.close()
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from datetime import UTC, datetime
+
+from sqlalchemy import Connection, Engine
+from sqlalchemy.exc import SQLAlchemyError
+
+from aomori_roadmap.errors import PlanError, StoreError
+from aomori_roadmap.store.schema import DEFAULT_BUSY_TIMEOUT, connect, write_transaction
+
+__all__ = ["Database", "aware"]
+
+
+def aware(value: datetime, what: str) -> datetime:
+    """``value`` in UTC; a naive datetime is bad input (the store keeps tz-aware times only)."""
+    if value.tzinfo is None or value.utcoffset() is None:
+        raise PlanError(
+            f"{what} {value.isoformat()} にタイムゾーンがありません。"
+            "例: datetime(2025, 9, 30, 17, 0, tzinfo=ZoneInfo('Asia/Tokyo'))"
+        )
+    return value.astimezone(UTC)
+
+
+def _utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+class Database:
+    """One database: an engine, its name as shown in messages (never its password), a clock."""
+
+    def __init__(
+        self,
+        url: str,
+        *,
+        clock: Callable[[], datetime] | None = None,
+        busy_timeout: float = DEFAULT_BUSY_TIMEOUT,
+    ) -> None:
+        self.engine: Engine = connect(url, busy_timeout=busy_timeout)
+        self.shown = self.engine.url.render_as_string(hide_password=True)
+        """The database's URL for messages, with its password hidden."""
+        self._clock = clock or _utc_now
+
+    @contextmanager
+    def errors(self, what: str) -> Iterator[None]:
+        """Turn a database failure inside the block into a :class:`StoreError` saying ``what``."""
+        try:
+            yield
+        except SQLAlchemyError as error:
+            detail = getattr(error, "orig", None) or error
+            raise StoreError(f"{what}（{self.shown}）: {detail}") from error
+
+    @contextmanager
+    def reading(self) -> Iterator[Connection]:
+        """A connection for one read; on PostgreSQL without BEGIN and ROLLBACK round trips."""
+        with self.engine.connect() as conn:
+            if conn.dialect.name == "postgresql":
+                conn.execution_options(isolation_level="AUTOCOMMIT")
+            yield conn
+
+    @contextmanager
+    def writing(self) -> Iterator[Connection]:
+        """One write transaction: committed at the end of the block, rolled back on an error."""
+        with write_transaction(self.engine) as conn:
+            yield conn
+
+    def now(self) -> datetime:
+        """The time a write is recorded at, from the clock, in UTC."""
+        return aware(self._clock(), "時計（clock）の時刻")
+
+    def close(self) -> None:
+        """Close every connection."""
+        self.engine.dispose()
