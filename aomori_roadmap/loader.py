@@ -296,7 +296,7 @@ def _json_twice(text_: str) -> list[tuple[object, tuple[int | None, int | None]]
     return found or [("?", (None, None))]
 
 
-def _syntax_problem(path: str, error: Exception) -> Problem:
+def _syntax_problem(path: str, error: Exception, content: str = "") -> Problem:
     if isinstance(error, json.JSONDecodeError):
         return Problem(
             text(f"JSONとして読めません: {error.msg}", f"not valid JSON: {error.msg}"),
@@ -320,7 +320,7 @@ def _syntax_problem(path: str, error: Exception) -> Problem:
             code="syntax",
         )
     if isinstance(error, yaml.reader.ReaderError):
-        line, column = _line_and_column(getattr(error, "_text", ""), error.position)
+        line, column = _line_and_column(content, error.position)
         return Problem(
             text(
                 f"書けない文字 U+{error.character:04X} があります（制御文字は書けません）。",
@@ -606,9 +606,7 @@ class _Assembly:
         try:
             data, twice = _parse_file(path, content, label)
         except (yaml.YAMLError, ValueError, RecursionError) as error:
-            if isinstance(error, yaml.reader.ReaderError):
-                error._text = content  # type: ignore[attr-defined]  # to find the line
-            self.problems.append(_syntax_problem(label, error))
+            self.problems.append(_syntax_problem(label, error, content))
             return None
         self.problems += twice
         return data
