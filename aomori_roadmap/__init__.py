@@ -18,7 +18,19 @@ import types
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from aomori_roadmap.duration import Duration, parse_duration
+    from aomori_roadmap.calendar import (
+        Day,
+        Duration,
+        FiscalYear,
+        Half,
+        Quarter,
+        WorkCalendar,
+        format_wareki,
+        parse_duration,
+        parse_period,
+        wareki,
+        wareki_year,
+    )
     from aomori_roadmap.errors import (
         ConflictError,
         CycleError,
@@ -33,17 +45,6 @@ if TYPE_CHECKING:
         TransitionError,
     )
     from aomori_roadmap.feeds import FeedBuilder, FeedCache, FeedRequest, feed_urls
-    from aomori_roadmap.fiscal import (
-        Day,
-        FiscalYear,
-        Half,
-        Quarter,
-        WorkCalendar,
-        format_wareki,
-        parse_period,
-        wareki,
-        wareki_year,
-    )
     from aomori_roadmap.kpi import KpiProgress, KpiStatus, progress
     from aomori_roadmap.loader import default_plan, dump_plan, load_plan, plan_from_data
     from aomori_roadmap.model import (
@@ -190,19 +191,19 @@ _WHERE = {
     "Baseline": "aomori_roadmap.store",
     "ConflictError": "aomori_roadmap.errors",
     "CycleError": "aomori_roadmap.errors",
-    "Day": "aomori_roadmap.fiscal",
+    "Day": "aomori_roadmap.calendar",
     "DeliveryError": "aomori_roadmap.notify",
     "Department": "aomori_roadmap.model",
     "DepartmentReminders": "aomori_roadmap.reminders",
     "Dependency": "aomori_roadmap.model",
-    "Duration": "aomori_roadmap.duration",
+    "Duration": "aomori_roadmap.calendar",
     "DurationError": "aomori_roadmap.errors",
     "FeedBuilder": "aomori_roadmap.feeds",
     "FeedCache": "aomori_roadmap.feeds",
     "FeedRequest": "aomori_roadmap.feeds",
     "FeedTokens": "aomori_roadmap.store",
-    "FiscalYear": "aomori_roadmap.fiscal",
-    "Half": "aomori_roadmap.fiscal",
+    "FiscalYear": "aomori_roadmap.calendar",
+    "Half": "aomori_roadmap.calendar",
     "Initiative": "aomori_roadmap.model",
     "Item": "aomori_roadmap.model",
     "Kpi": "aomori_roadmap.model",
@@ -217,7 +218,7 @@ _WHERE = {
     "PlanValidationError": "aomori_roadmap.errors",
     "Policy": "aomori_roadmap.model",
     "Problem": "aomori_roadmap.errors",
-    "Quarter": "aomori_roadmap.fiscal",
+    "Quarter": "aomori_roadmap.calendar",
     "Reminder": "aomori_roadmap.reminders",
     "ReminderKind": "aomori_roadmap.reminders",
     "ReviewCycle": "aomori_roadmap.reviews",
@@ -237,19 +238,19 @@ _WHERE = {
     "Task": "aomori_roadmap.model",
     "TransitionError": "aomori_roadmap.errors",
     "Violation": "aomori_roadmap.schedule",
-    "WorkCalendar": "aomori_roadmap.fiscal",
+    "WorkCalendar": "aomori_roadmap.calendar",
     "check_plan": "aomori_roadmap.model",
     "default_plan": "aomori_roadmap.loader",
     "dump_plan": "aomori_roadmap.loader",
     "export_schemas": "aomori_roadmap.schemas",
     "feed_urls": "aomori_roadmap.feeds",
     "find_cycle": "aomori_roadmap.reviews",
-    "format_wareki": "aomori_roadmap.fiscal",
+    "format_wareki": "aomori_roadmap.calendar",
     "json_schemas": "aomori_roadmap.schemas",
     "lateness": "aomori_roadmap.status",
     "load_plan": "aomori_roadmap.loader",
-    "parse_duration": "aomori_roadmap.duration",
-    "parse_period": "aomori_roadmap.fiscal",
+    "parse_duration": "aomori_roadmap.calendar",
+    "parse_period": "aomori_roadmap.calendar",
     "parse_status": "aomori_roadmap.status",
     "plan_calendar": "aomori_roadmap.schedule",
     "plan_from_data": "aomori_roadmap.loader",
@@ -262,8 +263,8 @@ _WHERE = {
     "schedule": "aomori_roadmap.schedule",
     "take_snapshot": "aomori_roadmap.snapshot",
     "upgrade_database": "aomori_roadmap.store",
-    "wareki": "aomori_roadmap.fiscal",
-    "wareki_year": "aomori_roadmap.fiscal",
+    "wareki": "aomori_roadmap.calendar",
+    "wareki_year": "aomori_roadmap.calendar",
 }
 
 

@@ -22,9 +22,8 @@ from itertools import chain, repeat
 from operator import itemgetter
 from typing import TYPE_CHECKING, Any, NamedTuple
 
-from aomori_roadmap.duration import Duration
+from aomori_roadmap.calendar import Duration, WorkCalendar
 from aomori_roadmap.errors import PlanError
-from aomori_roadmap.fiscal import WorkCalendar
 from aomori_roadmap.model import Initiative, Plan, Task
 
 if TYPE_CHECKING:

@@ -33,8 +33,8 @@ from datetime import date, datetime, time, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+from aomori_roadmap.calendar import Half
 from aomori_roadmap.export import annual_report, report_html, report_xlsx
-from aomori_roadmap.fiscal import Half
 from aomori_roadmap.model import Plan
 from aomori_roadmap.reminders import reminders, reminders_text, window_end
 from aomori_roadmap.schedule import Schedule, plan_calendar, schedule

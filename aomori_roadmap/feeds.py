@@ -49,6 +49,7 @@ from typing import Generic, TypeVar
 from urllib.parse import quote, urlsplit
 from zoneinfo import ZoneInfo
 
+from aomori_roadmap.calendar import FiscalYear
 from aomori_roadmap.errors import PlanError, RoadmapError
 from aomori_roadmap.export.ical import (
     DEFAULT_REFRESH,
@@ -60,7 +61,6 @@ from aomori_roadmap.export.ical import (
     serialize_feed,
     track_changes,
 )
-from aomori_roadmap.fiscal import FiscalYear
 from aomori_roadmap.model import Plan
 from aomori_roadmap.reviews import ReviewCycle, ongoing_spans, review_cycles
 from aomori_roadmap.schedule import Schedule, plan_calendar, schedule

@@ -18,9 +18,8 @@ from collections.abc import Sequence
 from datetime import date
 from typing import TYPE_CHECKING
 
-from aomori_roadmap.duration import Duration
+from aomori_roadmap.calendar import MAX_FISCAL_YEAR, MIN_FISCAL_YEAR, Duration
 from aomori_roadmap.errors import Problem
-from aomori_roadmap.fiscal import MAX_FISCAL_YEAR, MIN_FISCAL_YEAR
 from aomori_roadmap.i18n import text
 
 if TYPE_CHECKING:

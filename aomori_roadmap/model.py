@@ -6,7 +6,7 @@ initiatives 取組, each with the tasks 工程 of its roadmap.
 
 Models are immutable and round-trip through JSON unchanged. Period and duration fields accept
 the expressions people write (``令和6年度上期``, ``10bd``) and store them as typed values
-(:mod:`aomori_roadmap.fiscal`, :mod:`aomori_roadmap.duration`) that serialise back to their
+(:mod:`aomori_roadmap.calendar`, :mod:`aomori_roadmap.calendar`) that serialise back to their
 canonical text.
 
 :func:`check_plan` finds what a single field cannot know: duplicate ids, references to things
@@ -46,9 +46,16 @@ from pydantic import (
     WithJsonSchema,
 )
 
-from aomori_roadmap.duration import ZERO, Duration, parse_duration
+from aomori_roadmap.calendar import (
+    ZERO,
+    Day,
+    Duration,
+    FiscalYear,
+    Period,
+    parse_duration,
+    parse_period,
+)
 from aomori_roadmap.errors import Problem
-from aomori_roadmap.fiscal import Day, FiscalYear, Period, parse_period
 from aomori_roadmap.i18n import text
 
 __all__ = [

@@ -49,9 +49,8 @@ from datetime import date, timedelta
 from enum import StrEnum
 from typing import TYPE_CHECKING, Any
 
-from aomori_roadmap.duration import Duration, parse_duration
+from aomori_roadmap.calendar import Duration, Half, format_wareki, parse_duration, parse_period
 from aomori_roadmap.errors import PlanError
-from aomori_roadmap.fiscal import Half, format_wareki, parse_period
 from aomori_roadmap.model import Plan
 from aomori_roadmap.status import Status
 

@@ -25,8 +25,8 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from aomori_roadmap.calendar import Half, WorkCalendar, parse_period
 from aomori_roadmap.errors import PlanError
-from aomori_roadmap.fiscal import Half, WorkCalendar, parse_period
 from aomori_roadmap.model import Plan, ReviewPolicy
 from aomori_roadmap.schedule import Actual, Schedule, plan_calendar, schedule
 

@@ -50,8 +50,8 @@ from aomori_roadmap._network import (
     compile_net,
     prepare,
 )
+from aomori_roadmap.calendar import WorkCalendar
 from aomori_roadmap.errors import CycleError
-from aomori_roadmap.fiscal import WorkCalendar
 from aomori_roadmap.model import Plan
 
 __all__ = [

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from aomori_roadmap.fiscal import FiscalYear
+from aomori_roadmap.calendar import FiscalYear
 from aomori_roadmap.loader import default_plan
 from aomori_roadmap.model import check_plan
 

@@ -6,9 +6,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from aomori_roadmap.duration import Duration, parse_duration
+from aomori_roadmap.calendar import Duration, WorkCalendar, parse_duration
 from aomori_roadmap.errors import DurationError
-from aomori_roadmap.fiscal import WorkCalendar
 
 
 @pytest.mark.parametrize(

@@ -13,8 +13,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from aomori_roadmap.errors import PeriodError, PlanError
-from aomori_roadmap.fiscal import (
+from aomori_roadmap.calendar import (
     ACCEPTED_PERIOD_FORMS,
     ERAS,
     OFFICIAL_EQUINOX_THROUGH,
@@ -29,6 +28,7 @@ from aomori_roadmap.fiscal import (
     wareki,
     wareki_year,
 )
+from aomori_roadmap.errors import PeriodError, PlanError
 
 D = dt.date
 CAL = WorkCalendar()

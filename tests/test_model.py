@@ -9,8 +9,7 @@ from hypothesis import strategies as st
 from pydantic import BaseModel
 from pydantic import ValidationError as PydanticValidationError
 
-from aomori_roadmap.duration import Duration
-from aomori_roadmap.fiscal import Day, FiscalYear, Half, Quarter
+from aomori_roadmap.calendar import Day, Duration, FiscalYear, Half, Quarter
 from aomori_roadmap.model import (
     Dependency,
     Initiative,

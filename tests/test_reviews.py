@@ -6,8 +6,8 @@ from datetime import date
 
 import pytest
 
+from aomori_roadmap.calendar import Half, WorkCalendar
 from aomori_roadmap.errors import PlanError
-from aomori_roadmap.fiscal import Half, WorkCalendar
 from aomori_roadmap.loader import default_plan
 from aomori_roadmap.model import ReviewPolicy
 from aomori_roadmap.reviews import cycle_dates, find_cycle, review_cycles

@@ -12,7 +12,7 @@ from typing import Any
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from aomori_roadmap.duration import parse_duration
+from aomori_roadmap.calendar import parse_duration
 from aomori_roadmap.loader import plan_from_data
 from aomori_roadmap.model import Plan
 from aomori_roadmap.schedule import Schedule, ScheduledTask, schedule

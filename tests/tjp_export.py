@@ -30,7 +30,7 @@ import re
 import subprocess
 from pathlib import Path
 
-from aomori_roadmap.fiscal import WorkCalendar
+from aomori_roadmap.calendar import WorkCalendar
 from aomori_roadmap.model import Plan
 
 __all__ = ["WORK_END", "plan_to_tjp", "read_report", "run_tj3", "tj_dates"]

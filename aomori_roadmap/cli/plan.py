@@ -74,7 +74,7 @@ def print_summary(plan: "Plan", options: Options) -> None:
 
 
 def schedule_table(plan: "Plan", computed: "Schedule", options: Options) -> "Table":
-    from aomori_roadmap.fiscal import Half
+    from aomori_roadmap.calendar import Half
 
     lang = options.lang
     from rich.table import Table
@@ -115,7 +115,7 @@ def schedule_table(plan: "Plan", computed: "Schedule", options: Options) -> "Tab
 
 
 def print_schedule_findings(plan: "Plan", computed: "Schedule", options: Options) -> None:
-    from aomori_roadmap.fiscal import Half
+    from aomori_roadmap.calendar import Half
 
     names = {ref: task.name for ref, _, task in plan.iter_tasks()}
     out.print(

@@ -29,7 +29,7 @@ from aomori_roadmap.cli.app import (
 from aomori_roadmap.errors import PlanError, RoadmapError, visible
 
 if TYPE_CHECKING:
-    from aomori_roadmap.fiscal import FiscalYear
+    from aomori_roadmap.calendar import FiscalYear
     from aomori_roadmap.model import Plan
     from aomori_roadmap.notify import SmtpSettings
     from aomori_roadmap.reminders import (
@@ -433,7 +433,7 @@ def reminders_command(
 
 
 def _fiscal_year(text: str | None, default: "FiscalYear") -> "FiscalYear":
-    from aomori_roadmap.fiscal import FiscalYear, parse_period
+    from aomori_roadmap.calendar import FiscalYear, parse_period
 
     if text is None:
         return default
@@ -457,7 +457,7 @@ def kpi_show(
     format: Annotated[str, typer.Option("--format", help="table | json")] = "table",
 ) -> None:
     """成果指標の基準値・目標値・年度ごとの実績、達成率と状況を示します。"""
-    from aomori_roadmap.fiscal import FiscalYear
+    from aomori_roadmap.calendar import FiscalYear
     from aomori_roadmap.kpi import progress
     from aomori_roadmap.store.review_log import KpiLog
 
@@ -551,9 +551,9 @@ def report_command(
     ] = None,
 ) -> None:
     """年次の進捗状況報告（推進本部への報告）を書き出します: Markdown, HTML, Excel, JSON。"""
+    from aomori_roadmap.calendar import FiscalYear
     from aomori_roadmap.export.excel import report_xlsx
     from aomori_roadmap.export.report import annual_report, report_html, report_markdown
-    from aomori_roadmap.fiscal import FiscalYear
     from aomori_roadmap.store.review_log import KpiLog, ReviewLog
 
     options = options_of(ctx)

@@ -36,6 +36,7 @@ from functools import lru_cache
 from itertools import pairwise
 from typing import Any
 
+from aomori_roadmap.calendar import format_wareki
 from aomori_roadmap.errors import PlanError
 from aomori_roadmap.export.svg import (
     DEFS,
@@ -55,7 +56,6 @@ from aomori_roadmap.export.svg import (
     text_width,
     tooltip,
 )
-from aomori_roadmap.fiscal import format_wareki
 from aomori_roadmap.status import Lateness, Status
 
 __all__ = ["FAR_ROWS", "render_html", "render_svg"]

@@ -46,10 +46,10 @@ from openpyxl.worksheet.properties import PageSetupProperties
 from openpyxl.worksheet.worksheet import Worksheet
 from openpyxl.writer.excel import ExcelWriter
 
+from aomori_roadmap.calendar import format_wareki, parse_period
 from aomori_roadmap.errors import PlanError
 from aomori_roadmap.export.report import MARKS
 from aomori_roadmap.export.svg import clean
-from aomori_roadmap.fiscal import format_wareki, parse_period
 from aomori_roadmap.kpi import KpiStatus
 from aomori_roadmap.status import Lateness, Status
 
@@ -111,8 +111,10 @@ _LATE, _RISK, _CRITICAL, _AS_OF = "D62828", "E08600", "10243E", "E8590C"
 _BANDS = {"field": "E9EEF5", "item": "F4F6F9"}
 _SUMMARY = {"field": "3B4758", "item": "6B7788", "initiative": "8C97A7"}
 _LABEL_COLUMNS = 5  # name, department, start, finish, status
-# Excel's last column is XFD (16,384): a plan of more than ~1,360 years draws only what fits.
-_MONTH_COLUMNS = 16_384 - _LABEL_COLUMNS
+# The drawn sheet shows at most 100 fiscal years from its first month: wider is unreadable,
+# passes Excel's last column (XFD) at ~1,360 years, and openpyxl merges header cells in
+# quadratic time. The data sheet keeps every date.
+_MONTH_COLUMNS = 100 * 12
 _FIRST_ROW = 9  # rows 1–4 title and legend, 5–7 fiscal year / half / month, 8 the review lane
 _EPOCH = dt.datetime(2000, 1, 1)
 
@@ -349,7 +351,7 @@ def _drawn_row(
 def _drawn_sheet(ws: Worksheet, data: Mapping[str, Any], lang: str) -> None:
     scale = data["scale"]
     months = _months(dt.date.fromisoformat(scale["start"]), dt.date.fromisoformat(scale["finish"]))
-    del months[_MONTH_COLUMNS:]  # the data sheet still has every date
+    del months[_MONTH_COLUMNS:]
     _drawn_header(ws, data, lang, months)
     first = _LABEL_COLUMNS + 1
     for marker in data.get("markers") or []:

@@ -28,9 +28,8 @@ from collections.abc import Collection, Iterable, Mapping, Sequence
 from datetime import date
 from typing import Any
 
-from aomori_roadmap.duration import Duration
+from aomori_roadmap.calendar import Duration, FiscalYear, Half, WorkCalendar
 from aomori_roadmap.errors import PlanError
-from aomori_roadmap.fiscal import FiscalYear, Half, WorkCalendar
 from aomori_roadmap.model import Initiative, Plan
 from aomori_roadmap.reviews import ReviewCycle
 from aomori_roadmap.schedule import Schedule, ScheduledTask

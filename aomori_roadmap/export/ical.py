@@ -38,8 +38,8 @@ from urllib.parse import quote, urlsplit
 
 from ics.grammar.parse import Container, ContentLine
 
+from aomori_roadmap.calendar import FiscalYear, Half
 from aomori_roadmap.errors import PlanError
-from aomori_roadmap.fiscal import FiscalYear, Half
 from aomori_roadmap.model import Initiative, Plan
 from aomori_roadmap.reviews import ReviewCycle, review_cycles
 from aomori_roadmap.schedule import Schedule

@@ -34,8 +34,8 @@ from collections.abc import Iterable, Iterator, Mapping
 from datetime import date, timedelta
 from typing import Any
 
+from aomori_roadmap.calendar import WorkCalendar
 from aomori_roadmap.export.adapters import one_line
-from aomori_roadmap.fiscal import WorkCalendar
 
 __all__ = ["DAY_FINISH", "DAY_START", "MSPDI_LINK_TYPES", "TENTHS_PER_DAY", "mspdi_xml"]
 

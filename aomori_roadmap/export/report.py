@@ -39,9 +39,9 @@ from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING, Any, TypeAlias
 
+from aomori_roadmap.calendar import FiscalYear, format_wareki, parse_period
 from aomori_roadmap.errors import PlanError
 from aomori_roadmap.export.svg import FONT_STACK, clean, esc, num
-from aomori_roadmap.fiscal import FiscalYear, format_wareki, parse_period
 from aomori_roadmap.kpi import KpiStatus, progress
 from aomori_roadmap.status import Lateness, Status
 

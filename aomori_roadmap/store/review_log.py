@@ -47,8 +47,8 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import Connection, Select, Table, insert, select
 from sqlalchemy.exc import IntegrityError
 
+from aomori_roadmap.calendar import FiscalYear, parse_period
 from aomori_roadmap.errors import ConflictError, PlanError
-from aomori_roadmap.fiscal import FiscalYear, parse_period
 from aomori_roadmap.model import Kpi, Plan
 from aomori_roadmap.reviews import ReviewCycle, find_cycle, ongoing_spans, review_cycles
 from aomori_roadmap.store.tables import kpi_actuals, review_records

@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from aomori_roadmap.fiscal import WorkCalendar
+from aomori_roadmap.calendar import WorkCalendar
 from aomori_roadmap.model import Plan
 from aomori_roadmap.schedule import Schedule, Span, schedule
 

@@ -22,7 +22,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from aomori_roadmap.fiscal import WorkCalendar
+from aomori_roadmap.calendar import WorkCalendar
 from aomori_roadmap.loader import load_plan
 
 INITIATIVES = 10_000

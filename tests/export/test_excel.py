@@ -17,7 +17,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from aomori_roadmap.export.excel import gantt_xlsx
 from aomori_roadmap.export.gantt import gantt_data
-from aomori_roadmap.loader import default_plan
+from aomori_roadmap.loader import default_plan, plan_from_data
 from aomori_roadmap.reviews import review_cycles
 from aomori_roadmap.schedule import schedule
 
@@ -156,6 +156,34 @@ def test_drawn_sheet_prints_on_a3_landscape_one_page_wide() -> None:
     )  # fmt: skip
     assert ws.sheet_properties.pageSetUpPr is not None and ws.sheet_properties.pageSetUpPr.fitToPage
     assert ws.print_title_rows == "$5:$8" and ws.print_title_cols == "$A:$E"
+
+
+def test_task_six_thousand_years_ahead_no_longer_overflows_the_drawn_sheet() -> None:
+    # Found by the plan fuzzer: a start of R5958上期 passes validate, and the drawn sheet asked
+    # openpyxl for a column past the last one Excel has (ValueError: Max value is 18278).
+    plan = plan_from_data(
+        {
+            "id": "far",
+            "name": "遠い工程",
+            "period": {"start": "FY2024", "end": "FY2028"},
+            "initiatives": [
+                {
+                    "id": "a",
+                    "name": "A",
+                    "tasks": [
+                        {"id": "now", "name": "今", "start": "FY2024-H1", "duration": "1mo"},
+                        {"id": "far", "name": "遠い", "start": "R5958上期", "duration": "1half"},
+                    ],
+                }
+            ],
+        }
+    )
+    workbook = book(gantt_data(plan, schedule(plan)))
+    drawn = sheet(workbook, "工程表")
+    assert drawn.max_column == 5 + 100 * 12  # the first hundred fiscal years
+    assert drawn.cell(row=5, column=6).value == "2024年度（令和6年度）"
+    read = records(sheet(workbook, "工程データ"))
+    assert [day(r["開始日"]) for r in read] == [dt.date(2024, 4, 1), dt.date(7976, 4, 1)]
 
 
 def test_names_are_stored_as_plain_text_never_as_markup_or_formulas() -> None:

@@ -36,7 +36,7 @@ from aomori_roadmap.errors import DurationError
 from aomori_roadmap.i18n import text as choose
 
 if TYPE_CHECKING:
-    from aomori_roadmap.fiscal import WorkCalendar
+    from aomori_roadmap.calendar.workdays import WorkCalendar
 
 __all__ = ["ACCEPTED_DURATION_FORMS", "ZERO", "Duration", "Unit", "parse_duration"]
 
@@ -113,7 +113,7 @@ class Duration:
 
         Months keep the day of the month, clamped to the month's end (Jan 31 + 1mo = Feb 28/29).
 
-        >>> from aomori_roadmap.fiscal import WorkCalendar
+        >>> from aomori_roadmap.calendar.workdays import WorkCalendar
         >>> Duration(1, "mo").shift(date(2024, 1, 31), WorkCalendar())
         datetime.date(2024, 2, 29)
         >>> Duration(1, "bd").shift(date(2024, 12, 27), WorkCalendar())  # over 12/29–1/3
