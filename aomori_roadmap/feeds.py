@@ -54,13 +54,13 @@ from aomori_roadmap.errors import PlanError, RoadmapError
 from aomori_roadmap.export.ical import (
     DEFAULT_REFRESH,
     DEFAULT_RETENTION,
-    FEEDS,
     FeedEvent,
     feed_events,
     feed_name,
     serialize_feed,
     track_changes,
 )
+from aomori_roadmap.formats import check_feed
 from aomori_roadmap.model import Plan
 from aomori_roadmap.reviews import ReviewCycle, ongoing_spans, review_cycles
 from aomori_roadmap.schedule import Schedule, plan_calendar, schedule
@@ -224,8 +224,7 @@ def feed_urls(base_url: str, token: str, feed: str) -> tuple[str, str]:
         or any(ch.isspace() for ch in base_url.strip())
     ):
         raise PlanError(f"基点URL '{base_url}' は https://HOST[/PATH] の形にしてください。")
-    if feed not in FEEDS:
-        raise PlanError(f"フィード '{feed}' はありません。使えるのは: {', '.join(FEEDS)}")
+    check_feed(feed)
     path = parts.path.rstrip("/") + f"/feeds/{quote(token, safe='')}/{feed}.ics"
     return f"{parts.scheme}://{parts.netloc}{path}", f"webcal://{parts.netloc}{path}"
 
@@ -368,10 +367,7 @@ class FeedBuilder:
             ScheduleError: the served plan cannot be scheduled.
             StoreError: the database failed.
         """
-        if request.feed not in FEEDS:
-            raise PlanError(
-                f"フィード '{request.feed}' はありません。使えるのは: {', '.join(FEEDS)}"
-            )
+        check_feed(request.feed)
         with self._lock:
             seen = inputs if inputs is not None else self.inputs()
             stamp = seen.changed or default_stamp(self.plan)

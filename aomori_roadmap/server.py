@@ -43,7 +43,7 @@ from fastapi.responses import JSONResponse, Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from aomori_roadmap.errors import PlanError, RoadmapError, StoreError
-from aomori_roadmap.export.ical import DEFAULT_REFRESH, DEFAULT_RETENTION, FEEDS
+from aomori_roadmap.export.ical import DEFAULT_REFRESH, DEFAULT_RETENTION
 from aomori_roadmap.feeds import (
     BuiltFeed,
     FeedBuilder,
@@ -54,6 +54,7 @@ from aomori_roadmap.feeds import (
     not_modified,
     today_in,
 )
+from aomori_roadmap.formats import FEEDS, GANTT, gantt_format
 from aomori_roadmap.loader import default_plan, load_plan
 from aomori_roadmap.model import Plan
 from aomori_roadmap.snapshot import Snapshot, take_snapshot
@@ -74,7 +75,7 @@ __all__ = [
 
 DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 8765
-API_GANTT_FORMATS = ("json", "frappe", "dhtmlx", "mermaid")
+API_GANTT_FORMATS = tuple(f.name for f in GANTT.values() if f.served)
 """The Gantt formats ``/api/gantt`` serves (the text ones; files come from the CLI)."""
 
 _CALENDAR = "text/calendar; charset=utf-8"
@@ -393,16 +394,11 @@ def create_app(
         priority: Filter = None,
         as_of: AsOf = None,
     ) -> Response:
-        if format not in API_GANTT_FORMATS:
-            raise PlanError(
-                f"形式 '{format}' はありません。使えるのは: {', '.join(API_GANTT_FORMATS)}"
-            )
+        chosen = gantt_format(format, served=True)
         filters = {"field": field, "item": item, "initiative": initiative}
         filters |= {"department": department, "priority": priority}
         payload = snapshot_for(as_of).gantt(format, lang=lang, **filters)
-        if format == "mermaid":
-            return json_text(payload, "text/plain; charset=utf-8")
-        return json_text(payload)
+        return json_text(payload, chosen.media_type)
 
     @app.get("/api/reviews", tags=["api"], summary="The half-year review cycles")
     def api_reviews(as_of: AsOf = None) -> Response:

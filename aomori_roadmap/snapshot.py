@@ -28,18 +28,9 @@ from functools import cached_property
 from typing import Any
 
 from aomori_roadmap.errors import PlanError
-from aomori_roadmap.export import (
-    dhtmlx_data,
-    frappe_tasks,
-    gantt_data,
-    gantt_json,
-    gantt_xlsx,
-    ical_feed,
-    mermaid_gantt,
-    mspdi_xml,
-    render_html,
-    render_svg,
-)
+from aomori_roadmap.export.gantt import gantt_data
+from aomori_roadmap.export.ical import ical_feed
+from aomori_roadmap.formats import GANTT_FORMATS, gantt_format
 from aomori_roadmap.model import Plan
 from aomori_roadmap.reviews import ReviewCycle, ongoing_spans, review_cycles
 from aomori_roadmap.schedule import Actual, Schedule, plan_calendar, schedule
@@ -49,7 +40,6 @@ from aomori_roadmap.store import Store
 __all__ = ["GANTT_FORMATS", "Snapshot", "take_snapshot"]
 
 # The formats' names live in a light module, for the command line's help (re-exported here).
-from aomori_roadmap.formats import GANTT_FORMATS
 
 
 class Snapshot:
@@ -110,8 +100,7 @@ class Snapshot:
         >>> snap.gantt("mermaid", department="kikikanri").splitlines()[0]
         'gantt'
         """
-        if format not in GANTT_FORMATS:
-            raise PlanError(f"形式 '{format}' はありません。使えるのは: {', '.join(GANTT_FORMATS)}")
+        chosen = gantt_format(format)
         data = gantt_data(
             self.plan,
             self.current,
@@ -123,21 +112,7 @@ class Snapshot:
             cycles=self.cycles,
             **filters,
         )
-        if format == "json":
-            return gantt_json(data)
-        if format == "frappe":
-            return gantt_json(frappe_tasks(data))
-        if format == "dhtmlx":
-            return gantt_json(dhtmlx_data(data))
-        if format == "mermaid":
-            return mermaid_gantt(data)
-        if format == "html":
-            return render_html(data, lang=lang)
-        if format == "svg":
-            return render_svg(data, lang=lang)
-        if format == "xlsx":
-            return gantt_xlsx(data, lang=lang)
-        return mspdi_xml(data, self.current.calendar)
+        return chosen.render(data, lang=lang, calendar=self.current.calendar)
 
     def feed(self, feed: str = "reviews", **options: Any) -> bytes:
         """The calendar feed ``feed`` (see :func:`~aomori_roadmap.export.ical.ical_feed`)."""

@@ -111,3 +111,21 @@ def test_the_checks_catch_a_violation(tmp_path: Path) -> None:
         "export/probe.py:1: imports sqlalchemy, which lives in store/"
     ]
     assert private_reaches(bad, "export/probe.py") == ["export/probe.py:4: store._engine"]
+
+
+def test_format_names_are_written_in_the_registry_only() -> None:
+    # The names of the Gantt formats are data of ``formats.py``: a list of them written again
+    # elsewhere would be a second place to update when a format is added.
+    from aomori_roadmap.formats import GANTT_FORMATS
+
+    tuples = []
+    for path in modules():
+        if path.name == "formats.py":
+            continue
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Tuple | ast.List | ast.Set):
+                words = {e.value for e in node.elts if isinstance(e, ast.Constant)}
+                # Three names or more, one of them a Gantt tool's (report formats share html).
+                if len(words & set(GANTT_FORMATS)) >= 3 and words & {"frappe", "dhtmlx", "mspdi"}:
+                    tuples.append(f"{path.relative_to(PACKAGE)}:{node.lineno}")
+    assert tuples == []

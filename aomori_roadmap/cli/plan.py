@@ -25,7 +25,7 @@ from aomori_roadmap.cli.app import (
     write_output,
 )
 from aomori_roadmap.errors import RoadmapError
-from aomori_roadmap.formats import FEEDS, GANTT_FORMATS
+from aomori_roadmap.formats import FEEDS, GANTT_FORMATS, gantt_format
 
 if TYPE_CHECKING:
     from rich.table import Table
@@ -171,10 +171,11 @@ def gantt(
     """ガントチャートを書き出します: JSON, Frappe, DHTMLX, Mermaid, HTML, SVG, Excel, MS Project。"""
 
     options = options_of(ctx)
-    if format not in GANTT_FORMATS:
-        err.print(f"--format は {', '.join(GANTT_FORMATS)} のどれかです（'{format}' は使えません）")
-        raise typer.Exit(EXIT_BAD_INPUT)
-    if format == "xlsx" and output is None and sys.stdout.isatty():
+    try:
+        chosen = gantt_format(format)
+    except RoadmapError as error:
+        fail(error)
+    if chosen.binary and output is None and sys.stdout.isatty():
         err.print("xlsx は -o FILE で書き出してください。")
         raise typer.Exit(EXIT_BAD_INPUT)
     plan = load(options)

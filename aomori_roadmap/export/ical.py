@@ -57,7 +57,7 @@ __all__ = [
 ]
 
 # The feeds' names live in a light module, for the command line's help (re-exported here).
-from aomori_roadmap.formats import FEEDS, FeedName
+from aomori_roadmap.formats import FEEDS, FeedName, check_feed
 
 PRODID = "-//aomori_roadmap//Aomori DX roadmap feeds//JA"
 DEFAULT_REFRESH = timedelta(hours=12)
@@ -344,8 +344,7 @@ def feed_events(
     >>> events[0].summary
     '【令和7年度下期】▲ 運用開始'
     """
-    if feed not in FEEDS:
-        raise PlanError(f"フィード '{feed}' はありません。使えるのは: {', '.join(FEEDS)}")
+    check_feed(feed)
     _check_filters(plan, department, initiative, field)
     kept = {
         i.id: i for i in plan.initiatives if _keep(plan, i, department, initiative, field, priority)

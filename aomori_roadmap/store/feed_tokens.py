@@ -43,7 +43,7 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import Connection, Row, insert, select, text, update
 
 from aomori_roadmap.errors import PlanError
-from aomori_roadmap.formats import FEEDS
+from aomori_roadmap.formats import check_feed
 from aomori_roadmap.model import Plan
 from aomori_roadmap.store.schema import LOCK_NAMESPACE
 from aomori_roadmap.store.tables import feed_tokens
@@ -189,8 +189,7 @@ def check_request(
     >>> check_request(default_plan(), "reviews", {"department": "kikikanri"}, actor=" 県 ")
     ('reviews', {'department': 'kikikanri'}, '県', '')
     """
-    if feed not in FEEDS:
-        raise PlanError(f"フィード '{feed}' はありません。使えるのは: {', '.join(FEEDS)}")
+    check_feed(feed)
     checked = check_filters(plan, filters)
     who = _label(actor, "作成者（actor）", required=True)
     label = _label(name, "名前", required=False)
