@@ -15,6 +15,7 @@ Time is counted in working-day boundaries (see :mod:`aomori_roadmap.schedule`).
 
 from __future__ import annotations
 
+import weakref
 from collections.abc import Callable, Collection, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, timedelta
@@ -246,12 +247,35 @@ def prepare(plan: Plan) -> Graph:
     return _graph(plan)
 
 
+# Each plan's graph, kept while the plan that built it lives: a plan is immutable, and every
+# schedule of it (planned, current, baselines, the server's views) shares the one graph, as do
+# its copies that keep its list of initiatives. Keyed by the identity of that list (a plan is
+# not hashable); the graph holds the list, so the key cannot be reused while the entry stands.
+_GRAPHS: dict[int, tuple[weakref.ref[Plan], Graph]] = {}
+
+
+def cached_graph(plan: Plan) -> Graph | None:
+    """The graph built for ``plan`` (or a copy with its initiatives), else ``None``."""
+    found = _GRAPHS.get(id(plan.initiatives))
+    if found is None or found[1].source is not plan.initiatives:
+        return None
+    return found[1]
+
+
+def _forget(key: int) -> Callable[[object], None]:
+    def forget(_: object) -> None:
+        _GRAPHS.pop(key, None)
+
+    return forget
+
+
 def _graph(plan: Plan) -> Graph:
-    """The plan's graph, built at the first call and kept on the (immutable) plan."""
-    built = plan._graph
-    if built is None or built.source is not plan.initiatives:
-        built = plan._graph = _build_graph(plan)
-    assert isinstance(built, Graph)
+    """The plan's graph, built at the first call and kept while the plan lives."""
+    built = cached_graph(plan)
+    if built is None:
+        built = _build_graph(plan)
+        key = id(plan.initiatives)
+        _GRAPHS[key] = (weakref.ref(plan, _forget(key)), built)
     return built
 
 

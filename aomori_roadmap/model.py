@@ -499,8 +499,6 @@ class Plan(_Model):
     _locator: Callable[[Loc], tuple[str | None, int | None, int | None]] | None = PrivateAttr(
         default=None
     )
-    # Set by the scheduler: the plan's tasks and links as integer lists, built once per plan.
-    _graph: Any = PrivateAttr(default=None)
 
     def __eq__(self, other: object) -> bool:
         # Equal plans have equal fields; where they were read from and cached lookups differ.

@@ -21,7 +21,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from aomori_roadmap import _network
-from aomori_roadmap._network import Days, Graph, Wiring, compile_net
+from aomori_roadmap._network import Days, Graph, Wiring, cached_graph, compile_net
 from aomori_roadmap.errors import PlanError
 from aomori_roadmap.loader import load_plan, plan_from_data
 from aomori_roadmap.model import Plan
@@ -199,15 +199,15 @@ def test_rewired_wiring_equals_fresh(data: st.DataObject) -> None:
 def test_schedule_with_actuals_equals_schedule_of_fresh_graph(data: st.DataObject) -> None:
     plan = plan_from_data(data.draw(plan_data()))
     actuals = data.draw(some_actuals(_refs(plan)))
-    cached = plan._graph
+    cached = cached_graph(plan)
     assert isinstance(cached, Graph)
 
     result = schedule(plan, actuals).to_json()
 
     fresh = plan.model_copy(update={"initiatives": list(plan.initiatives)})
     expected = schedule(fresh, actuals).to_json()
-    assert fresh._graph is not cached  # its own graph, built at its first schedule
-    assert plan._graph is cached
+    assert cached_graph(fresh) is not cached  # its own graph, built at its first schedule
+    assert cached_graph(plan) is cached
     assert result == expected
     # And the actuals changed nothing for a later schedule without them.
     assert schedule(plan).to_json() == schedule(fresh).to_json()
@@ -239,7 +239,7 @@ def test_loaded_plan_carries_its_graph(tmp_path: Path) -> None:
     path = tmp_path / "plan.json"
     path.write_text(json.dumps(_chain_data(), ensure_ascii=False), encoding="utf-8")
     for plan in (load_plan(path), plan_from_data(_chain_data())):
-        graph = plan._graph
+        graph = cached_graph(plan)
         assert isinstance(graph, Graph)
         assert graph.source is plan.initiatives
         assert graph.refs == ["a/x", "a/y", "a/z"]
@@ -247,24 +247,24 @@ def test_loaded_plan_carries_its_graph(tmp_path: Path) -> None:
 
 def test_scheduling_twice_reuses_the_graph() -> None:
     plan = plan_from_data(_chain_data())
-    graph = plan._graph
+    graph = cached_graph(plan)
     first = schedule(plan)
-    assert plan._graph is graph
+    assert cached_graph(plan) is graph
     second = schedule(plan, {"a/x": Actual(start=D(2024, 4, 3))})
-    assert plan._graph is graph
+    assert cached_graph(plan) is graph
     prepare(plan)
-    assert plan._graph is graph
+    assert cached_graph(plan) is graph
     assert schedule(plan).to_json() == first.to_json()
     assert second.tasks["a/y"].early_start == D(2024, 4, 10)  # x ran 4/3–4/9
     # A copy that keeps the initiatives list shares the graph.
     same = plan.model_copy(update={"name": "別名"})
     assert schedule(same).to_json() == first.to_json()
-    assert same._graph is graph
+    assert cached_graph(same) is graph
 
 
 def test_changed_copy_gets_a_new_graph_and_schedule() -> None:
     plan = plan_from_data(_chain_data())
-    graph = plan._graph
+    graph = cached_graph(plan)
     before = schedule(plan).to_json()
     initiative = plan.initiatives[0]
     longer = initiative.tasks[1].model_copy(
@@ -280,10 +280,10 @@ def test_changed_copy_gets_a_new_graph_and_schedule() -> None:
         }
     )
     result = schedule(changed)
-    assert isinstance(changed._graph, Graph)
-    assert changed._graph is not graph
-    assert changed._graph.source is changed.initiatives
-    assert plan._graph is graph
+    assert isinstance(cached_graph(changed), Graph)
+    assert cached_graph(changed) is not graph
+    assert cached_graph(changed).source is changed.initiatives
+    assert cached_graph(plan) is graph
     # y now takes 5 working days (4/8–4/12) instead of 3 (4/8–4/10).
     y = result.tasks["a/y"]
     assert (y.early_start, y.early_finish, y.duration_days) == (D(2024, 4, 8), D(2024, 4, 12), 5)
@@ -435,9 +435,9 @@ def _validated(*tasks: dict[str, Any]) -> Plan:
 
 def test_validated_plan_gets_its_graph_at_first_schedule() -> None:
     plan = Plan.model_validate(_chain_data())
-    assert plan._graph is None
+    assert cached_graph(plan) is None
     result = schedule(plan)
-    graph = plan._graph
+    graph = cached_graph(plan)
     assert isinstance(graph, Graph)
     assert graph.source is plan.initiatives
     x, y, z = (result.tasks[ref] for ref in ("a/x", "a/y", "a/z"))
@@ -446,7 +446,7 @@ def test_validated_plan_gets_its_graph_at_first_schedule() -> None:
     assert (z.early_start, z.early_finish, z.milestone) == (D(2024, 4, 10), D(2024, 4, 10), True)
     assert result.to_json() == schedule(plan_from_data(_chain_data())).to_json()
     schedule(plan)
-    assert plan._graph is graph
+    assert cached_graph(plan) is graph
 
 
 @pytest.mark.parametrize("on", ["nope", "b/zz", "a/nope"])
@@ -460,7 +460,7 @@ def test_link_to_unknown_task_is_a_plan_error(on: str) -> None:
             schedule(plan)
         assert f"'{on}'" in str(caught.value)
         assert "a/y 「実証」" in str(caught.value)
-        assert plan._graph is None
+        assert cached_graph(plan) is None
 
 
 def test_after_to_unknown_task_is_a_plan_error() -> None:
@@ -477,7 +477,7 @@ def test_duplicate_task_id_is_a_plan_error() -> None:
     with pytest.raises(PlanError, match="a/x") as caught:
         schedule(plan)
     assert "重複" in str(caught.value)
-    assert plan._graph is None
+    assert cached_graph(plan) is None
 
 
 # --- 5. prepare -------------------------------------------------------------------------------------
@@ -487,7 +487,7 @@ def test_prepare_raises_for_a_plan_that_cannot_be_scheduled() -> None:
     plan = _validated({"id": "x", "name": "検討", "duration": "2bd", "after": ["a/ghost"]})
     with pytest.raises(PlanError, match="'a/ghost'"):
         prepare(plan)
-    assert plan._graph is None
+    assert cached_graph(plan) is None
 
 
 def test_prepare_builds_the_graph_of_a_validated_plan() -> None:
@@ -496,11 +496,11 @@ def test_prepare_builds_the_graph_of_a_validated_plan() -> None:
         {"id": "y", "name": "実証", "duration": "2bd", "after": "x"},
     )
     prepare(plan)
-    graph = plan._graph
+    graph = cached_graph(plan)
     assert isinstance(graph, Graph)
     assert graph.refs == ["a/x", "a/y"]
     schedule(plan)
-    assert plan._graph is graph
+    assert cached_graph(plan) is graph
 
 
 @pytest.mark.parametrize("initiatives", [[], [{"id": "a", "name": "取組A"}]])
@@ -514,7 +514,7 @@ def test_prepare_and_schedule_an_empty_plan(initiatives: list[dict[str, Any]]) -
         }
     )
     prepare(plan)
-    assert isinstance(plan._graph, Graph)
+    assert isinstance(cached_graph(plan), Graph)
     result = schedule(plan)
     assert isinstance(result, Schedule)
     assert len(result.tasks) == 0
@@ -585,3 +585,15 @@ def test_unknown_link_in_a_plan_with_repeated_initiative_ids_is_a_plan_error() -
     )
     with pytest.raises(PlanError, match="'zz'"):
         schedule(plan)
+
+
+def test_graph_is_dropped_with_its_plan() -> None:
+    import gc
+
+    plan = plan_from_data(_chain_data())
+    schedule(plan)
+    key = id(plan.initiatives)
+    assert key in _network._GRAPHS
+    del plan
+    gc.collect()
+    assert key not in _network._GRAPHS
