@@ -14,7 +14,7 @@ from pathlib import Path
 import httpx
 import pytest
 import yaml
-from servertest import Running, start_server
+from serving import Running, start_server
 
 from aomori_roadmap.loader import default_plan
 from aomori_roadmap.store import Store

@@ -1,6 +1,7 @@
 """50 concurrent clients poll a real uvicorn for 20 s while the store changes: no error.
 
-This test takes about 20 seconds on purpose.
+A soak of the server, run with the benchmarks (``pytest tests/benchmarks/bench_server_load.py
+-s``) and not in the default suite: it takes about 20 seconds on purpose.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import httpx
-from servertest import start_server
+from serving import start_server
 
 from aomori_roadmap.loader import default_plan
 from aomori_roadmap.store import Store
