@@ -7,6 +7,7 @@ written), 3 store or server failure.
 """
 
 import getpass
+import json
 import os
 import sys
 import traceback
@@ -20,11 +21,12 @@ from zoneinfo import ZoneInfo
 
 import typer
 
-from aomori_roadmap.errors import PlanValidationError, RoadmapError, StoreError, visible
+from aomori_roadmap.errors import PlanError, PlanValidationError, RoadmapError, StoreError, visible
 
 if TYPE_CHECKING:
     from rich.console import Console
 
+    from aomori_roadmap.calendar import FiscalYear
     from aomori_roadmap.model import Plan
     from aomori_roadmap.schedule import Schedule
     from aomori_roadmap.snapshot import Snapshot
@@ -431,3 +433,62 @@ def _silence_stdout() -> None:
         os.dup2(devnull, sys.stdout.fileno())
     except (OSError, ValueError):
         pass
+
+
+# --- shared by the command groups ------------------------------------------------------
+
+
+WithinOption = Annotated[
+    str, typer.Option("--within", help="先の期間: 14d, 2w, 10bd（勤務日）など")
+]
+DepartmentOption = Annotated[
+    list[str] | None, typer.Option("--department", help="担当課のIDか名前（複数可）")
+]
+ActorOption = Annotated[
+    str | None, typer.Option(help="記録する人・課（既定: AOMORI_ROADMAP_ACTOR かログイン名）")
+]
+OutputOption = Annotated[Path | None, typer.Option("-o", "--output", help="書き出し先ファイル")]
+
+
+def print_json(data: Any, output: Path | None = None) -> None:
+    """``data`` as indented JSON, to ``output`` or standard output."""
+    write_output(output, json.dumps(data, ensure_ascii=False, indent=2) + "\n")
+
+
+def snapshot_at(plan: "Plan", store: "Store | None", as_of: date, **options: Any) -> "Snapshot":
+    """The snapshot of ``plan`` on ``as_of`` (options as :func:`take_snapshot` takes them)."""
+    from aomori_roadmap.snapshot import take_snapshot
+
+    return take_snapshot(plan, store, as_of=as_of, **options)
+
+
+def fiscal_year_of(text: str | None, default: "FiscalYear") -> "FiscalYear":
+    from aomori_roadmap.calendar import FiscalYear, parse_period
+
+    if text is None:
+        return default
+    try:
+        period = FiscalYear(int(text)) if text.strip().isdigit() else parse_period(text)
+    except RoadmapError as error:
+        fail(error)
+    if not isinstance(period, FiscalYear):
+        fail(
+            PlanError(
+                f"--fy は年度です（例: 2025, FY2025, 令和7年度）。'{text}' は年度ではありません。"
+            )
+        )
+    return period
+
+
+TOKYO = ZoneInfo("Asia/Tokyo")
+
+
+FormatOption = Annotated[str, typer.Option("--format", help="table | json")]
+
+
+def tokyo_time(moment: datetime) -> str:
+    return moment.astimezone(TOKYO).strftime("%Y-%m-%d %H:%M")
+
+
+def revision_ref(text: str) -> int | str:
+    return int(text) if text.isdigit() else text

@@ -1,16 +1,17 @@
-"""Commands on the status history: status set/show/history, revisions, baselines, db upgrade."""
+"""The ``status`` command group: record status changes and replay them."""
 
 import csv
 import io
 import json
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Annotated
-from zoneinfo import ZoneInfo
 
 import typer
 
 from aomori_roadmap.cli.app import (
     EXIT_BAD_INPUT,
+    TOKYO,
+    FormatOption,
     actor_of,
     app,
     check_format,
@@ -20,6 +21,7 @@ from aomori_roadmap.cli.app import (
     options_of,
     out,
     snapshot_for,
+    tokyo_time,
     write_output,
     writing_store,
 )
@@ -28,17 +30,11 @@ from aomori_roadmap.errors import RoadmapError
 if TYPE_CHECKING:
     from aomori_roadmap.status import StatusEvent
 
-status_app = typer.Typer(help="工程・取組の状況（履歴つき）", no_args_is_help=True)
-revisions_app = typer.Typer(help="プランの改訂", no_args_is_help=True)
-baseline_app = typer.Typer(help="基準線（ベースライン）", no_args_is_help=True)
-db_app = typer.Typer(help="状況ストアのデータベース", no_args_is_help=True)
-app.add_typer(status_app, name="status")
-app.add_typer(revisions_app, name="revisions")
-app.add_typer(baseline_app, name="baseline")
-app.add_typer(db_app, name="db")
 
-TOKYO = ZoneInfo("Asia/Tokyo")
-FormatOption = Annotated[str, typer.Option("--format", help="table | json")]
+status_app = typer.Typer(help="工程・取組の状況（履歴つき）", no_args_is_help=True)
+
+
+app.add_typer(status_app, name="status")
 
 
 def _moment(text: str | None, option: str) -> datetime | None:
@@ -208,129 +204,11 @@ def status_history(
         corrected = " [dim](訂正済み)[/dim]" if event.corrected_by else ""
         table.add_row(
             str(event.id) + corrected,
-            _tokyo(event.effective),
-            _tokyo(event.recorded),
+            tokyo_time(event.effective),
+            tokyo_time(event.recorded),
             f"{event.from_status.label(options.lang)} → {event.status.label(options.lang)}",
             str(event.progress),
             event.actor,
             event.note,
         )
     out.print(table)
-
-
-def _tokyo(moment: datetime) -> str:
-    return moment.astimezone(TOKYO).strftime("%Y-%m-%d %H:%M")
-
-
-@revisions_app.command("list")
-def revisions_list(ctx: typer.Context) -> None:
-    """保存された改訂の一覧を表示します。"""
-    options = options_of(ctx)
-    with writing_store(options, None) as store:
-        found = store.revisions()
-    from rich.table import Table
-
-    table = Table()
-    for column in ("#", "hash", options.pick("保存", "Saved"), options.pick("誰が", "By"), "note"):
-        table.add_column(column)
-    for revision in found:
-        table.add_row(
-            str(revision.id),
-            revision.hash[:12],
-            _tokyo(revision.recorded),
-            revision.author,
-            revision.note,
-        )
-    out.print(table)
-
-
-@revisions_app.command("save")
-def revisions_save(
-    ctx: typer.Context,
-    note: Annotated[str, typer.Option(help="改訂の説明")] = "",
-    actor: Annotated[str | None, typer.Option(help="保存する人・課")] = None,
-) -> None:
-    """今のプランを改訂として保存します（同じ内容なら同じ改訂）。"""
-    options = options_of(ctx)
-    plan = load(options)
-    with writing_store(options, plan) as store:
-        revision = store.save_revision(plan, actor_of(actor), note)
-    out.print(f"#{revision.id} {revision.hash[:12]}", markup=False)
-
-
-@revisions_app.command("diff")
-def revisions_diff(
-    ctx: typer.Context,
-    old: Annotated[str, typer.Argument(help="改訂（番号・基準線名・ハッシュ先頭）")],
-    new: Annotated[str, typer.Argument(help="改訂（番号・基準線名・ハッシュ先頭）")],
-    format: FormatOption = "table",
-) -> None:
-    """ふたつの改訂の差分（追加・削除・変更と、工程の日程のずれ）を表示します。"""
-    options = options_of(ctx)
-    check_format(format, ("table", "json"))
-    with writing_store(options, None) as store:
-        found = store.diff(_revision_ref(old), _revision_ref(new))
-    if format == "json":
-        write_output(None, json.dumps(found.to_json(), ensure_ascii=False, indent=2) + "\n")
-        return
-    for ref in found.added:
-        out.print(f"[green]+ {ref}[/green]")
-    for ref in found.removed:
-        out.print(f"[red]- {ref}[/red]")
-    for ref, fields in found.changed.items():
-        out.print(f"~ {ref}: {', '.join(fields)}", markup=False)
-    days = options.pick("稼働日", "working days")
-    for ref, shift in found.shifts.items():
-        out.print(f"  {ref}: {shift.finish_days:+d} {days}", markup=False)
-
-
-def _revision_ref(text: str) -> int | str:
-    return int(text) if text.isdigit() else text
-
-
-@baseline_app.command("set")
-def baseline_set(
-    ctx: typer.Context,
-    name: Annotated[str, typer.Argument(help="基準線の名前（例: 当初計画）")],
-    revision: Annotated[
-        str | None, typer.Argument(help="改訂（既定: 今のプランを保存して使う）")
-    ] = None,
-    actor: Annotated[str | None, typer.Option(help="設定する人・課")] = None,
-    note: Annotated[str, typer.Option(help="メモ")] = "",
-) -> None:
-    """基準線を設定します。改訂を省くと今のプランを保存して基準にします。"""
-    options = options_of(ctx)
-    plan = load(options)
-    with writing_store(options, plan) as store:
-        target: int | str
-        if revision is None:
-            target = store.save_revision(plan, actor_of(actor), note or f"基準線 {name}").id
-        else:
-            target = _revision_ref(revision)
-        baseline = store.set_baseline(name, target, actor=actor_of(actor), note=note)
-    out.print(f"{baseline.name} → #{baseline.revision.id}", markup=False)
-
-
-@baseline_app.command("list")
-def baseline_list(ctx: typer.Context) -> None:
-    """基準線の一覧を表示します。"""
-    options = options_of(ctx)
-    with writing_store(options, None) as store:
-        for baseline in store.baselines():
-            out.print(f"{baseline.name} → #{baseline.revision.id} ({baseline.actor})", markup=False)
-
-
-@db_app.command("upgrade")
-def db_upgrade(ctx: typer.Context) -> None:
-    """データベースをこの版のスキーマに更新します。"""
-    from aomori_roadmap.store import upgrade_database
-
-    options = options_of(ctx)
-    try:
-        result = upgrade_database(options.db)
-    except RoadmapError as error:
-        fail(error)
-    if result.changed:
-        out.print(f"{result.before or '(空)'} → {result.after}")
-    else:
-        out.print(options.pick(f"最新です（{result.after}）", f"up to date ({result.after})"))

@@ -1,0 +1,56 @@
+"""The ``baseline`` command group: named revisions to compare with."""
+
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+
+from aomori_roadmap.cli.app import (
+    actor_of,
+    app,
+    load,
+    options_of,
+    out,
+    revision_ref,
+    writing_store,
+)
+
+if TYPE_CHECKING:
+    pass
+
+
+baseline_app = typer.Typer(help="基準線（ベースライン）", no_args_is_help=True)
+
+
+app.add_typer(baseline_app, name="baseline")
+
+
+@baseline_app.command("set")
+def baseline_set(
+    ctx: typer.Context,
+    name: Annotated[str, typer.Argument(help="基準線の名前（例: 当初計画）")],
+    revision: Annotated[
+        str | None, typer.Argument(help="改訂（既定: 今のプランを保存して使う）")
+    ] = None,
+    actor: Annotated[str | None, typer.Option(help="設定する人・課")] = None,
+    note: Annotated[str, typer.Option(help="メモ")] = "",
+) -> None:
+    """基準線を設定します。改訂を省くと今のプランを保存して基準にします。"""
+    options = options_of(ctx)
+    plan = load(options)
+    with writing_store(options, plan) as store:
+        target: int | str
+        if revision is None:
+            target = store.save_revision(plan, actor_of(actor), note or f"基準線 {name}").id
+        else:
+            target = revision_ref(revision)
+        baseline = store.set_baseline(name, target, actor=actor_of(actor), note=note)
+    out.print(f"{baseline.name} → #{baseline.revision.id}", markup=False)
+
+
+@baseline_app.command("list")
+def baseline_list(ctx: typer.Context) -> None:
+    """基準線の一覧を表示します。"""
+    options = options_of(ctx)
+    with writing_store(options, None) as store:
+        for baseline in store.baselines():
+            out.print(f"{baseline.name} → #{baseline.revision.id} ({baseline.actor})", markup=False)

@@ -1,0 +1,181 @@
+"""The ``reminders`` command: what is due soon and overdue, by department, and its mail."""
+
+import os
+from datetime import date
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+
+from aomori_roadmap.cli.app import (
+    EXIT_BAD_INPUT,
+    EXIT_FAILURE,
+    DepartmentOption,
+    Options,
+    OutputOption,
+    WithinOption,
+    app,
+    as_of_date,
+    check_format,
+    err,
+    fail,
+    load,
+    options_of,
+    out,
+    print_json,
+    reading_store,
+    snapshot_at,
+    write_output,
+)
+from aomori_roadmap.errors import RoadmapError, visible
+
+if TYPE_CHECKING:
+    from aomori_roadmap.notify import SmtpSettings
+    from aomori_roadmap.reminders import (
+        DepartmentReminders,
+    )
+
+
+ENV = "AOMORI_ROADMAP_SMTP_"
+
+
+def due_reminders(
+    options: Options, within: str, departments: list[str] | None
+) -> "tuple[list[DepartmentReminders], date, date]":
+    from aomori_roadmap.reminders import reminders, window_end
+    from aomori_roadmap.store.review_log import ReviewLog
+
+    plan = load(options)
+    as_of = as_of_date(options)
+    with reading_store(options, plan) as store:
+        snap = snapshot_at(plan, store, as_of)
+        stages = ReviewLog(store, plan).stages() if store is not None else {}
+        groups = reminders(
+            plan, snap, stages, within=within, departments=departments or None, lang=options.lang
+        )
+        until = window_end(snap, within)
+    return groups, as_of, until
+
+
+def _env(name: str) -> str | None:
+    return os.environ.get(ENV + name) or None
+
+
+def _settings(
+    host: str | None,
+    port: int | None,
+    sender: str | None,
+    starttls: bool | None,
+    user: str | None,
+    password: str | None,
+) -> "SmtpSettings":
+    """SMTP settings from the options, else from AOMORI_ROADMAP_SMTP_* variables."""
+    from aomori_roadmap.notify import SmtpSettings
+
+    host = host or _env("HOST")
+    sender = sender or _env("SENDER")
+    if not host or not sender:
+        err.print(
+            "送信には SMTP サーバーと送信元が必要です: --smtp-host と --smtp-sender "
+            f"（または {ENV}HOST と {ENV}SENDER）を指定してください。"
+        )
+        raise typer.Exit(EXIT_BAD_INPUT)
+    text_port = _env("PORT")
+    if port is None and text_port is not None:
+        if not text_port.isdigit():
+            err.print(f"{ENV}PORT はポート番号です（'{text_port}' は読めません）")
+            raise typer.Exit(EXIT_BAD_INPUT)
+        port = int(text_port)
+    if starttls is None:
+        starttls = (_env("STARTTLS") or "").lower() in ("1", "true", "yes", "on")
+    return SmtpSettings(
+        host=host,
+        sender=sender,
+        port=port,
+        starttls=starttls,
+        username=user or _env("USER"),
+        password=password or _env("PASSWORD"),
+    )
+
+
+def _deliver(groups: "list[DepartmentReminders]", settings: "SmtpSettings", options: Options,
+             dry_run: bool) -> None:  # fmt: skip
+    from aomori_roadmap.notify import DeliveryError, Mail, send_mails
+
+    sendable = [g for g in groups if not g.no_contact]
+    for group in groups:
+        if group.no_contact:
+            err.print(
+                options.pick(f"宛先未設定のため送れません: {group.name}",
+                             f"No contact address, not sent: {group.name}"),
+                markup=False,
+            )  # fmt: skip
+    mails = [
+        Mail(g.department or "-", g.contact or "", g.subject(options.lang), g.body(options.lang),
+             to_name=g.name)
+        for g in sendable
+    ]  # fmt: skip
+    try:
+        done = send_mails(mails, settings, dry_run=dry_run)
+    except DeliveryError as error:
+        err.print(visible(str(error)), markup=False)
+        raise typer.Exit(EXIT_FAILURE) from error
+    except RoadmapError as error:
+        fail(error)
+    if dry_run:
+        for message in done.messages:
+            out.print(f"To: {message['To']}\nSubject: {message['Subject']}", markup=False)
+            body = message.get_body()
+            text = "" if body is None else body.get_content().replace("\r\n", "\n")
+            out.print(text, markup=False)  # MIME text has CRLF line ends; the terminal, LF
+        out.print(
+            options.pick(
+                f"（ドライラン: {len(mails)}通を送信していません。送るには --no-dry-run を付けます）",
+                f"(dry run: {len(mails)} message(s) not sent; add --no-dry-run to send)",
+            )
+        )
+        return
+    out.print(options.pick(f"{len(done.sent)}通を送信しました: ", f"Sent {len(done.sent)}: ")
+              + ", ".join(done.sent), markup=False)  # fmt: skip
+
+
+@app.command("reminders")
+def reminders_command(
+    ctx: typer.Context,
+    within: WithinOption = "14d",
+    department: DepartmentOption = None,
+    format: Annotated[str, typer.Option("--format", help="text | markdown | json")] = "text",
+    output: OutputOption = None,
+    send: Annotated[bool, typer.Option("--send", help="担当課ごとにメールで送る")] = False,
+    dry_run: Annotated[
+        bool, typer.Option("--dry-run/--no-dry-run", help="送らずに送る内容を示す（既定）")
+    ] = True,
+    smtp_host: Annotated[str | None, typer.Option(help=f"SMTPサーバー（{ENV}HOST）")] = None,
+    smtp_port: Annotated[int | None, typer.Option(help=f"ポート（{ENV}PORT）")] = None,
+    smtp_sender: Annotated[str | None, typer.Option(help=f"送信元（{ENV}SENDER）")] = None,
+    smtp_starttls: Annotated[
+        bool | None, typer.Option("--smtp-starttls/--no-smtp-starttls", help=f"{ENV}STARTTLS")
+    ] = None,
+    smtp_user: Annotated[str | None, typer.Option(help=f"ログイン名（{ENV}USER）")] = None,
+    smtp_password: Annotated[
+        str | None, typer.Option(help=f"パスワード（{ENV}PASSWORD を推奨）")
+    ] = None,
+) -> None:
+    """期限が近い・過ぎた見直しや工程を、担当課ごとに示します（--send でメール送信）。"""
+    from aomori_roadmap.reminders import reminders_json, reminders_markdown, reminders_text
+
+    options = options_of(ctx)
+    check_format(format, ("text", "markdown", "json"))
+    groups, as_of, until = due_reminders(options, within, department)
+    if send:
+        settings = _settings(
+            smtp_host, smtp_port, smtp_sender, smtp_starttls, smtp_user, smtp_password
+        )
+        _deliver(groups, settings, options, dry_run)
+        return
+    window = {"as_of": as_of, "until": until}
+    if format == "json":
+        print_json(reminders_json(groups, **window), output)
+    elif format == "markdown":
+        write_output(output, reminders_markdown(groups, lang=options.lang, **window))
+    else:
+        write_output(output, reminders_text(groups, lang=options.lang, **window))
