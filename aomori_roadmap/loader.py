@@ -430,6 +430,14 @@ def _decode(raw: bytes, label: str) -> tuple[str | None, Problem | None]:
         )
 
 
+_WHOLE = ("整数を書いてください", "write a whole number")
+_NUMBER = ("数値を書いてください", "write a number")
+_BOOLEAN = ("true か false を書いてください", "write true or false")
+_MAPPING = ("キーと値の組（マッピング）を書いてください", "write a mapping of keys and values")
+_DATE = ("日付 YYYY-MM-DD を書いてください", "write a date YYYY-MM-DD")
+_CHOICE = ("使える値ではありません", "not one of the allowed values")
+_SMALL = ("値が小さすぎます", "the value is too small")
+_LARGE = ("値が大きすぎます", "the value is too large")
 _MESSAGES = {
     "missing": ("必須の項目がありません", "this entry is required"),
     "extra_forbidden": ("この項目は使えません", "this entry is not allowed here"),
@@ -437,42 +445,21 @@ _MESSAGES = {
     "string_too_short": ("空にはできません", "must not be empty"),
     "string_too_long": ("長すぎます", "too long"),
     "string_unicode": ("文字として読めません", "not valid text"),
-    "int_parsing": ("整数を書いてください", "write a whole number"),
-    "int_type": ("整数を書いてください", "write a whole number"),
-    "int_from_float": ("整数を書いてください", "write a whole number"),
+    **dict.fromkeys(("int_parsing", "int_type", "int_from_float"), _WHOLE),
     "int_parsing_size": ("整数が大きすぎます", "the number is too large"),
-    "float_parsing": ("数値を書いてください", "write a number"),
-    "float_type": ("数値を書いてください", "write a number"),
+    **dict.fromkeys(("float_parsing", "float_type"), _NUMBER),
     "finite_number": ("有限の数値を書いてください", "write a finite number"),
-    "bool_parsing": ("true か false を書いてください", "write true or false"),
-    "bool_type": ("true か false を書いてください", "write true or false"),
+    **dict.fromkeys(("bool_parsing", "bool_type"), _BOOLEAN),
     "list_type": ("リストを書いてください", "write a list"),
-    "dict_type": (
-        "キーと値の組（マッピング）を書いてください",
-        "write a mapping of keys and values",
-    ),
-    "model_type": (
-        "キーと値の組（マッピング）を書いてください",
-        "write a mapping of keys and values",
-    ),
-    "model_attributes_type": (
-        "キーと値の組（マッピング）を書いてください",
-        "write a mapping of keys and values",
-    ),
-    "date_type": ("日付 YYYY-MM-DD を書いてください", "write a date YYYY-MM-DD"),
-    "date_parsing": ("日付 YYYY-MM-DD を書いてください", "write a date YYYY-MM-DD"),
-    "date_from_datetime_parsing": ("日付 YYYY-MM-DD を書いてください", "write a date YYYY-MM-DD"),
+    **dict.fromkeys(("dict_type", "model_type", "model_attributes_type"), _MAPPING),
+    **dict.fromkeys(("date_type", "date_parsing", "date_from_datetime_parsing"), _DATE),
     "date_from_datetime_inexact": (
         "日付だけを書いてください（時刻は書けません）",
         "write a date without a time of day",
     ),
-    "date_future": ("日付 YYYY-MM-DD を書いてください", "write a date YYYY-MM-DD"),
-    "literal_error": ("使える値ではありません", "not one of the allowed values"),
-    "enum": ("使える値ではありません", "not one of the allowed values"),
-    "greater_than_equal": ("値が小さすぎます", "the value is too small"),
-    "greater_than": ("値が小さすぎます", "the value is too small"),
-    "less_than_equal": ("値が大きすぎます", "the value is too large"),
-    "less_than": ("値が大きすぎます", "the value is too large"),
+    **dict.fromkeys(("literal_error", "enum"), _CHOICE),
+    **dict.fromkeys(("greater_than_equal", "greater_than"), _SMALL),
+    **dict.fromkeys(("less_than_equal", "less_than"), _LARGE),
     "too_short": ("要素が足りません", "too few entries"),
     "too_long": ("要素が多すぎます", "too many entries"),
 }

@@ -59,6 +59,35 @@ def line_of(path: Path, needle: str, occurrence: int = 1) -> int:
     return hits[occurrence - 1]
 
 
+def chain(n: int, duration: str, *, loop: bool = False) -> list[dict[str, object]]:
+    """``n`` tasks, each after the one before (and the first after the last with ``loop``)."""
+    tasks: list[dict[str, object]] = [
+        {"id": f"t{i}", "name": f"工程{i}", "duration": duration, "after": f"t{i - 1}"}
+        for i in range(n)
+    ]
+    if loop:
+        tasks[0]["after"] = f"t{n - 1}"
+    else:
+        del tasks[0]["after"]
+    return tasks
+
+
+def one_initiative(tasks: list[dict[str, object]], end: int = 2028) -> dict[str, object]:
+    """A plan of FY2024 to ``end`` holding one initiative with ``tasks``."""
+    return {
+        "id": "p",
+        "name": "P",
+        "period": {"start": 2024, "end": end},
+        "initiatives": [{"id": "a", "name": "A", "tasks": tasks}],
+    }
+
+
+def refused(data: dict[str, object]) -> tuple[Problem, ...]:
+    with pytest.raises(PlanValidationError) as caught:
+        plan_from_data(data)
+    return caught.value.problems
+
+
 def test_every_example_and_the_embedded_plan_still_pass() -> None:
     plan = load_plan(EXAMPLE)
     assert schedule(plan).finish is not None
@@ -123,19 +152,7 @@ def test_cycle_across_files_names_both_files(tmp_path: Path) -> None:
 
 def test_long_cycle_through_every_task_of_a_chain() -> None:
     n = 2_000
-    tasks = [
-        {"id": f"t{i}", "name": f"工程{i}", "duration": "1bd", "after": f"t{(i - 1) % n}"}
-        for i in range(n)
-    ]
-    data = {
-        "id": "p",
-        "name": "P",
-        "period": {"start": 2024, "end": 2025},
-        "initiatives": [{"id": "a", "name": "A", "tasks": tasks}],
-    }
-    with pytest.raises(PlanValidationError) as caught:
-        plan_from_data(data)
-    (problem,) = caught.value.problems
+    (problem,) = refused(one_initiative(chain(n, "1bd", loop=True), end=2025))
     assert problem.message.count(" → ") == n
 
 
@@ -271,67 +288,18 @@ def test_duration_far_outside_the_calendar_quotes_the_number_in_the_file(tmp_pat
 
 
 def test_chain_that_leaves_the_calendar_is_located_at_its_task() -> None:
-    tasks = [
-        {
-            "id": f"t{i}",
-            "name": f"工程{i}",
-            "duration": "100y",
-            **({"after": f"t{i - 1}"} if i else {}),
-        }
-        for i in range(90)
-    ]
-    data = {
-        "id": "p",
-        "name": "P",
-        "period": {"start": 2024, "end": 2028},
-        "initiatives": [{"id": "a", "name": "A", "tasks": tasks}],
-    }
-    with pytest.raises(PlanValidationError) as caught:
-        plan_from_data(data)
-    (problem,) = caught.value.problems
+    (problem,) = refused(one_initiative(chain(90, "100y")))
     assert problem.code == "out-of-range" and problem.loc[:2] == ("initiatives", 0)
 
 
 def test_deadline_long_before_a_chain_is_located() -> None:
-    tasks = [
-        {
-            "id": f"t{i}",
-            "name": f"工程{i}",
-            "duration": "100y",
-            **({"after": f"t{i - 1}"} if i else {}),
-        }
-        for i in range(3)
-    ]
+    tasks = chain(3, "100y")
     tasks.append({"id": "m", "name": "完了", "milestone": True, "after": "t2", "due": "FY1870"})
-    data = {
-        "id": "p",
-        "name": "P",
-        "period": {"start": 2024, "end": 2028},
-        "initiatives": [{"id": "a", "name": "A", "tasks": tasks}],
-    }
-    with pytest.raises(PlanValidationError) as caught:
-        plan_from_data(data)
-    assert [p.code for p in caught.value.problems] == ["out-of-range"]
+    assert [p.code for p in refused(one_initiative(tasks))] == ["out-of-range"]
 
 
 def test_long_but_possible_chain_passes_and_schedules() -> None:
-    tasks = [
-        {
-            "id": f"t{i}",
-            "name": f"工程{i}",
-            "duration": "100y",
-            **({"after": f"t{i - 1}"} if i else {}),
-        }
-        for i in range(5)
-    ]
-    plan = plan_from_data(
-        {
-            "id": "p",
-            "name": "P",
-            "period": {"start": 2024, "end": 2028},
-            "initiatives": [{"id": "a", "name": "A", "tasks": tasks}],
-        }
-    )
+    plan = plan_from_data(one_initiative(chain(5, "100y")))
     assert schedule(plan).finish.year == 2524
 
 

@@ -1,41 +1,25 @@
-"""The ``aomori-roadmap`` application: global options, output and error handling.
+"""The ``aomori-roadmap`` application: global options, the typer app and the entry point.
 
-Command groups live in the sibling modules and register themselves on :data:`app`.
+Command groups live in the sibling modules and register themselves on :data:`app`; what they
+share is in :mod:`.console` (output and errors), :mod:`.inputs` (reading the options) and
+:mod:`.stores` (opening the store and the snapshot).
 
 Exit status: 0 success, 2 bad input or usage (one clear message per problem on stderr, nothing
 written), 3 store or server failure.
 """
 
-import getpass
-import json
 import os
 import sys
 import traceback
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import date, datetime
-from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any, NoReturn, cast
-from zoneinfo import ZoneInfo
+from typing import Annotated
 
 import typer
 
-from aomori_roadmap.errors import PlanError, PlanValidationError, RoadmapError, StoreError, visible
+from aomori_roadmap.cli.console import EXIT_BAD_INPUT, EXIT_FAILURE, err
+from aomori_roadmap.errors import RoadmapError, StoreError, visible
 
-if TYPE_CHECKING:
-    from rich.console import Console
-
-    from aomori_roadmap.calendar import FiscalYear
-    from aomori_roadmap.model import Plan
-    from aomori_roadmap.schedule import Schedule
-    from aomori_roadmap.snapshot import Snapshot
-    from aomori_roadmap.store import Store
-
-__all__ = ["app", "main"]
-
-EXIT_BAD_INPUT = 2
-EXIT_FAILURE = 3
+__all__ = ["Options", "app", "main", "options_of"]
 
 _LABELS = {
     "ja": {
@@ -128,61 +112,9 @@ app = typer.Typer(
 )
 
 
-class _Console:
-    """A rich console made at its first use: ``--help`` and ``--version`` never need one."""
-
-    def __init__(self, stderr: bool) -> None:
-        self._stderr = stderr
-        self._console: Console | None = None
-
-    def print(self, *objects: Any, markup: bool | None = None, **options: Any) -> None:
-        """Plain text without markup goes straight to the stream; anything else through rich."""
-        if markup is False and not options and all(isinstance(o, str) for o in objects):
-            stream = sys.stderr if self._stderr else sys.stdout
-            stream.write(" ".join(objects) + "\n")
-            return
-        self.__getattr__("print")(*objects, markup=markup, **options)
-
-    def __getattr__(self, name: str) -> Any:
-        if self._console is None:
-            from rich.console import Console
-
-            self._console = Console(stderr=self._stderr, highlight=False, soft_wrap=True)
-        return getattr(self._console, name)
-
-
-out = cast("Console", _Console(stderr=False))
-err = cast("Console", _Console(stderr=True))
-
-
 def options_of(ctx: typer.Context) -> Options:
     options = ctx.find_object(Options)
     return options if options is not None else Options()
-
-
-def fail(error: RoadmapError) -> NoReturn:
-    if isinstance(error, PlanValidationError):
-        for problem in error.problems:
-            err.print(str(problem), markup=False)
-        from aomori_roadmap.i18n import text
-
-        count = len(error.problems)
-        err.print(text(f"{count}件の問題があります", f"{count} problem(s) found"), markup=False)
-        raise typer.Exit(EXIT_BAD_INPUT)
-    err.print(visible(str(error)), markup=False)
-    # Bad input (an illegal transition included) is 2; a store that failed or refused is 3.
-    bad_input = isinstance(error, ValueError) or not isinstance(error, StoreError)
-    raise typer.Exit(EXIT_BAD_INPUT if bad_input else EXIT_FAILURE)
-
-
-def load(options: Options, path: str | None = None) -> "Plan":
-    from aomori_roadmap.loader import default_plan, load_plan
-
-    source = path or options.plan
-    try:
-        return load_plan(source) if source else default_plan()
-    except RoadmapError as error:
-        fail(error)
 
 
 def _print_version(value: bool) -> None:
@@ -230,157 +162,6 @@ def _global(
         lang=lang,
         as_of=as_of,
     )
-
-
-def as_of_date(options: Options) -> date:
-    """The --as-of date, or today in Tokyo (the interface may read the clock; the engine not)."""
-    if options.as_of is None:
-        return datetime.now(ZoneInfo("Asia/Tokyo")).date()
-    try:
-        return date.fromisoformat(options.as_of)
-    except ValueError:
-        err.print(f"--as-of は YYYY-MM-DD の日付です（'{options.as_of}' は読めません）")
-        raise typer.Exit(EXIT_BAD_INPUT) from None
-
-
-def existing_store(options: Options, plan: "Plan") -> "Store | None":
-    """The store if it exists: reading views never create a database file."""
-    from aomori_roadmap.store import Store
-
-    url = options.db
-    if url.startswith("sqlite:///") and not Path(url.removeprefix("sqlite:///")).exists():
-        return None
-    try:
-        return Store(url, plan=plan)
-    except RoadmapError as error:
-        fail(error)
-
-
-def check_format(format: str, allowed: tuple[str, ...]) -> None:
-    """Exit with status 2 unless ``format`` is one of ``allowed``."""
-    if format not in allowed:
-        err.print(f"--format は {' | '.join(allowed)} です（'{format}' は使えません）")
-        raise typer.Exit(EXIT_BAD_INPUT)
-
-
-def actor_of(actor: str | None) -> str:
-    """--actor, else AOMORI_ROADMAP_ACTOR, else the login name: a record always has an author.
-
-    An empty or blank --actor is bad input (status 2): a record by nobody is worth nothing.
-    """
-    if actor is not None:
-        if not actor.strip():
-            err.print("--actor が空です。記録した人か課の名前を書いてください / --actor is empty")
-            raise typer.Exit(EXIT_BAD_INPUT)
-        return actor.strip()
-    chosen = os.environ.get("AOMORI_ROADMAP_ACTOR", "").strip()
-    if chosen:
-        return chosen
-    try:
-        return getpass.getuser()
-    except (KeyError, OSError):
-        err.print("作成者を --actor で指定してください / give --actor")
-        raise typer.Exit(EXIT_BAD_INPUT) from None
-
-
-@contextmanager
-def writing_store(options: Options, plan: "Plan | None") -> "Iterator[Store]":
-    """The store at --db, created if missing, closed afterwards; library errors end the run.
-
-    A SQLite file that this run created is removed again when the run fails: bad input never
-    leaves a database behind.
-    """
-    from aomori_roadmap.store import Store
-
-    new_file = _new_sqlite_file(options.db)
-    try:
-        store = Store(options.db, plan=plan)
-    except RoadmapError as error:
-        _remove(new_file)
-        fail(error)
-    done = False
-    try:
-        yield store
-        done = True
-    except RoadmapError as error:
-        fail(error)
-    finally:
-        store.close()
-        if not done:
-            _remove(new_file)
-
-
-def _new_sqlite_file(url: str) -> Path | None:
-    """The SQLite file of ``url`` if it does not exist yet (so this run would create it)."""
-    if not url.startswith("sqlite:///"):
-        return None
-    path = Path(url.removeprefix("sqlite:///"))
-    return None if path.exists() else path
-
-
-def _remove(path: Path | None) -> None:
-    if path is not None:
-        for leftover in (path, Path(f"{path}-wal"), Path(f"{path}-shm"), Path(f"{path}-journal")):
-            leftover.unlink(missing_ok=True)
-
-
-@contextmanager
-def reading_store(options: Options, plan: "Plan") -> "Iterator[Store | None]":
-    """The store if it exists (reading never creates a database file); errors end the run."""
-    store = existing_store(options, plan)
-    try:
-        yield store
-    except RoadmapError as error:
-        fail(error)
-    finally:
-        if store is not None:
-            store.close()
-
-
-def snapshot_for(
-    options: Options, plan: "Plan", baseline: str | None = None, known_at: date | None = None
-) -> "Snapshot":
-    """The plan as of --as-of, with the states of the store at --db (none if it does not exist)."""
-    from aomori_roadmap.snapshot import take_snapshot
-
-    store = existing_store(options, plan)
-    try:
-        return take_snapshot(
-            plan, store, as_of=as_of_date(options), known_at=known_at, baseline=baseline
-        )
-    except RoadmapError as error:
-        fail(error)
-    finally:
-        if store is not None:
-            store.close()
-
-
-def write_output(output: Path | None, payload: str | bytes) -> None:
-    if output is None:
-        if isinstance(payload, bytes):
-            sys.stdout.buffer.write(payload)
-            sys.stdout.buffer.flush()
-        else:
-            sys.stdout.write(payload)
-        return
-    try:
-        output.parent.mkdir(parents=True, exist_ok=True)
-        if isinstance(payload, bytes):
-            output.write_bytes(payload)
-        else:
-            output.write_text(payload, encoding="utf-8")
-    except OSError as error:
-        err.print(f"書き出せません / cannot write: {error}", markup=False)
-        raise typer.Exit(EXIT_FAILURE) from error
-
-
-def schedule_for(plan: "Plan") -> "Schedule":
-    from aomori_roadmap.schedule import schedule
-
-    try:
-        return schedule(plan)
-    except RoadmapError as error:
-        fail(error)
 
 
 def main() -> None:
@@ -433,62 +214,3 @@ def _silence_stdout() -> None:
         os.dup2(devnull, sys.stdout.fileno())
     except (OSError, ValueError):
         pass
-
-
-# --- shared by the command groups ------------------------------------------------------
-
-
-WithinOption = Annotated[
-    str, typer.Option("--within", help="先の期間: 14d, 2w, 10bd（勤務日）など")
-]
-DepartmentOption = Annotated[
-    list[str] | None, typer.Option("--department", help="担当課のIDか名前（複数可）")
-]
-ActorOption = Annotated[
-    str | None, typer.Option(help="記録する人・課（既定: AOMORI_ROADMAP_ACTOR かログイン名）")
-]
-OutputOption = Annotated[Path | None, typer.Option("-o", "--output", help="書き出し先ファイル")]
-
-
-def print_json(data: Any, output: Path | None = None) -> None:
-    """``data`` as indented JSON, to ``output`` or standard output."""
-    write_output(output, json.dumps(data, ensure_ascii=False, indent=2) + "\n")
-
-
-def snapshot_at(plan: "Plan", store: "Store | None", as_of: date, **options: Any) -> "Snapshot":
-    """The snapshot of ``plan`` on ``as_of`` (options as :func:`take_snapshot` takes them)."""
-    from aomori_roadmap.snapshot import take_snapshot
-
-    return take_snapshot(plan, store, as_of=as_of, **options)
-
-
-def fiscal_year_of(text: str | None, default: "FiscalYear") -> "FiscalYear":
-    from aomori_roadmap.calendar import FiscalYear, parse_period
-
-    if text is None:
-        return default
-    try:
-        period = FiscalYear(int(text)) if text.strip().isdigit() else parse_period(text)
-    except RoadmapError as error:
-        fail(error)
-    if not isinstance(period, FiscalYear):
-        fail(
-            PlanError(
-                f"--fy は年度です（例: 2025, FY2025, 令和7年度）。'{text}' は年度ではありません。"
-            )
-        )
-    return period
-
-
-TOKYO = ZoneInfo("Asia/Tokyo")
-
-
-FormatOption = Annotated[str, typer.Option("--format", help="table | json")]
-
-
-def tokyo_time(moment: datetime) -> str:
-    return moment.astimezone(TOKYO).strftime("%Y-%m-%d %H:%M")
-
-
-def revision_ref(text: str) -> int | str:
-    return int(text) if text.isdigit() else text

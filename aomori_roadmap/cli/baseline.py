@@ -1,26 +1,15 @@
 """The ``baseline`` command group: named revisions to compare with."""
 
-from typing import TYPE_CHECKING, Annotated
+from typing import Annotated
 
 import typer
 
-from aomori_roadmap.cli.app import (
-    actor_of,
-    app,
-    load,
-    options_of,
-    out,
-    revision_ref,
-    writing_store,
-)
-
-if TYPE_CHECKING:
-    pass
-
+from aomori_roadmap.cli.app import app, options_of
+from aomori_roadmap.cli.console import out
+from aomori_roadmap.cli.inputs import actor_of, load, revision_ref
+from aomori_roadmap.cli.stores import writing_store
 
 baseline_app = typer.Typer(help="基準線（ベースライン）", no_args_is_help=True)
-
-
 app.add_typer(baseline_app, name="baseline")
 
 

@@ -1,24 +1,12 @@
 """The ``db`` command group: the store's database schema."""
 
-from typing import TYPE_CHECKING
-
 import typer
 
-from aomori_roadmap.cli.app import (
-    app,
-    fail,
-    options_of,
-    out,
-)
+from aomori_roadmap.cli.app import app, options_of
+from aomori_roadmap.cli.console import fail, out
 from aomori_roadmap.errors import RoadmapError
 
-if TYPE_CHECKING:
-    pass
-
-
 db_app = typer.Typer(help="状況ストアのデータベース", no_args_is_help=True)
-
-
 app.add_typer(db_app, name="db")
 
 

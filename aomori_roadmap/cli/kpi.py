@@ -1,33 +1,22 @@
 """The ``kpi`` command group: KPI actuals and progress."""
 
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import Annotated, Any
 
 import typer
 
-from aomori_roadmap.cli.app import (
-    EXIT_BAD_INPUT,
+from aomori_roadmap.cli.app import app, options_of
+from aomori_roadmap.cli.console import EXIT_BAD_INPUT, err, out, print_json
+from aomori_roadmap.cli.inputs import (
     ActorOption,
     actor_of,
-    app,
     as_of_date,
     check_format,
-    err,
     fiscal_year_of,
     load,
-    options_of,
-    out,
-    print_json,
-    reading_store,
-    writing_store,
 )
-
-if TYPE_CHECKING:
-    pass
-
+from aomori_roadmap.cli.stores import reading_store, writing_store
 
 kpi_app = typer.Typer(help="成果指標（KPI）の実績と進捗", no_args_is_help=True)
-
-
 app.add_typer(kpi_app, name="kpi")
 
 

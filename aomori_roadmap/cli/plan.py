@@ -8,22 +8,10 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from aomori_roadmap.cli.app import (
-    EXIT_BAD_INPUT,
-    EXIT_FAILURE,
-    Options,
-    app,
-    as_of_date,
-    err,
-    existing_store,
-    fail,
-    load,
-    options_of,
-    out,
-    schedule_for,
-    snapshot_for,
-    write_output,
-)
+from aomori_roadmap.cli.app import Options, app, options_of
+from aomori_roadmap.cli.console import EXIT_BAD_INPUT, EXIT_FAILURE, err, fail, out, write_output
+from aomori_roadmap.cli.inputs import as_of_date, load, schedule_for
+from aomori_roadmap.cli.stores import existing_store, snapshot_for
 from aomori_roadmap.errors import RoadmapError
 from aomori_roadmap.formats import FEEDS, GANTT_FORMATS, gantt_format
 

@@ -6,26 +6,25 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from aomori_roadmap.cli.app import (
+from aomori_roadmap.cli.app import Options, app, options_of
+from aomori_roadmap.cli.console import (
     EXIT_BAD_INPUT,
     EXIT_FAILURE,
-    DepartmentOption,
-    Options,
-    OutputOption,
-    WithinOption,
-    app,
-    as_of_date,
-    check_format,
     err,
     fail,
-    load,
-    options_of,
     out,
     print_json,
-    reading_store,
-    snapshot_at,
     write_output,
 )
+from aomori_roadmap.cli.inputs import (
+    DepartmentOption,
+    OutputOption,
+    WithinOption,
+    as_of_date,
+    check_format,
+    load,
+)
+from aomori_roadmap.cli.stores import reading_store, snapshot_at
 from aomori_roadmap.errors import RoadmapError, visible
 
 if TYPE_CHECKING:

@@ -3,31 +3,15 @@
 import json
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import Annotated
 
 import typer
 
-from aomori_roadmap.cli.app import (
-    EXIT_BAD_INPUT,
-    OutputOption,
-    app,
-    as_of_date,
-    check_format,
-    err,
-    fail,
-    fiscal_year_of,
-    load,
-    options_of,
-    print_json,
-    reading_store,
-    snapshot_at,
-    write_output,
-)
+from aomori_roadmap.cli.app import app, options_of
+from aomori_roadmap.cli.console import EXIT_BAD_INPUT, err, fail, print_json, write_output
+from aomori_roadmap.cli.inputs import OutputOption, as_of_date, check_format, fiscal_year_of, load
+from aomori_roadmap.cli.stores import reading_store, snapshot_at
 from aomori_roadmap.errors import PlanError, RoadmapError
-
-if TYPE_CHECKING:
-    pass
-
 
 REPORT_FORMATS = ("md", "markdown", "html", "xlsx", "json")
 

@@ -4,34 +4,25 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from aomori_roadmap.cli.app import (
-    EXIT_BAD_INPUT,
+from aomori_roadmap.cli.app import Options, app, options_of
+from aomori_roadmap.cli.console import EXIT_BAD_INPUT, err, out, print_json
+from aomori_roadmap.cli.inputs import (
     ActorOption,
     DepartmentOption,
-    Options,
     WithinOption,
     actor_of,
-    app,
     as_of_date,
     check_format,
-    err,
     load,
-    options_of,
-    out,
-    print_json,
-    reading_store,
-    snapshot_at,
-    writing_store,
 )
 from aomori_roadmap.cli.reminders import due_reminders
+from aomori_roadmap.cli.stores import reading_store, snapshot_at, writing_store
 
 if TYPE_CHECKING:
     from aomori_roadmap.snapshot import Snapshot
 
 
 reviews_app = typer.Typer(help="半期見直しのサイクルと記録", no_args_is_help=True)
-
-
 app.add_typer(reviews_app, name="reviews")
 
 

@@ -1,31 +1,16 @@
 """The ``revisions`` command group: stored versions of the plan."""
 
 import json
-from typing import TYPE_CHECKING, Annotated
+from typing import Annotated
 
 import typer
 
-from aomori_roadmap.cli.app import (
-    FormatOption,
-    actor_of,
-    app,
-    check_format,
-    load,
-    options_of,
-    out,
-    revision_ref,
-    tokyo_time,
-    write_output,
-    writing_store,
-)
-
-if TYPE_CHECKING:
-    pass
-
+from aomori_roadmap.cli.app import app, options_of
+from aomori_roadmap.cli.console import out, tokyo_time, write_output
+from aomori_roadmap.cli.inputs import FormatOption, actor_of, check_format, load, revision_ref
+from aomori_roadmap.cli.stores import writing_store
 
 revisions_app = typer.Typer(help="プランの改訂", no_args_is_help=True)
-
-
 app.add_typer(revisions_app, name="revisions")
 
 

@@ -1,24 +1,15 @@
 """The ``serve`` command: calendar feeds and read-only JSON over HTTP."""
 
 import os
-from typing import TYPE_CHECKING, Annotated
+from typing import Annotated
 
 import typer
 
-from aomori_roadmap.cli.app import (
-    EXIT_BAD_INPUT,
-    app,
-    err,
-    fail,
-    load,
-    options_of,
-)
+from aomori_roadmap.cli.app import app, options_of
+from aomori_roadmap.cli.console import EXIT_BAD_INPUT, err, fail
+from aomori_roadmap.cli.inputs import load
 from aomori_roadmap.errors import RoadmapError
 from aomori_roadmap.formats import FEEDS
-
-if TYPE_CHECKING:
-    pass
-
 
 DEFAULT_BASE_URL = "http://127.0.0.1:8765"
 

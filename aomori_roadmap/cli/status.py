@@ -8,23 +8,18 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from aomori_roadmap.cli.app import (
+from aomori_roadmap.cli.app import app, options_of
+from aomori_roadmap.cli.console import (
     EXIT_BAD_INPUT,
     TOKYO,
-    FormatOption,
-    actor_of,
-    app,
-    check_format,
     err,
     fail,
-    load,
-    options_of,
     out,
-    snapshot_for,
     tokyo_time,
     write_output,
-    writing_store,
 )
+from aomori_roadmap.cli.inputs import FormatOption, actor_of, check_format, load
+from aomori_roadmap.cli.stores import snapshot_for, writing_store
 from aomori_roadmap.errors import RoadmapError
 
 if TYPE_CHECKING:
@@ -32,8 +27,6 @@ if TYPE_CHECKING:
 
 
 status_app = typer.Typer(help="工程・取組の状況（履歴つき）", no_args_is_help=True)
-
-
 app.add_typer(status_app, name="status")
 
 

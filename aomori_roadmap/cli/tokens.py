@@ -7,19 +7,11 @@ from zoneinfo import ZoneInfo
 
 import typer
 
-from aomori_roadmap.cli.app import (
-    EXIT_BAD_INPUT,
-    Options,
-    actor_of,
-    app,
-    err,
-    existing_store,
-    fail,
-    load,
-    options_of,
-    out,
-)
+from aomori_roadmap.cli.app import Options, app, options_of
+from aomori_roadmap.cli.console import EXIT_BAD_INPUT, err, fail, out
+from aomori_roadmap.cli.inputs import actor_of, load
 from aomori_roadmap.cli.serve import base_url_of
+from aomori_roadmap.cli.stores import existing_store
 from aomori_roadmap.errors import PlanError, RoadmapError
 from aomori_roadmap.formats import FEEDS
 
@@ -28,8 +20,6 @@ if TYPE_CHECKING:
 
 
 tokens_app = typer.Typer(help="非公開フィードのURL（トークン）を扱います", no_args_is_help=True)
-
-
 app.add_typer(tokens_app, name="tokens")
 
 
