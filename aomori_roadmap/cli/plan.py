@@ -10,7 +10,7 @@ import typer
 
 from aomori_roadmap.cli.app import Options, app, options_of
 from aomori_roadmap.cli.console import EXIT_BAD_INPUT, EXIT_FAILURE, err, fail, out, write_output
-from aomori_roadmap.cli.inputs import as_of_date, load, schedule_for
+from aomori_roadmap.cli.inputs import as_of_date, check_format, load, schedule_for
 from aomori_roadmap.cli.stores import existing_store, snapshot_for
 from aomori_roadmap.errors import RoadmapError
 from aomori_roadmap.formats import FEEDS, GANTT_FORMATS, gantt_format
@@ -130,9 +130,7 @@ def schedule_command(
 ) -> None:
     """依存関係と稼働日から工程の日付・余裕日数・クリティカルパスを計算します。"""
     options = options_of(ctx)
-    if format not in ("table", "json"):
-        err.print(f"--format は table か json です（'{format}' は使えません）")
-        raise typer.Exit(EXIT_BAD_INPUT)
+    check_format(format, ("table", "json"))
     plan = load(options)
     computed = schedule_for(plan)
     if format == "json":

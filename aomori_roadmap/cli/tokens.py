@@ -8,8 +8,8 @@ from zoneinfo import ZoneInfo
 import typer
 
 from aomori_roadmap.cli.app import Options, app, options_of
-from aomori_roadmap.cli.console import EXIT_BAD_INPUT, err, fail, out
-from aomori_roadmap.cli.inputs import actor_of, load
+from aomori_roadmap.cli.console import err, fail, out
+from aomori_roadmap.cli.inputs import actor_of, check_format, load
 from aomori_roadmap.cli.serve import base_url_of
 from aomori_roadmap.cli.stores import existing_store
 from aomori_roadmap.errors import PlanError, RoadmapError
@@ -109,9 +109,7 @@ def tokens_list(
     from aomori_roadmap.store.feed_tokens import FeedTokens
 
     options = options_of(ctx)
-    if format not in ("table", "json"):
-        err.print(f"--format は table か json です（'{format}' は使えません）")
-        raise typer.Exit(EXIT_BAD_INPUT)
+    check_format(format, ("table", "json"))
     plan = load(options)
     store = existing_store(options, plan)
     found: list[FeedToken] = []
