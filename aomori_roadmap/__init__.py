@@ -13,8 +13,6 @@ The public API is what this module exports; everything else may change between v
 from __future__ import annotations
 
 import importlib
-import sys
-import types
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
@@ -31,6 +29,34 @@ if TYPE_CHECKING:
         wareki,
         wareki_year,
     )
+    from aomori_roadmap.engine.kpi import KpiProgress, KpiStatus, progress
+    from aomori_roadmap.engine.reminders import (
+        DepartmentReminders,
+        Reminder,
+        ReminderKind,
+        reminders,
+        reminders_json,
+        reminders_markdown,
+        reminders_text,
+    )
+    from aomori_roadmap.engine.reviews import ReviewCycle, find_cycle, review_cycles
+    from aomori_roadmap.engine.schedule import (
+        Actual,
+        Schedule,
+        ScheduledTask,
+        Violation,
+        plan_calendar,
+        schedule,
+    )
+    from aomori_roadmap.engine.status import (
+        Lateness,
+        Status,
+        StatusChange,
+        StatusEvent,
+        StatusState,
+        lateness,
+        parse_status,
+    )
     from aomori_roadmap.errors import (
         ConflictError,
         CycleError,
@@ -44,10 +70,9 @@ if TYPE_CHECKING:
         StoreError,
         TransitionError,
     )
-    from aomori_roadmap.feeds import FeedBuilder, FeedCache, FeedRequest, feed_urls
-    from aomori_roadmap.kpi import KpiProgress, KpiStatus, progress
-    from aomori_roadmap.loader import default_plan, dump_plan, load_plan, plan_from_data
-    from aomori_roadmap.model import (
+    from aomori_roadmap.notify import DeliveryError
+    from aomori_roadmap.plan.loader import default_plan, dump_plan, load_plan, plan_from_data
+    from aomori_roadmap.plan.model import (
         Department,
         Dependency,
         Initiative,
@@ -59,36 +84,7 @@ if TYPE_CHECKING:
         Task,
         check_plan,
     )
-    from aomori_roadmap.notify import DeliveryError
-    from aomori_roadmap.reminders import (
-        DepartmentReminders,
-        Reminder,
-        ReminderKind,
-        reminders,
-        reminders_json,
-        reminders_markdown,
-        reminders_text,
-    )
-    from aomori_roadmap.reviews import ReviewCycle, find_cycle, review_cycles
-    from aomori_roadmap.schedule import (
-        Actual,
-        Schedule,
-        ScheduledTask,
-        Violation,
-        plan_calendar,
-        schedule,
-    )
-    from aomori_roadmap.schemas import export_schemas, json_schemas
-    from aomori_roadmap.snapshot import Snapshot, take_snapshot
-    from aomori_roadmap.status import (
-        Lateness,
-        Status,
-        StatusChange,
-        StatusEvent,
-        StatusState,
-        lateness,
-        parse_status,
-    )
+    from aomori_roadmap.plan.schema import export_schemas, json_schemas
     from aomori_roadmap.store import (
         Baseline,
         FeedTokens,
@@ -98,6 +94,8 @@ if TYPE_CHECKING:
         Store,
         upgrade_database,
     )
+    from aomori_roadmap.views.feeds import FeedBuilder, FeedCache, FeedRequest, feed_urls
+    from aomori_roadmap.views.snapshot import Snapshot, take_snapshot
 
 __version__ = "0.1.0"
 
@@ -187,81 +185,81 @@ __all__ = [
 # ``import aomori_roadmap`` costs almost nothing: a script that wants the calendar does not
 # pay for the store, the exporters or the server, and every cron job starts fast.
 _WHERE = {
-    "Actual": "aomori_roadmap.schedule",
+    "Actual": "aomori_roadmap.engine.schedule",
     "Baseline": "aomori_roadmap.store",
     "ConflictError": "aomori_roadmap.errors",
     "CycleError": "aomori_roadmap.errors",
     "Day": "aomori_roadmap.calendar",
     "DeliveryError": "aomori_roadmap.notify",
-    "Department": "aomori_roadmap.model",
-    "DepartmentReminders": "aomori_roadmap.reminders",
-    "Dependency": "aomori_roadmap.model",
+    "Department": "aomori_roadmap.plan.model",
+    "DepartmentReminders": "aomori_roadmap.engine.reminders",
+    "Dependency": "aomori_roadmap.plan.model",
     "Duration": "aomori_roadmap.calendar",
     "DurationError": "aomori_roadmap.errors",
-    "FeedBuilder": "aomori_roadmap.feeds",
-    "FeedCache": "aomori_roadmap.feeds",
-    "FeedRequest": "aomori_roadmap.feeds",
+    "FeedBuilder": "aomori_roadmap.views.feeds",
+    "FeedCache": "aomori_roadmap.views.feeds",
+    "FeedRequest": "aomori_roadmap.views.feeds",
     "FeedTokens": "aomori_roadmap.store",
     "FiscalYear": "aomori_roadmap.calendar",
     "Half": "aomori_roadmap.calendar",
-    "Initiative": "aomori_roadmap.model",
-    "Item": "aomori_roadmap.model",
-    "Kpi": "aomori_roadmap.model",
+    "Initiative": "aomori_roadmap.plan.model",
+    "Item": "aomori_roadmap.plan.model",
+    "Kpi": "aomori_roadmap.plan.model",
     "KpiLog": "aomori_roadmap.store",
-    "KpiProgress": "aomori_roadmap.kpi",
-    "KpiStatus": "aomori_roadmap.kpi",
-    "Lateness": "aomori_roadmap.status",
-    "LinkType": "aomori_roadmap.model",
+    "KpiProgress": "aomori_roadmap.engine.kpi",
+    "KpiStatus": "aomori_roadmap.engine.kpi",
+    "Lateness": "aomori_roadmap.engine.status",
+    "LinkType": "aomori_roadmap.plan.model",
     "PeriodError": "aomori_roadmap.errors",
-    "Plan": "aomori_roadmap.model",
+    "Plan": "aomori_roadmap.plan.model",
     "PlanError": "aomori_roadmap.errors",
     "PlanValidationError": "aomori_roadmap.errors",
-    "Policy": "aomori_roadmap.model",
+    "Policy": "aomori_roadmap.plan.model",
     "Problem": "aomori_roadmap.errors",
     "Quarter": "aomori_roadmap.calendar",
-    "Reminder": "aomori_roadmap.reminders",
-    "ReminderKind": "aomori_roadmap.reminders",
-    "ReviewCycle": "aomori_roadmap.reviews",
+    "Reminder": "aomori_roadmap.engine.reminders",
+    "ReminderKind": "aomori_roadmap.engine.reminders",
+    "ReviewCycle": "aomori_roadmap.engine.reviews",
     "ReviewLog": "aomori_roadmap.store",
     "Revision": "aomori_roadmap.store",
     "RoadmapError": "aomori_roadmap.errors",
-    "Schedule": "aomori_roadmap.schedule",
+    "Schedule": "aomori_roadmap.engine.schedule",
     "ScheduleError": "aomori_roadmap.errors",
-    "ScheduledTask": "aomori_roadmap.schedule",
-    "Snapshot": "aomori_roadmap.snapshot",
-    "Status": "aomori_roadmap.status",
-    "StatusChange": "aomori_roadmap.status",
-    "StatusEvent": "aomori_roadmap.status",
-    "StatusState": "aomori_roadmap.status",
+    "ScheduledTask": "aomori_roadmap.engine.schedule",
+    "Snapshot": "aomori_roadmap.views.snapshot",
+    "Status": "aomori_roadmap.engine.status",
+    "StatusChange": "aomori_roadmap.engine.status",
+    "StatusEvent": "aomori_roadmap.engine.status",
+    "StatusState": "aomori_roadmap.engine.status",
     "Store": "aomori_roadmap.store",
     "StoreError": "aomori_roadmap.errors",
-    "Task": "aomori_roadmap.model",
+    "Task": "aomori_roadmap.plan.model",
     "TransitionError": "aomori_roadmap.errors",
-    "Violation": "aomori_roadmap.schedule",
+    "Violation": "aomori_roadmap.engine.schedule",
     "WorkCalendar": "aomori_roadmap.calendar",
-    "check_plan": "aomori_roadmap.model",
-    "default_plan": "aomori_roadmap.loader",
-    "dump_plan": "aomori_roadmap.loader",
-    "export_schemas": "aomori_roadmap.schemas",
-    "feed_urls": "aomori_roadmap.feeds",
-    "find_cycle": "aomori_roadmap.reviews",
+    "check_plan": "aomori_roadmap.plan.model",
+    "default_plan": "aomori_roadmap.plan.loader",
+    "dump_plan": "aomori_roadmap.plan.loader",
+    "export_schemas": "aomori_roadmap.plan.schema",
+    "feed_urls": "aomori_roadmap.views.feeds",
+    "find_cycle": "aomori_roadmap.engine.reviews",
     "format_wareki": "aomori_roadmap.calendar",
-    "json_schemas": "aomori_roadmap.schemas",
-    "lateness": "aomori_roadmap.status",
-    "load_plan": "aomori_roadmap.loader",
+    "json_schemas": "aomori_roadmap.plan.schema",
+    "lateness": "aomori_roadmap.engine.status",
+    "load_plan": "aomori_roadmap.plan.loader",
     "parse_duration": "aomori_roadmap.calendar",
     "parse_period": "aomori_roadmap.calendar",
-    "parse_status": "aomori_roadmap.status",
-    "plan_calendar": "aomori_roadmap.schedule",
-    "plan_from_data": "aomori_roadmap.loader",
-    "progress": "aomori_roadmap.kpi",
-    "reminders": "aomori_roadmap.reminders",
-    "reminders_json": "aomori_roadmap.reminders",
-    "reminders_markdown": "aomori_roadmap.reminders",
-    "reminders_text": "aomori_roadmap.reminders",
-    "review_cycles": "aomori_roadmap.reviews",
-    "schedule": "aomori_roadmap.schedule",
-    "take_snapshot": "aomori_roadmap.snapshot",
+    "parse_status": "aomori_roadmap.engine.status",
+    "plan_calendar": "aomori_roadmap.engine.schedule",
+    "plan_from_data": "aomori_roadmap.plan.loader",
+    "progress": "aomori_roadmap.engine.kpi",
+    "reminders": "aomori_roadmap.engine.reminders",
+    "reminders_json": "aomori_roadmap.engine.reminders",
+    "reminders_markdown": "aomori_roadmap.engine.reminders",
+    "reminders_text": "aomori_roadmap.engine.reminders",
+    "review_cycles": "aomori_roadmap.engine.reviews",
+    "schedule": "aomori_roadmap.engine.schedule",
+    "take_snapshot": "aomori_roadmap.views.snapshot",
     "upgrade_database": "aomori_roadmap.store",
     "wareki": "aomori_roadmap.calendar",
     "wareki_year": "aomori_roadmap.calendar",
@@ -280,20 +278,3 @@ def __getattr__(name: str) -> Any:
 def __dir__() -> list[str]:
     return sorted(set(globals()) | set(__all__))
 
-
-class _Package(types.ModuleType):
-    """The package, keeping its public functions named like their modules.
-
-    ``schedule`` and ``reminders`` are functions of the front door and also modules. Importing
-    the module sets the package's attribute to the module; this keeps the function there, as
-    the front door promises, however the modules are imported and in whatever order.
-    """
-
-    def __setattr__(self, name: str, value: Any) -> None:
-        if name in _SHADOWED and isinstance(value, types.ModuleType):
-            value = getattr(value, name)
-        super().__setattr__(name, value)
-
-
-_SHADOWED = frozenset(name for name, module in _WHERE.items() if module == f"{__name__}.{name}")
-sys.modules[__name__].__class__ = _Package

@@ -16,7 +16,7 @@ before any history). Nothing here reads the clock: ``today`` is a parameter.
 >>> import tempfile
 >>> from datetime import date
 >>> from pathlib import Path
->>> from aomori_roadmap.loader import default_plan
+>>> from aomori_roadmap.plan.loader import default_plan
 >>> with tempfile.TemporaryDirectory() as tmp:
 ...     result = run_demo(default_plan(), Path(tmp), today=date(2026, 11, 26))
 ...     sorted(p.name for p in result.files)[:3]
@@ -34,13 +34,13 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from aomori_roadmap.calendar import Half
+from aomori_roadmap.engine.reminders import reminders, reminders_text, window_end
+from aomori_roadmap.engine.schedule import Schedule, plan_calendar, schedule
+from aomori_roadmap.engine.status import StatusChange
 from aomori_roadmap.export import annual_report, report_html, report_xlsx
-from aomori_roadmap.model import Plan
-from aomori_roadmap.reminders import reminders, reminders_text, window_end
-from aomori_roadmap.schedule import Schedule, plan_calendar, schedule
-from aomori_roadmap.snapshot import Snapshot, take_snapshot
-from aomori_roadmap.status import StatusChange
+from aomori_roadmap.plan.model import Plan
 from aomori_roadmap.store import Store
+from aomori_roadmap.views.snapshot import Snapshot, take_snapshot
 
 __all__ = ["BASELINE", "REMINDERS_DAY", "DemoResult", "demo_history", "run_demo"]
 
@@ -109,7 +109,7 @@ def _task_history(
 def demo_history(plan: Plan, planned: Schedule, today: date) -> list[StatusChange]:
     """A believable status history of the plan's illustrative roadmaps up to ``today``.
 
-    >>> from aomori_roadmap.loader import default_plan
+    >>> from aomori_roadmap.plan.loader import default_plan
     >>> plan = default_plan()
     >>> changes = demo_history(plan, schedule(plan), date(2025, 3, 31))
     >>> {c.status for c in changes} >= {"in_progress", "done"}

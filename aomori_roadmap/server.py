@@ -9,7 +9,7 @@ Routes (see ``docs/feeds.md``):
   ``/api/reviews``, ``/api/status?as_of=YYYY-MM-DD`` — read-only JSON;
 - ``GET /healthz``; ``/openapi.json`` and ``/docs`` (FastAPI's).
 
-Feeds are built once per change of their inputs (:class:`~aomori_roadmap.feeds.FeedCache`)
+Feeds are built once per change of their inputs (:class:`~aomori_roadmap.views.feeds.FeedCache`)
 and answered with ``Content-Type: text/calendar; charset=utf-8``, a strong ETag,
 Last-Modified, ``304 Not Modified`` on a matching If-None-Match or an unchanged
 If-Modified-Since, ``Cache-Control: private``, ``Referrer-Policy: no-referrer`` and
@@ -44,7 +44,12 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from aomori_roadmap.errors import PlanError, RoadmapError, StoreError
 from aomori_roadmap.export.ical import DEFAULT_REFRESH, DEFAULT_RETENTION
-from aomori_roadmap.feeds import (
+from aomori_roadmap.formats import FEEDS, GANTT, gantt_format
+from aomori_roadmap.plan.loader import default_plan, load_plan
+from aomori_roadmap.plan.model import Plan
+from aomori_roadmap.store import DEFAULT_URL, Store
+from aomori_roadmap.store.feed_tokens import FeedTokens
+from aomori_roadmap.views.feeds import (
     BuiltFeed,
     FeedBuilder,
     FeedCache,
@@ -54,12 +59,7 @@ from aomori_roadmap.feeds import (
     not_modified,
     today_in,
 )
-from aomori_roadmap.formats import FEEDS, GANTT, gantt_format
-from aomori_roadmap.loader import default_plan, load_plan
-from aomori_roadmap.model import Plan
-from aomori_roadmap.snapshot import Snapshot, take_snapshot
-from aomori_roadmap.store import DEFAULT_URL, Store
-from aomori_roadmap.store.feed_tokens import FeedTokens
+from aomori_roadmap.views.snapshot import Snapshot, take_snapshot
 
 __all__ = [
     "API_GANTT_FORMATS",

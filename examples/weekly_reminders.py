@@ -32,11 +32,11 @@ from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 from aomori_roadmap import PlanError, RoadmapError, StoreError, default_plan, load_plan
+from aomori_roadmap.engine.reminders import reminders, reminders_text, window_end
 from aomori_roadmap.notify import DeliveryError, Mail, SmtpSettings, send_mails
-from aomori_roadmap.reminders import reminders, reminders_text, window_end
-from aomori_roadmap.snapshot import take_snapshot
 from aomori_roadmap.store import Store
 from aomori_roadmap.store.review_log import ReviewLog
+from aomori_roadmap.views.snapshot import take_snapshot
 
 SMTP = "AOMORI_ROADMAP_SMTP_"
 

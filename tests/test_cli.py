@@ -99,8 +99,8 @@ def test_schedule_table_shows_fiscal_labels() -> None:
 def test_schedule_json_is_the_schedule(tmp_path: Path) -> None:
     import json
 
-    from aomori_roadmap.loader import default_plan
-    from aomori_roadmap.schedule import schedule
+    from aomori_roadmap.engine.schedule import schedule
+    from aomori_roadmap.plan.loader import default_plan
 
     result = runner.invoke(app, ["schedule", "--format", "json", "-o", str(tmp_path / "s.json")])
     assert result.exit_code == 0

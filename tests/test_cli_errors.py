@@ -33,7 +33,7 @@ def run(
 
 
 BREAK_LOADER = (
-    "import aomori_roadmap.loader as loader\n"
+    "import aomori_roadmap.plan.loader as loader\n"
     "def broken(*args, **kwargs):\n"
     "    raise RuntimeError('the disk went away')\n"
     "loader.default_plan = broken\n"

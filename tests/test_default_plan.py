@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from aomori_roadmap.calendar import FiscalYear
-from aomori_roadmap.loader import default_plan
-from aomori_roadmap.model import check_plan
+from aomori_roadmap.plan.loader import default_plan
+from aomori_roadmap.plan.model import check_plan
 
 plan = default_plan()
 

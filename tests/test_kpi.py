@@ -2,9 +2,9 @@ from __future__ import annotations
 
 import pytest
 
-from aomori_roadmap.kpi import KpiStatus, achievement_rate, expected_value, progress
-from aomori_roadmap.loader import default_plan
-from aomori_roadmap.model import Kpi
+from aomori_roadmap.engine.kpi import KpiStatus, achievement_rate, expected_value, progress
+from aomori_roadmap.plan.loader import default_plan
+from aomori_roadmap.plan.model import Kpi
 
 
 def _kpi(direction: str, base: float | None, goal: float | None) -> Kpi:

@@ -7,14 +7,14 @@ from pathlib import Path
 import pytest
 
 from aomori_roadmap.errors import PlanError, PlanValidationError
-from aomori_roadmap.loader import (
+from aomori_roadmap.plan.loader import (
     DEFAULT_PLAN_ID,
     default_plan,
     dump_plan,
     load_plan,
     plan_from_data,
 )
-from aomori_roadmap.model import LinkType
+from aomori_roadmap.plan.model import LinkType
 
 WritePlan = Callable[[dict[str, str]], Path]
 

@@ -10,7 +10,7 @@ from pydantic import BaseModel
 from pydantic import ValidationError as PydanticValidationError
 
 from aomori_roadmap.calendar import Day, Duration, FiscalYear, Half, Quarter
-from aomori_roadmap.model import (
+from aomori_roadmap.plan.model import (
     Dependency,
     Initiative,
     Kpi,
@@ -156,7 +156,7 @@ def test_kpi_round_trips_through_json(data: dict[str, Any]) -> None:
 
 
 def test_every_model_of_the_default_plan_round_trips() -> None:
-    from aomori_roadmap.loader import default_plan
+    from aomori_roadmap.plan.loader import default_plan
 
     plan = default_plan()
     assert_round_trip(plan)

@@ -21,11 +21,11 @@ from typer.testing import CliRunner
 
 import aomori_roadmap.cli.reviews  # noqa: F401  (registers the commands until cli/__init__ does)
 from aomori_roadmap.cli import app
+from aomori_roadmap.engine.reminders import reminders
 from aomori_roadmap.errors import PlanError
-from aomori_roadmap.loader import load_plan
 from aomori_roadmap.notify import DeliveryError, Mail, SmtpSettings, send_mails
-from aomori_roadmap.reminders import reminders
-from aomori_roadmap.snapshot import take_snapshot
+from aomori_roadmap.plan.loader import load_plan
+from aomori_roadmap.views.snapshot import take_snapshot
 
 controller = pytest.importorskip("aiosmtpd.controller", reason="pip install aiosmtpd (test extra)")
 

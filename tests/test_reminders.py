@@ -17,10 +17,7 @@ from typing import Any
 
 import pytest
 
-from aomori_roadmap.errors import PlanError
-from aomori_roadmap.loader import plan_from_data
-from aomori_roadmap.model import Plan
-from aomori_roadmap.reminders import (
+from aomori_roadmap.engine.reminders import (
     DepartmentReminders,
     ReminderKind,
     reminders,
@@ -28,8 +25,11 @@ from aomori_roadmap.reminders import (
     reminders_markdown,
     reminders_text,
 )
-from aomori_roadmap.snapshot import take_snapshot
+from aomori_roadmap.errors import PlanError
+from aomori_roadmap.plan.loader import plan_from_data
+from aomori_roadmap.plan.model import Plan
 from aomori_roadmap.store import Store
+from aomori_roadmap.views.snapshot import take_snapshot
 
 ROOT = Path(__file__).resolve().parent.parent
 K = ReminderKind

@@ -21,11 +21,11 @@ from openpyxl import load_workbook
 from aomori_roadmap.errors import PlanError
 from aomori_roadmap.export.excel import report_xlsx
 from aomori_roadmap.export.report import annual_report, report_html, report_markdown
-from aomori_roadmap.loader import plan_from_data
-from aomori_roadmap.model import Plan
-from aomori_roadmap.snapshot import take_snapshot
+from aomori_roadmap.plan.loader import plan_from_data
+from aomori_roadmap.plan.model import Plan
 from aomori_roadmap.store import Store
 from aomori_roadmap.store.review_log import KpiLog, ReviewLog
+from aomori_roadmap.views.snapshot import take_snapshot
 
 NASTY = "<script>alert(1)</script> & \"q\" 'x' | *y*"
 

@@ -7,10 +7,10 @@ from datetime import date
 import pytest
 
 from aomori_roadmap.calendar import Half, WorkCalendar
+from aomori_roadmap.engine.reviews import cycle_dates, find_cycle, review_cycles
 from aomori_roadmap.errors import PlanError
-from aomori_roadmap.loader import default_plan
-from aomori_roadmap.model import ReviewPolicy
-from aomori_roadmap.reviews import cycle_dates, find_cycle, review_cycles
+from aomori_roadmap.plan.loader import default_plan
+from aomori_roadmap.plan.model import ReviewPolicy
 
 D = date
 
@@ -81,7 +81,7 @@ def test_a_deadline_in_the_year_end_closure_moves_to_january() -> None:
 def test_cycles_cover_the_initiatives_active_in_their_half() -> None:
     plan = default_plan()
     cycles = review_cycles(plan)
-    from aomori_roadmap.schedule import schedule
+    from aomori_roadmap.engine.schedule import schedule
 
     spans = schedule(plan).initiatives
     for cycle in cycles:
@@ -120,9 +120,9 @@ def test_a_started_unfinished_initiative_stays_covered_after_its_planned_half() 
     from datetime import datetime
     from zoneinfo import ZoneInfo
 
-    from aomori_roadmap.loader import plan_from_data
-    from aomori_roadmap.snapshot import take_snapshot
+    from aomori_roadmap.plan.loader import plan_from_data
     from aomori_roadmap.store import Store
+    from aomori_roadmap.views.snapshot import take_snapshot
 
     plan = plan_from_data(
         {

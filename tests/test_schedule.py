@@ -17,10 +17,7 @@ from typing import Any
 
 import pytest
 
-from aomori_roadmap.errors import CycleError, PlanError, PlanValidationError
-from aomori_roadmap.loader import default_plan, load_plan, plan_from_data
-from aomori_roadmap.model import Plan
-from aomori_roadmap.schedule import (
+from aomori_roadmap.engine.schedule import (
     SCHEDULE_JSON_SCHEMA,
     Actual,
     Schedule,
@@ -28,6 +25,9 @@ from aomori_roadmap.schedule import (
     plan_calendar,
     schedule,
 )
+from aomori_roadmap.errors import CycleError, PlanError, PlanValidationError
+from aomori_roadmap.plan.loader import default_plan, load_plan, plan_from_data
+from aomori_roadmap.plan.model import Plan
 
 
 def task(ident: str, **fields: Any) -> dict[str, Any]:

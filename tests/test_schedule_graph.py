@@ -20,12 +20,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from aomori_roadmap import _network
-from aomori_roadmap._network import Days, Graph, Wiring, cached_graph, compile_net
-from aomori_roadmap.errors import PlanError
-from aomori_roadmap.loader import load_plan, plan_from_data
-from aomori_roadmap.model import Plan
-from aomori_roadmap.schedule import (
+from aomori_roadmap.engine import _network
+from aomori_roadmap.engine._network import Days, Graph, Wiring, cached_graph, compile_net
+from aomori_roadmap.engine.schedule import (
     Actual,
     Schedule,
     Span,
@@ -34,6 +31,9 @@ from aomori_roadmap.schedule import (
     prepare,
     schedule,
 )
+from aomori_roadmap.errors import PlanError
+from aomori_roadmap.plan.loader import load_plan, plan_from_data
+from aomori_roadmap.plan.model import Plan
 
 D = date
 

@@ -13,9 +13,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from aomori_roadmap.calendar import parse_duration
-from aomori_roadmap.loader import plan_from_data
-from aomori_roadmap.model import Plan
-from aomori_roadmap.schedule import Schedule, ScheduledTask, schedule
+from aomori_roadmap.engine.schedule import Schedule, ScheduledTask, schedule
+from aomori_roadmap.plan.loader import plan_from_data
+from aomori_roadmap.plan.model import Plan
 
 _CALENDAR_DURATIONS = ("1mo", "2mo", "3w", "10d", "1half", "1y")
 

@@ -17,9 +17,9 @@ from typing import Any
 import pytest
 from tjp_export import run_tj3
 
-from aomori_roadmap.loader import plan_from_data
-from aomori_roadmap.model import Plan
-from aomori_roadmap.schedule import plan_calendar, schedule
+from aomori_roadmap.engine.schedule import plan_calendar, schedule
+from aomori_roadmap.plan.loader import plan_from_data
+from aomori_roadmap.plan.model import Plan
 
 pytestmark = pytest.mark.skipif(
     shutil.which("tj3") is None, reason="TaskJuggler (tj3) is not installed: apt-get install tj3"

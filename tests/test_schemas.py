@@ -4,7 +4,7 @@ from pathlib import Path
 
 import pytest
 
-from aomori_roadmap.schemas import json_schemas, schema_text
+from aomori_roadmap.plan.schema import json_schemas, schema_text
 
 SCHEMAS = Path(__file__).parent.parent / "schemas"
 

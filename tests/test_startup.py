@@ -64,9 +64,9 @@ def test_names_load_on_first_use() -> None:
 
 
 def test_functions_named_like_their_modules_stay_functions() -> None:
-    # Importing the module ``aomori_roadmap.schedule`` must not hide the function.
+    # Importing the module ``aomori_roadmap.engine.schedule`` must not hide the function.
     code = (
-        "import aomori_roadmap.schedule, aomori_roadmap.reminders\n"
+        "import aomori_roadmap.engine.schedule, aomori_roadmap.engine.reminders\n"
         "import aomori_roadmap as ar\n"
         "print(callable(ar.schedule), callable(ar.reminders))\n"
     )

@@ -8,8 +8,7 @@ from datetime import UTC, date, datetime
 
 import pytest
 
-from aomori_roadmap.errors import PlanError, TransitionError
-from aomori_roadmap.status import (
+from aomori_roadmap.engine.status import (
     NOTE_REQUIRED,
     TRANSITIONS,
     Lateness,
@@ -22,6 +21,7 @@ from aomori_roadmap.status import (
     lateness_all,
     parse_status,
 )
+from aomori_roadmap.errors import PlanError, TransitionError
 
 
 @dataclass(frozen=True)

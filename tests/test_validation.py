@@ -14,10 +14,10 @@ from pathlib import Path
 
 import pytest
 
+from aomori_roadmap.engine.schedule import schedule
 from aomori_roadmap.errors import CycleError, PlanValidationError, Problem
 from aomori_roadmap.i18n import using_language
-from aomori_roadmap.loader import load_plan, plan_from_data
-from aomori_roadmap.schedule import schedule
+from aomori_roadmap.plan.loader import load_plan, plan_from_data
 
 EXAMPLE = Path(__file__).parent.parent / "examples" / "minimal-roadmap"
 ONLINE = Path("initiatives") / "online-procedures.yaml"
@@ -159,7 +159,7 @@ def test_long_cycle_through_every_task_of_a_chain() -> None:
 def test_schedule_names_a_cycle_whatever_task_comes_first() -> None:
     # A task behind the circle comes first in plan order: the old report looked for the
     # circle from there, found none and crashed.
-    from aomori_roadmap.model import Plan
+    from aomori_roadmap.plan.model import Plan
 
     tasks = [
         {"id": "after-it", "name": "後", "duration": "1bd", "after": "c"},

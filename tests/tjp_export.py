@@ -1,7 +1,7 @@
 """Export a plan to a TaskJuggler ``.tjp`` project and read its dates back, for comparisons.
 
 TaskJuggler (``tj3``) is an independent scheduler; the test suite and the benchmarks run it on
-the same project to check and time ``aomori_roadmap.schedule``. The mapping:
+the same project to check and time ``aomori_roadmap.engine.schedule``. The mapping:
 
 - Working time is 9:00–17:00 Monday to Friday (``dailyworkinghours 8``, so ``1d`` is one
   working day); every weekday the office calendar closes (national holidays, the 12/29–1/3
@@ -31,7 +31,7 @@ import subprocess
 from pathlib import Path
 
 from aomori_roadmap.calendar import WorkCalendar
-from aomori_roadmap.model import Plan
+from aomori_roadmap.plan.model import Plan
 
 __all__ = ["WORK_END", "plan_to_tjp", "read_report", "run_tj3", "tj_dates"]
 

@@ -15,12 +15,12 @@ from aomori_roadmap.errors import PlanError, RoadmapError
 
 if TYPE_CHECKING:
     from aomori_roadmap.calendar import FiscalYear
-    from aomori_roadmap.model import Plan
-    from aomori_roadmap.schedule import Schedule
+    from aomori_roadmap.engine.schedule import Schedule
+    from aomori_roadmap.plan.model import Plan
 
 
 def load(options: Options, path: str | None = None) -> "Plan":
-    from aomori_roadmap.loader import default_plan, load_plan
+    from aomori_roadmap.plan.loader import default_plan, load_plan
 
     source = path or options.plan
     try:
@@ -68,7 +68,7 @@ def actor_of(actor: str | None) -> str:
 
 
 def schedule_for(plan: "Plan") -> "Schedule":
-    from aomori_roadmap.schedule import schedule
+    from aomori_roadmap.engine.schedule import schedule
 
     try:
         return schedule(plan)

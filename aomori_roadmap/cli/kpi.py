@@ -28,7 +28,7 @@ def kpi_show(
 ) -> None:
     """成果指標の基準値・目標値・年度ごとの実績、達成率と状況を示します。"""
     from aomori_roadmap.calendar import FiscalYear
-    from aomori_roadmap.kpi import progress
+    from aomori_roadmap.engine.kpi import progress
     from aomori_roadmap.store.review_log import KpiLog
 
     options = options_of(ctx)

@@ -18,9 +18,9 @@ from aomori_roadmap.formats import FEEDS, GANTT_FORMATS, gantt_format
 if TYPE_CHECKING:
     from rich.table import Table
 
-    from aomori_roadmap.model import Plan
-    from aomori_roadmap.schedule import Schedule
-    from aomori_roadmap.snapshot import Snapshot
+    from aomori_roadmap.engine.schedule import Schedule
+    from aomori_roadmap.plan.model import Plan
+    from aomori_roadmap.views.snapshot import Snapshot
 
 schema_app = typer.Typer(help="JSON Schema を扱います", no_args_is_help=True)
 app.add_typer(schema_app, name="schema")
@@ -190,7 +190,7 @@ def ics(
     base_url: Annotated[str | None, typer.Option(help="説明に付けるリンクの基点URL")] = None,
 ) -> None:
     """カレンダー配信（iCalendar .ics）を書き出します（サーバーが配信するものと同じバイト列）。"""
-    from aomori_roadmap.feeds import FeedBuilder, FeedRequest
+    from aomori_roadmap.views.feeds import FeedBuilder, FeedRequest
 
     options = options_of(ctx)
     plan = load(options)
@@ -231,7 +231,7 @@ def validate(
 
 def print_state(snapshot: "Snapshot", options: Options, title: str) -> None:
     """Counts by status and by lateness on the snapshot's date, then what is late or at risk."""
-    from aomori_roadmap.status import Lateness, Status
+    from aomori_roadmap.engine.status import Lateness, Status
 
     lang = options.lang
     refs = list(snapshot.planned.tasks)
@@ -302,7 +302,7 @@ def schema_export(
     folder: Annotated[Path, typer.Argument(help="書き出し先フォルダ")] = Path("schemas"),
 ) -> None:
     """JSON Schema をフォルダに書き出します。"""
-    from aomori_roadmap.schemas import export_schemas
+    from aomori_roadmap.plan.schema import export_schemas
 
     try:
         written = export_schemas(folder)

@@ -28,10 +28,10 @@ from aomori_roadmap.cli.stores import reading_store, snapshot_at
 from aomori_roadmap.errors import RoadmapError, visible
 
 if TYPE_CHECKING:
-    from aomori_roadmap.notify import SmtpSettings
-    from aomori_roadmap.reminders import (
+    from aomori_roadmap.engine.reminders import (
         DepartmentReminders,
     )
+    from aomori_roadmap.notify import SmtpSettings
 
 
 ENV = "AOMORI_ROADMAP_SMTP_"
@@ -40,7 +40,7 @@ ENV = "AOMORI_ROADMAP_SMTP_"
 def due_reminders(
     options: Options, within: str, departments: list[str] | None
 ) -> "tuple[list[DepartmentReminders], date, date]":
-    from aomori_roadmap.reminders import reminders, window_end
+    from aomori_roadmap.engine.reminders import reminders, window_end
     from aomori_roadmap.store.review_log import ReviewLog
 
     plan = load(options)
@@ -160,7 +160,7 @@ def reminders_command(
     ] = None,
 ) -> None:
     """期限が近い・過ぎた見直しや工程を、担当課ごとに示します（--send でメール送信）。"""
-    from aomori_roadmap.reminders import reminders_json, reminders_markdown, reminders_text
+    from aomori_roadmap.engine.reminders import reminders_json, reminders_markdown, reminders_text
 
     options = options_of(ctx)
     check_format(format, ("text", "markdown", "json"))

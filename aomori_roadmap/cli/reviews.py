@@ -19,7 +19,7 @@ from aomori_roadmap.cli.reminders import due_reminders
 from aomori_roadmap.cli.stores import reading_store, snapshot_at, writing_store
 
 if TYPE_CHECKING:
-    from aomori_roadmap.snapshot import Snapshot
+    from aomori_roadmap.views.snapshot import Snapshot
 
 
 reviews_app = typer.Typer(help="半期見直しのサイクルと記録", no_args_is_help=True)
@@ -36,7 +36,7 @@ def reviews_list(
     format: Annotated[str, typer.Option("--format", help="table | json")] = "table",
 ) -> None:
     """半期見直しのサイクルを一覧にします。--cycle を付けると取組ごとの提出・評価を示します。"""
-    from aomori_roadmap.reviews import find_cycle
+    from aomori_roadmap.engine.reviews import find_cycle
     from aomori_roadmap.store.review_log import ReviewLog, state_label
 
     options = options_of(ctx)
@@ -151,7 +151,7 @@ def reviews_due(
     format: Annotated[str, typer.Option("--format", help="text | json")] = "text",
 ) -> None:
     """提出期限が近い・過ぎた見直しと、近い見直し会議を担当課ごとに示します。"""
-    from aomori_roadmap.reminders import DepartmentReminders, ReminderKind, reminders_json
+    from aomori_roadmap.engine.reminders import DepartmentReminders, ReminderKind, reminders_json
 
     options = options_of(ctx)
     check_format(format, ("text", "json"))

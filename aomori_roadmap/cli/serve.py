@@ -36,7 +36,7 @@ def serve(
     alarm_days: Annotated[int | None, typer.Option(help="N日前に通知（VALARM）")] = None,
 ) -> None:
     """カレンダー配信と読み取り専用のJSONをHTTPで提供します（既定は 127.0.0.1 のみ）。"""
-    from aomori_roadmap.feeds import feed_urls
+    from aomori_roadmap.views.feeds import feed_urls
 
     options = options_of(ctx)
     plan = load(options)

@@ -23,7 +23,7 @@ from aomori_roadmap.cli.stores import snapshot_for, writing_store
 from aomori_roadmap.errors import RoadmapError
 
 if TYPE_CHECKING:
-    from aomori_roadmap.status import StatusEvent
+    from aomori_roadmap.engine.status import StatusEvent
 
 
 status_app = typer.Typer(help="工程・取組の状況（履歴つき）", no_args_is_help=True)
@@ -74,7 +74,7 @@ def status_set(
     ] = None,
 ) -> None:
     """工程・取組の状況を記録します（履歴に追記、書き換えはしません）。"""
-    from aomori_roadmap.status import parse_status
+    from aomori_roadmap.engine.status import parse_status
 
     options = options_of(ctx)
     plan = load(options)
@@ -108,7 +108,7 @@ def status_show(
     format: FormatOption = "table",
 ) -> None:
     """基準日の状況と遅れ（計算値）を表示します。"""
-    from aomori_roadmap.status import Status
+    from aomori_roadmap.engine.status import Status
 
     options = options_of(ctx)
     check_format(format, ("table", "json"))

@@ -12,9 +12,9 @@ from aomori_roadmap.cli.inputs import as_of_date
 from aomori_roadmap.errors import RoadmapError
 
 if TYPE_CHECKING:
-    from aomori_roadmap.model import Plan
-    from aomori_roadmap.snapshot import Snapshot
+    from aomori_roadmap.plan.model import Plan
     from aomori_roadmap.store import Store
+    from aomori_roadmap.views.snapshot import Snapshot
 
 
 def existing_store(options: Options, plan: "Plan") -> "Store | None":
@@ -88,7 +88,7 @@ def snapshot_for(
     options: Options, plan: "Plan", baseline: str | None = None, known_at: date | None = None
 ) -> "Snapshot":
     """The plan as of --as-of, with the states of the store at --db (none if it does not exist)."""
-    from aomori_roadmap.snapshot import take_snapshot
+    from aomori_roadmap.views.snapshot import take_snapshot
 
     store = existing_store(options, plan)
     try:
@@ -104,6 +104,6 @@ def snapshot_for(
 
 def snapshot_at(plan: "Plan", store: "Store | None", as_of: date, **options: Any) -> "Snapshot":
     """The snapshot of ``plan`` on ``as_of`` (options as :func:`take_snapshot` takes them)."""
-    from aomori_roadmap.snapshot import take_snapshot
+    from aomori_roadmap.views.snapshot import take_snapshot
 
     return take_snapshot(plan, store, as_of=as_of, **options)

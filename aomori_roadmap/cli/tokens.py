@@ -56,9 +56,9 @@ def tokens_create(
     ] = None,
 ) -> None:
     """非公開フィードのURLを作ります。URLはこの一度だけ表示されます。"""
-    from aomori_roadmap.feeds import feed_urls
     from aomori_roadmap.store import Store
     from aomori_roadmap.store.feed_tokens import FeedTokens, check_request
+    from aomori_roadmap.views.feeds import feed_urls
 
     options = options_of(ctx)
     plan = load(options)

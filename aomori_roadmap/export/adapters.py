@@ -21,8 +21,8 @@ for CSS selectors and Mermaid (:func:`safe_id`), since Frappe looks bars up with
 ``querySelector(".highlight-" + id)``.
 
 >>> from aomori_roadmap.export.gantt import gantt_data
->>> from aomori_roadmap.loader import default_plan
->>> from aomori_roadmap.schedule import schedule
+>>> from aomori_roadmap.plan.loader import default_plan
+>>> from aomori_roadmap.engine.schedule import schedule
 >>> plan = default_plan()
 >>> data = gantt_data(plan, schedule(plan), initiative="bousai-dx-alerts")
 >>> frappe_tasks(data)[1]["dependencies"]
@@ -141,8 +141,8 @@ def frappe_tasks(data: Mapping[str, Any]) -> list[dict[str, Any]]:
     between the same two tasks become one dependency.
 
     >>> from aomori_roadmap.export.gantt import gantt_data
-    >>> from aomori_roadmap.loader import default_plan
-    >>> from aomori_roadmap.schedule import schedule
+    >>> from aomori_roadmap.plan.loader import default_plan
+    >>> from aomori_roadmap.engine.schedule import schedule
     >>> plan = default_plan()
     >>> task = frappe_tasks(gantt_data(plan, schedule(plan)))[0]
     >>> task["id"], task["start"], task["end"], task["custom_class"]
@@ -178,8 +178,8 @@ def dhtmlx_data(data: Mapping[str, Any]) -> dict[str, list[dict[str, Any]]]:
     templates.
 
     >>> from aomori_roadmap.export.gantt import gantt_data
-    >>> from aomori_roadmap.loader import default_plan
-    >>> from aomori_roadmap.schedule import schedule
+    >>> from aomori_roadmap.plan.loader import default_plan
+    >>> from aomori_roadmap.engine.schedule import schedule
     >>> plan = default_plan()
     >>> rows = dhtmlx_data(gantt_data(plan, schedule(plan)))["data"]
     >>> [(r["type"], r["start_date"], r["end_date"]) for r in rows[3:5]]
@@ -255,8 +255,8 @@ def mermaid_gantt(data: Mapping[str, Any]) -> str:
     characters.
 
     >>> from aomori_roadmap.export.gantt import gantt_data
-    >>> from aomori_roadmap.loader import default_plan
-    >>> from aomori_roadmap.schedule import schedule
+    >>> from aomori_roadmap.plan.loader import default_plan
+    >>> from aomori_roadmap.engine.schedule import schedule
     >>> plan = default_plan()
     >>> text = mermaid_gantt(gantt_data(plan, schedule(plan), initiative="sangyo-dx-matching"))
     >>> print("\\n".join(text.splitlines()[:8]))

@@ -18,8 +18,8 @@ from the plan is cleaned of control characters and escaped. The page needs no Ja
 network and no file other than itself; its Content-Security-Policy forbids all three.
 
 >>> from aomori_roadmap.export.gantt import gantt_data
->>> from aomori_roadmap.loader import default_plan
->>> from aomori_roadmap.schedule import schedule
+>>> from aomori_roadmap.plan.loader import default_plan
+>>> from aomori_roadmap.engine.schedule import schedule
 >>> plan = default_plan()
 >>> data = gantt_data(plan, schedule(plan), initiative="sangyo-dx-sales")
 >>> svg = render_svg(data)
@@ -37,6 +37,7 @@ from itertools import pairwise
 from typing import Any
 
 from aomori_roadmap.calendar import format_wareki
+from aomori_roadmap.engine.status import Lateness, Status
 from aomori_roadmap.errors import PlanError
 from aomori_roadmap.export.svg import (
     DEFS,
@@ -56,7 +57,6 @@ from aomori_roadmap.export.svg import (
     text_width,
     tooltip,
 )
-from aomori_roadmap.status import Lateness, Status
 
 __all__ = ["FAR_ROWS", "render_html", "render_svg"]
 
@@ -753,8 +753,8 @@ def render_svg(data: Mapping[str, Any], *, lang: str = "ja", width: float | None
         PlanError: an unknown ``lang`` (a ``ValueError``).
 
     >>> from aomori_roadmap.export.gantt import gantt_data
-    >>> from aomori_roadmap.loader import default_plan
-    >>> from aomori_roadmap.schedule import schedule
+    >>> from aomori_roadmap.plan.loader import default_plan
+    >>> from aomori_roadmap.engine.schedule import schedule
     >>> plan = default_plan()
     >>> svg = render_svg(gantt_data(plan, schedule(plan)), width=1600)
     >>> 'width="1600"' in svg, "2024年度" in svg, "令和6年度" in svg, "上期" in svg
@@ -770,8 +770,8 @@ def render_html(data: Mapping[str, Any], *, lang: str = "ja", title: str | None 
     inline styles, so a browser refuses (and reports) anything else.
 
     >>> from aomori_roadmap.export.gantt import gantt_data
-    >>> from aomori_roadmap.loader import default_plan
-    >>> from aomori_roadmap.schedule import schedule
+    >>> from aomori_roadmap.plan.loader import default_plan
+    >>> from aomori_roadmap.engine.schedule import schedule
     >>> plan = default_plan()
     >>> page = render_html(gantt_data(plan, schedule(plan)), title="工程表 <案>")
     >>> "<title>工程表 &lt;案&gt;</title>" in page, "<script" in page

@@ -21,8 +21,8 @@ time stamps inside the zip.
 >>> from io import BytesIO
 >>> from openpyxl import load_workbook
 >>> from aomori_roadmap.export.gantt import gantt_data
->>> from aomori_roadmap.loader import default_plan
->>> from aomori_roadmap.schedule import schedule
+>>> from aomori_roadmap.plan.loader import default_plan
+>>> from aomori_roadmap.engine.schedule import schedule
 >>> plan = default_plan()
 >>> book = load_workbook(BytesIO(gantt_xlsx(gantt_data(plan, schedule(plan)))))
 >>> book.sheetnames
@@ -47,11 +47,11 @@ from openpyxl.worksheet.worksheet import Worksheet
 from openpyxl.writer.excel import ExcelWriter
 
 from aomori_roadmap.calendar import format_wareki, parse_period
+from aomori_roadmap.engine.kpi import KpiStatus
+from aomori_roadmap.engine.status import Lateness, Status
 from aomori_roadmap.errors import PlanError
 from aomori_roadmap.export.report import MARKS
 from aomori_roadmap.export.svg import clean
-from aomori_roadmap.kpi import KpiStatus
-from aomori_roadmap.status import Lateness, Status
 
 __all__ = ["gantt_xlsx", "report_xlsx"]
 
@@ -453,8 +453,8 @@ def gantt_xlsx(data: Mapping[str, Any], *, lang: str = "ja") -> bytes:
         PlanError: an unknown ``lang`` (a ``ValueError``).
 
     >>> from aomori_roadmap.export.gantt import gantt_data
-    >>> from aomori_roadmap.loader import default_plan
-    >>> from aomori_roadmap.schedule import schedule
+    >>> from aomori_roadmap.plan.loader import default_plan
+    >>> from aomori_roadmap.engine.schedule import schedule
     >>> plan = default_plan()
     >>> data = gantt_data(plan, schedule(plan))
     >>> gantt_xlsx(data)[:2], gantt_xlsx(data) == gantt_xlsx(data)
@@ -581,8 +581,8 @@ def report_xlsx(report: Mapping[str, Any], *, lang: str = "ja") -> bytes:
     >>> from io import BytesIO
     >>> from openpyxl import load_workbook
     >>> from aomori_roadmap.export.report import annual_report
-    >>> from aomori_roadmap.loader import default_plan
-    >>> from aomori_roadmap.snapshot import take_snapshot
+    >>> from aomori_roadmap.plan.loader import default_plan
+    >>> from aomori_roadmap.views.snapshot import take_snapshot
     >>> report = annual_report(take_snapshot(default_plan(), as_of=date(2025, 3, 31)), [], [],
     ...     fy=2024)
     >>> load_workbook(BytesIO(report_xlsx(report))).sheetnames[:4]

@@ -10,8 +10,8 @@ Rows come depth-first, field 分野 → item 項目 → initiative 取組 → ta
 ISO date with ``start`` and ``finish`` both inclusive, as a 工程表 reads. A task's dates are the
 schedule's early dates; a milestone has ``start == finish``, the day it is reached.
 
->>> from aomori_roadmap.loader import default_plan
->>> from aomori_roadmap.schedule import schedule
+>>> from aomori_roadmap.plan.loader import default_plan
+>>> from aomori_roadmap.engine.schedule import schedule
 >>> plan = default_plan()
 >>> data = gantt_data(plan, schedule(plan), department="kikikanri")
 >>> [row["id"] for row in data["rows"][:4]]
@@ -29,11 +29,11 @@ from datetime import date
 from typing import Any
 
 from aomori_roadmap.calendar import Duration, FiscalYear, Half, WorkCalendar
+from aomori_roadmap.engine.reviews import ReviewCycle
+from aomori_roadmap.engine.schedule import Schedule, ScheduledTask
+from aomori_roadmap.engine.status import Lateness, Status
 from aomori_roadmap.errors import PlanError
-from aomori_roadmap.model import Initiative, Plan
-from aomori_roadmap.reviews import ReviewCycle
-from aomori_roadmap.schedule import Schedule, ScheduledTask
-from aomori_roadmap.status import Lateness, Status
+from aomori_roadmap.plan.model import Initiative, Plan
 
 __all__ = [
     "GANTT_JSON_SCHEMA",
@@ -350,7 +350,7 @@ def gantt_data(
 
     Args:
         plan: the plan.
-        computed: its schedule (:func:`aomori_roadmap.schedule.schedule`); task dates are the
+        computed: its schedule (:func:`aomori_roadmap.engine.schedule.schedule`); task dates are the
             early dates.
         as_of: the date that status, progress and lateness describe (shown as the today line).
         states: status code and progress 0–100 per task ref; a missing ref is
@@ -359,7 +359,7 @@ def gantt_data(
         baseline: the schedule of a baseline revision: its dates become ``baseline_start`` and
             ``baseline_finish`` (null for tasks the baseline does not have).
         baseline_name: the baseline's name, echoed in ``"baseline"``.
-        cycles: review cycles (:func:`aomori_roadmap.reviews.review_cycles`) drawn as markers.
+        cycles: review cycles (:func:`aomori_roadmap.engine.reviews.review_cycles`) drawn as markers.
         field, item, initiative, department, priority: keep the initiatives that match every
             filter given; a filter takes one id or several (any of them matches); a priority
             may be given by id or by name. Groups with no task left are omitted, and so are
@@ -369,8 +369,8 @@ def gantt_data(
         PlanError: a filter names an id that the plan does not have, or the schedule lacks a
             task of the plan (it was computed from another plan).
 
-    >>> from aomori_roadmap.loader import default_plan
-    >>> from aomori_roadmap.schedule import schedule
+    >>> from aomori_roadmap.plan.loader import default_plan
+    >>> from aomori_roadmap.engine.schedule import schedule
     >>> plan = default_plan()
     >>> data = gantt_data(plan, schedule(plan), priority="防災")
     >>> list(data)

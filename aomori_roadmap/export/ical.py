@@ -19,8 +19,8 @@ Tokyo date, escaped text with control characters removed, and the same bytes for
 inputs. Change tracking (SEQUENCE, LAST-MODIFIED, cancelled events kept for a while) comes
 from :func:`track_changes` over the plan's stored revisions.
 
->>> from aomori_roadmap.loader import default_plan
->>> from aomori_roadmap.schedule import schedule
+>>> from aomori_roadmap.plan.loader import default_plan
+>>> from aomori_roadmap.engine.schedule import schedule
 >>> plan = default_plan()
 >>> data = ical_feed(plan, schedule(plan), feed="reviews")
 >>> data.startswith(b"BEGIN:VCALENDAR\\r\\n") and data.endswith(b"END:VCALENDAR\\r\\n")
@@ -39,10 +39,10 @@ from urllib.parse import quote, urlsplit
 from ics.grammar.parse import Container, ContentLine
 
 from aomori_roadmap.calendar import FiscalYear, Half
+from aomori_roadmap.engine.reviews import ReviewCycle, review_cycles
+from aomori_roadmap.engine.schedule import Schedule
 from aomori_roadmap.errors import PlanError
-from aomori_roadmap.model import Initiative, Plan
-from aomori_roadmap.reviews import ReviewCycle, review_cycles
-from aomori_roadmap.schedule import Schedule
+from aomori_roadmap.plan.model import Initiative, Plan
 
 __all__ = [
     "FEEDS",
@@ -337,8 +337,8 @@ def feed_events(
     Raises:
         PlanError: an unknown feed name, or a filter naming nothing in the plan.
 
-    >>> from aomori_roadmap.loader import default_plan
-    >>> from aomori_roadmap.schedule import schedule
+    >>> from aomori_roadmap.plan.loader import default_plan
+    >>> from aomori_roadmap.engine.schedule import schedule
     >>> plan = default_plan()
     >>> events = feed_events(plan, schedule(plan), feed="milestones", department="kikikanri")
     >>> events[0].summary
@@ -379,7 +379,7 @@ def _check_filters(
 def feed_name(plan: Plan, feed: str, *, department: str | None = None, lang: str = "ja") -> str:
     """The calendar's display name, e.g. ``青森県DX推進プラン 見直し日程（危機管理局）``.
 
-    >>> from aomori_roadmap.loader import default_plan
+    >>> from aomori_roadmap.plan.loader import default_plan
     >>> feed_name(default_plan(), "reviews", department="kikikanri")
     '青森県DX推進プラン 見直し日程（危機管理局）'
     """
@@ -575,8 +575,8 @@ def ical_feed(
     first day of the plan, so the bytes depend on the inputs only). With ``versions`` (the
     feed's events at each earlier revision, oldest first) the events carry their history.
 
-    >>> from aomori_roadmap.loader import default_plan
-    >>> from aomori_roadmap.schedule import schedule
+    >>> from aomori_roadmap.plan.loader import default_plan
+    >>> from aomori_roadmap.engine.schedule import schedule
     >>> plan = default_plan()
     >>> feed = ical_feed(plan, schedule(plan), feed="all", department="kikikanri")
     >>> feed.count(b"BEGIN:VEVENT") > 0

@@ -16,9 +16,9 @@ Links are ``PredecessorLink`` elements with MSPDI's type codes (0 FF, 1 FS, 2 SF
 ``LinkLag`` in tenths of a minute (4800 per working day), shown in days (``LagFormat`` 7).
 The fiscal year starts in April (``FYStartDate`` 4), named by its starting year.
 
->>> from aomori_roadmap.loader import default_plan
+>>> from aomori_roadmap.plan.loader import default_plan
 >>> from aomori_roadmap.export.gantt import gantt_data
->>> from aomori_roadmap.schedule import schedule
+>>> from aomori_roadmap.engine.schedule import schedule
 >>> plan = default_plan()
 >>> computed = schedule(plan)
 >>> xml = mspdi_xml(gantt_data(plan, computed, initiative="bousai-dx-alerts"), computed.calendar)
@@ -152,9 +152,9 @@ def mspdi_xml(data: Mapping[str, Any], calendar: WorkCalendar) -> str:
         data: a :func:`~aomori_roadmap.export.gantt.gantt_data` dict.
         calendar: the plan's working calendar (``Schedule.calendar``).
 
-    >>> from aomori_roadmap.loader import default_plan
+    >>> from aomori_roadmap.plan.loader import default_plan
     >>> from aomori_roadmap.export.gantt import gantt_data
-    >>> from aomori_roadmap.schedule import schedule
+    >>> from aomori_roadmap.engine.schedule import schedule
     >>> plan = default_plan()
     >>> computed = schedule(plan)
     >>> xml = mspdi_xml(gantt_data(plan, computed), computed.calendar)

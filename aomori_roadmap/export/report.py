@@ -1,6 +1,6 @@
 """The annual progress report (年次進捗報告) to the 青森県DX推進本部: data, Markdown and HTML.
 
-:func:`annual_report` gathers, from one :class:`~aomori_roadmap.snapshot.Snapshot` (as of the
+:func:`annual_report` gathers, from one :class:`~aomori_roadmap.views.snapshot.Snapshot` (as of the
 end of the fiscal year, or an earlier date for an interim report), the review records and the
 KPI actual values, everything the report says, as one JSON-ready dict:
 
@@ -22,8 +22,8 @@ rating distribution and the KPI progress as inline SVG. Every text from the plan
 the reviews is cleaned and escaped. The same input gives the same output.
 
 >>> from datetime import date
->>> from aomori_roadmap.loader import default_plan
->>> from aomori_roadmap.snapshot import take_snapshot
+>>> from aomori_roadmap.plan.loader import default_plan
+>>> from aomori_roadmap.views.snapshot import take_snapshot
 >>> snap = take_snapshot(default_plan(), as_of=date(2025, 3, 31))
 >>> report = annual_report(snap, [], [], fy=2024)
 >>> report["fy_label"], [f["name"] for f in report["fields"]]
@@ -40,14 +40,14 @@ from datetime import date
 from typing import TYPE_CHECKING, Any, TypeAlias
 
 from aomori_roadmap.calendar import FiscalYear, format_wareki, parse_period
+from aomori_roadmap.engine.kpi import KpiStatus, progress
+from aomori_roadmap.engine.status import Lateness, Status
 from aomori_roadmap.errors import PlanError
 from aomori_roadmap.export.svg import FONT_STACK, clean, esc, num
-from aomori_roadmap.kpi import KpiStatus, progress
-from aomori_roadmap.status import Lateness, Status
 
 if TYPE_CHECKING:  # type-only: the report reads what the store and the snapshot give it
-    from aomori_roadmap.snapshot import Snapshot
     from aomori_roadmap.store.review_log import KpiActual, ReviewRecord
+    from aomori_roadmap.views.snapshot import Snapshot
 
 __all__ = [
     "MARKS",
@@ -644,8 +644,8 @@ def report_markdown(report: Mapping[str, Any], *, lang: str = "ja") -> str:
     """The report as Markdown (GitHub-flavoured tables), for a wiki or a mail.
 
     >>> from datetime import date
-    >>> from aomori_roadmap.loader import default_plan
-    >>> from aomori_roadmap.snapshot import take_snapshot
+    >>> from aomori_roadmap.plan.loader import default_plan
+    >>> from aomori_roadmap.views.snapshot import take_snapshot
     >>> snap = take_snapshot(default_plan(), as_of=date(2025, 3, 31))
     >>> report_markdown(annual_report(snap, [], [], fy=2024)).splitlines()[0]
     '# 青森県DX推進プラン 2024年度（令和6年度） 進捗状況報告'
@@ -817,8 +817,8 @@ def report_html(report: Mapping[str, Any], *, lang: str = "ja") -> str:
     """The report as one self-contained HTML page that prints on A4 portrait.
 
     >>> from datetime import date
-    >>> from aomori_roadmap.loader import default_plan
-    >>> from aomori_roadmap.snapshot import take_snapshot
+    >>> from aomori_roadmap.plan.loader import default_plan
+    >>> from aomori_roadmap.views.snapshot import take_snapshot
     >>> snap = take_snapshot(default_plan(), as_of=date(2025, 3, 31))
     >>> page = report_html(annual_report(snap, [], [], fy=2024))
     >>> page.startswith("<!DOCTYPE html>"), "<script" in page, page.count("<svg")

@@ -8,7 +8,7 @@ are checked against the plan. A token is revoked in place and its last use is no
 once a minute, so that calendar clients polling every few minutes cost no write each time.
 
 >>> from datetime import datetime, timezone
->>> from aomori_roadmap.loader import default_plan
+>>> from aomori_roadmap.plan.loader import default_plan
 >>> from aomori_roadmap.store import Store
 >>> store = Store("sqlite://", plan=default_plan())
 >>> tokens = FeedTokens(store)
@@ -44,7 +44,7 @@ from sqlalchemy import Connection, Row, insert, select, text, update
 
 from aomori_roadmap.errors import PlanError
 from aomori_roadmap.formats import check_feed
-from aomori_roadmap.model import Plan
+from aomori_roadmap.plan.model import Plan
 from aomori_roadmap.store.schema import LOCK_NAMESPACE
 from aomori_roadmap.store.tables import feed_tokens
 
@@ -130,7 +130,7 @@ def check_filters(plan: Plan, filters: Mapping[str, str | None]) -> dict[str, st
     Raises:
         PlanError: an unknown filter, or a value that names nothing in the plan.
 
-    >>> from aomori_roadmap.loader import default_plan
+    >>> from aomori_roadmap.plan.loader import default_plan
     >>> check_filters(default_plan(), {"department": "kikikanri", "field": None})
     {'department': 'kikikanri'}
     >>> check_filters(default_plan(), {"priority": "防災"})
@@ -185,7 +185,7 @@ def check_request(
         PlanError: an unknown feed, a filter naming nothing in ``plan``, an empty actor, a
             name made of digits only (it would read as an id), or with control characters.
 
-    >>> from aomori_roadmap.loader import default_plan
+    >>> from aomori_roadmap.plan.loader import default_plan
     >>> check_request(default_plan(), "reviews", {"department": "kikikanri"}, actor=" 県 ")
     ('reviews', {'department': 'kikikanri'}, '県', '')
     """

@@ -16,7 +16,7 @@ from typing import NamedTuple
 
 from sqlalchemy import func, or_, select
 
-from aomori_roadmap.status import Status
+from aomori_roadmap.engine.status import Status
 from aomori_roadmap.store.database import Database
 from aomori_roadmap.store.tables import plan_revisions, status_events
 

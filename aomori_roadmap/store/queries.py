@@ -18,7 +18,7 @@ from typing import Any
 from sqlalchemy import Select, bindparam, exists, select
 from sqlalchemy.sql.elements import ColumnElement
 
-from aomori_roadmap.status import Status
+from aomori_roadmap.engine.status import Status
 from aomori_roadmap.store.tables import status_events, status_refs
 
 __all__ = [

@@ -19,7 +19,7 @@ cycle does not cover, a rating outside the plan's scale, an unknown KPI, a year 
 plan, an empty actor — raises :class:`~aomori_roadmap.errors.PlanError` and writes nothing.
 
 >>> from datetime import datetime, timezone
->>> from aomori_roadmap.loader import default_plan
+>>> from aomori_roadmap.plan.loader import default_plan
 >>> from aomori_roadmap.store import Store
 >>> store = Store("sqlite://", plan=default_plan(),
 ...     clock=lambda: datetime(2025, 10, 6, tzinfo=timezone.utc))
@@ -48,9 +48,9 @@ from sqlalchemy import Connection, Select, Table, insert, select
 from sqlalchemy.exc import IntegrityError
 
 from aomori_roadmap.calendar import FiscalYear, parse_period
+from aomori_roadmap.engine.reviews import ReviewCycle, find_cycle, ongoing_spans, review_cycles
 from aomori_roadmap.errors import ConflictError, PlanError
-from aomori_roadmap.model import Kpi, Plan
-from aomori_roadmap.reviews import ReviewCycle, find_cycle, ongoing_spans, review_cycles
+from aomori_roadmap.plan.model import Kpi, Plan
 from aomori_roadmap.store.tables import kpi_actuals, review_records
 
 if TYPE_CHECKING:  # the store attaches these logs to itself: no import of it at run time
@@ -272,7 +272,7 @@ class ReviewLog:
         Raises:
             PlanError: the scale has no such step.
 
-        >>> from aomori_roadmap.loader import default_plan
+        >>> from aomori_roadmap.plan.loader import default_plan
         >>> from aomori_roadmap.store import Store
         >>> with Store("sqlite://", plan=default_plan()) as store:
         ...     log = ReviewLog(store)
@@ -358,7 +358,7 @@ class ReviewLog:
             ConflictError: the corrected record has been corrected already.
 
         >>> from datetime import datetime, timezone
-        >>> from aomori_roadmap.loader import default_plan
+        >>> from aomori_roadmap.plan.loader import default_plan
         >>> from aomori_roadmap.store import Store
         >>> store = Store("sqlite://", plan=default_plan())
         >>> log = ReviewLog(store)
@@ -455,9 +455,9 @@ class ReviewLog:
         return states
 
     def stages(self, cycle: str | None = None) -> dict[tuple[str, str], str]:
-        """``(cycle code, initiative) → state code``, as :func:`~aomori_roadmap.reminders.reminders` takes it.
+        """``(cycle code, initiative) → state code``, as :func:`~aomori_roadmap.engine.reminders.reminders` takes it.
 
-        >>> from aomori_roadmap.loader import default_plan
+        >>> from aomori_roadmap.plan.loader import default_plan
         >>> from aomori_roadmap.store import Store
         >>> with Store("sqlite://", plan=default_plan()) as store:
         ...     ReviewLog(store).stages()
@@ -502,7 +502,7 @@ def _review(row: Any) -> ReviewRecord:
 class KpiLog:
     """The KPI actual values (成果指標の実績) of a store's plan, per fiscal year.
 
-    >>> from aomori_roadmap.loader import default_plan
+    >>> from aomori_roadmap.plan.loader import default_plan
     >>> from aomori_roadmap.store import Store
     >>> store = Store("sqlite://", plan=default_plan())
     >>> kpis = KpiLog(store)

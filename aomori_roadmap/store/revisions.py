@@ -6,7 +6,7 @@ JSON without default values, keys sorted, no spaces: the same content always giv
 bytes, so the same SHA-256 and the same revision. Shifts are counted in working days of the newer
 plan's calendar, positive when the newer date is later.
 
->>> from aomori_roadmap.loader import plan_from_data
+>>> from aomori_roadmap.plan.loader import plan_from_data
 >>> def plan(days):
 ...     return plan_from_data({"id": "p", "name": "P", "period": {"start": 2024, "end": 2024},
 ...         "initiatives": [{"id": "a", "name": "A", "tasks": [
@@ -27,8 +27,8 @@ from datetime import date
 from typing import Any
 
 from aomori_roadmap.calendar import WorkCalendar
-from aomori_roadmap.model import Plan
-from aomori_roadmap.schedule import Schedule, Span, schedule
+from aomori_roadmap.engine.schedule import Schedule, Span, schedule
+from aomori_roadmap.plan.model import Plan
 
 __all__ = [
     "PlanDiff",
@@ -57,7 +57,7 @@ def canonical_json(plan: Plan) -> str:
 def plan_hash(plan: Plan) -> str:
     """The SHA-256 (hex) of the plan's canonical JSON: equal content, equal hash.
 
-    >>> from aomori_roadmap.loader import default_plan
+    >>> from aomori_roadmap.plan.loader import default_plan
     >>> len(plan_hash(default_plan()))
     64
     """
@@ -67,7 +67,7 @@ def plan_hash(plan: Plan) -> str:
 def plan_from_json(content: str) -> Plan:
     """The plan stored as canonical JSON (the inverse of :func:`canonical_json`).
 
-    >>> from aomori_roadmap.loader import default_plan
+    >>> from aomori_roadmap.plan.loader import default_plan
     >>> plan_from_json(canonical_json(default_plan())) == default_plan()
     True
     """
@@ -186,7 +186,7 @@ def compare_schedules(
 ) -> tuple[dict[str, Shift], dict[str, Shift]]:
     """Shifts of the tasks and of the initiatives that both schedules have, in ``after``'s order.
 
-    >>> from aomori_roadmap.loader import default_plan
+    >>> from aomori_roadmap.plan.loader import default_plan
     >>> sched = schedule(default_plan())
     >>> tasks, initiatives = compare_schedules(sched, sched)
     >>> any(shift.moved for shift in tasks.values())

@@ -13,7 +13,7 @@ writer takes transaction-scoped advisory locks on the refs it writes, in sorted 
 exclusive lock for a batch of many refs). See ``docs/status-history.md``.
 
 >>> from datetime import datetime, timezone
->>> from aomori_roadmap.loader import default_plan
+>>> from aomori_roadmap.plan.loader import default_plan
 >>> clock = lambda: datetime(2025, 6, 1, 9, 0, tzinfo=timezone.utc)
 >>> store = Store("sqlite://", plan=default_plan(), clock=clock)
 >>> ref = "bousai-dx-alerts/build"
@@ -41,10 +41,10 @@ from sqlalchemy import Connection, Select, insert, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.sql.elements import ColumnElement
 
+from aomori_roadmap.engine.schedule import Actual, schedule
+from aomori_roadmap.engine.status import Status, StatusChange, StatusEvent, StatusState, actuals_of
 from aomori_roadmap.errors import PlanError
-from aomori_roadmap.model import Plan
-from aomori_roadmap.schedule import Actual, schedule
-from aomori_roadmap.status import Status, StatusChange, StatusEvent, StatusState, actuals_of
+from aomori_roadmap.plan.model import Plan
 from aomori_roadmap.store.database import Database, aware
 from aomori_roadmap.store.feed_tokens import FeedTokens
 from aomori_roadmap.store.queries import history_query, snapshot_query
@@ -210,7 +210,7 @@ class Store:
     ) -> StatusEvent:
         """Record one status change of ``ref`` and return the stored event.
 
-        See :class:`~aomori_roadmap.status.StatusChange` for the arguments.
+        See :class:`~aomori_roadmap.engine.status.StatusChange` for the arguments.
 
         Raises:
             StatusChangeError: bad input (unknown ref, progress outside 0–100, a naive or
@@ -388,7 +388,7 @@ class Store:
     def save_revision(self, plan: Plan, author: str, note: str = "") -> Revision:
         """Store ``plan`` as a revision; the same content gives back the same revision.
 
-        >>> from aomori_roadmap.loader import default_plan
+        >>> from aomori_roadmap.plan.loader import default_plan
         >>> store = Store("sqlite://")
         >>> first = store.save_revision(default_plan(), "DX推進課", "当初計画")
         >>> store.save_revision(default_plan(), "DX推進課").id == first.id
@@ -430,7 +430,7 @@ class Store:
     def revisions(self) -> list[Revision]:
         """Every stored revision, oldest first.
 
-        >>> from aomori_roadmap.loader import default_plan
+        >>> from aomori_roadmap.plan.loader import default_plan
         >>> store = Store("sqlite://")
         >>> _ = store.save_revision(default_plan(), "DX推進課", "当初計画")
         >>> [(r.id, r.plan_id, r.note) for r in store.revisions()]
@@ -492,7 +492,7 @@ class Store:
 
         Setting a name again moves it; the earlier settings stay in the table.
 
-        >>> from aomori_roadmap.loader import default_plan
+        >>> from aomori_roadmap.plan.loader import default_plan
         >>> store = Store("sqlite://", plan=default_plan())
         >>> store.set_baseline("当初計画", actor="DX推進課").revision.id
         1
@@ -580,7 +580,7 @@ class Store:
         Each side is a revision (id, baseline name, hash prefix) or a plan; both are scheduled
         as planned (without actuals). Shifts are in working days, positive = later.
 
-        >>> from aomori_roadmap.loader import plan_from_data
+        >>> from aomori_roadmap.plan.loader import plan_from_data
         >>> def plan(days):
         ...     return plan_from_data({"id": "p", "name": "P", "period": {"start": 2024,
         ...         "end": 2024}, "initiatives": [{"id": "a", "name": "A", "tasks": [

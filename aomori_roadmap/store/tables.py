@@ -88,7 +88,7 @@ STATUS_CODES = ("planned", "in_progress", "on_hold", "done", "cancelled")
 
 REVIEW_STAGES = ("submitted", "reviewed")
 """A department's submission (its self-assessment), then the plan office's rating."""
-"""The codes of :class:`aomori_roadmap.status.Status`, as the CHECK constraints list them."""
+"""The codes of :class:`aomori_roadmap.engine.status.Status`, as the CHECK constraints list them."""
 
 # SQLite gives an autoincrement key only to a column declared exactly INTEGER PRIMARY KEY.
 EventId = BigInteger().with_variant(Integer(), "sqlite")

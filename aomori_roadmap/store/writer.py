@@ -24,8 +24,7 @@ from typing import Any
 from sqlalchemy import Connection, exists, insert, select, text
 from sqlalchemy.dialects import postgresql, sqlite
 
-from aomori_roadmap.errors import ConflictError, PlanError, TransitionError
-from aomori_roadmap.status import (
+from aomori_roadmap.engine.status import (
     NOTE_REQUIRED,
     TRANSITIONS,
     Status,
@@ -34,6 +33,7 @@ from aomori_roadmap.status import (
     check_transition,
     parse_status,
 )
+from aomori_roadmap.errors import ConflictError, PlanError, TransitionError
 from aomori_roadmap.store.queries import CORRECTION, EVENT, chunks, tails_query
 from aomori_roadmap.store.schema import LOCK_NAMESPACE
 from aomori_roadmap.store.tables import plan_revisions, status_events, status_refs
@@ -137,7 +137,7 @@ def check_change(change: StatusChange, index: int | None, refs: frozenset[str] |
     >>> check_change(StatusChange("a/x", "done", " "), 4, None)
     Traceback (most recent call last):
     ...
-    aomori_roadmap.status.StatusChangeError: 変更 #5 (a/x): 誰による変更か（actor）を書いてください。
+    aomori_roadmap.engine.status.StatusChangeError: 変更 #5 (a/x): 誰による変更か（actor）を書いてください。
     """
     ref = change.ref
     if refs is not None:

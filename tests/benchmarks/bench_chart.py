@@ -23,12 +23,12 @@ from typing import Any
 
 from plangen import generate
 
+from aomori_roadmap.engine.reviews import review_cycles
+from aomori_roadmap.engine.schedule import Schedule, schedule
 from aomori_roadmap.export.chart import render_html
 from aomori_roadmap.export.excel import gantt_xlsx
 from aomori_roadmap.export.gantt import gantt_data
-from aomori_roadmap.loader import plan_from_data
-from aomori_roadmap.reviews import review_cycles
-from aomori_roadmap.schedule import Schedule, schedule
+from aomori_roadmap.plan.loader import plan_from_data
 
 TASKS = 5_000
 LINKS = 15_000

@@ -20,10 +20,10 @@ from typing import Any
 
 from plangen import generate, link_list
 
+from aomori_roadmap.engine.reviews import review_cycles
+from aomori_roadmap.engine.schedule import schedule
 from aomori_roadmap.export.gantt import gantt_data, gantt_json
-from aomori_roadmap.loader import plan_from_data
-from aomori_roadmap.reviews import review_cycles
-from aomori_roadmap.schedule import schedule
+from aomori_roadmap.plan.loader import plan_from_data
 
 TASKS = 100_000
 LINKS = 300_000

@@ -23,7 +23,7 @@ import pytest
 import yaml
 
 from aomori_roadmap.calendar import WorkCalendar
-from aomori_roadmap.loader import load_plan
+from aomori_roadmap.plan.loader import load_plan
 
 INITIATIVES = 10_000
 TASKS = 10

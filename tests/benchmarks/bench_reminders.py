@@ -27,14 +27,14 @@ from zoneinfo import ZoneInfo
 import pytest
 from plangen import generate
 
-from aomori_roadmap.loader import plan_from_data
-from aomori_roadmap.model import Plan
-from aomori_roadmap.reminders import reminders
-from aomori_roadmap.schedule import schedule
-from aomori_roadmap.snapshot import take_snapshot
-from aomori_roadmap.status import StatusChange
+from aomori_roadmap.engine.reminders import reminders
+from aomori_roadmap.engine.schedule import schedule
+from aomori_roadmap.engine.status import StatusChange
+from aomori_roadmap.plan.loader import plan_from_data
+from aomori_roadmap.plan.model import Plan
 from aomori_roadmap.store import Store
 from aomori_roadmap.store.review_log import ReviewLog
+from aomori_roadmap.views.snapshot import take_snapshot
 
 TASKS, LINKS, PER_TASK = 100_000, 300_000, 10
 AS_OF = date(2026, 10, 1)

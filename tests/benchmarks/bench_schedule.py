@@ -34,14 +34,14 @@ from typing import Any
 import pytest
 from plangen import generate, link_list, write_plan_folder
 
-from aomori_roadmap.loader import load_plan, plan_from_data
-from aomori_roadmap.model import Plan
+from aomori_roadmap.plan.loader import load_plan, plan_from_data
+from aomori_roadmap.plan.model import Plan
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # tests/, for tjp_export
 from tjp_export import plan_to_tjp
 
 # The module, not the function that the package re-exports under the same name.
-engine = importlib.import_module("aomori_roadmap.schedule")
+engine = importlib.import_module("aomori_roadmap.engine.schedule")
 
 TASKS, LINKS = 100_000, 300_000
 RUNS = 5  # best of: the machines are shared, and a single run can be twice as slow
@@ -220,8 +220,8 @@ def _cli_command(folder: Path) -> list[str]:
 _SPLIT = (
     "import json, sys, time\n"
     "t0 = time.perf_counter()\n"
-    "from aomori_roadmap.loader import load_plan\n"
-    "from aomori_roadmap.schedule import schedule\n"
+    "from aomori_roadmap.plan.loader import load_plan\n"
+    "from aomori_roadmap.engine.schedule import schedule\n"
     "t1 = time.perf_counter()\n"
     "plan = load_plan(sys.argv[1])\n"
     "t2 = time.perf_counter()\n"

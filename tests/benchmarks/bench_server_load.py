@@ -15,7 +15,7 @@ from pathlib import Path
 import httpx
 from serving import start_server
 
-from aomori_roadmap.loader import default_plan
+from aomori_roadmap.plan.loader import default_plan
 from aomori_roadmap.store import Store
 from aomori_roadmap.store.feed_tokens import FeedTokens
 

@@ -24,9 +24,9 @@ from typing import Any, TypeVar
 import pytest
 from sqlalchemy import create_engine, func, insert, select
 
-from aomori_roadmap.loader import plan_from_data
-from aomori_roadmap.model import Plan
-from aomori_roadmap.status import Status, StatusChange, StatusState
+from aomori_roadmap.engine.status import Status, StatusChange, StatusState
+from aomori_roadmap.plan.loader import plan_from_data
+from aomori_roadmap.plan.model import Plan
 from aomori_roadmap.store import Store
 from aomori_roadmap.store.tables import status_events, status_refs
 

@@ -12,6 +12,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from aomori_roadmap.engine.schedule import schedule
 from aomori_roadmap.export.adapters import (
     DHTMLX_LINK_TYPES,
     dhtmlx_data,
@@ -21,8 +22,7 @@ from aomori_roadmap.export.adapters import (
     safe_id,
 )
 from aomori_roadmap.export.gantt import gantt_data
-from aomori_roadmap.loader import default_plan, load_plan, plan_from_data
-from aomori_roadmap.schedule import schedule
+from aomori_roadmap.plan.loader import default_plan, load_plan, plan_from_data
 
 AWKWARD = Path(__file__).resolve().parents[2] / "tests" / "js" / "awkward-plan.json"
 

@@ -22,11 +22,11 @@ from typing import Any
 
 import pytest
 
+from aomori_roadmap.engine.reviews import review_cycles
+from aomori_roadmap.engine.schedule import schedule
 from aomori_roadmap.export.chart import FAR_ROWS, render_html, render_svg
 from aomori_roadmap.export.gantt import gantt_data
-from aomori_roadmap.loader import default_plan
-from aomori_roadmap.reviews import review_cycles
-from aomori_roadmap.schedule import schedule
+from aomori_roadmap.plan.loader import default_plan
 
 GOLDEN = Path(__file__).parent / "golden"
 SVG_NS = "{http://www.w3.org/2000/svg}"

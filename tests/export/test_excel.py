@@ -15,11 +15,11 @@ from openpyxl import load_workbook
 from openpyxl.workbook.workbook import Workbook
 from openpyxl.worksheet.worksheet import Worksheet
 
+from aomori_roadmap.engine.reviews import review_cycles
+from aomori_roadmap.engine.schedule import schedule
 from aomori_roadmap.export.excel import gantt_xlsx
 from aomori_roadmap.export.gantt import gantt_data
-from aomori_roadmap.loader import default_plan, plan_from_data
-from aomori_roadmap.reviews import review_cycles
-from aomori_roadmap.schedule import schedule
+from aomori_roadmap.plan.loader import default_plan, plan_from_data
 
 GOLDEN = Path(__file__).parent / "golden"
 NASTY = ["<script>alert(1)</script>", "A & B", "\"double\" and 'single'", "=1+1", '=HYPERLINK("x")']

@@ -12,6 +12,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from aomori_roadmap.engine.reviews import review_cycles
+from aomori_roadmap.engine.schedule import Schedule, schedule
+from aomori_roadmap.engine.status import Lateness, Status
 from aomori_roadmap.errors import PlanError
 from aomori_roadmap.export.gantt import (
     GANTT_JSON_SCHEMA,
@@ -19,12 +22,9 @@ from aomori_roadmap.export.gantt import (
     gantt_json,
     gantt_json_schema,
 )
-from aomori_roadmap.loader import default_plan, load_plan, plan_from_data
-from aomori_roadmap.model import Plan
-from aomori_roadmap.reviews import review_cycles
-from aomori_roadmap.schedule import Schedule, schedule
-from aomori_roadmap.schemas import schema_text
-from aomori_roadmap.status import Lateness, Status
+from aomori_roadmap.plan.loader import default_plan, load_plan, plan_from_data
+from aomori_roadmap.plan.model import Plan
+from aomori_roadmap.plan.schema import schema_text
 
 ROOT = Path(__file__).resolve().parents[2]
 AWKWARD = ROOT / "tests" / "js" / "awkward-plan.json"

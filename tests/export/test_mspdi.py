@@ -9,11 +9,11 @@ from typing import Any
 
 import pytest
 
+from aomori_roadmap.engine.schedule import Schedule, schedule
 from aomori_roadmap.export.adapters import one_line
 from aomori_roadmap.export.gantt import gantt_data
 from aomori_roadmap.export.mspdi import MSPDI_LINK_TYPES, TENTHS_PER_DAY, mspdi_xml
-from aomori_roadmap.loader import default_plan, load_plan
-from aomori_roadmap.schedule import Schedule, schedule
+from aomori_roadmap.plan.loader import default_plan, load_plan
 
 AWKWARD = Path(__file__).resolve().parents[2] / "tests" / "js" / "awkward-plan.json"
 NS = {"p": "http://schemas.microsoft.com/project"}

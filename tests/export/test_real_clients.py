@@ -26,6 +26,7 @@ from urllib.parse import quote
 
 import pytest
 
+from aomori_roadmap.engine.schedule import Schedule, schedule
 from aomori_roadmap.export.adapters import (
     dhtmlx_data,
     frappe_tasks,
@@ -35,8 +36,7 @@ from aomori_roadmap.export.adapters import (
 )
 from aomori_roadmap.export.gantt import gantt_data
 from aomori_roadmap.export.mspdi import mspdi_xml
-from aomori_roadmap.loader import default_plan, load_plan
-from aomori_roadmap.schedule import Schedule, schedule
+from aomori_roadmap.plan.loader import default_plan, load_plan
 
 JS = Path(__file__).resolve().parents[1] / "js"
 AWKWARD = JS / "awkward-plan.json"

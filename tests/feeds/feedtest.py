@@ -6,8 +6,8 @@ from collections.abc import Sequence
 from datetime import UTC, datetime
 from typing import Any
 
-from aomori_roadmap.loader import plan_from_data
-from aomori_roadmap.model import Plan
+from aomori_roadmap.plan.loader import plan_from_data
+from aomori_roadmap.plan.model import Plan
 
 STAMP = datetime(2025, 1, 6, 0, 30, tzinfo=UTC)
 NASTY = "A\r\nB;C,D\\E 🎌 " + "青森県の取組" * 50  # CR/LF, separators, backslash, emoji, 300+ chars

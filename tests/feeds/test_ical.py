@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 from feedtest import STAMP, nasty_plan
 
+from aomori_roadmap.engine.schedule import schedule
 from aomori_roadmap.errors import PlanError
 from aomori_roadmap.export.ical import (
     FeedEvent,
@@ -19,9 +20,8 @@ from aomori_roadmap.export.ical import (
     serialize_feed,
     track_changes,
 )
-from aomori_roadmap.loader import default_plan
-from aomori_roadmap.model import Plan
-from aomori_roadmap.schedule import schedule
+from aomori_roadmap.plan.loader import default_plan
+from aomori_roadmap.plan.model import Plan
 
 
 def _feed(plan: Plan, **options: Any) -> bytes:

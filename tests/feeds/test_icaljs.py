@@ -15,12 +15,12 @@ from typing import Any
 import pytest
 from feedtest import STAMP, nasty_plan
 
+from aomori_roadmap.engine.schedule import schedule
 from aomori_roadmap.export.ical import clean_text, feed_events, ical_feed
-from aomori_roadmap.feeds import FeedBuilder, FeedRequest
-from aomori_roadmap.loader import default_plan
-from aomori_roadmap.model import Plan
-from aomori_roadmap.schedule import schedule
+from aomori_roadmap.plan.loader import default_plan
+from aomori_roadmap.plan.model import Plan
 from aomori_roadmap.store import Store
+from aomori_roadmap.views.feeds import FeedBuilder, FeedRequest
 
 JS = Path(__file__).resolve().parents[1] / "js"
 SCRIPT = JS / "icaljs_read.mjs"

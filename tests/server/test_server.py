@@ -16,7 +16,7 @@ import pytest
 import yaml
 from serving import Running, start_server
 
-from aomori_roadmap.loader import default_plan
+from aomori_roadmap.plan.loader import default_plan
 from aomori_roadmap.store import Store
 from aomori_roadmap.store.feed_tokens import FeedTokens, hash_token
 

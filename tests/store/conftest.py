@@ -20,8 +20,8 @@ from sqlalchemy import Engine, create_engine, text
 from sqlalchemy.engine import make_url
 from storetest import PG_URL, PLAN_DATA, Clock, jst, pg_unreachable
 
-from aomori_roadmap.loader import plan_from_data
-from aomori_roadmap.model import Plan
+from aomori_roadmap.plan.loader import plan_from_data
+from aomori_roadmap.plan.model import Plan
 from aomori_roadmap.store import Store
 
 _admin_engine: list[Engine] = []

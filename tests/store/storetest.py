@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import create_engine, text
 
-from aomori_roadmap.status import StatusEvent, check_sequence
+from aomori_roadmap.engine.status import StatusEvent, check_sequence
 
 PG_URL = os.environ.get(
     "AOMORI_ROADMAP_TEST_PG", "postgresql+psycopg://postgres@127.0.0.1:5432/test"

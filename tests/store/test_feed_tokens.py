@@ -14,8 +14,8 @@ from sqlalchemy.engine import make_url
 from storetest import Clock
 
 from aomori_roadmap.errors import PlanError
-from aomori_roadmap.loader import default_plan
-from aomori_roadmap.model import Plan
+from aomori_roadmap.plan.loader import default_plan
+from aomori_roadmap.plan.model import Plan
 from aomori_roadmap.store import Store
 from aomori_roadmap.store.feed_tokens import TOKEN_BYTES, FeedTokens, hash_token
 from aomori_roadmap.store.tables import feed_tokens

@@ -14,8 +14,8 @@ from sqlalchemy.exc import DBAPIError
 from storetest import PLAN_DATA, Clock, jst
 
 from aomori_roadmap.errors import ConflictError, PlanError
-from aomori_roadmap.loader import plan_from_data
-from aomori_roadmap.model import Plan
+from aomori_roadmap.plan.loader import plan_from_data
+from aomori_roadmap.plan.model import Plan
 from aomori_roadmap.store import Store
 from aomori_roadmap.store.review_log import KpiLog, ReviewLog
 

@@ -15,8 +15,8 @@ from typing import Any
 from sqlalchemy import Engine, create_engine, event, text
 from storetest import assert_legal
 
+from aomori_roadmap.engine.status import TRANSITIONS, Status, StatusChange
 from aomori_roadmap.errors import ConflictError, TransitionError
-from aomori_roadmap.status import TRANSITIONS, Status, StatusChange
 from aomori_roadmap.store import Store
 
 WRITERS = 8
@@ -27,7 +27,7 @@ SHARED = [f"shared/t{n}" for n in range(5)]
 # checks, a server), and a child forked from it can inherit a lock no thread will release.
 # A fork server is a fresh process, so its children are safe, and it imports the store once.
 SPAWN = multiprocessing.get_context("forkserver")
-SPAWN.set_forkserver_preload(["aomori_roadmap.store", "aomori_roadmap.status"])
+SPAWN.set_forkserver_preload(["aomori_roadmap.store", "aomori_roadmap.engine.status"])
 
 
 def _writer(url: str, worker: int) -> tuple[list[str], list[tuple[str, str]]]:

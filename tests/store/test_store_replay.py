@@ -10,10 +10,10 @@ import pytest
 from sqlalchemy import Engine, event
 from storetest import Clock, assert_legal, jst
 
+from aomori_roadmap.engine.schedule import Actual, schedule
+from aomori_roadmap.engine.status import Lateness, Status, StatusChange, lateness_all
 from aomori_roadmap.errors import PlanError
-from aomori_roadmap.model import Plan
-from aomori_roadmap.schedule import Actual, schedule
-from aomori_roadmap.status import Lateness, Status, StatusChange, lateness_all
+from aomori_roadmap.plan.model import Plan
 from aomori_roadmap.store import Store
 
 REF = "alerts/study"

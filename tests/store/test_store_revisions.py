@@ -8,10 +8,10 @@ from typing import Any
 import pytest
 from storetest import PLAN_DATA, Clock, jst
 
+from aomori_roadmap.engine.schedule import schedule
 from aomori_roadmap.errors import PlanError
-from aomori_roadmap.loader import plan_from_data
-from aomori_roadmap.model import Plan
-from aomori_roadmap.schedule import schedule
+from aomori_roadmap.plan.loader import plan_from_data
+from aomori_roadmap.plan.model import Plan
 from aomori_roadmap.store import Store, plan_hash
 
 

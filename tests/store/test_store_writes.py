@@ -8,9 +8,9 @@ import pytest
 from sqlalchemy import create_engine, text
 from storetest import Clock, assert_legal, jst
 
+from aomori_roadmap.engine.status import Status, StatusChange, StatusChangeError
 from aomori_roadmap.errors import ConflictError, PlanError, StoreError, TransitionError
-from aomori_roadmap.model import Plan
-from aomori_roadmap.status import Status, StatusChange, StatusChangeError
+from aomori_roadmap.plan.model import Plan
 from aomori_roadmap.store import Store
 
 REF = "alerts/study"

@@ -13,7 +13,7 @@ The plan reviews every roadmap about every half-year and reports progress to the
 Deadlines fall on working days of the prefectural office: holidays and the 12/29–1/3 closure
 move them. A cycle covers the initiatives whose roadmap is active in its half.
 
->>> from aomori_roadmap.loader import default_plan
+>>> from aomori_roadmap.plan.loader import default_plan
 >>> first = review_cycles(default_plan())[0]
 >>> first.label(), first.snapshot, first.submission_due, first.meeting_by
 ('令和6年度上期', datetime.date(2024, 9, 30), datetime.date(2024, 10, 15), datetime.date(2024, 10, 31))
@@ -26,9 +26,9 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from aomori_roadmap.calendar import Half, WorkCalendar, parse_period
+from aomori_roadmap.engine.schedule import Actual, Schedule, plan_calendar, schedule
 from aomori_roadmap.errors import PlanError
-from aomori_roadmap.model import Plan, ReviewPolicy
-from aomori_roadmap.schedule import Actual, Schedule, plan_calendar, schedule
+from aomori_roadmap.plan.model import Plan, ReviewPolicy
 
 __all__ = ["ReviewCycle", "cycle_dates", "find_cycle", "ongoing_spans", "review_cycles"]
 
@@ -82,7 +82,7 @@ def cycle_dates(
 ) -> tuple[date, date, date, date, date | None]:
     """The snapshot, submission, meeting, publication and annual-report dates of ``half``.
 
-    >>> from aomori_roadmap.model import ReviewPolicy
+    >>> from aomori_roadmap.plan.model import ReviewPolicy
     >>> [d.isoformat() for d in cycle_dates(Half(2024, 2), ReviewPolicy(), WorkCalendar())]
     ['2025-03-31', '2025-04-14', '2025-04-30', '2025-05-08', '2025-06-30']
     """
@@ -156,7 +156,7 @@ def review_cycles(
         ongoing: per initiative, when its work really started and finished (``None``: not
             done); a cycle also covers an initiative that had started and was not done.
 
-    >>> from aomori_roadmap.loader import default_plan
+    >>> from aomori_roadmap.plan.loader import default_plan
     >>> [c.code for c in review_cycles(default_plan())][:3]
     ['FY2024-H1', 'FY2024-H2', 'FY2025-H1']
     """
@@ -191,7 +191,7 @@ def find_cycle(cycles: Iterable[ReviewCycle], text: str) -> ReviewCycle:
     Raises:
         PlanError: the text is not a half, or the plan has no such cycle.
 
-    >>> from aomori_roadmap.loader import default_plan
+    >>> from aomori_roadmap.plan.loader import default_plan
     >>> find_cycle(review_cycles(default_plan()), "R7下期").code
     'FY2025-H2'
     """

@@ -27,8 +27,8 @@ from enum import StrEnum
 from typing import Any, Protocol
 from zoneinfo import ZoneInfo
 
+from aomori_roadmap.engine.schedule import Actual
 from aomori_roadmap.errors import PlanError, TransitionError
-from aomori_roadmap.schedule import Actual
 
 __all__ = [
     "DEFAULT_SLACK_THRESHOLD",

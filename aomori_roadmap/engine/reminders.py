@@ -2,7 +2,7 @@
 
 Staff scripts ask one question every week: *what reviews and deadlines are due in the next
 14 days, and what is overdue?* :func:`reminders` answers it from one
-:class:`~aomori_roadmap.snapshot.Snapshot` (states, schedules and review cycles computed once)
+:class:`~aomori_roadmap.views.snapshot.Snapshot` (states, schedules and review cycles computed once)
 and the review states of the store, without reading the clock or anything else:
 
 ========================  ============================================================
@@ -30,8 +30,8 @@ group; a department without a contact address is reported and flagged (``no_cont
 never dropped.
 
 >>> from datetime import date
->>> from aomori_roadmap.loader import default_plan
->>> from aomori_roadmap.snapshot import take_snapshot
+>>> from aomori_roadmap.plan.loader import default_plan
+>>> from aomori_roadmap.views.snapshot import take_snapshot
 >>> plan = default_plan()
 >>> groups = reminders(plan, take_snapshot(plan, as_of=date(2025, 10, 1)), {}, within="14d")
 >>> first = groups[0]
@@ -50,12 +50,12 @@ from enum import StrEnum
 from typing import TYPE_CHECKING, Any
 
 from aomori_roadmap.calendar import Duration, Half, format_wareki, parse_duration, parse_period
+from aomori_roadmap.engine.status import Status
 from aomori_roadmap.errors import PlanError
-from aomori_roadmap.model import Plan
-from aomori_roadmap.status import Status
+from aomori_roadmap.plan.model import Plan
 
 if TYPE_CHECKING:
-    from aomori_roadmap.snapshot import Snapshot
+    from aomori_roadmap.views.snapshot import Snapshot
 
 __all__ = [
     "DepartmentReminders",
@@ -343,8 +343,8 @@ def window_end(snapshot: Snapshot, within: timedelta | int | str | Duration) -> 
     """The last day of the window that starts on the snapshot's date (both inclusive).
 
     >>> from datetime import date
-    >>> from aomori_roadmap.loader import default_plan
-    >>> from aomori_roadmap.snapshot import take_snapshot
+    >>> from aomori_roadmap.plan.loader import default_plan
+    >>> from aomori_roadmap.views.snapshot import take_snapshot
     >>> snap = take_snapshot(default_plan(), as_of=date(2025, 12, 26))
     >>> window_end(snap, "14d"), window_end(snap, "2bd")  # over the 12/29–1/3 closure
     (datetime.date(2026, 1, 9), datetime.date(2026, 1, 6))
@@ -491,7 +491,7 @@ def reminders(
 
     Args:
         plan: the plan (departments, initiatives, task names).
-        snapshot: the plan as of the date (:func:`~aomori_roadmap.snapshot.take_snapshot`):
+        snapshot: the plan as of the date (:func:`~aomori_roadmap.views.snapshot.take_snapshot`):
             its states, planned schedule and review cycles are used as they are.
         review_states: ``(cycle code, initiative) → not_submitted | submitted | reviewed``
             (``ReviewLog.stages()``); a missing pair is ``not_submitted``.

@@ -2,7 +2,7 @@
 
 The loader runs these on every plan it loads, so that a plan that passes validation also
 schedules; the scheduler reports a cycle with the same code. Both checks are one pass over the
-integer lists of :mod:`aomori_roadmap._network`, no third-party graph library:
+integer lists of :mod:`aomori_roadmap.engine._network`, no third-party graph library:
 
 - :func:`cycles`: every group of tasks whose links go round in a circle (a strongly connected
   component), each shown as one cycle in link order;
@@ -23,8 +23,8 @@ from aomori_roadmap.errors import Problem
 from aomori_roadmap.i18n import text
 
 if TYPE_CHECKING:
-    from aomori_roadmap._network import Graph
-    from aomori_roadmap.model import Loc, Plan
+    from aomori_roadmap.engine._network import Graph
+    from aomori_roadmap.plan.model import Loc, Plan
 
 __all__ = ["cycle_message", "cycle_problems", "cycles", "out_of_range", "range_problems"]
 
@@ -61,8 +61,8 @@ def cycles(graph: Graph) -> list[list[int]]:
     on ``b`` and ``a`` on ``c``; it starts at the group's first task in plan order and is a
     shortest way round through it.
 
-    >>> from aomori_roadmap._network import _graph
-    >>> from aomori_roadmap.model import Plan
+    >>> from aomori_roadmap.engine._network import _graph
+    >>> from aomori_roadmap.plan.model import Plan
     >>> plan = Plan.model_validate({"id": "p", "name": "P",
     ...     "period": {"start": 2024, "end": 2024}, "initiatives": [{"id": "a", "name": "A",
     ...     "tasks": [{"id": "x", "name": "X", "duration": 1, "after": "z"},
@@ -290,8 +290,8 @@ def range_problems(plan: Plan, graph: Graph) -> list[Problem]:
     suspect = out_of_range(plan, graph)
     if suspect is None:
         return []
+    from aomori_roadmap.engine.schedule import schedule
     from aomori_roadmap.errors import RoadmapError
-    from aomori_roadmap.schedule import schedule
 
     try:
         tasks = schedule(plan).tasks

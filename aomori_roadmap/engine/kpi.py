@@ -12,7 +12,7 @@ better: ``up`` (支援件数) or ``down`` (コピー用紙使用量). For an act
   missing — the plan itself publishes no numbers, so this is the normal state until the plan
   office enters them).
 
->>> from aomori_roadmap.model import Kpi
+>>> from aomori_roadmap.plan.model import Kpi
 >>> paper = Kpi.model_validate({"id": "paper", "name": "コピー用紙使用量", "direction": "down",
 ...     "baseline": {"fy": 2023, "value": 1000}, "target": {"fy": 2028, "value": 500}})
 >>> progress(paper, 2025, 750)
@@ -24,7 +24,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
-from aomori_roadmap.model import Kpi
+from aomori_roadmap.plan.model import Kpi
 
 __all__ = ["KpiProgress", "KpiStatus", "achievement_rate", "expected_value", "progress"]
 
@@ -72,7 +72,7 @@ def expected_value(kpi: Kpi, fy: int) -> float | None:
 
     Before the baseline year it is the baseline; after the target year, the target.
 
-    >>> from aomori_roadmap.model import Kpi
+    >>> from aomori_roadmap.plan.model import Kpi
     >>> k = Kpi.model_validate({"id": "k", "name": "K",
     ...     "baseline": {"fy": 2023, "value": 10}, "target": {"fy": 2028, "value": 60}})
     >>> expected_value(k, 2024), expected_value(k, 2030)
@@ -95,7 +95,7 @@ def achievement_rate(kpi: Kpi, actual: float | None) -> float | None:
     ``None`` when a value is missing. When the target equals the baseline, the rate is 100 if
     the target is met and 0 otherwise.
 
-    >>> from aomori_roadmap.model import Kpi
+    >>> from aomori_roadmap.plan.model import Kpi
     >>> k = Kpi.model_validate({"id": "k", "name": "K",
     ...     "baseline": {"fy": 2023, "value": 10}, "target": {"fy": 2028, "value": 60}})
     >>> achievement_rate(k, 35), achievement_rate(k, 70), achievement_rate(k, None)
@@ -112,7 +112,7 @@ def achievement_rate(kpi: Kpi, actual: float | None) -> float | None:
 def progress(kpi: Kpi, fy: int, actual: float | None) -> KpiProgress:
     """The KPI's standing in fiscal year ``fy`` with the ``actual`` value (or ``None``).
 
-    >>> from aomori_roadmap.model import Kpi
+    >>> from aomori_roadmap.plan.model import Kpi
     >>> k = Kpi.model_validate({"id": "k", "name": "K",
     ...     "baseline": {"fy": 2023, "value": None}, "target": {"fy": 2028, "value": None}})
     >>> progress(k, 2025, 12).status.label()

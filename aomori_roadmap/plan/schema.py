@@ -15,9 +15,9 @@ import json
 from pathlib import Path
 from typing import Any
 
+from aomori_roadmap.engine.schedule import SCHEDULE_JSON_SCHEMA
 from aomori_roadmap.export.gantt import gantt_json_schema
-from aomori_roadmap.model import Initiative, Plan
-from aomori_roadmap.schedule import SCHEDULE_JSON_SCHEMA
+from aomori_roadmap.plan.model import Initiative, Plan
 
 __all__ = ["export_schemas", "json_schemas", "plan_file_schema"]
 

@@ -14,7 +14,7 @@ annual report) needs the same inputs assembled the same way:
 instead of recomputing per task.
 
 >>> from datetime import date
->>> from aomori_roadmap.loader import default_plan
+>>> from aomori_roadmap.plan.loader import default_plan
 >>> snap = take_snapshot(default_plan(), as_of=date(2025, 3, 31))
 >>> snap.lateness["bousai-dx-alerts/study"].value
 'late'
@@ -27,14 +27,14 @@ from datetime import date
 from functools import cached_property
 from typing import Any
 
+from aomori_roadmap.engine.reviews import ReviewCycle, ongoing_spans, review_cycles
+from aomori_roadmap.engine.schedule import Actual, Schedule, plan_calendar, schedule
+from aomori_roadmap.engine.status import Lateness, StatusState, lateness_all
 from aomori_roadmap.errors import PlanError
 from aomori_roadmap.export.gantt import gantt_data
 from aomori_roadmap.export.ical import ical_feed
 from aomori_roadmap.formats import GANTT_FORMATS, gantt_format
-from aomori_roadmap.model import Plan
-from aomori_roadmap.reviews import ReviewCycle, ongoing_spans, review_cycles
-from aomori_roadmap.schedule import Actual, Schedule, plan_calendar, schedule
-from aomori_roadmap.status import Lateness, StatusState, lateness_all
+from aomori_roadmap.plan.model import Plan
 from aomori_roadmap.store import Store
 
 __all__ = ["GANTT_FORMATS", "Snapshot", "take_snapshot"]
@@ -95,7 +95,7 @@ class Snapshot:
         Filters: ``field``, ``item``, ``initiative``, ``department``, ``priority``.
 
         >>> from datetime import date
-        >>> from aomori_roadmap.loader import default_plan
+        >>> from aomori_roadmap.plan.loader import default_plan
         >>> snap = take_snapshot(default_plan(), as_of=date(2025, 9, 30))
         >>> snap.gantt("mermaid", department="kikikanri").splitlines()[0]
         'gantt'

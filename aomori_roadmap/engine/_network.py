@@ -10,7 +10,7 @@ Two layers, so that scheduling a plan again costs only the passes:
   deadlines) and the actuals, which change the lengths of the tasks they name and re-wire the
   links touching them.
 
-Time is counted in working-day boundaries (see :mod:`aomori_roadmap.schedule`).
+Time is counted in working-day boundaries (see :mod:`aomori_roadmap.engine.schedule`).
 """
 
 from __future__ import annotations
@@ -25,13 +25,13 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 
 from aomori_roadmap.calendar import Duration, WorkCalendar
 from aomori_roadmap.errors import PlanError
-from aomori_roadmap.model import Initiative, Plan, Task
+from aomori_roadmap.plan.model import Initiative, Plan, Task
 
 if TYPE_CHECKING:
     import numpy as np
     from numpy.typing import NDArray
 
-    from aomori_roadmap.schedule import Actual
+    from aomori_roadmap.engine.schedule import Actual
 
     Ints = NDArray[np.int64]
 else:
@@ -239,7 +239,7 @@ def prepare(plan: Plan) -> Graph:
     """Build the plan's graph now (the loader does, for every plan it loads), not at its first
     schedule; a plan that cannot be scheduled raises here as :func:`schedule` would.
 
-    >>> from aomori_roadmap.loader import plan_from_data
+    >>> from aomori_roadmap.plan.loader import plan_from_data
     >>> plan = plan_from_data({"id": "p", "name": "P", "period": {"start": 2024, "end": 2024}})
     >>> len(prepare(plan).refs)
     0

@@ -14,7 +14,7 @@ additions and the passes are plain loops. Calendar units (``4mo``, ``1half``) ta
 path that only the tasks and links using them pay for. networkx is used for reporting only: the
 cycle of a plan that has one, and the critical paths.
 
->>> from aomori_roadmap.loader import plan_from_data
+>>> from aomori_roadmap.plan.loader import plan_from_data
 >>> plan = plan_from_data({"id": "p", "name": "P", "period": {"start": 2024, "end": 2024},
 ...     "initiatives": [{"id": "a", "name": "A", "tasks": [
 ...         {"id": "x", "name": "検討", "duration": "5bd"},
@@ -38,7 +38,8 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any, Literal, NamedTuple, TypeVar
 
-from aomori_roadmap._network import (
+from aomori_roadmap.calendar import WorkCalendar
+from aomori_roadmap.engine._network import (
     DONE,
     FAR,
     FROM_FINISH,
@@ -50,9 +51,8 @@ from aomori_roadmap._network import (
     compile_net,
     prepare,
 )
-from aomori_roadmap.calendar import WorkCalendar
 from aomori_roadmap.errors import CycleError
-from aomori_roadmap.model import Plan
+from aomori_roadmap.plan.model import Plan
 
 __all__ = [
     "MAX_CRITICAL_PATHS",
@@ -114,7 +114,7 @@ class ScheduledTask(NamedTuple):
     def to_json(self) -> dict[str, Any]:
         """The task as JSON-ready data (ISO dates), keys in field order.
 
-        >>> from aomori_roadmap.loader import default_plan
+        >>> from aomori_roadmap.plan.loader import default_plan
         >>> task = schedule(default_plan()).tasks["bousai-dx-alerts/study"].to_json()
         >>> task["early_start"], task["early_finish"], task["duration_days"]
         ('2024-04-01', '2024-09-30', 124)
@@ -135,7 +135,7 @@ class TaskTable(Mapping[str, ScheduledTask]):
     The records (dates and all) are made together at the first read of one, so that a schedule
     asked only for its finish, spans, critical paths or violations does not make them.
 
-    >>> from aomori_roadmap.loader import default_plan
+    >>> from aomori_roadmap.plan.loader import default_plan
     >>> tasks = schedule(default_plan()).tasks
     >>> "bousai-dx-alerts/study" in tasks, len(tasks) > 0
     (True, True)
@@ -210,7 +210,7 @@ class Schedule:
     def to_json(self) -> dict[str, Any]:
         """The schedule as JSON-ready data, described by :data:`SCHEDULE_JSON_SCHEMA`.
 
-        >>> from aomori_roadmap.loader import default_plan
+        >>> from aomori_roadmap.plan.loader import default_plan
         >>> list(schedule(default_plan()).to_json())
         ['plan', 'start', 'finish', 'tasks', 'initiatives', 'critical_paths', 'violations']
         """
@@ -305,7 +305,7 @@ def plan_calendar(plan: Plan) -> WorkCalendar:
 
     Plans with the same years and settings share one calendar, which is immutable.
 
-    >>> from aomori_roadmap.loader import default_plan
+    >>> from aomori_roadmap.plan.loader import default_plan
     >>> plan_calendar(default_plan()).is_working_day(date(2024, 12, 30))
     False
     """
@@ -406,7 +406,7 @@ def _check_fixed(net: Net, j: int, start: list[int], finish: list[int]) -> tuple
 
 def _cycle_error(net: Net, order: list[int]) -> CycleError:
     """The first circle of links, named task by task; whatever the shape of the graph."""
-    from aomori_roadmap.graph_checks import cycle_message, cycles
+    from aomori_roadmap.plan.checks import cycle_message, cycles
 
     found = cycles(net.graph)
     if not found:  # cannot happen: the forward pass stops only at a circle
@@ -535,7 +535,7 @@ def schedule(
         CycleError: the links form a cycle; the message names every task with file:line.
         PlanError: a link to an unknown task, or a task whose length cannot be known.
 
-    >>> from aomori_roadmap.loader import plan_from_data
+    >>> from aomori_roadmap.plan.loader import plan_from_data
     >>> plan = plan_from_data({"id": "p", "name": "P", "period": {"start": 2024, "end": 2024},
     ...     "initiatives": [{"id": "a", "name": "A", "tasks": [
     ...         {"id": "x", "name": "検討", "start": "2024-04-25", "duration": "5bd"},

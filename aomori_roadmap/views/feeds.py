@@ -24,7 +24,7 @@ latest status event id, read in one query. A request whose inputs have not chang
 same bytes, the same strong ETag (the quoted SHA-256 of the bytes) and the same Last-Modified
 (the time of the latest input).
 
->>> from aomori_roadmap.loader import default_plan
+>>> from aomori_roadmap.plan.loader import default_plan
 >>> from aomori_roadmap.store import Store
 >>> store = Store("sqlite://", plan=default_plan())
 >>> cache = FeedCache(FeedBuilder(default_plan(), store))
@@ -50,6 +50,9 @@ from urllib.parse import quote, urlsplit
 from zoneinfo import ZoneInfo
 
 from aomori_roadmap.calendar import FiscalYear
+from aomori_roadmap.engine.reviews import ReviewCycle, ongoing_spans, review_cycles
+from aomori_roadmap.engine.schedule import Schedule, plan_calendar, schedule
+from aomori_roadmap.engine.status import StatusState, actuals_of
 from aomori_roadmap.errors import PlanError, RoadmapError
 from aomori_roadmap.export.ical import (
     DEFAULT_REFRESH,
@@ -61,10 +64,7 @@ from aomori_roadmap.export.ical import (
     track_changes,
 )
 from aomori_roadmap.formats import check_feed
-from aomori_roadmap.model import Plan
-from aomori_roadmap.reviews import ReviewCycle, ongoing_spans, review_cycles
-from aomori_roadmap.schedule import Schedule, plan_calendar, schedule
-from aomori_roadmap.status import StatusState, actuals_of
+from aomori_roadmap.plan.model import Plan
 from aomori_roadmap.store import Revision, Store, plan_hash
 from aomori_roadmap.store.history import cancellations, latest_inputs
 
@@ -292,7 +292,7 @@ def _view(plan: Plan, states: Mapping[str, StatusState]) -> _View:
 def default_stamp(plan: Plan) -> datetime:
     """The time of a feed with no stored input: the first day of the plan, as ``ical_feed``.
 
-    >>> from aomori_roadmap.loader import default_plan
+    >>> from aomori_roadmap.plan.loader import default_plan
     >>> default_stamp(default_plan()).isoformat()
     '2024-04-01T00:00:00+00:00'
     """
@@ -545,7 +545,7 @@ class FeedCache:
 def today_in(plan: Plan, clock: Callable[[], datetime] | None = None) -> date:
     """Today where the plan is (from ``clock``, default the real clock).
 
-    >>> from aomori_roadmap.loader import default_plan
+    >>> from aomori_roadmap.plan.loader import default_plan
     >>> today_in(default_plan(), lambda: datetime(2025, 3, 31, 15, 30, tzinfo=UTC))
     datetime.date(2025, 4, 1)
     """

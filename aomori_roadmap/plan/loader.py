@@ -1,4 +1,4 @@
-"""Plan files ⇄ :class:`~aomori_roadmap.model.Plan`: the only code that reads plan files.
+"""Plan files ⇄ :class:`~aomori_roadmap.plan.model.Plan`: the only code that reads plan files.
 
 A plan is one YAML or JSON file, or a folder of them: ``plan.yaml`` (the header: the plan's
 structure) and one file per initiative (``initiatives: [...]``). A header that says
@@ -28,11 +28,11 @@ import yaml
 from pydantic import TypeAdapter
 from pydantic import ValidationError as PydanticValidationError
 
-from aomori_roadmap._network import prepare
+from aomori_roadmap.engine._network import prepare
 from aomori_roadmap.errors import PlanError, PlanValidationError, Problem
-from aomori_roadmap.graph_checks import cycle_problems, range_problems
 from aomori_roadmap.i18n import text
-from aomori_roadmap.model import Initiative, Loc, Plan, check_plan
+from aomori_roadmap.plan.checks import cycle_problems, range_problems
+from aomori_roadmap.plan.model import Initiative, Loc, Plan, check_plan
 
 __all__ = [
     "DEFAULT_PLAN_ID",
