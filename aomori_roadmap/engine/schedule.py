@@ -582,9 +582,8 @@ def _by_boundary(values: list[_T], first: int) -> list[_T]:
 def _result(net: Net, start: list[int], finish: list[int], late: _Late) -> Schedule:
     """Critical flags and paths, spans and violations; the task records at first read."""
     end, dues = late.end, net.due.values()
-    # No early start is before the plan's first working day, but fixed and actual ones.
-    pinned = [start[i] for i in itertools.chain(net.fixed, net.actual)]
-    low = min(min(pinned, default=0), min(dues, default=1), 1) - 1
+    # A fixed, actual or dated task may start before the plan's first working day.
+    low = min(min(start, default=0), min(dues, default=1), 1) - 1
     high = max(max(dues, default=0), end)
     table, _ = net.days.table(low, high)
     day = _by_boundary(table, low).__getitem__  # the date of working day b

@@ -253,6 +253,21 @@ def _parse_file(path: Path, text_: str, label: str) -> tuple[Any, list[Problem]]
             return result
 
         data = json.loads(text_, object_pairs_hook=pairs, parse_int=_json_int)
+        half = _LONE_SURROGATE.search(text_)
+        if half is not None and _holds_surrogate(data):
+            line, column = _line_and_column(text_, half.start())
+            return None, [
+                Problem(
+                    text(
+                        f"文字として読めないエスケープ {half.group(0)} があります（サロゲートの片方だけ）。",
+                        f"the escape {half.group(0)} is not a character (half a surrogate pair).",
+                    ),
+                    path=label,
+                    line=line,
+                    column=column,
+                    code="syntax",
+                )
+            ]
         if not twice:
             return data, []
         return data, [_duplicate_key(label, key, *where) for key, where in _json_twice(text_)]
@@ -265,6 +280,18 @@ def _parse_file(path: Path, text_: str, label: str) -> tuple[Any, list[Problem]]
         _duplicate_key(label, key, mark.line + 1, mark.column + 1)
         for key, mark in loader.duplicates
     ]
+
+
+_LONE_SURROGATE = re.compile(r"\\u[dD][89a-fA-F][0-9a-fA-F]{2}")
+
+
+def _holds_surrogate(data: Any) -> bool:
+    """True when a text in ``data`` holds half a surrogate pair (JSON's ``\\udfff``)."""
+    try:
+        json.dumps(data, ensure_ascii=False).encode("utf-8")
+    except UnicodeEncodeError:
+        return True
+    return False
 
 
 def _json_int(digits: str) -> int | str:
@@ -367,24 +394,32 @@ _YAML_WORDS = (
     ("found duplicate anchor", "アンカー（&名前）が重複しています"),
     ("found unhashable key", "リストやマッピングはキーにできません"),
     ("could not determine a constructor", "使えないタグ（!!…）です"),
+    ("for merging", "マージ（<<）にはマッピング（かその並び）を指定してください"),
+    ("expected a sequence node", "タグ（!!seq）と値の形が合いません"),
+    ("expected a mapping node", "タグ（!!map）と値の形が合いません"),
+    ("expected a scalar node", "タグと値の形が合いません"),
     ("found unknown escape character", "使えないエスケープ文字（\\…）です"),
+    ("another document", "ファイルには文書をひとつだけ書いてください（--- が複数あります）"),
     (
         "expected a single document",
         "ファイルには文書をひとつだけ書いてください（--- が複数あります）",
     ),
+    ("directive", "使えない指示（%…）があります"),
     ("found character that cannot start any token", "使えない文字があります"),
     (
         "did not find expected",
         "書き方が途中で切れています（かっこや引用符、字下げを確かめてください）",
     ),
 )
+# What is said when PyYAML's words are none of the above: never its English in Japanese.
+_YAML_OTHER = "YAMLの書き方が正しくありません"
 
 
 def _yaml_words(problem: str) -> str:
     for english, japanese in _YAML_WORDS:
         if english in problem:
             return text(japanese, problem)
-    return problem
+    return text(_YAML_OTHER, problem)
 
 
 def _line_and_column(content: str, position: int) -> tuple[int | None, int | None]:

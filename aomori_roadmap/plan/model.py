@@ -687,6 +687,20 @@ def _check_structure(plan: Plan) -> list[Problem]:
             problems.append(
                 _unknown("担当課", kpi.department, department_ids, ("kpis", i, "department"))
             )
+    both = set(plan.calendar.closed_days) & set(plan.calendar.open_days)
+    for k, day in enumerate(plan.calendar.open_days):
+        if day in both:
+            problems.append(
+                Problem(
+                    text(
+                        f"{day} が閉庁日（closed_days）と開庁日（open_days）の両方にあります。",
+                        f"{day} is both a closed day (closed_days) and an open day (open_days).",
+                    ),
+                    hint=text("どちらか一方にしてください", "keep one of them"),
+                    code="bad-calendar",
+                    loc=("calendar", "open_days", k),
+                )
+            )
     if plan.period.end < plan.period.start:
         problems.append(
             Problem(
