@@ -31,7 +31,7 @@ from aomori_roadmap.plan.model import Plan
 from aomori_roadmap.store import Store
 from aomori_roadmap.views.snapshot import take_snapshot
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 K = ReminderKind
 
 PLAN = {

@@ -15,7 +15,7 @@ import aomori_roadmap.cli.reviews  # noqa: F401  (registers the commands until c
 from aomori_roadmap.cli import app
 
 runner = CliRunner()
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 MINIMAL = str(ROOT / "examples" / "minimal-roadmap")
 
 

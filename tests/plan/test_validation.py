@@ -19,7 +19,7 @@ from aomori_roadmap.errors import CycleError, PlanValidationError, Problem
 from aomori_roadmap.i18n import using_language
 from aomori_roadmap.plan.loader import load_plan, plan_from_data
 
-EXAMPLE = Path(__file__).parent.parent / "examples" / "minimal-roadmap"
+EXAMPLE = Path(__file__).parents[2] / "examples" / "minimal-roadmap"
 ONLINE = Path("initiatives") / "online-procedures.yaml"
 ALERTS = Path("initiatives") / "disaster-alerts.yaml"
 

@@ -6,7 +6,7 @@ import pytest
 
 from aomori_roadmap.plan.schema import json_schemas, schema_text
 
-SCHEMAS = Path(__file__).parent.parent / "schemas"
+SCHEMAS = Path(__file__).parents[2] / "schemas"
 
 
 @pytest.mark.parametrize("name", sorted(json_schemas()))

@@ -11,7 +11,7 @@ import pytest
 
 import aomori_roadmap as ar
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 EXAMPLES = ROOT / "examples"
 MINIMAL = EXAMPLES / "minimal-roadmap"
 SCRIPT = EXAMPLES / "fiscal_spans.py"

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-EXAMPLE = Path(__file__).parent.parent / "examples" / "minimal-roadmap"
+EXAMPLE = Path(__file__).parents[2] / "examples" / "minimal-roadmap"
 
 
 def run(
