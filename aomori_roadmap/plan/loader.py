@@ -70,28 +70,22 @@ class _Loader(_CLoader):  # type: ignore[valid-type,misc]
         self.duplicates: list[tuple[Any, yaml.Mark]] = []
 
     def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
-        own = sum(1 for key_node, _ in node.value if key_node.tag != _MERGE_TAG)
-        self.flatten_mapping(node)
-        first_own = len(node.value) - own  # merged (<<) entries come first and may be overridden
-        mapping: dict[Any, Any] = {}
-        seen: set[Any] = set()
-        for k, (key_node, value_node) in enumerate(node.value):
-            key = self.construct_object(key_node, deep=deep)
-            try:
-                hash(key)
-            except TypeError:
-                raise yaml.constructor.ConstructorError(
-                    "while constructing a mapping",
-                    node.start_mark,
-                    "found unhashable key",
-                    key_node.start_mark,
-                ) from None
-            if k >= first_own:
-                if key in seen:
-                    self.duplicates.append((key, key_node.start_mark))
-                seen.add(key)
-            mapping[key] = self.construct_object(value_node, deep=deep)
+        written = list(node.value)  # before merges (<<) are flattened into it
+        mapping: dict[Any, Any] = super().construct_mapping(node, deep=deep)
+        if len(mapping) < len(node.value):  # a key came twice, or a merged one was overridden
+            self._note_duplicates(written)
         return mapping
+
+    def _note_duplicates(self, written: list[tuple[yaml.Node, yaml.Node]]) -> None:
+        """Remember each key written twice among a mapping's own keys (not merged ones)."""
+        seen: set[Any] = set()
+        for key_node, _ in written:
+            if key_node.tag == _MERGE_TAG:
+                continue
+            key = self.construct_object(key_node)
+            if key in seen:
+                self.duplicates.append((key, key_node.start_mark))
+            seen.add(key)
 
 
 _MERGE_TAG = "tag:yaml.org,2002:merge"
