@@ -33,6 +33,7 @@ from aomori_roadmap.errors import PlanError, PlanValidationError, Problem
 from aomori_roadmap.i18n import text
 from aomori_roadmap.plan.checks import cycle_problems, range_problems
 from aomori_roadmap.plan.model import Initiative, Loc, Plan, check_plan
+from aomori_roadmap.plan.sources import register
 
 __all__ = [
     "DEFAULT_PLAN_ID",
@@ -739,7 +740,7 @@ class _Assembly:
             values["initiatives"] = initiatives
             plan = Plan.model_construct(_fields_set=plan.model_fields_set, **values)
             problems += [p for p in check_plan(plan) if not _repeats(p, patched)]
-            plan._locator = self.origins.locate
+            register(plan, self.origins.locate)
             problems += _graph_problems(plan, alone=not problems)
         if problems or plan is None:
             located = [self.origins.problem(p) if p.path is None else p for p in problems]

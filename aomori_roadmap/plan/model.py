@@ -27,7 +27,7 @@ from __future__ import annotations
 
 import difflib
 from collections import Counter
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from datetime import date, datetime
 from enum import StrEnum
 from functools import cached_property
@@ -40,7 +40,6 @@ from pydantic import (
     ConfigDict,
     Field,
     PlainSerializer,
-    PrivateAttr,
     StrictBool,
     StringConstraints,
     WithJsonSchema,
@@ -57,6 +56,7 @@ from aomori_roadmap.calendar import (
 )
 from aomori_roadmap.errors import Problem
 from aomori_roadmap.i18n import text
+from aomori_roadmap.plan.sources import where as place_of
 
 __all__ = [
     "BasicIdea",
@@ -495,11 +495,6 @@ class Plan(_Model):
     review_policy: ReviewPolicy = ReviewPolicy()
     initiatives: list[Initiative] = []
 
-    # Set by the loader: finds the file, line and column of a place in the plan.
-    _locator: Callable[[Loc], tuple[str | None, int | None, int | None]] | None = PrivateAttr(
-        default=None
-    )
-
     def __eq__(self, other: object) -> bool:
         # Equal plans have equal fields; where they were read from and cached lookups differ.
         if not isinstance(other, Plan):
@@ -515,9 +510,7 @@ class Plan(_Model):
         ...     "period": {"start": 2024, "end": 2028}}).where(("name",))
         '<plan>'
         """
-        if self._locator is None:
-            return "<plan>"
-        return Problem("", *self._locator(loc)).location
+        return place_of(self, loc)  # kept beside the model by the loader, not on it
 
     def task_loc(self, ref: str) -> Loc:
         """The place of a task in the plan, for :meth:`where`."""
