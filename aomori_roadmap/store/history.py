@@ -5,7 +5,7 @@ points that cancel a task or take a cancellation back; these are the two queries
 
 >>> from aomori_roadmap.store import Store
 >>> with Store("sqlite://") as store:
-...     latest_inputs(store.database), cancellations(store.database)
+...     latest_inputs(store.database), status_changes(store.database)
 (LatestInputs(event=None, event_time=None, revision=None, revision_time=None), [])
 """
 
@@ -16,11 +16,10 @@ from typing import NamedTuple
 
 from sqlalchemy import func, or_, select
 
-from aomori_roadmap.engine.status import Status
 from aomori_roadmap.store.database import Database
 from aomori_roadmap.store.tables import plan_revisions, status_events
 
-__all__ = ["LatestInputs", "cancellations", "latest_inputs"]
+__all__ = ["LatestInputs", "latest_inputs", "status_changes"]
 
 
 class LatestInputs(NamedTuple):
@@ -49,23 +48,20 @@ def latest_inputs(database: Database) -> LatestInputs:
         return LatestInputs(*conn.execute(query).one())
 
 
-def cancellations(database: Database) -> list[tuple[int, datetime]]:
-    """Status changes that cancel a task or take a cancellation back: ``(id, recorded)``.
+def status_changes(database: Database) -> list[tuple[int, datetime]]:
+    """Status events that change what a feed can show: ``(id, recorded)``, oldest first.
+
+    A change of status (a start or a finish moves a task's dates and those of the tasks after
+    it; a cancellation, or taking one back, cancels or restores its events) and every
+    correction. An update of progress alone within the same status shows nowhere.
 
     Raises:
         StoreError: the database failed.
     """
     e = status_events.c
-    cancelled = select(e.id).where(e.status == Status.CANCELLED.value)
     query = (
         select(e.id, e.recorded)
-        .where(
-            or_(
-                e.status == Status.CANCELLED.value,
-                e.from_status == Status.CANCELLED.value,
-                e.corrects.in_(cancelled.scalar_subquery()),
-            )
-        )
+        .where(or_(e.status != e.from_status, e.corrects.is_not(None)))
         .order_by(e.id)
     )
     with database.errors("状態の履歴を読めません"), database.reading() as conn:

@@ -7,7 +7,8 @@ it, and :class:`FeedCache` keeps each feed until its inputs change.
 first:
 
 - each stored revision of the plan (same plan id), with the status as known when it was saved;
-- each status change that cancels a task or takes a cancellation back, with the revision in
+- each status change (a start or finish moves a task and those after it; a cancellation, or
+  taking one back, cancels or restores its events) and each correction, with the revision in
   force at the time;
 - now: the served plan with the latest status, at the time of the latest input.
 
@@ -66,7 +67,7 @@ from aomori_roadmap.export.ical import (
 from aomori_roadmap.formats import check_feed
 from aomori_roadmap.plan.model import Plan
 from aomori_roadmap.store import Revision, Store, plan_hash
-from aomori_roadmap.store.history import cancellations, latest_inputs
+from aomori_roadmap.store.history import latest_inputs, status_changes
 
 __all__ = [
     "BuiltFeed",
@@ -415,15 +416,15 @@ class FeedBuilder:
                 self._plans.put(revision.id, self.plan)
         return found
 
-    def _cancellations(self) -> list[tuple[int, datetime]]:
-        """Status changes that cancel a task or take a cancellation back: ``(id, recorded)``."""
+    def _status_changes(self) -> list[tuple[int, datetime]]:
+        """Status events that may change what the feed shows: ``(id, recorded)``."""
         if self.store is None:
             return []
-        return cancellations(self.store.database)
+        return status_changes(self.store.database)
 
     def _points(self, revisions: Sequence[Revision]) -> list[_Point]:
         points = [_Point(r.recorded, (0, r.id), ("revision", r.id), r.id) for r in revisions]
-        for ident, recorded in self._cancellations():
+        for ident, recorded in self._status_changes():
             before = [r for r in revisions if r.recorded <= recorded]
             in_force = before[-1] if before else (revisions[0] if revisions else None)
             revision = None if in_force is None else in_force.id

@@ -283,3 +283,36 @@ def test_parsers_read_sequence_and_status(store: Store, clock: Clock) -> None:
     assert read[UID_M] == ("CONFIRMED", 1)
     assert read[UID_X] == ("CANCELLED", 1)
     assert read[UID_C] == ("CONFIRMED", 0)
+
+
+def test_a_status_change_that_moves_dates_raises_sequence(store: Store, clock: Clock) -> None:
+    # The milestone m follows the study (R6下期, 3 months): when the study starts late, and
+    # when it finishes, the milestone moves, and subscribers must see a new SEQUENCE.
+    store.save_revision(make_plan(), "DX推進課", "当初")
+    planned = _events(build(make_plan(), store))[UID_M]
+    assert planned["SEQUENCE"] == "0"
+    started = clock.advance(days=45)  # 2024-11-15: six weeks late
+    store.record_status("a/study", "in_progress", actor="総務部", effective=started)
+    late = _events(build(make_plan(), store))[UID_M]
+    assert late["DTSTART"] > planned["DTSTART"]
+    assert (late["SEQUENCE"], late["LAST-MODIFIED"]) == ("1", _stamp(started))
+    # Progress alone moves nothing: no new SEQUENCE.
+    clock.advance(days=10)
+    store.record_status("a/study", "in_progress", actor="総務部", progress=50)
+    assert _events(build(make_plan(), store))[UID_M]["SEQUENCE"] == "1"
+    # Finished early: the milestone moves again.
+    finished = clock.advance(days=20)
+    store.record_status("a/study", "done", actor="総務部", effective=finished)
+    done = _events(build(make_plan(), store))[UID_M]
+    assert done["DTSTART"] < late["DTSTART"]
+    assert (done["SEQUENCE"], done["LAST-MODIFIED"]) == ("2", _stamp(finished))
+
+
+def test_parsers_read_the_sequence_a_status_change_raised(store: Store, clock: Clock) -> None:
+    icalendar = pytest.importorskip("icalendar")
+    store.save_revision(make_plan(), "DX推進課", "当初")
+    started = clock.advance(days=45)
+    store.record_status("a/study", "in_progress", actor="総務部", effective=started)
+    calendar = icalendar.Calendar.from_ical(build(make_plan(), store))
+    read = {str(e["UID"]): int(e["SEQUENCE"]) for e in calendar.walk("VEVENT")}
+    assert read[UID_M] == 1 and read["milestone-b.done@track-plan"] == 0
