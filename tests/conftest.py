@@ -7,11 +7,14 @@ import subprocess
 import tempfile
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 import yaml
 
 from aomori_roadmap.errors import PlanValidationError, Problem
+from aomori_roadmap.plan.loader import plan_from_data
+from aomori_roadmap.plan.model import Plan
 
 
 @pytest.fixture
@@ -27,6 +30,26 @@ def write_plan(tmp_path: Path) -> Callable[[dict[str, str]], Path]:
         return folder
 
     return write
+
+
+@pytest.fixture
+def one_initiative() -> Callable[..., Plan]:
+    """A plan ``p`` of one initiative ``a`` holding the given tasks, validated by the loader.
+
+    ``one_initiative(tasks, start="FY2024", end="FY2025")``; a task is a dict as in a plan file.
+    """
+
+    def make(tasks: list[dict[str, Any]], *, start: str = "FY2024", end: str = "FY2025") -> Plan:
+        return plan_from_data(
+            {
+                "id": "p",
+                "name": "計画",
+                "period": {"start": start, "end": end},
+                "initiatives": [{"id": "a", "name": "取組", "tasks": tasks}],
+            }
+        )
+
+    return make
 
 
 CHROMIUM = Path("/usr/bin/chromium")

@@ -6,6 +6,7 @@ import copy
 import datetime as dt
 import json
 import zipfile
+from collections.abc import Callable
 from io import BytesIO
 from pathlib import Path
 from typing import Any
@@ -19,7 +20,8 @@ from aomori_roadmap.engine.reviews import review_cycles
 from aomori_roadmap.engine.schedule import schedule
 from aomori_roadmap.export.excel import gantt_xlsx
 from aomori_roadmap.export.gantt import gantt_data
-from aomori_roadmap.plan.loader import default_plan, plan_from_data
+from aomori_roadmap.plan.loader import default_plan
+from aomori_roadmap.plan.model import Plan
 
 GOLDEN = Path(__file__).parent / "golden"
 NASTY = ["<script>alert(1)</script>", "A & B", "\"double\" and 'single'", "=1+1", '=HYPERLINK("x")']
@@ -158,26 +160,14 @@ def test_drawn_sheet_prints_on_a3_landscape_one_page_wide() -> None:
     assert ws.print_title_rows == "$5:$8" and ws.print_title_cols == "$A:$E"
 
 
-def test_task_six_thousand_years_ahead_no_longer_overflows_the_drawn_sheet() -> None:
+def test_task_six_thousand_years_ahead_no_longer_overflows_the_drawn_sheet(
+    one_initiative: Callable[..., Plan],
+) -> None:
     # Found by the plan fuzzer: a start of R5958上期 passes validate, and the drawn sheet asked
     # openpyxl for a column past the last one Excel has (ValueError: Max value is 18278).
-    plan = plan_from_data(
-        {
-            "id": "far",
-            "name": "遠い工程",
-            "period": {"start": "FY2024", "end": "FY2028"},
-            "initiatives": [
-                {
-                    "id": "a",
-                    "name": "A",
-                    "tasks": [
-                        {"id": "now", "name": "今", "start": "FY2024-H1", "duration": "1mo"},
-                        {"id": "far", "name": "遠い", "start": "R5958上期", "duration": "1half"},
-                    ],
-                }
-            ],
-        }
-    )
+    far = {"id": "far", "name": "遠い", "start": "R5958上期", "duration": "1half"}
+    now = {"id": "now", "name": "今", "start": "FY2024-H1", "duration": "1mo"}
+    plan = one_initiative([now, far], end="FY2028")
     workbook = book(gantt_data(plan, schedule(plan)))
     drawn = sheet(workbook, "工程表")
     assert drawn.max_column == 5 + 100 * 12  # the first hundred fiscal years
@@ -217,6 +207,17 @@ def test_same_data_gives_the_same_bytes_with_fixed_times() -> None:
     assert properties.created == properties.modified == dt.datetime(2025, 1, 15)
     with zipfile.ZipFile(BytesIO(first)) as archive:
         assert {info.date_time for info in archive.infolist()} == {(2025, 1, 15, 0, 0, 0)}
+
+
+def test_as_of_after_2107_no_longer_breaks_the_zip_time_stamps() -> None:
+    # Found by the plan fuzzer: --as-of 2200-06-30 stamped the zip entries with a year a zip
+    # file cannot hold (struct.error: ushort format requires 0 <= number <= 65535).
+    data = copy.deepcopy(small())
+    data["as_of"] = "2200-06-30"
+    written = gantt_xlsx(data)
+    assert load_workbook(BytesIO(written)).properties.created == dt.datetime(2200, 6, 30)
+    with zipfile.ZipFile(BytesIO(written)) as archive:
+        assert {info.date_time for info in archive.infolist()} == {(2107, 6, 30, 0, 0, 0)}
 
 
 def test_english_sheets_and_headers() -> None:

@@ -8,6 +8,7 @@ from __future__ import annotations
 import json
 import shutil
 import subprocess
+from collections.abc import Callable
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -17,7 +18,7 @@ from feedtest import STAMP, nasty_plan
 
 from aomori_roadmap.engine.schedule import schedule
 from aomori_roadmap.export.ical import clean_text, feed_events, ical_feed
-from aomori_roadmap.plan.loader import default_plan, plan_from_data
+from aomori_roadmap.plan.loader import default_plan
 from aomori_roadmap.plan.model import Plan
 from aomori_roadmap.store import Store
 from aomori_roadmap.views.feeds import FeedBuilder, FeedRequest
@@ -108,24 +109,11 @@ def test_icaljs_reads_a_tracked_feed_from_the_store(tmp_path: Path) -> None:
     }
 
 
-def test_icaljs_reads_the_sequence_status_changes_raised(tmp_path: Path) -> None:
-    plan = plan_from_data(
-        {
-            "id": "seq",
-            "name": "順序",
-            "period": {"start": "FY2024", "end": "FY2025"},
-            "initiatives": [
-                {
-                    "id": "a",
-                    "name": "取組",
-                    "tasks": [
-                        {"id": "study", "name": "検討", "start": "R6下期", "duration": "3mo"},
-                        {"id": "m", "name": "開始", "milestone": True, "after": "study"},
-                    ],
-                }
-            ],
-        }
-    )
+def test_icaljs_reads_the_sequence_status_changes_raised(
+    tmp_path: Path, one_initiative: Callable[..., Plan]
+) -> None:
+    study = {"id": "study", "name": "検討", "start": "R6下期", "duration": "3mo"}
+    plan = one_initiative([study, {"id": "m", "name": "開始", "milestone": True, "after": "study"}])
     days = (datetime(2024, 10, 1, tzinfo=UTC) + timedelta(days=n) for n in (0, 45, 55, 75, 76))
     moments = iter(days)
     with Store(f"sqlite:///{tmp_path / 's.db'}", plan=plan, clock=lambda: next(moments)) as store:
@@ -135,4 +123,4 @@ def test_icaljs_reads_the_sequence_status_changes_raised(tmp_path: Path) -> None
         store.record_status("a/study", "done", actor="総務部")  # early: moves m again
         built = FeedBuilder(plan, store).build(FeedRequest("milestones"))
     (event,) = read_with_icaljs(built.body, tmp_path)["events"]
-    assert (event["uid"], event["sequence"]) == ("milestone-a.m@seq", 2)
+    assert (event["uid"], event["sequence"]) == ("milestone-a.m@p", 2)
