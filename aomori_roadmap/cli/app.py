@@ -12,6 +12,7 @@ import os
 import sys
 import traceback
 from dataclasses import dataclass
+from datetime import date
 from typing import Annotated
 
 import typer
@@ -156,6 +157,12 @@ def _global(
     set_language(lang)
     if debug:
         os.environ["AOMORI_ROADMAP_DEBUG"] = "1"
+    if as_of is not None:  # checked for every command, whether it reads the date or not
+        try:
+            date.fromisoformat(as_of)
+        except ValueError:
+            err.print(f"--as-of は YYYY-MM-DD の日付です（'{as_of}' は読めません）", markup=False)
+            raise typer.Exit(EXIT_BAD_INPUT) from None
     ctx.obj = Options(
         plan=plan or os.environ.get("AOMORI_ROADMAP_PLAN") or None,
         db=db or os.environ.get("AOMORI_ROADMAP_DB") or "sqlite:///aomori-roadmap.db",

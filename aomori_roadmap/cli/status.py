@@ -19,8 +19,8 @@ from aomori_roadmap.cli.console import (
     write_output,
 )
 from aomori_roadmap.cli.inputs import FormatOption, actor_of, check_format, load
-from aomori_roadmap.cli.stores import snapshot_for, writing_store
-from aomori_roadmap.errors import RoadmapError
+from aomori_roadmap.cli.stores import reading_store, snapshot_for, writing_store
+from aomori_roadmap.errors import PlanError, RoadmapError
 
 if TYPE_CHECKING:
     from aomori_roadmap.engine.status import StatusEvent
@@ -174,8 +174,18 @@ def status_history(
     options = options_of(ctx)
     check_format(format, ("table", "json", "csv"))
     plan = load(options)
-    with writing_store(options, plan) as store:
-        events = store.history(ref)
+    known = {r for r, _, _ in plan.iter_tasks()} | {i.id for i in plan.initiatives}
+    if ref not in known:
+        fail(
+            PlanError(
+                options.pick(
+                    f"工程・取組 '{ref}' はプランにありません。",
+                    f"the plan has no task or initiative '{ref}'.",
+                )
+            )
+        )
+    with reading_store(options, plan) as store:  # reading never creates a database file
+        events = [] if store is None else store.history(ref)
     rows = _history_rows(events)
     if format == "json":
         write_output(None, json.dumps(rows, ensure_ascii=False, indent=2) + "\n")
@@ -190,7 +200,7 @@ def status_history(
         return
     from rich.table import Table
 
-    table = Table(title=ref)
+    table = Table(title=ref.replace("[", "\\["))  # a ref is not markup
     for column in ("#", "effective", "recorded", "from → to", "%", "actor", "note"):
         table.add_column(column)
     for event in events:

@@ -118,3 +118,18 @@ def test_closed_pipe_is_quiet(tmp_path: Path) -> None:
     )
     done = subprocess.run(code, shell=True, capture_output=True, text=True, check=False)
     assert "Traceback" not in done.stderr and "Error" not in done.stderr
+
+
+def test_a_bad_as_of_is_refused_by_every_command() -> None:
+    done = run("--as-of", "garbage", "schedule")
+    assert done.returncode == 2 and "--as-of" in done.stderr
+
+
+def test_history_of_a_ref_the_plan_lacks_is_bad_input_and_creates_nothing(tmp_path: Path) -> None:
+    done = run("--db", f"sqlite:///{tmp_path / 's.db'}", "status", "history", "nosuch/ref")
+    assert done.returncode == 2 and "nosuch/ref" in done.stderr
+    assert not list(tmp_path.iterdir())
+    shown = run(
+        "--db", f"sqlite:///{tmp_path / 's.db'}", "status", "history", "bousai-dx-alerts/study"
+    )
+    assert shown.returncode == 0 and not list(tmp_path.iterdir())  # reading creates no file
