@@ -75,6 +75,15 @@ class _Loader(_CLoader):  # type: ignore[valid-type,misc]
         mapping: dict[Any, Any] = super().construct_mapping(node, deep=deep)
         if len(mapping) < len(node.value):  # a key came twice, or a merged one was overridden
             self._note_duplicates(written)
+        if not all(type(key) is str for key in mapping):
+            # Plan files name their keys: a key YAML read as a date or a number (2025-01-01:,
+            # 1:) is kept as written, so that a message quotes it as the user wrote it.
+            named: dict[Any, Any] = {}
+            for key_node, _ in node.value:
+                key = self.construct_object(key_node)  # already made: read from the cache
+                text_key = isinstance(key_node, yaml.ScalarNode) and type(key) is not str
+                named[key_node.value if text_key else key] = mapping[key]
+            mapping = named
         return mapping
 
     def _note_duplicates(self, written: list[tuple[yaml.Node, yaml.Node]]) -> None:
@@ -563,7 +572,8 @@ def _merge_by_id(
     sources: list[tuple[str | None, Loc]] = [(base_path, (key, n)) for n in range(len(merged))]
     for k, entry in enumerate(extra):
         ident = entry.get("id") if isinstance(entry, Mapping) else None
-        if ident is not None and ident in where:
+        # An id that is not text (a list, a mapping) replaces nothing: the model says what is wrong.
+        if isinstance(ident, str) and ident in where:
             merged[where[ident]] = entry
             sources[where[ident]] = (path, (key, k))
         else:
