@@ -267,6 +267,7 @@ _WHERE = {
 
 
 def __getattr__(name: str) -> Any:
+    """A public name, imported from its module at its first use (PEP 562)."""
     module = _WHERE.get(name)
     if module is None:
         raise AttributeError(f"module 'aomori_roadmap' has no attribute {name!r}")
@@ -276,5 +277,5 @@ def __getattr__(name: str) -> Any:
 
 
 def __dir__() -> list[str]:
+    """The names of the module, the public ones included before their first use."""
     return sorted(set(globals()) | set(__all__))
-

@@ -39,7 +39,17 @@ def test_import_loads_not_even_the_models() -> None:
     assert out.strip() == "False"
 
 
-@pytest.mark.parametrize("argv", [["--help"], ["--version"], ["validate"], ["validate", "--help"]])
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["--help"],
+        ["--version"],
+        ["validate"],
+        ["validate", "--help"],
+        ["status", "set", "--help"],
+        ["gantt", "--help"],
+    ],
+)
 def test_command_line_pulls_in_nothing_heavy(argv: list[str]) -> None:
     code = (
         "from aomori_roadmap.cli import main\n"

@@ -136,7 +136,9 @@ def _global(
     db: Annotated[
         str | None, typer.Option(help="状況ストアのURL（既定: sqlite:///aomori-roadmap.db）")
     ] = None,
-    lang: Annotated[str, typer.Option(help="表示言語 ja|en")] = "ja",
+    lang: Annotated[
+        str | None, typer.Option(help="表示言語 ja|en（既定: AOMORI_ROADMAP_LANG か ja）")
+    ] = None,
     as_of: Annotated[str | None, typer.Option("--as-of", help="基準日（YYYY-MM-DD）")] = None,
     debug: Annotated[
         bool, typer.Option("--debug", help="予期しないエラーのトレースバックを表示（報告用）")
@@ -149,12 +151,27 @@ def _global(
     ] = False,
 ) -> None:
     """Global options shared by every command."""
-    if lang not in _LABELS:
-        err.print(f"--lang は ja か en です（'{lang}' は使えません）")
-        raise typer.Exit(EXIT_BAD_INPUT)
-    from aomori_roadmap.i18n import set_language
+    from aomori_roadmap.i18n import set_language, text
 
+    if lang is None:  # AOMORI_ROADMAP_LANG, read as the library reads it, else Japanese
+        chosen = os.environ.get("AOMORI_ROADMAP_LANG", "").strip().lower()
+        lang = chosen if chosen in _LABELS else "ja"
+    elif lang not in _LABELS:
+        err.print(f"--lang は ja か en です（'{lang}' は使えません）", markup=False)
+        raise typer.Exit(EXIT_BAD_INPUT)
     set_language(lang)
+    for option, given in (("--plan", plan), ("--db", db)):
+        # An empty value (an unset variable in a script) must not mean the default silently:
+        # `validate --plan ""` would pass the embedded plan, and a write would go elsewhere.
+        if given is not None and not given.strip():
+            err.print(
+                text(
+                    f"{option} が空です（既定を使うなら省いてください）",
+                    f"{option} is empty (leave it out for the default)",
+                ),
+                markup=False,
+            )
+            raise typer.Exit(EXIT_BAD_INPUT)
     if debug:
         os.environ["AOMORI_ROADMAP_DEBUG"] = "1"
     if as_of is not None:  # checked for every command, whether it reads the date or not

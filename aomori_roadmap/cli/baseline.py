@@ -5,9 +5,9 @@ from typing import Annotated
 import typer
 
 from aomori_roadmap.cli.app import app, options_of
-from aomori_roadmap.cli.console import out
+from aomori_roadmap.cli.console import EXIT_BAD_INPUT, err, out
 from aomori_roadmap.cli.inputs import actor_of, load, revision_ref
-from aomori_roadmap.cli.stores import writing_store
+from aomori_roadmap.cli.stores import reading_store, writing_store
 
 baseline_app = typer.Typer(help="基準線（ベースライン）", no_args_is_help=True)
 app.add_typer(baseline_app, name="baseline")
@@ -25,14 +25,20 @@ def baseline_set(
 ) -> None:
     """基準線を設定します。改訂を省くと今のプランを保存して基準にします。"""
     options = options_of(ctx)
+    if not name.strip():  # refused here, or the revision would be saved before the name is
+        err.print(
+            options.pick("基準線の名前が空です", "the baseline's name is empty"), markup=False
+        )
+        raise typer.Exit(EXIT_BAD_INPUT)
     plan = load(options)
+    who = actor_of(actor)  # before the store is opened
     with writing_store(options, plan) as store:
         target: int | str
         if revision is None:
-            target = store.save_revision(plan, actor_of(actor), note or f"基準線 {name}").id
+            target = store.save_revision(plan, who, note or f"基準線 {name}").id
         else:
             target = revision_ref(revision)
-        baseline = store.set_baseline(name, target, actor=actor_of(actor), note=note)
+        baseline = store.set_baseline(name, target, actor=who, note=note)
     out.print(f"{baseline.name} → #{baseline.revision.id}", markup=False)
 
 
@@ -40,6 +46,6 @@ def baseline_set(
 def baseline_list(ctx: typer.Context) -> None:
     """基準線の一覧を表示します。"""
     options = options_of(ctx)
-    with writing_store(options, None) as store:
-        for baseline in store.baselines():
+    with reading_store(options, None) as store:  # reading never creates a database file
+        for baseline in [] if store is None else store.baselines():
             out.print(f"{baseline.name} → #{baseline.revision.id} ({baseline.actor})", markup=False)

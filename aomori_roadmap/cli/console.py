@@ -5,13 +5,14 @@ import sys
 from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NoReturn, cast
-from zoneinfo import ZoneInfo
 
 import typer
 
 from aomori_roadmap.errors import PlanValidationError, RoadmapError, StoreError, visible
 
 if TYPE_CHECKING:
+    from zoneinfo import ZoneInfo
+
     from rich.console import Console
 
 
@@ -89,8 +90,12 @@ def print_json(data: Any, output: Path | None = None) -> None:
     write_output(output, json.dumps(data, ensure_ascii=False, indent=2) + "\n")
 
 
-TOKYO = ZoneInfo("Asia/Tokyo")
+def tokyo() -> "ZoneInfo":
+    """Asia/Tokyo, where the command line shows times (zoneinfo is loaded when one is shown)."""
+    from zoneinfo import ZoneInfo
+
+    return ZoneInfo("Asia/Tokyo")  # ZoneInfo keeps each zone it made: no cache needed here
 
 
 def tokyo_time(moment: datetime) -> str:
-    return moment.astimezone(TOKYO).strftime("%Y-%m-%d %H:%M")
+    return moment.astimezone(tokyo()).strftime("%Y-%m-%d %H:%M")

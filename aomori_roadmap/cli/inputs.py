@@ -1,16 +1,14 @@
 """Reading what the user gave: the plan, dates, formats, the actor, and shared options."""
 
-import getpass
 import os
 from datetime import date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
-from zoneinfo import ZoneInfo
 
 import typer
 
 from aomori_roadmap.cli.app import Options
-from aomori_roadmap.cli.console import EXIT_BAD_INPUT, err, fail
+from aomori_roadmap.cli.console import EXIT_BAD_INPUT, err, fail, tokyo
 from aomori_roadmap.errors import PlanError, RoadmapError
 
 if TYPE_CHECKING:
@@ -32,7 +30,7 @@ def load(options: Options, path: str | None = None) -> "Plan":
 def as_of_date(options: Options) -> date:
     """The --as-of date, or today in Tokyo (the interface may read the clock; the engine not)."""
     if options.as_of is None:
-        return datetime.now(ZoneInfo("Asia/Tokyo")).date()
+        return datetime.now(tokyo()).date()
     try:
         return date.fromisoformat(options.as_of)
     except ValueError:
@@ -60,6 +58,8 @@ def actor_of(actor: str | None) -> str:
     chosen = os.environ.get("AOMORI_ROADMAP_ACTOR", "").strip()
     if chosen:
         return chosen
+    import getpass
+
     try:
         return getpass.getuser()
     except (KeyError, OSError):

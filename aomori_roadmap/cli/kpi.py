@@ -97,8 +97,7 @@ def kpi_record(
         err.print(f"実績値は数値で書いてください（'{value}' は読めません）")
         raise typer.Exit(EXIT_BAD_INPUT) from None
     plan = load(options)
+    who = actor_of(actor)  # before the store is opened
     with writing_store(options, plan) as store:
-        actual = KpiLog(store).record(
-            kpi, fy, number, source, note, actor=actor_of(actor), corrects=corrects
-        )
+        actual = KpiLog(store).record(kpi, fy, number, source, note, actor=who, corrects=corrects)
     out.print(f"#{actual.id} {actual.kpi} FY{actual.fy}: {actual.value:g}", markup=False)

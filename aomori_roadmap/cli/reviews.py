@@ -217,16 +217,17 @@ def reviews_record(
         err.print("--achievements, --issues, --next-steps は担当課の提出（submitted）に書きます。")
         raise typer.Exit(EXIT_BAD_INPUT)
     plan = load(options)
+    who = actor_of(actor)  # before the store is opened
     with writing_store(options, plan) as store:
         log = ReviewLog(store)
         if stage == "submitted":
             record = log.submit(
-                cycle, initiative, rating=rating, actor=actor_of(actor), achievements=achievements,
+                cycle, initiative, rating=rating, actor=who, achievements=achievements,
                 issues=issues, next_steps=next_steps, corrects=corrects,
             )  # fmt: skip
         else:
             record = log.review(
-                cycle, initiative, rating=rating, actor=actor_of(actor), comment=comment,
+                cycle, initiative, rating=rating, actor=who, comment=comment,
                 revision=revision, corrects=corrects,
             )  # fmt: skip
     what = options.pick("提出" if stage == "submitted" else "評価", stage)

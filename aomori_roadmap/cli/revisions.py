@@ -6,9 +6,10 @@ from typing import Annotated
 import typer
 
 from aomori_roadmap.cli.app import app, options_of
-from aomori_roadmap.cli.console import out, tokyo_time, write_output
+from aomori_roadmap.cli.console import fail, out, tokyo_time, write_output
 from aomori_roadmap.cli.inputs import FormatOption, actor_of, check_format, load, revision_ref
-from aomori_roadmap.cli.stores import writing_store
+from aomori_roadmap.cli.stores import reading_store, writing_store
+from aomori_roadmap.errors import PlanError
 
 revisions_app = typer.Typer(help="プランの改訂", no_args_is_help=True)
 app.add_typer(revisions_app, name="revisions")
@@ -18,8 +19,8 @@ app.add_typer(revisions_app, name="revisions")
 def revisions_list(ctx: typer.Context) -> None:
     """保存された改訂の一覧を表示します。"""
     options = options_of(ctx)
-    with writing_store(options, None) as store:
-        found = store.revisions()
+    with reading_store(options, None) as store:  # reading never creates a database file
+        found = [] if store is None else store.revisions()
     from rich.table import Table
 
     table = Table()
@@ -45,8 +46,9 @@ def revisions_save(
     """今のプランを改訂として保存します（同じ内容なら同じ改訂）。"""
     options = options_of(ctx)
     plan = load(options)
+    who = actor_of(actor)  # before the store is opened
     with writing_store(options, plan) as store:
-        revision = store.save_revision(plan, actor_of(actor), note)
+        revision = store.save_revision(plan, who, note)
     out.print(f"#{revision.id} {revision.hash[:12]}", markup=False)
 
 
@@ -60,7 +62,13 @@ def revisions_diff(
     """ふたつの改訂の差分（追加・削除・変更と、工程の日程のずれ）を表示します。"""
     options = options_of(ctx)
     check_format(format, ("table", "json"))
-    with writing_store(options, None) as store:
+    with reading_store(options, None) as store:  # reading never creates a database file
+        if store is None:
+            missing = options.pick(
+                f"改訂 '{old}' がありません（状況ストアがまだありません）。",
+                f"there is no revision '{old}' (the status store does not exist yet).",
+            )
+            fail(PlanError(missing))
         found = store.diff(revision_ref(old), revision_ref(new))
     if format == "json":
         write_output(None, json.dumps(found.to_json(), ensure_ascii=False, indent=2) + "\n")

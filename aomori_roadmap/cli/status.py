@@ -1,7 +1,5 @@
 """The ``status`` command group: record status changes and replay them."""
 
-import csv
-import io
 import json
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Annotated
@@ -11,10 +9,10 @@ import typer
 from aomori_roadmap.cli.app import app, options_of
 from aomori_roadmap.cli.console import (
     EXIT_BAD_INPUT,
-    TOKYO,
     err,
     fail,
     out,
+    tokyo,
     tokyo_time,
     write_output,
 )
@@ -83,13 +81,14 @@ def status_set(
         expected = None if expected_from is None else parse_status(expected_from)
     except RoadmapError as error:
         fail(error)
+    who, effective = actor_of(actor), _moment(at, "--at")  # before the store is opened
     with writing_store(options, plan) as store:
         event = store.record_status(
             ref,
             new,
-            actor=actor_of(actor),
+            actor=who,
             progress=progress,
-            effective=_moment(at, "--at"),
+            effective=effective,
             note=note,
             expected_from=expected,
         )
@@ -155,7 +154,7 @@ def status_show(
             status.label(options.lang),
             f"{state.progress if state else 0}%",
             f"[{colour}]{shown}[/{colour}]" if colour else shown,
-            state.updated.astimezone(TOKYO).date().isoformat() if state else "",
+            state.updated.astimezone(tokyo()).date().isoformat() if state else "",
         )
     out.print(table)
 
@@ -191,6 +190,9 @@ def status_history(
         write_output(None, json.dumps(rows, ensure_ascii=False, indent=2) + "\n")
         return
     if format == "csv":
+        import csv
+        import io
+
         buffer = io.StringIO()
         writer = csv.DictWriter(buffer, fieldnames=list(rows[0]) if rows else ["ref"])
         writer.writeheader()

@@ -17,7 +17,7 @@ if TYPE_CHECKING:
     from aomori_roadmap.views.snapshot import Snapshot
 
 
-def existing_store(options: Options, plan: "Plan") -> "Store | None":
+def existing_store(options: Options, plan: "Plan | None") -> "Store | None":
     """The store if it exists: reading views never create a database file."""
     from aomori_roadmap.store import Store
 
@@ -72,7 +72,7 @@ def _remove(path: Path | None) -> None:
 
 
 @contextmanager
-def reading_store(options: Options, plan: "Plan") -> "Iterator[Store | None]":
+def reading_store(options: Options, plan: "Plan | None") -> "Iterator[Store | None]":
     """The store if it exists (reading never creates a database file); errors end the run."""
     store = existing_store(options, plan)
     try:

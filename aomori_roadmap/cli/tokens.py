@@ -3,15 +3,14 @@
 import json
 from datetime import datetime
 from typing import TYPE_CHECKING, Annotated
-from zoneinfo import ZoneInfo
 
 import typer
 
 from aomori_roadmap.cli.app import Options, app, options_of
-from aomori_roadmap.cli.console import err, fail, out
+from aomori_roadmap.cli.console import EXIT_BAD_INPUT, err, fail, out
 from aomori_roadmap.cli.inputs import actor_of, check_format, load
 from aomori_roadmap.cli.serve import base_url_of
-from aomori_roadmap.cli.stores import existing_store
+from aomori_roadmap.cli.stores import existing_store, writing_store
 from aomori_roadmap.errors import PlanError, RoadmapError
 from aomori_roadmap.formats import FEEDS
 
@@ -27,6 +26,8 @@ _FILTER_LABELS = {"department": "担当課", "initiative": "取組", "field": "�
 
 
 def _when(moment: datetime, zone: str) -> str:
+    from zoneinfo import ZoneInfo
+
     return f"{moment.astimezone(ZoneInfo(zone)):%Y-%m-%d %H:%M}"
 
 
@@ -46,7 +47,9 @@ def tokens_create(
     initiative: Annotated[str | None, typer.Option(help="取組ID")] = None,
     field: Annotated[str | None, typer.Option(help="分野ID")] = None,
     priority: Annotated[str | None, typer.Option(help="重点（ID か 産業/教育/防災）")] = None,
-    name: Annotated[str, typer.Option(help="トークンの名前（tokens revoke で使えます）")] = "",
+    name: Annotated[
+        str | None, typer.Option(help="トークンの名前（tokens revoke で使えます）")
+    ] = None,
     actor: Annotated[str | None, typer.Option(help="作成者（既定: ログイン名）")] = None,
     base_url: Annotated[
         str | None,
@@ -56,11 +59,21 @@ def tokens_create(
     ] = None,
 ) -> None:
     """非公開フィードのURLを作ります。URLはこの一度だけ表示されます。"""
-    from aomori_roadmap.store import Store
     from aomori_roadmap.store.feed_tokens import FeedTokens, check_request
     from aomori_roadmap.views.feeds import feed_urls
 
     options = options_of(ctx)
+    if name is not None and not name.strip():
+        # Asked for a name and gave none: a token without one is made by leaving --name out.
+        err.print(
+            options.pick(
+                "--name が空です（名前なしなら --name を省いてください）",
+                "--name is empty (leave it out for a token without a name)",
+            ),
+            markup=False,
+        )
+        raise typer.Exit(EXIT_BAD_INPUT)
+    name = name or ""
     plan = load(options)
     base = base_url_of(base_url)
     who = actor_of(actor)
@@ -71,19 +84,16 @@ def tokens_create(
         check_request(plan, feed, wanted, actor=who, name=name)
     except PlanError as error:
         fail(error)
-    try:
-        with Store(options.db, plan=plan) as store:
-            token, info = FeedTokens(store, plan).create(
-                feed,
-                actor=who,
-                name=name,
-                department=department,
-                initiative=initiative,
-                field=field,
-                priority=priority,
-            )
-    except RoadmapError as error:
-        fail(error)
+    with writing_store(options, plan) as store:
+        token, info = FeedTokens(store, plan).create(
+            feed,
+            actor=who,
+            name=name,
+            department=department,
+            initiative=initiative,
+            field=field,
+            priority=priority,
+        )
     https, webcal = feed_urls(base, token, info.feed)
     label = f" {info.name}" if info.name else ""
     err.print(

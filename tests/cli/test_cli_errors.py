@@ -100,7 +100,14 @@ def test_empty_actor_is_refused_and_nothing_is_created(tmp_path: Path, actor: st
         ["kpi", "record", "kpi-nosuch", "2025", "10", "--actor", "DX推進課"],
         ["kpi", "record", "kpi-nosuch", "2025", "ten", "--actor", "DX推進課"],
         ["reviews", "record", "R99上期", "nosuch", "--rating", "○", "--actor", "DX推進課"],
+        ["reviews", "record", "R7上期", "bousai-dx-alerts", "--rating", "○", "--actor", " "],
+        ["kpi", "record", "kpi-nosuch", "2025", "10", "--actor", ""],
         ["baseline", "set", ""],
+        ["baseline", "set", "当初計画", "--actor", ""],
+        ["revisions", "save", "--actor", "  "],
+        ["tokens", "create", "--name", " ", "--actor", "DX推進課"],
+        ["tokens", "create", "--feed", "nosuch", "--actor", "DX推進課"],
+        ["tokens", "create", "--actor", ""],
     ],
 )
 def test_bad_input_never_creates_a_database(tmp_path: Path, argv: list[str]) -> None:
@@ -133,3 +140,85 @@ def test_history_of_a_ref_the_plan_lacks_is_bad_input_and_creates_nothing(tmp_pa
         "--db", f"sqlite:///{tmp_path / 's.db'}", "status", "history", "bousai-dx-alerts/study"
     )
     assert shown.returncode == 0 and not list(tmp_path.iterdir())  # reading creates no file
+
+
+@pytest.mark.parametrize("option", ["--plan", "--db"])
+def test_an_empty_global_option_is_refused_not_taken_for_the_default(option: str) -> None:
+    # `validate --plan "$UNSET"` must not pass the embedded plan in its place.
+    done = run(option, "", "validate")
+    assert done.returncode == 2
+    assert done.stderr.strip() == f"{option} が空です（既定を使うなら省いてください）"
+    assert done.stdout == ""
+
+
+def test_the_language_comes_from_the_environment() -> None:
+    import os
+
+    done = run("--plan", str(EXAMPLE), "validate", env={**os.environ, "AOMORI_ROADMAP_LANG": "en"})
+    assert done.returncode == 0 and done.stdout.startswith("No problems found")
+
+
+@pytest.mark.parametrize(
+    ("argv", "status"),
+    [
+        (["revisions", "list"], 0),
+        (["revisions", "diff", "1", "2"], 2),
+        (["baseline", "list"], 0),
+        (["tokens", "list"], 0),
+        (["status", "show"], 0),
+        (["kpi", "show"], 0),
+        (["reviews", "list"], 0),
+    ],
+)
+def test_reading_never_creates_a_database(tmp_path: Path, argv: list[str], status: int) -> None:
+    done = run("--db", f"sqlite:///{tmp_path / 'store.db'}", *argv, cwd=tmp_path)
+    assert done.returncode == status, (done.stdout, done.stderr)
+    assert not list(tmp_path.iterdir())
+
+
+def test_a_blank_baseline_name_saves_no_revision_first(tmp_path: Path) -> None:
+    from aomori_roadmap.store import Store
+
+    db = f"sqlite:///{tmp_path / 'store.db'}"
+    made = run("--db", db, "status", "set", "bousai-dx-alerts/study", "in_progress",
+               "--actor", "危機管理局", "--at", "2024-06-01")  # fmt: skip
+    assert made.returncode == 0, made.stderr
+    assert run("--db", db, "baseline", "set", "  ", "--actor", "DX推進課").returncode == 2
+    with Store(db) as store:
+        assert store.revisions() == [] and store.baselines() == []
+
+
+def test_a_store_that_cannot_be_opened_is_status_3(tmp_path: Path) -> None:
+    db = f"sqlite:///{tmp_path / 'no' / 'such' / 'store.db'}"
+    done = run("--db", db, "status", "set", "bousai-dx-alerts/study", "in_progress",
+               "--actor", "危機管理局")  # fmt: skip
+    assert done.returncode == 3
+    (line,) = done.stderr.strip().splitlines()
+    assert "データベースを開けません" in line and "Traceback" not in done.stderr
+    assert not list(tmp_path.iterdir())
+
+
+@pytest.mark.parametrize(
+    ("error", "status"),
+    [("PlanError('悪い入力')", 2), ("StoreError('壊れたストア')", 3), ("ValueError('x')", 3)],
+)
+def test_an_error_no_command_caught_is_still_one_line(error: str, status: int) -> None:
+    # Raised past the command's own handling, straight into main().
+    patch = (
+        "import aomori_roadmap.cli.plan as commands\n"
+        "from aomori_roadmap.errors import PlanError, StoreError\n"
+        "def broken(*args, **kwargs):\n"
+        f"    raise {error}\n"
+        "commands.load = broken\n"
+    )
+    done = run("validate", patch=patch)
+    assert done.returncode == status
+    assert "Traceback" not in done.stderr
+    assert len(done.stderr.strip().splitlines()) == 1
+
+
+def test_an_interrupt_is_quiet_with_status_130() -> None:
+    patch = BREAK_LOADER.replace("RuntimeError('the disk went away')", "KeyboardInterrupt")
+    done = run("validate", patch=patch)
+    assert done.returncode == 130
+    assert done.stderr.strip() == "" and done.stdout == ""
