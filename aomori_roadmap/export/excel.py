@@ -503,9 +503,10 @@ def _save(book: Workbook, as_of: dt.date | None) -> bytes:
     raw = BytesIO()
     with zipfile.ZipFile(raw, "w", zipfile.ZIP_DEFLATED) as archive:
         ExcelWriter(book, archive).save()
-    # openpyxl stamps each zip entry with the clock: copy them with one fixed stamp.
+    # openpyxl stamps each zip entry with the clock: copy them with one fixed stamp, in the
+    # years a zip file can hold (1980–2107).
     fixed = BytesIO()
-    stamp = (max(moment.year, 1980), moment.month, moment.day, 0, 0, 0)
+    stamp = (min(max(moment.year, 1980), 2107), moment.month, moment.day, 0, 0, 0)
     with zipfile.ZipFile(raw) as source, zipfile.ZipFile(fixed, "w", zipfile.ZIP_DEFLATED) as out:
         for info in source.infolist():
             entry = zipfile.ZipInfo(info.filename, date_time=stamp)
