@@ -25,7 +25,7 @@ import copy
 import difflib
 import json
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from functools import cache
@@ -176,7 +176,7 @@ class Folder:
     reformatted: frozenset[str] = frozenset()
 
     @classmethod
-    def of(cls, files: dict[str, str | bytes], step: str) -> Folder:
+    def of(cls, files: Mapping[str, str | bytes], step: str) -> Folder:
         """A folder written by hand (no seed): text is written as UTF-8."""
         written = {k: v.encode() if isinstance(v, str) else v for k, v in files.items()}
         return cls("", written, (step,))
@@ -865,10 +865,10 @@ def _plain(value: Any) -> Any:
 
 
 def _json(data: Any, seed: str, name: str) -> bytes:
-    """``data`` as JSON; the seed's file instead where it holds itself."""
+    """``data`` as JSON; the seed's file instead where JSON cannot hold it."""
     try:
         return json.dumps(data, default=_plain, ensure_ascii=False).encode()
-    except ValueError:  # a circular reference
+    except (ValueError, TypeError):  # it holds itself, or a key that is a date
         return json.dumps(_seed_data(seed)[name], default=_plain).encode()
 
 

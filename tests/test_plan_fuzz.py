@@ -74,8 +74,9 @@ def test_every_seed_folder_validates_and_renders(seed: str, rewritten: bool) -> 
 
 
 @pytest.mark.parametrize("name", sorted(FOUND))
-def test_what_the_fuzzer_found_keeps_the_promise(name: str) -> None:
-    run_promise(Folder.of(dict(FOUND[name]), name), date(2026, 1, 1), "ja")
+@pytest.mark.parametrize("lang", ["ja", "en"])
+def test_what_the_fuzzer_found_keeps_the_promise(name: str, lang: str) -> None:
+    run_promise(Folder.of(FOUND[name], name), date(2026, 1, 1), lang)
 
 
 @pytest.mark.parametrize("kind", KINDS)

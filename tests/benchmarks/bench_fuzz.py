@@ -1,9 +1,9 @@
 """The promise of ``validate``, fuzzed with many examples: the nightly run of the plan fuzzer.
 
-The same folders and checks as ``tests/test_plan_fuzz.py`` (``planmutate``, ``planpromise``), drawn afresh
-on every run, 2,000 examples by default (``AOMORI_ROADMAP_FUZZ_EXAMPLES`` sets how many). The
-run does not stop at the first broken promise: it groups every failure by its cause, prints the
-smallest folder of each group with what happened, and then fails if there was any.
+The same folders and checks as ``tests/test_plan_fuzz.py`` (``planmutate``, ``planpromise``),
+drawn afresh on every run: 2,000 examples by default, ``AOMORI_ROADMAP_FUZZ_EXAMPLES`` sets how
+many. The run does not stop at the first broken promise: it groups every failure by its cause,
+prints the smallest folder of each group with what happened, and then fails if there was any.
 
 Run with ``pytest tests/benchmarks/bench_fuzz.py -s``.
 """
