@@ -639,6 +639,8 @@ class _Assembly:
         return data
 
     def set_header(self, data: Any, label: str | None) -> None:
+        if data is None and any(p.path == label for p in self.problems):
+            return  # the file could not be read: that problem is reported, not a second one
         if not isinstance(data, Mapping):
             self.problems.append(
                 Problem(

@@ -415,3 +415,9 @@ def test_reference_problems_in_english_hold_no_japanese_program_text() -> None:
     for problem in caught.value.problems:
         assert not japanese.search(str(problem)), str(problem)
     assert any("did you mean 'ict'?" in str(p) for p in caught.value.problems)
+
+
+def test_a_header_that_cannot_be_read_is_one_problem_not_two(tmp_path: Path) -> None:
+    path = folder(tmp_path, header=lambda t: t.replace("id: sample-dx-2025-2027", "id: [unclosed"))
+    problems = [p for p in problems_of(path) if p.path == str(path / "plan.yaml")]
+    assert [p.code for p in problems] == ["syntax"]
