@@ -26,7 +26,14 @@ if TYPE_CHECKING:
     from aomori_roadmap.engine._network import Graph
     from aomori_roadmap.plan.model import Loc, Plan
 
-__all__ = ["cycle_message", "cycle_problems", "cycles", "out_of_range", "range_problems"]
+__all__ = [
+    "cycle_message",
+    "cycle_problems",
+    "cycles",
+    "graph_problems",
+    "out_of_range",
+    "range_problems",
+]
 
 FIRST_DAY = date(MIN_FISCAL_YEAR, 4, 1)
 LAST_DAY = date(MAX_FISCAL_YEAR + 1, 3, 31)
@@ -54,12 +61,13 @@ def _sorted_out(graph: Graph) -> list[int]:
     return order
 
 
-def cycles(graph: Graph) -> list[list[int]]:
+def cycles(graph: Graph, order: list[int] | None = None) -> list[list[int]]:
     """Every circle of links, one per strongly connected group of tasks, in task order.
 
     Each circle is a list of task indexes ``[a, b, c]`` meaning ``b`` depends on ``a``, ``c``
     on ``b`` and ``a`` on ``c``; it starts at the group's first task in plan order and is a
-    shortest way round through it.
+    shortest way round through it. ``order`` is :func:`_sorted_out` of the graph, when the
+    caller has it already.
 
     >>> from aomori_roadmap.engine._network import _graph
     >>> from aomori_roadmap.plan.model import Plan
@@ -72,7 +80,7 @@ def cycles(graph: Graph) -> list[list[int]]:
     [[0, 1, 2]]
     """
     n = len(graph.refs)
-    placed = _sorted_out(graph)
+    placed = _sorted_out(graph) if order is None else order
     if len(placed) == n:
         return []
     left = [True] * n
@@ -186,10 +194,15 @@ def _link_loc(plan: Plan, graph: Graph, task: int, on: int) -> Loc:
     return where
 
 
-def cycle_problems(plan: Plan, graph: Graph) -> list[Problem]:
-    """A problem for each circle, placed at the link that closes it."""
+def cycle_problems(
+    plan: Plan, graph: Graph, order: list[int] | None = None, *, shortest: int = 1
+) -> list[Problem]:
+    """A problem for each circle of at least ``shortest`` tasks, placed at the link that
+    closes it."""
     problems = []
-    for cycle in cycles(graph):
+    for cycle in cycles(graph, order):
+        if len(cycle) < shortest:
+            continue
         problems.append(
             Problem(
                 cycle_message(plan, graph, cycle),
@@ -204,6 +217,17 @@ def cycle_problems(plan: Plan, graph: Graph) -> list[Problem]:
     return problems
 
 
+def graph_problems(plan: Plan, graph: Graph, *, dates: bool = True) -> list[Problem]:
+    """Circles of two tasks or more (a task on itself is a problem of the task, found
+    before), then, when there are none and ``dates``, dates beyond the calendar. The tasks
+    are put in link order once, for both."""
+    order = _sorted_out(graph)
+    problems = cycle_problems(plan, graph, order, shortest=2)
+    if problems or not dates:
+        return problems
+    return range_problems(plan, graph, order)
+
+
 def _longest_days(duration: Duration) -> int:
     """The most calendar days a duration or lag can take, forwards; 0 for a lead."""
     if duration.amount <= 0:
@@ -213,14 +237,14 @@ def _longest_days(duration: Duration) -> int:
     return duration.amount * _DAYS_PER_UNIT[duration.unit]
 
 
-def out_of_range(plan: Plan, graph: Graph) -> int | None:
+def out_of_range(plan: Plan, graph: Graph, order: list[int] | None = None) -> int | None:
     """The first task (in link order) whose dates might leave the calendar's range, or
     ``None`` when none can: every date of every schedule then lies well inside it.
 
     The bound takes every length and lag at its longest in calendar days, from the latest
     date any task is pinned to; backwards, from the earliest deadline, leads included.
     """
-    order = _sorted_out(graph)
+    order = _sorted_out(graph) if order is None else order
     n = len(order)
     tasks, succ = graph.tasks, graph.succ
     # A plan repeats a few durations and lags many times, as the same (cached) objects: the
@@ -281,13 +305,13 @@ def out_of_range(plan: Plan, graph: Graph) -> int | None:
     return next((i for i in order if finish[i] > last or early[i] < first), order[0])
 
 
-def range_problems(plan: Plan, graph: Graph) -> list[Problem]:
+def range_problems(plan: Plan, graph: Graph, order: list[int] | None = None) -> list[Problem]:
     """A problem when the schedule of ``plan`` leaves the calendar's range.
 
     Cheap for every plan whose bound (:func:`out_of_range`) stays inside the range; the others
     are scheduled to see whether they really leave it.
     """
-    suspect = out_of_range(plan, graph)
+    suspect = out_of_range(plan, graph, order)
     if suspect is None:
         return []
     from aomori_roadmap.engine.schedule import schedule

@@ -31,7 +31,7 @@ from pydantic import ValidationError as PydanticValidationError
 from aomori_roadmap.engine._network import prepare
 from aomori_roadmap.errors import PlanError, PlanValidationError, Problem
 from aomori_roadmap.i18n import text
-from aomori_roadmap.plan.checks import cycle_problems, range_problems
+from aomori_roadmap.plan.checks import graph_problems
 from aomori_roadmap.plan.model import Initiative, Loc, Plan, check_plan
 from aomori_roadmap.plan.sources import register
 
@@ -797,11 +797,7 @@ def _graph_problems(plan: Plan, alone: bool) -> list[Problem]:
         graph = prepare(plan)
     except PlanError:  # a link to a task that is not there: already reported
         return []
-    # A task that depends on itself is a circle of one, which check_plan has reported.
-    problems = [p for p in cycle_problems(plan, graph) if p.message.count(" → ") > 1]
-    if problems or not alone:
-        return problems
-    return range_problems(plan, graph)
+    return graph_problems(plan, graph, dates=alone)
 
 
 def _salvage(entry: Any, error: PydanticValidationError, n: int, patched: set[Loc]) -> Any:
