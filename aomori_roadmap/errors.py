@@ -48,6 +48,8 @@ __all__ = [
     "ScheduleError",
     "StoreError",
     "TransitionError",
+    "shown",
+    "visible",
 ]
 
 
@@ -126,6 +128,18 @@ def visible(text: str) -> str:
     return _HIDDEN.sub(
         lambda m: f"\\x{ord(m[0]):02x}" if ord(m[0]) < 256 else f"\\u{ord(m[0]):04x}", text
     )
+
+
+def shown(value: object, limit: int = 60) -> str:
+    """``value`` quoted in a message: cut to ``limit`` characters, hidden characters escaped.
+
+    >>> print(shown("a" + chr(0) + "b"), shown("x" * 70)[-3:])
+    a\\x00b xx…
+    """
+    written = str(value)
+    if len(written) > limit:
+        written = written[: limit - 1] + "…"
+    return visible(written)
 
 
 class PlanValidationError(PlanError):

@@ -32,7 +32,7 @@ from datetime import date, timedelta
 from functools import lru_cache
 from typing import TYPE_CHECKING, Literal
 
-from aomori_roadmap.errors import DurationError
+from aomori_roadmap.errors import DurationError, shown
 from aomori_roadmap.i18n import text as choose
 
 if TYPE_CHECKING:
@@ -135,7 +135,7 @@ ZERO = Duration(0, "bd")
 
 def _error(text: str, reason: str = "", reason_en: str = "") -> DurationError:
     forms = ", ".join(ACCEPTED_DURATION_FORMS)
-    written = text if len(text) <= 40 else text[:39] + "…"
+    written = shown(text, 40)
     return DurationError(
         text,
         choose(

@@ -28,7 +28,7 @@ from aomori_roadmap.calendar.eras import (
     era_year,
     fiscal_year_era,
 )
-from aomori_roadmap.errors import PeriodError, PlanError
+from aomori_roadmap.errors import PeriodError, PlanError, shown
 
 __all__ = [
     "ACCEPTED_PERIOD_FORMS",
@@ -459,7 +459,7 @@ _ISO_DATE_RE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 def _period_error(text: str, reason: str = "") -> PeriodError:
     detail = f"（{reason}）" if reason else ""
     forms = ", ".join(ACCEPTED_PERIOD_FORMS)
-    written = text if len(text) <= 40 else text[:39] + "…"
+    written = shown(text, 40)
     return PeriodError(text, f"期間の表記 '{written}' を読めません{detail}。使える形: {forms}")
 
 

@@ -29,7 +29,7 @@ from pydantic import TypeAdapter
 from pydantic import ValidationError as PydanticValidationError
 
 from aomori_roadmap.engine._network import prepare
-from aomori_roadmap.errors import PlanError, PlanValidationError, Problem
+from aomori_roadmap.errors import PlanError, PlanValidationError, Problem, shown
 from aomori_roadmap.i18n import text
 from aomori_roadmap.plan.checks import graph_problems
 from aomori_roadmap.plan.model import Initiative, Loc, Plan, check_plan
@@ -207,25 +207,6 @@ def _child(node: yaml.Node, key: str | int) -> yaml.Node | None:
         child: yaml.Node = node.value[key]
         return child
     return None
-
-
-def shown(value: object, limit: int = 60) -> str:
-    """``value`` as text fit for a one-line message: control characters made visible, long
-    text cut.
-
-    >>> print(shown("a" + chr(0) + "b"), shown("x" * 70)[-3:])
-    a\\x00b xx…
-    """
-    written = str(value)
-    if len(written) > limit:
-        written = written[: limit - 1] + "…"
-    if written.isprintable():
-        return written
-    return "".join(c if c.isprintable() else _escaped(c) for c in written)
-
-
-def _escaped(c: str) -> str:
-    return f"\\x{ord(c):02x}" if ord(c) < 256 else f"\\u{ord(c):04x}"
 
 
 def _duplicate_key(label: str, key: object, line: int | None, column: int | None) -> Problem:
