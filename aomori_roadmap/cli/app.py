@@ -140,7 +140,7 @@ def _global(
         str | None, typer.Option(help="表示言語 ja|en（既定: AOMORI_ROADMAP_LANG か ja）")
     ] = None,
     as_of: Annotated[str | None, typer.Option("--as-of", help="基準日（YYYY-MM-DD）")] = None,
-    debug: Annotated[
+    debug: Annotated[  # read by main() from the command line itself, before parsing
         bool, typer.Option("--debug", help="予期しないエラーのトレースバックを表示（報告用）")
     ] = False,
     version: Annotated[
@@ -172,8 +172,6 @@ def _global(
                 markup=False,
             )
             raise typer.Exit(EXIT_BAD_INPUT)
-    if debug:
-        os.environ["AOMORI_ROADMAP_DEBUG"] = "1"
     if as_of is not None:  # checked for every command, whether it reads the date or not
         try:
             date.fromisoformat(as_of)
@@ -196,6 +194,7 @@ def main() -> None:
     message asking for a report and status 3. ``--debug`` (or ``AOMORI_ROADMAP_DEBUG=1``)
     shows the traceback of the unexpected.
     """
+    # Read here, not from the parsed option: an error may come before or during parsing.
     debug = "--debug" in sys.argv[1:] or os.environ.get("AOMORI_ROADMAP_DEBUG", "") not in ("", "0")
     try:
         app(standalone_mode=True)
@@ -209,14 +208,14 @@ def main() -> None:
         _silence_stdout()
         sys.exit(0)
     except RoadmapError as error:  # raised outside a command's own handling
-        if debug or os.environ.get("AOMORI_ROADMAP_DEBUG", "") not in ("", "0"):
+        if debug:
             traceback.print_exc()
         first = visible(str(error).splitlines()[0]) if str(error) else type(error).__name__
         sys.stderr.write(first + "\n")
         bad_input = isinstance(error, ValueError) or not isinstance(error, StoreError)
         sys.exit(EXIT_BAD_INPUT if bad_input else EXIT_FAILURE)
     except Exception as error:
-        if debug or os.environ.get("AOMORI_ROADMAP_DEBUG", "") not in ("", "0"):
+        if debug:
             traceback.print_exc()
         from aomori_roadmap.i18n import text
 
