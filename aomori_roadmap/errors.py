@@ -36,6 +36,8 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
+from aomori_roadmap.i18n import LANGUAGES, _, ngettext
+
 __all__ = [
     "ConflictError",
     "CycleError",
@@ -48,6 +50,7 @@ __all__ = [
     "ScheduleError",
     "StoreError",
     "TransitionError",
+    "check_language",
     "shown",
     "visible",
 ]
@@ -148,7 +151,10 @@ class PlanValidationError(PlanError):
     def __init__(self, problems: Sequence[Problem]) -> None:
         self.problems: tuple[Problem, ...] = tuple(problems)
         count = len(self.problems)
-        lines = [f"プランに{count}件の問題があります:"] + [f"  {p}" for p in self.problems]
+        heading = ngettext(
+            "The plan has {count} problem:", "The plan has {count} problems:", count
+        ).format(count=count)
+        lines = [heading] + [f"  {p}" for p in self.problems]
         super().__init__("\n".join(lines))
 
 
@@ -184,3 +190,18 @@ class ConflictError(StoreError):
         super().__init__(message)
         self.old = old
         self.new = new
+
+
+def check_language(lang: str) -> str:
+    """``lang`` when there is a catalog for it (``ja``, ``en``).
+
+    Raises:
+        PlanError: any other language; the message names those there are.
+    """
+    if lang not in LANGUAGES:
+        raise PlanError(
+            _("Labels cannot be made in the language {lang}. Languages: ja, en").format(
+                lang=repr(lang)
+            )
+        )
+    return lang

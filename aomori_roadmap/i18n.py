@@ -149,8 +149,3 @@ def pgettext(context: str, message: str) -> str:
 def N_(message: str) -> str:
     """Mark ``message`` for the catalog without translating it (for tables read later)."""
     return message
-
-
-def text(ja: str, en: str) -> str:
-    """``ja`` or ``en``, in the language chosen now (being replaced by the catalog)."""
-    return en if _language.get() == "en" else ja
