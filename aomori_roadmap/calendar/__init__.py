@@ -34,6 +34,7 @@ from aomori_roadmap.calendar.periods import (
     Period,
     Quarter,
     parse_period,
+    weekday_name,
 )
 from aomori_roadmap.calendar.workdays import OFFICIAL_EQUINOX_THROUGH, WorkCalendar
 
@@ -60,4 +61,5 @@ __all__ = [
     "parse_period",
     "wareki",
     "wareki_year",
+    "weekday_name",
 ]

@@ -33,7 +33,7 @@ from functools import lru_cache
 from typing import TYPE_CHECKING, Literal
 
 from aomori_roadmap.errors import DurationError, shown
-from aomori_roadmap.i18n import text as choose
+from aomori_roadmap.i18n import _, pgettext
 
 if TYPE_CHECKING:
     from aomori_roadmap.calendar.workdays import WorkCalendar
@@ -133,17 +133,15 @@ class Duration:
 ZERO = Duration(0, "bd")
 
 
-def _error(text: str, reason: str = "", reason_en: str = "") -> DurationError:
+def _error(text: str, reason: str = "") -> DurationError:
+    """The error for ``text``; ``reason``, when given, is already in the chosen language."""
     forms = ", ".join(ACCEPTED_DURATION_FORMS)
     written = shown(text, 40)
-    return DurationError(
-        text,
-        choose(
-            f"期間の長さ '{written}' を読めません{f'（{reason}）' if reason else ''}。使える形: {forms}",
-            f"cannot read the duration '{written}'{f' ({reason_en})' if reason_en else ''}; "
-            f"the forms are: {forms}",
-        ),
-    )
+    if reason:
+        message = _("cannot read the duration '{written}' ({reason}); the forms are: {forms}")
+    else:
+        message = _("cannot read the duration '{written}'; the forms are: {forms}")
+    return DurationError(text, message.format(written=written, reason=reason, forms=forms))
 
 
 _MAX_DIGITS = 9  # more is no roadmap's duration, and int() of thousands of digits refuses
@@ -168,7 +166,7 @@ def parse_duration(text: str) -> Duration:
     """
     normal = unicodedata.normalize("NFKC", text).strip()
     if sum(c.isdigit() for c in normal) > _MAX_DIGITS:
-        raise _error(text, "数が大きすぎます", "the number is too large")
+        raise _error(text, pgettext("duration", "the number is too large"))
     short = _SHORT.match(normal.lower()) or _SHORT.match(normal)
     if short:
         return Duration(int(short.group(1)), _UNIT_WORDS[short.group(2)])

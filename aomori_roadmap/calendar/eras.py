@@ -14,6 +14,7 @@ from itertools import pairwise
 from typing import NamedTuple
 
 from aomori_roadmap.errors import PeriodError
+from aomori_roadmap.i18n import _
 
 __all__ = [
     "ERAS",
@@ -79,7 +80,12 @@ def wareki(d: dt.date) -> tuple[Era, int]:
         if d >= era.start:
             return era, d.year - era.start.year + 1
     text = d.isoformat()
-    raise PeriodError(text, f"{text} は明治（1868-01-25 から）より前なので和暦にできません。")
+    raise PeriodError(
+        text,
+        _("{date} is before Meiji (from 1868-01-25), so it has no Japanese era date.").format(
+            date=text
+        ),
+    )
 
 
 def era_year(era: Era, year: int) -> str:
@@ -121,6 +127,13 @@ def fiscal_year_era(fy: int) -> tuple[Era, int]:
 
 def check_year(year: int, text: str) -> None:
     if isinstance(year, bool) or not isinstance(year, int):
-        raise PeriodError(text, f"年度は整数で書いてください: {year!r}")
+        raise PeriodError(
+            text, _("write the fiscal year as a whole number: {year!r}").format(year=year)
+        )
     if not MIN_FISCAL_YEAR <= year <= MAX_FISCAL_YEAR:
-        raise PeriodError(text, f"年度は {MIN_FISCAL_YEAR} から {MAX_FISCAL_YEAR} までです: {year}")
+        raise PeriodError(
+            text,
+            _("a fiscal year is from {first} to {last}: {year}").format(
+                first=MIN_FISCAL_YEAR, last=MAX_FISCAL_YEAR, year=year
+            ),
+        )

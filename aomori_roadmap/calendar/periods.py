@@ -28,7 +28,8 @@ from aomori_roadmap.calendar.eras import (
     era_year,
     fiscal_year_era,
 )
-from aomori_roadmap.errors import PeriodError, PlanError, shown
+from aomori_roadmap.errors import PeriodError, check_language, shown
+from aomori_roadmap.i18n import _, pgettext, using_language
 
 __all__ = [
     "ACCEPTED_PERIOD_FORMS",
@@ -38,12 +39,8 @@ __all__ = [
     "Period",
     "Quarter",
     "parse_period",
+    "weekday_name",
 ]
-
-
-def _check_lang(lang: str) -> None:
-    if lang not in ("ja", "en"):
-        raise PlanError(f"ラベルの言語 {lang!r} は使えません。使える言語: ja, en")
 
 
 class _PeriodBase:
@@ -175,8 +172,12 @@ class FiscalYear(_PeriodBase):
         >>> FiscalYear(2024).label(), FiscalYear(2024).label("en")
         ('2024年度（令和6年度）', 'FY2024')
         """
-        _check_lang(lang)
-        return f"{self.year}年度（{self.wareki_label()}）" if lang == "ja" else self.code
+        check_language(lang)
+        with using_language(lang):
+            # The Japanese name adds the wareki name of the year: "2024年度（令和6年度）".
+            return pgettext("period label", "FY{year}").format(
+                year=self.year, wareki=self.wareki_label()
+            )
 
 
 @dataclass(frozen=True, order=True, slots=True)
@@ -193,7 +194,12 @@ class Half(_PeriodBase):
     def __post_init__(self) -> None:
         check_year(self.year, f"FY{self.year}-H{self.half}")
         if self.half not in (1, 2):
-            raise PeriodError(self.code, f"半期は 1（上期）か 2（下期）です: {self.half!r}")
+            raise PeriodError(
+                self.code,
+                _("a half is 1 (the first half) or 2 (the second half): {half!r}").format(
+                    half=self.half
+                ),
+            )
 
     @property
     def start(self) -> dt.date:
@@ -247,10 +253,13 @@ class Half(_PeriodBase):
         >>> Half(2024, 1).label(), Half(2024, 1).label("en")
         ('令和6年度上期', 'FY2024 H1')
         """
-        _check_lang(lang)
-        if lang == "en":
-            return f"FY{self.year} H{self.half}"
-        return self.fiscal_year.wareki_label() + ("上期" if self.half == 1 else "下期")
+        check_language(lang)
+        with using_language(lang):
+            # The Japanese name is the wareki name of the year and the half: "令和6年度上期".
+            wareki = self.fiscal_year.wareki_label()
+            if self.half == 1:
+                return pgettext("period label", "FY{year} H1").format(year=self.year, wareki=wareki)
+            return pgettext("period label", "FY{year} H2").format(year=self.year, wareki=wareki)
 
 
 # Month and day of the first and last day of each quarter; Q4 lies in the next calendar year.
@@ -272,16 +281,18 @@ class Quarter(_PeriodBase):
     def __post_init__(self) -> None:
         check_year(self.year, f"FY{self.year}-Q{self.quarter}")
         if self.quarter not in (1, 2, 3, 4):
-            raise PeriodError(self.code, f"四半期は 1 から 4 までです: {self.quarter!r}")
+            raise PeriodError(
+                self.code, _("a quarter is 1 to 4: {quarter!r}").format(quarter=self.quarter)
+            )
 
     @property
     def start(self) -> dt.date:
-        month, day, _, _ = _QUARTER_BOUNDS[self.quarter]
+        month, day, _last_month, _last_day = _QUARTER_BOUNDS[self.quarter]
         return dt.date(self.year + (self.quarter == 4), month, day)
 
     @property
     def end(self) -> dt.date:
-        _, _, month, day = _QUARTER_BOUNDS[self.quarter]
+        _first_month, _first_day, month, day = _QUARTER_BOUNDS[self.quarter]
         return dt.date(self.year + (self.quarter == 4), month, day)
 
     @property
@@ -332,14 +343,29 @@ class Quarter(_PeriodBase):
         >>> Quarter(2024, 3).label(), Quarter(2024, 3).label("en")
         ('令和6年度第3四半期', 'FY2024 Q3')
         """
-        _check_lang(lang)
-        if lang == "en":
-            return f"FY{self.year} Q{self.quarter}"
-        return f"{self.fiscal_year.wareki_label()}第{self.quarter}四半期"
+        check_language(lang)
+        with using_language(lang):
+            # The Japanese name is the wareki name of the year and the quarter.
+            return pgettext("period label", "FY{year} Q{quarter}").format(
+                year=self.year, quarter=self.quarter, wareki=self.fiscal_year.wareki_label()
+            )
 
 
-_WEEKDAYS_JA = "月火水木金土日"
-_WEEKDAYS_EN = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+def weekday_name(number: int) -> str:
+    """The short name of weekday ``number`` (0 is Monday), in the language chosen now.
+
+    >>> weekday_name(0)
+    '月'
+    """
+    return (
+        pgettext("weekday", "Mon"),
+        pgettext("weekday", "Tue"),
+        pgettext("weekday", "Wed"),
+        pgettext("weekday", "Thu"),
+        pgettext("weekday", "Fri"),
+        pgettext("weekday", "Sat"),
+        pgettext("weekday", "Sun"),
+    )[number]
 
 
 @dataclass(frozen=True, order=True, slots=True)
@@ -361,12 +387,17 @@ class Day(_PeriodBase):
             raise TypeError(f"Day needs a datetime.date, not {type(value).__name__}")
         if isinstance(value, dt.datetime):
             # A time of day usually comes from YAML (2024-04-01 09:00): bad input, not a bug.
-            raise PeriodError(str(value), f"期間の日付に時刻は書けません: {value}")
+            raise PeriodError(
+                str(value), _("a date of a period has no time of day: {value}").format(value=value)
+            )
         if type(value) is not dt.date:
             object.__setattr__(self, "date", dt.date(value.year, value.month, value.day))
         if not FIRST_DAY <= value <= LAST_DAY:
             raise PeriodError(
-                value.isoformat(), f"日付は {FIRST_DAY} から {LAST_DAY} までです: {value}"
+                value.isoformat(),
+                _("a date is from {first} to {last}: {value}").format(
+                    first=FIRST_DAY, last=LAST_DAY, value=value
+                ),
             )
 
     @property
@@ -412,11 +443,13 @@ class Day(_PeriodBase):
         >>> Day(dt.date(2024, 4, 1)).label("en")
         '2024-04-01 (Mon)'
         """
-        _check_lang(lang)
-        d, weekday = self.date, self.date.weekday()
-        if lang == "en":
-            return f"{self.code} ({_WEEKDAYS_EN[weekday]})"
-        return f"{d.year}年{d.month}月{d.day}日（{_WEEKDAYS_JA[weekday]}）"
+        check_language(lang)
+        d = self.date
+        with using_language(lang):
+            # The Japanese date is written with its parts: "2024年4月1日（月）".
+            return pgettext("period label", "{date} ({weekday})").format(
+                date=self.code, year=d.year, month=d.month, day=d.day, weekday=weekday_name(d.weekday())
+            )
 
 
 Period: TypeAlias = FiscalYear | Half | Quarter | Day
@@ -457,10 +490,14 @@ _ISO_DATE_RE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 
 
 def _period_error(text: str, reason: str = "") -> PeriodError:
-    detail = f"（{reason}）" if reason else ""
+    """The error for ``text``; ``reason``, when given, is already in the chosen language."""
     forms = ", ".join(ACCEPTED_PERIOD_FORMS)
     written = shown(text, 40)
-    return PeriodError(text, f"期間の表記 '{written}' を読めません{detail}。使える形: {forms}")
+    if reason:
+        message = _("cannot read the period '{written}' ({reason}); the forms are: {forms}")
+    else:
+        message = _("cannot read the period '{written}'; the forms are: {forms}")
+    return PeriodError(text, message.format(written=written, reason=reason, forms=forms))
 
 
 @lru_cache(maxsize=65536)
@@ -489,7 +526,7 @@ def parse_period(text: str) -> Period:
         except PeriodError as error:
             raise _period_error(text, str(error)) from None
         except ValueError:
-            raise _period_error(text, "存在しない日付です") from None
+            raise _period_error(text, _("the date does not exist")) from None
     match = _PERIOD_RE.fullmatch(normal)
     if match is None:
         raise _period_error(text)
@@ -499,7 +536,9 @@ def parse_period(text: str) -> Period:
         year = era.start.year + era_year - 1
         if era_year < 1 or year > ERA_LAST_YEAR[era]:
             last = ERA_LAST_YEAR[era] - era.start.year + 1
-            raise _period_error(text, f"{era.name}は元年から{last}年までです")
+            raise _period_error(
+                text, _("{era} has the years 1 to {last}").format(era=era.name, last=last)
+            )
     else:
         year = int(match["fy"] or match["greg"])
     half = match["half"] or {"上": "1", "下": "2"}.get(match["side"] or "")

@@ -26,6 +26,7 @@ from aomori_roadmap.calendar.eras import (
 )
 from aomori_roadmap.calendar.periods import FiscalYear
 from aomori_roadmap.errors import PlanError
+from aomori_roadmap.i18n import _, ngettext
 
 __all__ = ["OFFICIAL_EQUINOX_THROUGH", "WorkCalendar"]
 
@@ -88,7 +89,11 @@ class WorkCalendar:
         check_year(first_year, f"FY{first_year}")
         check_year(last_year, f"FY{last_year}")
         if last_year < first_year:
-            raise PlanError(f"カレンダーの年度が逆順です: {first_year} から {last_year}")
+            raise PlanError(
+                _("the calendar's fiscal years are in reverse order: {first} to {last}").format(
+                    first=first_year, last=last_year
+                )
+            )
         self._first_year = first_year
         self._last_year = last_year
         self._closed = frozenset(dt.date(d.year, d.month, d.day) for d in closed_days)
@@ -96,7 +101,7 @@ class WorkCalendar:
         both = sorted(self._closed & self._open)
         if both:
             days = ", ".join(d.isoformat() for d in both)
-            raise PlanError(f"閉庁日と開庁日の両方に入っている日があります: {days}")
+            raise PlanError(_("some days are both closed and open days: {days}").format(days=days))
         self._closure = year_end_closure
         self._official = official_equinox_through
         self._build(
@@ -170,7 +175,11 @@ class WorkCalendar:
         first, last = FIRST_DAY.toordinal(), LAST_DAY.toordinal()
         if low < first or high > last:
             out = dt.date.fromordinal(low if low < first else high)
-            raise PlanError(f"勤務日を計算できるのは {FIRST_DAY} から {LAST_DAY} までです: {out}")
+            raise PlanError(
+                _("working days can be computed from {first} to {last} only: {day}").format(
+                    first=FIRST_DAY, last=LAST_DAY, day=out
+                )
+            )
         lo_fy = FiscalYear.of(dt.date.fromordinal(low)).year - _MARGIN_YEARS
         hi_fy = FiscalYear.of(dt.date.fromordinal(high)).year + _MARGIN_YEARS
         self._build(
@@ -219,7 +228,7 @@ class WorkCalendar:
         >>> WorkCalendar().is_working_day(dt.date(2024, 12, 28))
         False
         """
-        base, size, working, _, _ = self._table
+        base, size, working, _count, _work = self._table
         i = d.toordinal() - base
         if 0 <= i < size:
             return working[i]
@@ -246,7 +255,7 @@ class WorkCalendar:
         >>> WorkCalendar().next_working_day(dt.date(2024, 12, 28))
         datetime.date(2025, 1, 6)
         """
-        base, size, _, count, work = self._table
+        base, size, _working, count, work = self._table
         i = d.toordinal() - base
         if 0 <= i < size and count[i] < len(work):
             return dt.date.fromordinal(work[count[i]])
@@ -258,7 +267,7 @@ class WorkCalendar:
         >>> WorkCalendar().previous_working_day(dt.date(2025, 1, 5))
         datetime.date(2024, 12, 27)
         """
-        base, size, _, count, work = self._table
+        base, size, _working, count, work = self._table
         i = d.toordinal() - base
         if 0 <= i < size and count[i + 1] > 0:
             return dt.date.fromordinal(work[count[i + 1] - 1])
@@ -277,7 +286,7 @@ class WorkCalendar:
         """
         if not n:
             return d
-        base, size, _, count, work = self._table
+        base, size, _working, count, work = self._table
         i = d.toordinal() - base
         if 0 <= i < size:
             k = count[i + 1] + n - 1 if n > 0 else count[i] + n
@@ -293,7 +302,7 @@ class WorkCalendar:
         # Calendar days needed for n working days; doubled whenever closures eat the reach.
         reach = 2 * abs(n) + 31
         while True:
-            base, size, _, count, work = self._table
+            base, size, _working, count, work = self._table
             i = ordinal - base
             if inclusive:
                 k = count[i] if n > 0 else count[i + 1] - 1
@@ -303,8 +312,13 @@ class WorkCalendar:
                 return dt.date.fromordinal(work[k])
             if (base if n < 0 else base + size - 1) == bound:
                 raise PlanError(
-                    f"{d} から {n} 勤務日の日は計算できる範囲（{FIRST_DAY} から "
-                    f"{LAST_DAY}）の外です"
+                    ngettext(
+                        "the day {n} working day from {day} is outside the range that can be "
+                        "computed ({first} to {last})",
+                        "the day {n} working days from {day} is outside the range that can be "
+                        "computed ({first} to {last})",
+                        abs(n),
+                    ).format(n=n, day=d, first=FIRST_DAY, last=LAST_DAY)
                 )
             target = max(bound, ordinal - reach) if n < 0 else min(bound, ordinal + reach)
             self._cover(target, target)
@@ -318,7 +332,7 @@ class WorkCalendar:
         >>> WorkCalendar().working_days_between(dt.date(2024, 12, 27), dt.date(2025, 1, 6))
         1
         """
-        base, size, _, count, _ = self._table
+        base, size, _working, count, _work = self._table
         i, j = a.toordinal() - base, b.toordinal() - base
         if 0 <= i < size and 0 <= j < size:
             return count[j] - count[i]
@@ -331,7 +345,7 @@ class WorkCalendar:
         >>> WorkCalendar().working_days_in(dt.date(2024, 4, 1), dt.date(2024, 4, 30))
         21
         """
-        base, size, _, count, _ = self._table
+        base, size, _working, count, _work = self._table
         i, j = a.toordinal() - base, b.toordinal() - base
         if 0 <= i < size and 0 <= j < size:
             return max(0, count[j + 1] - count[i])

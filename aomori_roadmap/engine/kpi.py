@@ -24,6 +24,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
+from aomori_roadmap.i18n import LANGUAGES, pgettext, using_language
 from aomori_roadmap.plan.model import Kpi
 
 __all__ = ["KpiProgress", "KpiStatus", "achievement_rate", "expected_value", "progress"]
@@ -38,17 +39,18 @@ class KpiStatus(StrEnum):
     UNSET = "unset"
 
     def label(self, lang: str = "ja") -> str:
-        """``達成`` / ``順調`` / ``遅れ`` / ``未設定`` (or the English words)."""
-        if lang == "en":
-            return {
-                "achieved": "achieved",
-                "on_track": "on track",
-                "behind": "behind",
-                "unset": "not set",
-            }[self.value]
-        return {"achieved": "達成", "on_track": "順調", "behind": "遅れ", "unset": "未設定"}[
-            self.value
-        ]
+        """``達成`` / ``順調`` / ``遅れ`` / ``未設定`` (or the English words).
+
+        A language other than ``ja`` and ``en`` gives the Japanese label.
+        """
+        with using_language(lang if lang in LANGUAGES else LANGUAGES[0]):
+            if self is KpiStatus.ACHIEVED:
+                return pgettext("kpi", "achieved")
+            if self is KpiStatus.ON_TRACK:
+                return pgettext("kpi", "on track")
+            if self is KpiStatus.BEHIND:
+                return pgettext("kpi", "behind")
+            return pgettext("kpi", "not set")
 
 
 @dataclass(frozen=True, slots=True)

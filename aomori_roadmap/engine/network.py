@@ -25,6 +25,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 
 from aomori_roadmap.calendar import Duration, WorkCalendar
 from aomori_roadmap.errors import PlanError
+from aomori_roadmap.i18n import _
 from aomori_roadmap.plan.model import Initiative, Plan, Task
 
 if TYPE_CHECKING:
@@ -128,7 +129,7 @@ class Days:
         at or before each (gap ``k`` is the time between working days ``k - 1`` and ``k``)."""
         dates = [self.day(low)]
         step = self.calendar.add_working_days
-        for _ in range(high - low):
+        for _step in range(high - low):
             dates.append(step(dates[-1], 1))
         gaps = [0] * len(dates)
         relies = self.calendar.relies_on_predictions
@@ -281,7 +282,9 @@ def _graph(plan: Plan) -> Graph:
 
 def _named(plan: Plan, ref: str, task: Task) -> str:
     """A task for a message: ref, name, file:line."""
-    return f"{ref} 「{task.name}」 ({plan.where(plan.task_loc(ref))})"
+    return _('{ref} "{name}" ({where})').format(
+        ref=ref, name=task.name, where=plan.where(plan.task_loc(ref))
+    )
 
 
 def _build_graph(plan: Plan) -> Graph:
@@ -298,7 +301,11 @@ def _build_graph(plan: Plan) -> Graph:
     index = dict(zip(refs, range(n), strict=True))
     if len(index) < n:
         twice = next(i for i, ref in enumerate(refs) if index[ref] != i)
-        raise PlanError(f"工程 {_named(plan, refs[twice], tasks[twice])} のIDが重複しています。")
+        raise PlanError(
+            _("The id of task {task} is used twice.").format(
+                task=_named(plan, refs[twice], tasks[twice])
+            )
+        )
     length = list(map(_plain_length, tasks))
     dated = [i for i, x in enumerate(length) if x < 0]
     durations: dict[int, Duration] = {}
@@ -359,8 +366,10 @@ def _dated_length(plan: Plan, ref: str, task: Task) -> tuple[int, Duration | Non
         valid = (duration is not None and task.finish is None) or (fixed and duration is None)
     if not valid or (duration is not None and duration.amount < 0):
         raise PlanError(
-            f"工程 {_named(plan, ref, task)} の長さが決まりません（duration（0以上）、"
-            "start と finish、milestone のどれか一つにしてください）。"
+            _(
+                "The length of task {task} is not determined (give exactly one of: a duration "
+                "(0 or more), start and finish, or milestone)."
+            ).format(task=_named(plan, ref, task))
         )
     if duration is not None and duration.amount and not duration.is_working_days:
         return -1, duration
@@ -381,7 +390,7 @@ def _resolve_links(
     succ: list[list[tuple[int, int, Duration, int]]] = [[] for _ in range(n)]
     preds: list[list[int]] = [[] for _ in range(n)]
     find, codes, no_lag, rank = index.get, CODES, NO_LAG, 0
-    for _, first, stop in spans:
+    for _initiative, first, stop in spans:
         ids = [task.id for task in tasks[first:stop]]
         local = dict(zip(ids, range(first, stop), strict=True)).get
         for j in range(first, stop):
@@ -412,7 +421,11 @@ def _find(plan: Plan, find: Callable[[str], int | None], ref: str, task: Task, o
     """The index of a task named ``initiative/task`` by a link of ``task``."""
     p = find(on)
     if p is None:
-        raise PlanError(f"工程 {_named(plan, ref, task)} の依存先 '{on}' が見つかりません。")
+        raise PlanError(
+            _("Task {task} depends on '{on}', which does not exist.").format(
+                task=_named(plan, ref, task), on=on
+            )
+        )
     return p
 
 
@@ -513,7 +526,7 @@ def _apply_actual(net: Net, ref: str, actual: Actual) -> int:
     """Record what happened to a task; its index when it started or finished, else -1."""
     i = net.graph.index.get(ref)
     if i is None:
-        raise PlanError(f"実績の工程 '{ref}' が見つかりません。")
+        raise PlanError(_("The task '{ref}' of an actual does not exist.").format(ref=ref))
     if actual.start is None and actual.finish is None:
         return -1
     # What happened wins over what was fixed; a milestone that happened is done.

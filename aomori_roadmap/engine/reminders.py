@@ -49,9 +49,17 @@ from datetime import date, timedelta
 from enum import StrEnum
 from typing import TYPE_CHECKING, Any
 
-from aomori_roadmap.calendar import Duration, Half, format_wareki, parse_duration, parse_period
+from aomori_roadmap.calendar import (
+    Duration,
+    Half,
+    format_wareki,
+    parse_duration,
+    parse_period,
+    weekday_name,
+)
 from aomori_roadmap.engine.status import Status
-from aomori_roadmap.errors import PlanError
+from aomori_roadmap.errors import PlanError, check_language
+from aomori_roadmap.i18n import LANGUAGES, _, ngettext, pgettext, using_language
 from aomori_roadmap.plan.model import Plan
 
 if TYPE_CHECKING:
@@ -84,102 +92,57 @@ class ReminderKind(StrEnum):
     PAST_FINISH = "past_finish"
 
     def label(self, lang: str = "ja") -> str:
-        """The short tag shown before a reminder: ``提出``, ``会議``, ``▲`` …"""
-        return _KIND_LABELS["en" if lang == "en" else "ja"][self]
+        """The short tag shown before a reminder: ``提出``, ``会議``, ``▲`` …
+
+        A language other than ``ja`` and ``en`` gives the Japanese tag.
+        """
+        with using_language(lang if lang in LANGUAGES else LANGUAGES[0]):
+            return _kind_labels()[self]
 
 
-_KIND_LABELS = {
-    "ja": {
-        ReminderKind.SUBMISSION: "提出",
-        ReminderKind.MEETING: "会議",
-        ReminderKind.DEADLINE: "期限",
-        ReminderKind.MILESTONE: "▲",
-        ReminderKind.FINISH: "完了予定",
-        ReminderKind.NOT_STARTED: "未着手",
-        ReminderKind.PAST_FINISH: "未完了",
-    },
-    "en": {
-        ReminderKind.SUBMISSION: "Submission",
-        ReminderKind.MEETING: "Meeting",
-        ReminderKind.DEADLINE: "Deadline",
-        ReminderKind.MILESTONE: "Milestone",
-        ReminderKind.FINISH: "Finish",
-        ReminderKind.NOT_STARTED: "Not started",
-        ReminderKind.PAST_FINISH: "Not finished",
-    },
-}
+def _kind_labels() -> dict[ReminderKind, str]:
+    """The tag of every kind, in the language chosen now."""
+    return {
+        ReminderKind.SUBMISSION: pgettext("reminder", "Submission"),
+        ReminderKind.MEETING: pgettext("reminder", "Meeting"),
+        ReminderKind.DEADLINE: pgettext("reminder", "Deadline"),
+        ReminderKind.MILESTONE: pgettext("reminder", "Milestone"),
+        ReminderKind.FINISH: pgettext("reminder", "Finish"),
+        ReminderKind.NOT_STARTED: pgettext("reminder", "Not started"),
+        ReminderKind.PAST_FINISH: pgettext("reminder", "Not finished"),
+    }
+
+
+def _description(kind: ReminderKind) -> str:
+    """What a reminder of ``kind`` says, in the language chosen now, to be formatted."""
+    if kind is ReminderKind.SUBMISSION:
+        return _("{cycle} review, self-assessment due: {initiative} — due {date} ({when})")
+    if kind is ReminderKind.MEETING:
+        return _("{cycle} review meeting — by {date} ({when}); submissions are missing")
+    if kind is ReminderKind.DEADLINE:
+        return _("{initiative} / {task}: deadline {date} ({when})")
+    if kind is ReminderKind.MILESTONE:
+        return _("{initiative} / milestone {task}: {date} ({when})")
+    if kind is ReminderKind.FINISH:
+        return _("{initiative} / {task}: planned finish {date} ({when})")
+    if kind is ReminderKind.NOT_STARTED:
+        return _("{initiative} / {task}: planned start {date} passed, not started ({when})")
+    return _("{initiative} / {task}: planned finish {date} passed, not done ({when}, {status})")
+
+
 _KIND_ORDER = {kind: n for n, kind in enumerate(ReminderKind)}
-_WEEKDAYS = {"ja": "月火水木金土日", "en": ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")}
-
-_WORDS = {
-    "ja": {
-        "unassigned": "担当課未設定",
-        "subject": "【DX推進プラン】{name}: 期限切れ{overdue}件・今後{days}日間{upcoming}件（{as_of}時点）",
-        "to": "{name} 御中",
-        "contact": "宛先: {contact}",
-        "no_contact": "宛先: 未設定（プランの departments の contact にメールアドレスを書いてください）",
-        "intro": "{date}（{wareki}）時点の、期限切れの事項と今後{days}日間（{until}まで）の予定です。",
-        "overdue": "■ 期限切れ（{n}件）",
-        "upcoming": "■ 今後{days}日間（{n}件）",
-        "none": "期限切れの事項も、今後{days}日間（{until}まで）の予定もありません。",
-        "footer": "このお知らせは aomori-roadmap reminders が作成しました。",
-        "today": "本日",
-        "in": "あと{n}日",
-        "ago": "{n}日超過",
-        "submission": "{cycle}の見直し（自己評価）の提出: {initiative} — 締切 {date}（{when}）",
-        "meeting": "{cycle}の見直し会議 — {date}まで（{when}）。未提出の取組があります",
-        "deadline": "{initiative} / {task}: 期限 {date}（{when}）",
-        "milestone": "{initiative} / ▲{task}: {date}（{when}）",
-        "finish": "{initiative} / {task}: 完了予定 {date}（{when}）",
-        "not_started": "{initiative} / {task}: 開始予定 {date} を過ぎても未着手（{when}）",
-        "past_finish": "{initiative} / {task}: 完了予定 {date} を過ぎても未完了（{when}、{status}）",
-        "title": "リマインダー（{date}時点、今後{days}日間）",
-    },
-    "en": {
-        "unassigned": "No department",
-        "subject": "[DX plan] {name}: {overdue} overdue, {upcoming} in the next {days} days "
-        "(as of {as_of})",
-        "to": "To: {name}",
-        "contact": "Contact: {contact}",
-        "no_contact": "Contact: not set (add a contact address to the department in the plan)",
-        "intro": "Overdue items, and what is due in the next {days} days (until {until}), "
-        "as of {date} ({wareki}).",
-        "overdue": "■ Overdue ({n})",
-        "upcoming": "■ Next {days} days ({n})",
-        "none": "Nothing is overdue, and nothing is due in the next {days} days (until {until}).",
-        "footer": "Sent by aomori-roadmap reminders.",
-        "today": "today",
-        "in": "in {n} days",
-        "ago": "{n} days overdue",
-        "submission": "{cycle} review, self-assessment due: {initiative} — due {date} ({when})",
-        "meeting": "{cycle} review meeting — by {date} ({when}); submissions are missing",
-        "deadline": "{initiative} / {task}: deadline {date} ({when})",
-        "milestone": "{initiative} / milestone {task}: {date} ({when})",
-        "finish": "{initiative} / {task}: planned finish {date} ({when})",
-        "not_started": "{initiative} / {task}: planned start {date} passed, not started ({when})",
-        "past_finish": "{initiative} / {task}: planned finish {date} passed, not done "
-        "({when}, {status})",
-        "title": "Reminders (as of {date}, next {days} days)",
-    },
-}
 
 
-def _words(lang: str) -> dict[str, str]:
-    if lang not in _WORDS:
-        raise PlanError(f"ラベルの言語 {lang!r} は使えません。使える言語: ja, en")
-    return _WORDS[lang]
+def _day(d: date) -> str:
+    return _("{date} ({weekday})").format(date=d.isoformat(), weekday=weekday_name(d.weekday()))
 
 
-def _day(d: date, lang: str) -> str:
-    weekday = _WEEKDAYS[lang][d.weekday()]
-    return f"{d.isoformat()}（{weekday}）" if lang == "ja" else f"{d.isoformat()} ({weekday})"
-
-
-def _when(days: int, lang: str) -> str:
-    w = _words(lang)
+def _when(days: int) -> str:
     if days == 0:
-        return w["today"]
-    return w["in"].format(n=days) if days > 0 else w["ago"].format(n=-days)
+        return pgettext("reminder", "today")
+    if days > 0:
+        return ngettext("in {n} day", "in {n} days", days).format(n=days)
+    return ngettext("{n} day overdue", "{n} days overdue", -days).format(n=-days)
 
 
 @dataclass(frozen=True, slots=True)
@@ -204,7 +167,7 @@ class Reminder:
 
     def describe(self, lang: str = "ja") -> str:
         """What the reminder is about, in Japanese or English, without its tag."""
-        w = _words(lang)
+        check_language(lang)
         status = Status(self.status or "planned")
         state = status.label(lang)
         if self.progress and status is not Status.PLANNED:
@@ -213,14 +176,15 @@ class Reminder:
         if self.cycle is not None:
             half = parse_period(self.cycle)
             cycle = half.label(lang) if isinstance(half, Half) else self.cycle
-        return w[self.kind.value].format(
-            cycle=cycle,
-            initiative=self.initiative_name or self.initiative or "",
-            task=self.name,
-            date=_day(self.date, lang),
-            when=_when(self.days, lang),
-            status=state,
-        )
+        with using_language(lang):
+            return _description(self.kind).format(
+                cycle=cycle,
+                initiative=self.initiative_name or self.initiative or "",
+                task=self.name,
+                date=_day(self.date),
+                when=_when(self.days),
+                status=state,
+            )
 
     def text(self, lang: str = "ja") -> str:
         """The reminder as one line of text: its tag, then what it is about.
@@ -235,7 +199,8 @@ class Reminder:
         """
         tag = self.kind.label(lang)
         line = self.describe(lang)
-        return f"【{tag}】{line}" if lang == "ja" else f"[{tag}] {line}"
+        with using_language(lang):
+            return _("[{tag}] {text}").format(tag=tag, text=line)
 
     def to_json(self) -> dict[str, Any]:
         """The reminder as JSON-ready data, keys in a stable order."""
@@ -291,35 +256,48 @@ class DepartmentReminders:
 
     def subject(self, lang: str = "ja") -> str:
         """The subject of this department's message."""
-        return _words(lang)["subject"].format(
+        check_language(lang)
+        days = self.window_days
+        with using_language(lang):
+            subject = ngettext(
+                "[DX plan] {name}: {overdue} overdue, {upcoming} in the next {days} day "
+                "(as of {as_of})",
+                "[DX plan] {name}: {overdue} overdue, {upcoming} in the next {days} days "
+                "(as of {as_of})",
+                days,
+            )
+        return subject.format(
             name=self.name,
             overdue=len(self.overdue),
             upcoming=len(self.upcoming),
-            days=self.window_days,
+            days=days,
             as_of=self.as_of.isoformat(),
         )
 
     def body(self, lang: str = "ja") -> str:
         """This department's message as plain text (one line per reminder)."""
-        w = _words(lang)
-        lines = [w["to"].format(name=self.name)]
-        lines.append(
-            w["no_contact"] if self.no_contact else w["contact"].format(contact=self.contact)
-        )
-        lines += ["", self._intro(lang), ""]
-        for heading, items in (("overdue", self.overdue), ("upcoming", self.upcoming)):
-            if items:
-                lines.append(w[heading].format(n=len(items), days=self.window_days))
-                lines += [f"・{item.text(lang)}" for item in items]
-                lines.append("")
-        lines.append(w["footer"])
+        check_language(lang)
+        with using_language(lang):
+            lines = [_("To: {name}").format(name=self.name), _contact_line(self)]
+            lines += ["", self._intro(), ""]
+            for heading, items in ((_overdue, self.overdue), (_upcoming, self.upcoming)):
+                if items:
+                    lines.append(heading(len(items), self.window_days))
+                    lines += [_("- {reminder}").format(reminder=item.text(lang)) for item in items]
+                    lines.append("")
+            lines.append(_("Sent by aomori-roadmap reminders."))
         return "\n".join(lines) + "\n"
 
-    def _intro(self, lang: str) -> str:
-        return _words(lang)["intro"].format(
+    def _intro(self) -> str:
+        days = self.window_days
+        return ngettext(
+            "Overdue items, and what is due in the next {days} day (until {until}), as of {date}.",
+            "Overdue items, and what is due in the next {days} days (until {until}), as of {date}.",
+            days,
+        ).format(
             date=self.as_of.isoformat(),
             wareki=format_wareki(self.as_of),
-            days=self.window_days,
+            days=days,
             until=self.until.isoformat(),
         )
 
@@ -334,6 +312,25 @@ class DepartmentReminders:
             "upcoming": len(self.upcoming),
             "items": [item.to_json() for item in self.items],
         }
+
+
+def _contact_line(group: DepartmentReminders) -> str:
+    """Where the group's message goes, in the language chosen now."""
+    if group.no_contact:
+        return _("Contact: not set (add a contact address to the department in the plan)")
+    return _("Contact: {contact}").format(contact=group.contact)
+
+
+def _overdue(n: int, days: int) -> str:
+    """The heading of the overdue reminders, in the language chosen now."""
+    return _("■ Overdue ({n})").format(n=n)
+
+
+def _upcoming(n: int, days: int) -> str:
+    """The heading of the reminders within the window, in the language chosen now."""
+    return ngettext("■ Next {days} day ({n})", "■ Next {days} days ({n})", days).format(
+        n=n, days=days
+    )
 
 
 # --- computing them ---------------------------------------------------------------------------
@@ -354,16 +351,24 @@ def window_end(snapshot: Snapshot, within: timedelta | int | str | Duration) -> 
         within = parse_duration(within)
     if isinstance(within, Duration):
         if within.amount < 0:
-            raise PlanError(f"期間 '{within}' が負です。例: 14d, 2w, 10bd")
+            raise PlanError(
+                _("The duration '{duration}' is negative. For example: 14d, 2w, 10bd").format(
+                    duration=within
+                )
+            )
         return within.shift(as_of, snapshot.planned.calendar)
     if isinstance(within, timedelta):
         days = within.days
     elif isinstance(within, int) and not isinstance(within, bool):
         days = within
     else:
-        raise PlanError(f"期間 {within!r} を読めません。例: 14d, 2w, 10bd")
+        raise PlanError(
+            _("Cannot read the duration {duration}. For example: 14d, 2w, 10bd").format(
+                duration=repr(within)
+            )
+        )
     if days < 0:
-        raise PlanError(f"期間 {days}日 が負です。0以上にしてください。")
+        raise PlanError(_("The duration of {n} days is negative. Give 0 or more.").format(n=days))
     return as_of + timedelta(days=days)
 
 
@@ -377,8 +382,15 @@ def _selected(plan: Plan, departments: Collection[str] | str | None) -> set[str 
     chosen: set[str | None] = set()
     for text in wanted:
         if text not in by_text:
-            known = ", ".join(f"{d.id}（{d.name}）" for d in plan.departments) or "なし"
-            raise PlanError(f"担当課 '{text}' はプランにありません。あるのは: {known}")
+            known = ", ".join(
+                _("{department} ({name})").format(department=d.id, name=d.name)
+                for d in plan.departments
+            )
+            raise PlanError(
+                _("The department '{department}' is not in the plan. The plan has: {known}").format(
+                    department=text, known=known or _("none")
+                )
+            )
         chosen.add(by_text[text])
     return chosen
 
@@ -505,13 +517,15 @@ def reminders(
         PlanError: a negative window, an unknown department, or ``as_of`` other than the
             snapshot's date.
     """
-    _words(lang)
+    check_language(lang)
     if as_of is None:
         as_of = snapshot.as_of
     elif as_of != snapshot.as_of:
         raise PlanError(
-            f"基準日 {as_of} がスナップショットの基準日 {snapshot.as_of} と違います。"
-            "同じ日のスナップショットを渡してください。"
+            _(
+                "The date {as_of} is not the date of the snapshot, {snapshot}. "
+                "Pass a snapshot of the same day."
+            ).format(as_of=as_of, snapshot=snapshot.as_of)
         )
     until = window_end(snapshot, within)
     chosen = _selected(plan, departments)
@@ -533,7 +547,11 @@ def reminders(
         if not found:
             continue
         info = known.get(department_id) if department_id is not None else None
-        name = info.name if info is not None else _words(lang)["unassigned"]
+        if info is not None:
+            name = info.name
+        else:
+            with using_language(lang):
+                name = _("No department")
         contact = info.contact if info is not None else None
         groups.append(
             DepartmentReminders(
@@ -547,11 +565,19 @@ def reminders(
 
 
 def _nothing(lang: str, as_of: date | None, until: date | None) -> str:
-    w = _words(lang)
-    if as_of is None or until is None:
-        return ("期限切れの事項も、期限の近い事項もありません。" if lang == "ja" else
-                "Nothing is overdue or due.") + "\n"  # fmt: skip
-    return w["none"].format(days=(until - as_of).days, until=until.isoformat()) + "\n"
+    check_language(lang)
+    with using_language(lang):
+        if as_of is None or until is None:
+            return _("Nothing is overdue or due.") + "\n"
+        days = (until - as_of).days
+        return (
+            ngettext(
+                "Nothing is overdue, and nothing is due in the next {days} day (until {until}).",
+                "Nothing is overdue, and nothing is due in the next {days} days (until {until}).",
+                days,
+            ).format(days=days, until=until.isoformat())
+            + "\n"
+        )
 
 
 def reminders_text(
@@ -593,26 +619,30 @@ def reminders_markdown(
 ) -> str:
     """The reminders as Markdown: a section per department, a list item per reminder."""
     found = list(groups)
-    w = _words(lang)
+    check_language(lang)
     if not found:
         return _nothing(lang, as_of, until)
     first = found[0]
-    lines = [f"# {w['title'].format(date=first.as_of.isoformat(), days=first.window_days)}", ""]
-    for group in found:
-        lines += [f"## {_md(group.name)}", ""]
-        contact = (
-            w["no_contact"] if group.no_contact else w["contact"].format(contact=group.contact)
-        )
-        lines += [f"{_md(contact)}", ""]
-        for heading, items in (("overdue", group.overdue), ("upcoming", group.upcoming)):
-            if items:
-                title = w[heading].format(n=len(items), days=group.window_days).lstrip("■ ")
-                lines += [f"### {title}", ""]
-                lines += [
-                    f"- **{_md(item.kind.label(lang))}** {_md(item.describe(lang))}"
-                    for item in items
-                ]
-                lines.append("")
+    with using_language(lang):
+        days = first.window_days
+        title = ngettext(
+            "Reminders (as of {date}, next {days} day)",
+            "Reminders (as of {date}, next {days} days)",
+            days,
+        ).format(date=first.as_of.isoformat(), days=days)
+        lines = [f"# {title}", ""]
+        for group in found:
+            lines += [f"## {_md(group.name)}", ""]
+            lines += [f"{_md(_contact_line(group))}", ""]
+            for heading, items in ((_overdue, group.overdue), (_upcoming, group.upcoming)):
+                if items:
+                    title = heading(len(items), group.window_days).lstrip("■ ")
+                    lines += [f"### {title}", ""]
+                    lines += [
+                        f"- **{_md(item.kind.label(lang))}** {_md(item.describe(lang))}"
+                        for item in items
+                    ]
+                    lines.append("")
     return "\n".join(lines)
 
 

@@ -28,6 +28,7 @@ from datetime import date, timedelta
 from aomori_roadmap.calendar import Half, WorkCalendar, parse_period
 from aomori_roadmap.engine.schedule import Actual, Schedule, plan_calendar, schedule
 from aomori_roadmap.errors import PlanError
+from aomori_roadmap.i18n import _
 from aomori_roadmap.plan.model import Plan, ReviewPolicy
 
 __all__ = ["ReviewCycle", "cycle_dates", "find_cycle", "ongoing_spans", "review_cycles"]
@@ -185,6 +186,10 @@ def review_cycles(
     return cycles
 
 
+# Ways of writing a half year, as the input accepts them (era names included).
+_HALF_EXAMPLES = "FY2025-H1, 令和7年度上期, R7下期"
+
+
 def find_cycle(cycles: Iterable[ReviewCycle], text: str) -> ReviewCycle:
     """The cycle named by ``text`` (``FY2025-H1``, ``令和7年度上期``, ``R7上期`` …).
 
@@ -198,9 +203,17 @@ def find_cycle(cycles: Iterable[ReviewCycle], text: str) -> ReviewCycle:
     period = parse_period(text)
     known = list(cycles)
     if not isinstance(period, Half):
-        raise PlanError(f"'{text}' は半期ではありません。例: FY2025-H1, 令和7年度上期, R7下期")
+        raise PlanError(
+            _("'{text}' is not a half year. For example: {examples}").format(
+                text=text, examples=_HALF_EXAMPLES
+            )
+        )
     for cycle in known:
         if cycle.half == period:
             return cycle
     codes = ", ".join(c.code for c in known)
-    raise PlanError(f"見直しサイクル '{text}' はプランの期間外です。あるのは: {codes}")
+    raise PlanError(
+        _("The review cycle '{text}' is outside the plan's period. The cycles are: {codes}").format(
+            text=text, codes=codes
+        )
+    )

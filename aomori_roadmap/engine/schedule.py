@@ -36,10 +36,12 @@ from collections.abc import Callable, ItemsView, Iterator, Mapping, ValuesView
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
-from typing import Any, Literal, NamedTuple, TypeVar
+from typing import Literal, NamedTuple, TypeVar, cast
+
+from typing_extensions import TypedDict
 
 from aomori_roadmap.calendar import WorkCalendar
-from aomori_roadmap.engine._network import (
+from aomori_roadmap.engine.network import (
     DONE,
     FAR,
     FROM_FINISH,
@@ -52,13 +54,21 @@ from aomori_roadmap.engine._network import (
     prepare,
 )
 from aomori_roadmap.errors import CycleError
-from aomori_roadmap.plan.model import Plan
+from aomori_roadmap.i18n import _, ngettext
+from aomori_roadmap.plan.model import (
+    IsoDate,
+    NonNegativeInt,
+    Plan,
+    PositiveInt,
+    TaskPath,
+    TaskRef,
+)
 
 __all__ = [
     "MAX_CRITICAL_PATHS",
-    "SCHEDULE_JSON_SCHEMA",
     "Actual",
     "Schedule",
+    "ScheduleJson",
     "ScheduledTask",
     "Span",
     "TaskTable",
@@ -111,7 +121,7 @@ class ScheduledTask(NamedTuple):
     due: date | None
     predicted_holidays: bool
 
-    def to_json(self) -> dict[str, Any]:
+    def to_json(self) -> ScheduledTaskJson:
         """The task as JSON-ready data (ISO dates), keys in field order.
 
         >>> from aomori_roadmap.plan.loader import default_plan
@@ -119,7 +129,8 @@ class ScheduledTask(NamedTuple):
         >>> task["early_start"], task["early_finish"], task["duration_days"]
         ('2024-04-01', '2024-09-30', 124)
         """
-        return {k: v.isoformat() if isinstance(v, date) else v for k, v in self._asdict().items()}
+        data = {k: v.isoformat() if isinstance(v, date) else v for k, v in self._asdict().items()}
+        return cast("ScheduledTaskJson", data)
 
 
 class Span(NamedTuple):
@@ -207,8 +218,8 @@ class Schedule:
     violations: list[Violation]
     calendar: WorkCalendar
 
-    def to_json(self) -> dict[str, Any]:
-        """The schedule as JSON-ready data, described by :data:`SCHEDULE_JSON_SCHEMA`.
+    def to_json(self) -> ScheduleJson:
+        """The schedule as JSON-ready data (:class:`ScheduleJson`).
 
         >>> from aomori_roadmap.plan.loader import default_plan
         >>> list(schedule(default_plan()).to_json())
@@ -231,70 +242,58 @@ class Schedule:
         }
 
 
-def _object(description: str, **properties: Any) -> dict[str, Any]:
-    return {
-        "type": "object",
-        "description": description,
-        "properties": properties,
-        "required": list(properties),
-        "additionalProperties": False,
-    }
+# --- the JSON form ----------------------------------------------------------------------------
+# What Schedule.to_json gives, as types: ``schemas/schedule.schema.json`` is generated from them
+# (plan/schema.py). From typing_extensions, whose TypedDict pydantic reads on Python 3.11 too.
 
 
-_DATE = {"type": "string", "format": "date", "pattern": r"^\d{4}-\d{2}-\d{2}$"}
-_REF = {"type": "string", "pattern": r"^[A-Za-z0-9][A-Za-z0-9._-]*/[A-Za-z0-9][A-Za-z0-9._-]*$"}
-_INT, _BOOL, _TEXT = {"type": "integer"}, {"type": "boolean"}, {"type": "string"}
-_NATURAL = {"type": "integer", "minimum": 0}
+class ScheduledTaskJson(TypedDict):
+    """One task: early and late dates, length, slack and flags."""
 
-SCHEDULE_JSON_SCHEMA: dict[str, Any] = {
-    "$schema": "https://json-schema.org/draft/2020-12/schema",
-    "$id": "https://aomori-roadmap.example/schemas/schedule.schema.json",
-    "title": "Aomori roadmap schedule",
-    **_object(
-        "Schedule.to_json(): ISO dates, both ends inclusive; lengths and slack in working days.",
-        plan=_TEXT,
-        start=_DATE,
-        finish=_DATE,
-        tasks={"type": "array", "items": {"$ref": "#/$defs/ScheduledTask"}},
-        initiatives={"type": "array", "items": {"$ref": "#/$defs/Span"}},
-        critical_paths={"type": "array", "items": {"type": "array", "items": _REF, "minItems": 1}},
-        violations={"type": "array", "items": {"$ref": "#/$defs/Violation"}},
-    ),
-    "$defs": {
-        "ScheduledTask": _object(
-            "One task: early and late dates, length, slack and flags.",
-            ref=_REF,
-            initiative=_TEXT,
-            milestone=_BOOL,
-            early_start=_DATE,
-            early_finish=_DATE,
-            late_start=_DATE,
-            late_finish=_DATE,
-            duration_days=_NATURAL,
-            total_slack=_INT,
-            free_slack=_NATURAL,
-            critical=_BOOL,
-            actual=_BOOL,
-            due={"anyOf": [_DATE, {"type": "null"}]},
-            predicted_holidays=_BOOL,
-        ),
-        "Span": _object(
-            "The first start and last finish of an initiative's tasks.",
-            id=_TEXT,
-            start=_DATE,
-            finish=_DATE,
-        ),
-        "Violation": _object(
-            "A missed deadline, or a fixed task its predecessors cannot meet.",
-            kind={"enum": ["deadline", "fixed"]},
-            ref=_REF,
-            on={"anyOf": [_REF, {"type": "null"}]},
-            days={"type": "integer", "minimum": 1},
-            message=_TEXT,
-        ),
-    },
-}
-"""JSON Schema (draft 2020-12) of :meth:`Schedule.to_json`."""
+    ref: TaskRef
+    initiative: str
+    milestone: bool
+    early_start: IsoDate
+    early_finish: IsoDate
+    late_start: IsoDate
+    late_finish: IsoDate
+    duration_days: NonNegativeInt
+    total_slack: int
+    free_slack: NonNegativeInt
+    critical: bool
+    actual: bool
+    due: IsoDate | None
+    predicted_holidays: bool
+
+
+class SpanJson(TypedDict):
+    """The first start and last finish of an initiative's tasks."""
+
+    id: str
+    start: IsoDate
+    finish: IsoDate
+
+
+class ViolationJson(TypedDict):
+    """A missed deadline, or a fixed task its predecessors cannot meet."""
+
+    kind: Literal["deadline", "fixed"]
+    ref: TaskRef
+    on: TaskRef | None
+    days: PositiveInt
+    message: str
+
+
+class ScheduleJson(TypedDict):
+    """The schedule as JSON (:meth:`Schedule.to_json`)."""
+
+    plan: str
+    start: IsoDate
+    finish: IsoDate
+    tasks: list[ScheduledTaskJson]
+    initiatives: list[SpanJson]
+    critical_paths: list[TaskPath]
+    violations: list[ViolationJson]
 
 
 # --- calendar -------------------------------------------------------------------------------------
@@ -411,7 +410,7 @@ def _cycle_error(net: Net, order: list[int]) -> CycleError:
     found = cycles(net.graph)
     if not found:  # cannot happen: the forward pass stops only at a circle
         unplaced = sorted(set(range(len(net.refs))) - set(order))
-        return CycleError([net.refs[i] for i in unplaced], "依存関係が循環しています。")
+        return CycleError([net.refs[i] for i in unplaced], _("The dependencies form a cycle."))
     cycle = found[0]
     return CycleError([net.refs[i] for i in cycle], cycle_message(net.plan, net.graph, cycle))
 
@@ -678,24 +677,55 @@ def _records(net: Net, columns: _Columns) -> dict[str, ScheduledTask]:
 
 
 def _violations(net: Net, finish: list[int], before: Callable[[int], date]) -> list[Violation]:
-    """Missed deadlines and unmet links of fixed tasks, in plan order, with Japanese messages."""
+    """Missed deadlines and unmet links of fixed tasks, in plan order, with messages in the
+    language chosen now."""
     found: list[tuple[int, int, Violation]] = []
     for j, due in net.due.items():
         late_by = finish[j] - due
         if late_by > 0:
-            message = (
-                f"工程 {net.refs[j]} 「{net.tasks[j].name}」 は期限 {before(due)} に "
-                f"{late_by} 勤務日遅れます（最早の終了 {before(finish[j])}）。"
+            message = ngettext(
+                'Task {ref} "{name}" misses its deadline {due} by {n} working day '
+                "(earliest finish {finish}).",
+                'Task {ref} "{name}" misses its deadline {due} by {n} working days '
+                "(earliest finish {finish}).",
+                late_by,
+            ).format(
+                ref=net.refs[j],
+                name=net.tasks[j].name,
+                due=before(due),
+                n=late_by,
+                finish=before(finish[j]),
             )
             found.append((j, -1, Violation("deadline", net.refs[j], message, late_by)))
     for j, k, short in net.unmet:
-        p, _, t, lag, rank = net.wiring.slow[k]
-        end = "終了" if TO_FINISH[t] else "開始"
-        when = before(net.fixed[j][1]) if TO_FINISH[t] else before(net.fixed[j][0] + 1)
-        message = (
-            f"固定された工程 {net.refs[j]} 「{net.tasks[j].name}」 の{end} {when} は、"
-            f"先行工程 {net.refs[p]} 「{net.tasks[p].name}」 からの {NAMES[t]} リンク"
-            f"（ラグ {lag}）を {short} 勤務日満たしていません。"
+        p, _succ, t, lag, rank = net.wiring.slow[k]
+        if TO_FINISH[t]:
+            when = before(net.fixed[j][1])
+            text = ngettext(
+                'The finish {date} of fixed task {ref} "{name}" misses the {link} link '
+                'from predecessor {pred} "{pred_name}" (lag {lag}) by {n} working day.',
+                'The finish {date} of fixed task {ref} "{name}" misses the {link} link '
+                'from predecessor {pred} "{pred_name}" (lag {lag}) by {n} working days.',
+                short,
+            )
+        else:
+            when = before(net.fixed[j][0] + 1)
+            text = ngettext(
+                'The start {date} of fixed task {ref} "{name}" misses the {link} link '
+                'from predecessor {pred} "{pred_name}" (lag {lag}) by {n} working day.',
+                'The start {date} of fixed task {ref} "{name}" misses the {link} link '
+                'from predecessor {pred} "{pred_name}" (lag {lag}) by {n} working days.',
+                short,
+            )
+        message = text.format(
+            date=when,
+            ref=net.refs[j],
+            name=net.tasks[j].name,
+            link=NAMES[t],
+            pred=net.refs[p],
+            pred_name=net.tasks[p].name,
+            lag=lag,
+            n=short,
         )
         found.append((j, rank, Violation("fixed", net.refs[j], message, short, net.refs[p])))
     found.sort(key=lambda item: item[:2])

@@ -28,7 +28,8 @@ from typing import Any, Protocol
 from zoneinfo import ZoneInfo
 
 from aomori_roadmap.engine.schedule import Actual
-from aomori_roadmap.errors import PlanError, TransitionError
+from aomori_roadmap.errors import PlanError, TransitionError, check_language
+from aomori_roadmap.i18n import _, pgettext, using_language
 
 __all__ = [
     "DEFAULT_SLACK_THRESHOLD",
@@ -53,11 +54,6 @@ TOKYO = ZoneInfo("Asia/Tokyo")
 """Where the plan's dates are read: a status change on 2025-03-31 23:30 JST belongs to FY2024."""
 
 
-def _check_lang(lang: str) -> None:
-    if lang not in ("ja", "en"):
-        raise PlanError(f"ラベルの言語 {lang!r} は使えません。使える言語: ja, en")
-
-
 class Status(StrEnum):
     """The state of a task or initiative; the value is the stable code stored and exchanged.
 
@@ -75,34 +71,40 @@ class Status(StrEnum):
 
     def label(self, lang: str = "ja") -> str:
         """The name shown to people, in Japanese (``ja``) or English (``en``)."""
-        _check_lang(lang)
-        return (_STATUS_JA if lang == "ja" else _STATUS_EN)[self]
+        check_language(lang)
+        with using_language(lang):
+            return _status_label(self)
 
     @property
     def named(self) -> str:
-        """Japanese label and code together, as error messages name a state."""
-        return f"{_STATUS_JA[self]} ({self.value})"
+        """Label (in the language chosen now) and code together, as error messages name a state."""
+        return f"{_status_label(self)} ({self.value})"
 
 
-_STATUS_JA = {
-    Status.PLANNED: "未着手",
-    Status.IN_PROGRESS: "実施中",
-    Status.ON_HOLD: "保留",
-    Status.DONE: "完了",
-    Status.CANCELLED: "中止",
-}
-_STATUS_EN = {
-    Status.PLANNED: "Planned",
-    Status.IN_PROGRESS: "In progress",
-    Status.ON_HOLD: "On hold",
-    Status.DONE: "Done",
-    Status.CANCELLED: "Cancelled",
-}
-# Every way a person may write a status: code, Japanese label, English label.
+def _status_label(status: Status) -> str:
+    """The label of ``status`` in the language chosen now."""
+    if status is Status.PLANNED:
+        return pgettext("status", "Planned")
+    if status is Status.IN_PROGRESS:
+        return pgettext("status", "In progress")
+    if status is Status.ON_HOLD:
+        return pgettext("status", "On hold")
+    if status is Status.DONE:
+        return pgettext("status", "Done")
+    return pgettext("status", "Cancelled")
+
+
+# Every way a person may write a status (input, not messages): the code, the Japanese label
+# and the English label (lower case), and two spellings with a hyphen.
 _STATUS_BY_TEXT: dict[str, Status] = {
     **{s.value: s for s in Status},
-    **{label: s for s, label in _STATUS_JA.items()},
-    **{label.lower(): s for s, label in _STATUS_EN.items()},
+    "未着手": Status.PLANNED,
+    "実施中": Status.IN_PROGRESS,
+    "保留": Status.ON_HOLD,
+    "完了": Status.DONE,
+    "中止": Status.CANCELLED,
+    "in progress": Status.IN_PROGRESS,
+    "on hold": Status.ON_HOLD,
     "in-progress": Status.IN_PROGRESS,
     "on-hold": Status.ON_HOLD,
 }
@@ -122,7 +124,11 @@ def parse_status(text: str | Status) -> Status:
     found = _STATUS_BY_TEXT.get(text.strip().lower())
     if found is None:
         accepted = ", ".join(s.named for s in Status)
-        raise PlanError(f"状態 {text!r} はありません。使えるのは: {accepted}")
+        raise PlanError(
+            _("There is no status {text}. The statuses are: {accepted}").format(
+                text=repr(text), accepted=accepted
+            )
+        )
     return found
 
 
@@ -143,11 +149,6 @@ NOTE_REQUIRED: frozenset[tuple[Status, Status]] = frozenset(
 )
 """Transitions that undo a decision (reopen, reinstate): they are legal only with a note."""
 
-_NOTE_REASON = {
-    (Status.DONE, Status.IN_PROGRESS): "再開",
-    (Status.CANCELLED, Status.PLANNED): "中止の取り消し",
-}
-
 
 def check_transition(old: Status | str, new: Status | str, note: str | None = "") -> None:
     """Refuse a status change that the transition table does not allow.
@@ -165,17 +166,16 @@ def check_transition(old: Status | str, new: Status | str, note: str | None = ""
     a, b = parse_status(old), parse_status(new)
     if b not in TRANSITIONS[a]:
         allowed = ", ".join(s.named for s in Status if s in TRANSITIONS[a])
+        message = _("{old} → {new} is not allowed. From {old} the status can change to: {allowed}")
         raise TransitionError(
-            a.value,
-            b.value,
-            f"{a.named} → {b.named} には変更できません。{a.named} から変更できるのは: {allowed}",
+            a.value, b.value, message.format(old=a.named, new=b.named, allowed=allowed)
         )
     if (a, b) in NOTE_REQUIRED and not (note or "").strip():
-        raise TransitionError(
-            a.value,
-            b.value,
-            f"{a.named} → {b.named} は{_NOTE_REASON[(a, b)]}です。理由をメモ（note）に書いてください。",
-        )
+        if a is Status.DONE:
+            message = _("{old} → {new} is a reopening. Write the reason in the note.")
+        else:
+            message = _("{old} → {new} is a reinstatement. Write the reason in the note.")
+        raise TransitionError(a.value, b.value, message.format(old=a.named, new=b.named))
 
 
 def check_sequence(steps: Iterable[tuple[Status | str, str | None]]) -> None:
@@ -333,12 +333,14 @@ class Lateness(StrEnum):
 
     def label(self, lang: str = "ja") -> str:
         """The name shown to people, in Japanese (``ja``) or English (``en``)."""
-        _check_lang(lang)
-        return (_LATENESS_JA if lang == "ja" else _LATENESS_EN)[self]
+        check_language(lang)
+        with using_language(lang):
+            if self is Lateness.ON_TRACK:
+                return pgettext("lateness", "On track")
+            if self is Lateness.AT_RISK:
+                return pgettext("lateness", "At risk")
+            return pgettext("lateness", "Late")
 
-
-_LATENESS_JA = {Lateness.ON_TRACK: "順調", Lateness.AT_RISK: "要注意", Lateness.LATE: "遅延"}
-_LATENESS_EN = {Lateness.ON_TRACK: "On track", Lateness.AT_RISK: "At risk", Lateness.LATE: "Late"}
 
 DEFAULT_SLACK_THRESHOLD = 0
 """Working days of total slack below which a task is at risk: 0 flags only negative slack,

@@ -2,7 +2,7 @@
 
 The loader runs these on every plan it loads, so that a plan that passes validation also
 schedules; the scheduler reports a cycle with the same code. Both checks are one pass over the
-integer lists of :mod:`aomori_roadmap.engine._network`, no third-party graph library:
+integer lists of :mod:`aomori_roadmap.engine.network`, no third-party graph library:
 
 - :func:`cycles`: every group of tasks whose links go round in a circle (a strongly connected
   component), each shown as one cycle in link order;
@@ -14,16 +14,16 @@ integer lists of :mod:`aomori_roadmap.engine._network`, no third-party graph lib
 from __future__ import annotations
 
 from collections import deque
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import date
 from typing import TYPE_CHECKING
 
 from aomori_roadmap.calendar import MAX_FISCAL_YEAR, MIN_FISCAL_YEAR, Duration
 from aomori_roadmap.errors import Problem
-from aomori_roadmap.i18n import text
+from aomori_roadmap.i18n import _
 
 if TYPE_CHECKING:
-    from aomori_roadmap.engine._network import Graph
+    from aomori_roadmap.engine.network import Graph
     from aomori_roadmap.plan.model import Loc, Plan
 
 __all__ = [
@@ -69,7 +69,7 @@ def cycles(graph: Graph, order: list[int] | None = None) -> list[list[int]]:
     shortest way round through it. ``order`` is :func:`_sorted_out` of the graph, when the
     caller has it already.
 
-    >>> from aomori_roadmap.engine._network import _graph
+    >>> from aomori_roadmap.engine.network import _graph
     >>> from aomori_roadmap.plan.model import Plan
     >>> plan = Plan.model_validate({"id": "p", "name": "P",
     ...     "period": {"start": 2024, "end": 2024}, "initiatives": [{"id": "a", "name": "A",
@@ -174,9 +174,7 @@ def cycle_message(plan: Plan, graph: Graph, cycle: Sequence[int]) -> str:
     refs, tasks = graph.refs, graph.tasks
     steps = [f"{refs[i]} 「{tasks[i].name}」 ({_task_place(plan, refs[i])})" for i in cycle]
     steps.append(refs[cycle[0]])
-    return text(
-        "依存関係が循環しています: ", "the dependencies go round in a circle: "
-    ) + " → ".join(steps)
+    return _("the dependencies go round in a circle: {steps}").format(steps=" → ".join(steps))
 
 
 def _link_loc(plan: Plan, graph: Graph, task: int, on: int) -> Loc:
@@ -206,10 +204,7 @@ def cycle_problems(
         problems.append(
             Problem(
                 cycle_message(plan, graph, cycle),
-                hint=text(
-                    "どれか一つの依存関係（after / depends）を外してください",
-                    "remove one of the links (after / depends)",
-                ),
+                hint=_("remove one of the links (after / depends)"),
                 code="cycle",
                 loc=_link_loc(plan, graph, cycle[0], cycle[-1]),
             )
@@ -217,15 +212,22 @@ def cycle_problems(
     return problems
 
 
-def graph_problems(plan: Plan, graph: Graph, *, dates: bool = True) -> list[Problem]:
+def graph_problems(
+    plan: Plan,
+    graph: Graph,
+    *,
+    dates: bool = True,
+    schedules: Callable[[Plan], bool] | None = None,
+) -> list[Problem]:
     """Circles of two tasks or more (a task on itself is a problem of the task, found
-    before), then, when there are none and ``dates``, dates beyond the calendar. The tasks
-    are put in link order once, for both."""
+    before), then, when there are none and ``dates``, dates beyond the calendar (see
+    :func:`range_problems` for ``schedules``). The tasks are put in link order once, for
+    both."""
     order = _sorted_out(graph)
     problems = cycle_problems(plan, graph, order, shortest=2)
     if problems or not dates:
         return problems
-    return range_problems(plan, graph, order)
+    return range_problems(plan, graph, order, schedules=schedules)
 
 
 def _longest_days(duration: Duration) -> int:
@@ -278,7 +280,7 @@ def out_of_range(plan: Plan, graph: Graph, order: list[int] | None = None) -> in
     get = forward.get
     for p in order:
         reach = finish[p]
-        for j, _, lag, _ in succ[p]:
+        for j, _kind, lag, _rank in succ[p]:
             days = get(id(lag))
             bound = reach + (ahead(lag) if days is None else days) + longest[j]
             if bound > finish[j]:
@@ -299,45 +301,36 @@ def out_of_range(plan: Plan, graph: Graph, order: list[int] | None = None) -> in
             early[i] = min(high, due.end.toordinal())
     for p in reversed(order):
         bound = early[p]
-        for j, _, lag, _ in succ[p]:
+        for j, _kind, lag, _rank in succ[p]:
             bound = min(bound, early[j] - ahead(lag))
         early[p] = bound - longest[p]
     return next((i for i in order if finish[i] > last or early[i] < first), order[0])
 
 
-def range_problems(plan: Plan, graph: Graph, order: list[int] | None = None) -> list[Problem]:
-    """A problem when the schedule of ``plan`` leaves the calendar's range.
+def range_problems(
+    plan: Plan,
+    graph: Graph,
+    order: list[int] | None = None,
+    *,
+    schedules: Callable[[Plan], bool] | None = None,
+) -> list[Problem]:
+    """A problem when the schedule of ``plan`` may leave the calendar's range.
 
-    Cheap for every plan whose bound (:func:`out_of_range`) stays inside the range; the others
-    are scheduled to see whether they really leave it.
+    Cheap for every plan whose bound (:func:`out_of_range`) stays inside the range. For the
+    others, ``schedules(plan)`` (the loader passes the scheduler) tells whether the schedule
+    can in fact be computed; without it the bound alone decides.
     """
     suspect = out_of_range(plan, graph, order)
-    if suspect is None:
-        return []
-    from aomori_roadmap.engine.schedule import schedule
-    from aomori_roadmap.errors import RoadmapError
-
-    try:
-        tasks = schedule(plan).tasks
-        if tasks:
-            tasks[next(iter(tasks))]  # the records hold the late dates: make them now
-    except (RoadmapError, ValueError, OverflowError, ArithmeticError):
-        pass
-    else:
+    if suspect is None or (schedules is not None and schedules(plan)):
         return []
     ref = graph.refs[suspect]
     return [
         Problem(
-            text(
-                f"工程 {ref} 「{graph.tasks[suspect].name}」 の日付が、計算できる範囲"
-                f"（{FIRST_DAY} から {LAST_DAY} まで）を超えます。",
-                f"the dates of task {ref} 「{graph.tasks[suspect].name}」 go beyond the "
-                f"range that can be computed ({FIRST_DAY} to {LAST_DAY}).",
-            ),
-            hint=text(
-                "長さ（duration）、ラグ（lag）、期限（due）を見直してください",
-                "check the durations, lags and deadlines (due) leading to it",
-            ),
+            _(
+                "the dates of task {ref} 「{name}」 go beyond the range that can be computed "
+                "({first} to {last})."
+            ).format(ref=ref, name=graph.tasks[suspect].name, first=FIRST_DAY, last=LAST_DAY),
+            hint=_("check the durations, lags and deadlines (due) leading to it"),
             code="out-of-range",
             loc=plan.task_loc(ref),
         )

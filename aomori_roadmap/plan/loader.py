@@ -28,11 +28,11 @@ import yaml
 from pydantic import TypeAdapter
 from pydantic import ValidationError as PydanticValidationError
 
-from aomori_roadmap.engine._network import prepare
-from aomori_roadmap.errors import PlanError, PlanValidationError, Problem, shown
-from aomori_roadmap.i18n import text
+from aomori_roadmap.engine.network import prepare
+from aomori_roadmap.errors import PlanError, PlanValidationError, Problem, RoadmapError, shown
+from aomori_roadmap.i18n import N_, _
 from aomori_roadmap.plan.checks import graph_problems
-from aomori_roadmap.plan.model import Initiative, Loc, Plan, check_plan
+from aomori_roadmap.plan.model import PERIOD_EXAMPLES, Initiative, Loc, Plan, check_plan
 from aomori_roadmap.plan.sources import register
 
 __all__ = [
@@ -79,7 +79,7 @@ class _Loader(_CLoader):  # type: ignore[valid-type,misc]
             # Plan files name their keys: a key YAML read as a date or a number (2025-01-01:,
             # 1:) is kept as written, so that a message quotes it as the user wrote it.
             named: dict[Any, Any] = {}
-            for key_node, _ in node.value:
+            for key_node, _value in node.value:
                 key = self.construct_object(key_node)  # already made: read from the cache
                 text_key = isinstance(key_node, yaml.ScalarNode) and type(key) is not str
                 named[key_node.value if text_key else key] = mapping[key]
@@ -89,7 +89,7 @@ class _Loader(_CLoader):  # type: ignore[valid-type,misc]
     def _note_duplicates(self, written: list[tuple[yaml.Node, yaml.Node]]) -> None:
         """Remember each key written twice among a mapping's own keys (not merged ones)."""
         seen: set[Any] = set()
-        for key_node, _ in written:
+        for key_node, _value in written:
             if key_node.tag == _MERGE_TAG:
                 continue
             key = self.construct_object(key_node)
@@ -211,15 +211,13 @@ def _child(node: yaml.Node, key: str | int) -> yaml.Node | None:
 
 def _duplicate_key(label: str, key: object, line: int | None, column: int | None) -> Problem:
     return Problem(
-        text(
-            f"キー '{shown(key)}' が同じマッピングに2回書かれています（後の値が黙って使われてしまいます）。",
-            f"The key '{shown(key)}' is written twice in one mapping "
-            "(the second value would silently win).",
-        ),
+        _(
+            "The key '{key}' is written twice in one mapping (the second value would silently win)."
+        ).format(key=shown(key)),
         path=label,
         line=line,
         column=column,
-        hint=text("どちらか一方を消してください", "remove one of them"),
+        hint=_("remove one of them"),
         code="duplicate-key",
     )
 
@@ -243,9 +241,8 @@ def _parse_file(path: Path, text_: str, label: str) -> tuple[Any, list[Problem]]
             line, column = _line_and_column(text_, half.start())
             return None, [
                 Problem(
-                    text(
-                        f"文字として読めないエスケープ {half.group(0)} があります（サロゲートの片方だけ）。",
-                        f"the escape {half.group(0)} is not a character (half a surrogate pair).",
+                    _("the escape {escape} is not a character (half a surrogate pair).").format(
+                        escape=half.group(0)
                     ),
                     path=label,
                     line=line,
@@ -311,7 +308,7 @@ def _json_twice(text_: str) -> list[tuple[object, tuple[int | None, int | None]]
 def _syntax_problem(path: str, error: Exception, content: str = "") -> Problem:
     if isinstance(error, json.JSONDecodeError):
         return Problem(
-            text(f"JSONとして読めません: {error.msg}", f"not valid JSON: {error.msg}"),
+            _("not valid JSON: {detail}").format(detail=error.msg),
             path=path,
             line=error.lineno,
             column=error.colno,
@@ -319,27 +316,24 @@ def _syntax_problem(path: str, error: Exception, content: str = "") -> Problem:
         )
     if isinstance(error, RecursionError):
         return Problem(
-            text("入れ子が深すぎて読めません。", "nested too deeply to be read."),
+            _("nested too deeply to be read."),
             path=path,
             code="syntax",
         )
     if not isinstance(error, yaml.YAMLError):  # a number JSON cannot convert, and the like
         return Problem(
-            text(
-                f"読めない値があります: {shown(error)}", f"a value cannot be read: {shown(error)}"
-            ),
+            _("a value cannot be read: {value}").format(value=shown(error)),
             path=path,
             code="syntax",
         )
     if isinstance(error, yaml.reader.ReaderError):
         line, column = _line_and_column(content, error.position)
         return Problem(
-            text(
-                f"書けない文字 U+{error.character:04X} があります（制御文字は書けません）。",
-                f"the character U+{error.character:04X} is not allowed (a control character).",
+            _("the character U+{code:04X} is not allowed (a control character).").format(
+                code=error.character
             )
             if isinstance(error.character, int)
-            else text("読めない文字があります。", "a character that cannot be read."),
+            else _("a character that cannot be read."),
             path=path,
             line=line,
             column=column,
@@ -348,63 +342,64 @@ def _syntax_problem(path: str, error: Exception, content: str = "") -> Problem:
     mark = getattr(error, "problem_mark", None) or getattr(error, "context_mark", None)
     what = str(getattr(error, "problem", None) or error)
     return Problem(
-        text("YAMLとして読めません: ", "not valid YAML: ") + _yaml_words(what),
+        _("not valid YAML: {detail}").format(detail=_yaml_words(what)),
         path=path,
         line=mark.line + 1 if mark else None,
         column=mark.column + 1 if mark else None,
-        hint=text(
-            "インデント、コロンの後の空白、引用符の閉じ忘れを確かめてください",
-            "check the indentation, the space after each colon and unclosed quotes",
-        ),
+        hint=_("check the indentation, the space after each colon and unclosed quotes"),
         code="syntax",
     )
 
 
-# PyYAML's words for what it found, in the user's language (English as PyYAML says it).
+# What PyYAML's words say, in the user's language: a part of PyYAML's (English) problem, and
+# our text for it (formatted, so braces are doubled).
 _YAML_WORDS = (
-    ("mapping values are not allowed", "ここにはキーと値（:）を書けません"),
-    ("could not find expected ':'", "':' が見つかりません"),
+    ("mapping values are not allowed", N_("a key and a value (:) cannot be written here")),
+    ("could not find expected ':'", N_("':' was not found")),
     (
         "cannot start any token",
-        "字下げや値の始めに使えない文字があります（タブは字下げに使えません）",
+        N_(
+            "a character that cannot begin an indentation or a value "
+            "(tabs cannot be used to indent)"
+        ),
     ),
-    ("expected <block end>", "字下げがそろっていません"),
-    ("expected ',' or ']'", "',' か ']' が見つかりません"),
-    ("expected ',' or '}'", "',' か '}' が見つかりません"),
+    ("expected <block end>", N_("the indentation is not aligned")),
+    ("expected ',' or ']'", N_("',' or ']' was not found")),
+    ("expected ',' or '}'", N_("',' or '}}' was not found")),
     (
         "found unexpected end of stream",
-        "ファイルが途中で終わっています（引用符やかっこの閉じ忘れ）",
+        N_("the file ends too early (an unclosed quote or bracket)"),
     ),
-    ("found undefined alias", "定義されていないエイリアス（*名前）です"),
-    ("found duplicate anchor", "アンカー（&名前）が重複しています"),
-    ("found unhashable key", "リストやマッピングはキーにできません"),
-    ("could not determine a constructor", "使えないタグ（!!…）です"),
-    ("for merging", "マージ（<<）にはマッピング（かその並び）を指定してください"),
-    ("expected a sequence node", "タグ（!!seq）と値の形が合いません"),
-    ("expected a mapping node", "タグ（!!map）と値の形が合いません"),
-    ("expected a scalar node", "タグと値の形が合いません"),
-    ("found unknown escape character", "使えないエスケープ文字（\\…）です"),
-    ("another document", "ファイルには文書をひとつだけ書いてください（--- が複数あります）"),
+    ("found undefined alias", N_("an alias (*name) that is not defined")),
+    ("found duplicate anchor", N_("an anchor (&name) is defined twice")),
+    ("found unhashable key", N_("a list or a mapping cannot be a key")),
+    ("could not determine a constructor", N_("a tag (!!…) that cannot be used")),
+    ("for merging", N_("a merge (<<) takes a mapping (or a list of them)")),
+    ("expected a sequence node", N_("the tag (!!seq) does not match the form of the value")),
+    ("expected a mapping node", N_("the tag (!!map) does not match the form of the value")),
+    ("expected a scalar node", N_("the tag does not match the form of the value")),
+    ("found unknown escape character", N_("an escape character (\\…) that cannot be used")),
+    ("another document", N_("write one document in a file only (there is more than one ---)")),
     (
         "expected a single document",
-        "ファイルには文書をひとつだけ書いてください（--- が複数あります）",
+        N_("write one document in a file only (there is more than one ---)"),
     ),
-    ("directive", "使えない指示（%…）があります"),
-    ("found character that cannot start any token", "使えない文字があります"),
+    ("directive", N_("a directive (%…) that cannot be used")),
+    ("found character that cannot start any token", N_("a character that cannot be used")),
     (
         "did not find expected",
-        "書き方が途中で切れています（かっこや引用符、字下げを確かめてください）",
+        N_("the text breaks off (check the brackets, quotes and indentation)"),
     ),
 )
 # What is said when PyYAML's words are none of the above: never its English in Japanese.
-_YAML_OTHER = "YAMLの書き方が正しくありません"
+_YAML_OTHER = N_("the YAML is not written correctly")
 
 
 def _yaml_words(problem: str) -> str:
-    for english, japanese in _YAML_WORDS:
+    for english, ours in _YAML_WORDS:
         if english in problem:
-            return text(japanese, problem)
-    return text(_YAML_OTHER, problem)
+            return _(ours).format()
+    return _(_YAML_OTHER)
 
 
 def _line_and_column(content: str, position: int) -> tuple[int | None, int | None]:
@@ -419,10 +414,7 @@ def _decode(raw: bytes, label: str) -> tuple[str | None, Problem | None]:
     """The text of a plan file, which must be UTF-8 (a byte order mark is allowed)."""
     if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
         return None, Problem(
-            text(
-                "UTF-16 で保存されています。UTF-8 で保存し直してください。",
-                "the file is saved as UTF-16; save it as UTF-8.",
-            ),
+            _("the file is saved as UTF-16; save it as UTF-8."),
             path=label,
             line=1,
             column=1,
@@ -435,56 +427,48 @@ def _decode(raw: bytes, label: str) -> tuple[str | None, Problem | None]:
         line = before.count(b"\n") + 1
         column = len(before) - (before.rfind(b"\n") + 1) + 1
         return None, Problem(
-            text(
-                f"UTF-8 として読めないバイトがあります（{error.start + 1}バイト目）。",
-                f"a byte that is not UTF-8 (byte {error.start + 1}).",
-            ),
+            _("a byte that is not UTF-8 (byte {n}).").format(n=error.start + 1),
             path=label,
             line=line,
             column=column,
-            hint=text(
-                "Shift_JIS などで保存されていれば UTF-8 で保存し直してください",
-                "if it was saved as Shift_JIS or another encoding, save it as UTF-8",
-            ),
+            hint=_("if it was saved as Shift_JIS or another encoding, save it as UTF-8"),
             code="encoding",
         )
 
 
-_WHOLE = ("整数を書いてください", "write a whole number")
-_NUMBER = ("数値を書いてください", "write a number")
-_BOOLEAN = ("true か false を書いてください", "write true or false")
-_MAPPING = ("キーと値の組（マッピング）を書いてください", "write a mapping of keys and values")
-_DATE = ("日付 YYYY-MM-DD を書いてください", "write a date YYYY-MM-DD")
-_CHOICE = ("使える値ではありません", "not one of the allowed values")
-_SMALL = ("値が小さすぎます", "the value is too small")
-_LARGE = ("値が大きすぎます", "the value is too large")
+_WHOLE = N_("write a whole number")
+_NUMBER = N_("write a number")
+_BOOLEAN = N_("write true or false")
+_MAPPING = N_("write a mapping of keys and values")
+_DATE = N_("write a date YYYY-MM-DD")
+_CHOICE = N_("not one of the allowed values")
+_SMALL = N_("the value is too small")
+_LARGE = N_("the value is too large")
+# Our words for each kind of pydantic error, in English: translated where they are used.
 _MESSAGES = {
-    "missing": ("必須の項目がありません", "this entry is required"),
-    "extra_forbidden": ("この項目は使えません", "this entry is not allowed here"),
-    "string_type": ("文字列を書いてください", "write a text"),
-    "string_too_short": ("空にはできません", "must not be empty"),
-    "string_too_long": ("長すぎます", "too long"),
-    "string_unicode": ("文字として読めません", "not valid text"),
+    "missing": N_("this entry is required"),
+    "extra_forbidden": N_("this entry is not allowed here"),
+    "string_type": N_("write a text"),
+    "string_too_short": N_("must not be empty"),
+    "string_too_long": N_("too long"),
+    "string_unicode": N_("not valid text"),
     **dict.fromkeys(("int_parsing", "int_type", "int_from_float"), _WHOLE),
-    "int_parsing_size": ("整数が大きすぎます", "the number is too large"),
+    "int_parsing_size": N_("the number is too large"),
     **dict.fromkeys(("float_parsing", "float_type"), _NUMBER),
-    "finite_number": ("有限の数値を書いてください", "write a finite number"),
+    "finite_number": N_("write a finite number"),
     **dict.fromkeys(("bool_parsing", "bool_type"), _BOOLEAN),
-    "list_type": ("リストを書いてください", "write a list"),
+    "list_type": N_("write a list"),
     **dict.fromkeys(("dict_type", "model_type", "model_attributes_type"), _MAPPING),
     **dict.fromkeys(("date_type", "date_parsing", "date_from_datetime_parsing"), _DATE),
-    "date_from_datetime_inexact": (
-        "日付だけを書いてください（時刻は書けません）",
-        "write a date without a time of day",
-    ),
+    "date_from_datetime_inexact": N_("write a date without a time of day"),
     **dict.fromkeys(("literal_error", "enum"), _CHOICE),
     **dict.fromkeys(("greater_than_equal", "greater_than"), _SMALL),
     **dict.fromkeys(("less_than_equal", "less_than"), _LARGE),
-    "too_short": ("要素が足りません", "too few entries"),
-    "too_long": ("要素が多すぎます", "too many entries"),
+    "too_short": N_("too few entries"),
+    "too_long": N_("too many entries"),
 }
 # Any other kind of problem pydantic may report: never its English wording or class names.
-_OTHER = ("値の形が正しくありません", "the value has the wrong form")
+_OTHER = N_("the value has the wrong form")
 
 
 def _message(kind: str, detail: Mapping[str, Any]) -> str:
@@ -493,25 +477,15 @@ def _message(kind: str, detail: Mapping[str, Any]) -> str:
     if kind == "value_error" and "error" in ctx:
         return str(ctx["error"])  # our own parsers write messages for the user
     if kind == "string_pattern_mismatch":  # the only patterns are those of ids and refs
-        return text(
-            "IDには英数字と . _ - だけが使えます（'/' は不可）",
-            "an id may hold ASCII letters, digits, '.', '_' and '-' only (no '/')",
-        )
+        return _("an id may hold ASCII letters, digits, '.', '_' and '-' only (no '/')")
     if kind == "is_instance_of":
         expected = ctx.get("class", "")
         if expected == "Duration":
-            return text(
-                "期間の長さを書いてください（例: 10bd, 4mo, 1half）",
-                "write a duration (e.g. 10bd, 4mo, 1half)",
-            )
-        return text(
-            "期間を書いてください（例: FY2024, 令和6年度上期, 2024-04-01）",
-            "write a period (e.g. FY2024, 令和6年度上期, 2024-04-01)",
-        )
-    ja, en = _MESSAGES.get(kind, _OTHER)
-    message = text(ja, en)
+            return _("write a duration (e.g. 10bd, 4mo, 1half)")
+        return _("write a period (e.g. {examples})").format(examples=PERIOD_EXAMPLES)
+    message = _(_MESSAGES.get(kind, _OTHER))
     if kind in ("literal_error", "enum") and "expected" in ctx:
-        message += text(f"（{ctx['expected']}）", f" ({ctx['expected']})")
+        message = _("{message} ({expected})").format(message=message, expected=ctx["expected"])
     elif kind in ("greater_than_equal", "less_than_equal", "greater_than", "less_than"):
         bound = next((ctx[k] for k in ("ge", "le", "gt", "lt") if k in ctx), None)
         if bound is not None:
@@ -568,9 +542,8 @@ def _merge_by_id(
 def _base_header(base: str) -> tuple[dict[str, Any], str]:
     if base != DEFAULT_PLAN_ID:
         raise PlanError(
-            text(
-                f"土台のプラン '{shown(base)}' はありません。使えるのは '{DEFAULT_PLAN_ID}' です。",
-                f"there is no base plan '{shown(base)}'; the one available is '{DEFAULT_PLAN_ID}'.",
+            _("there is no base plan '{base}'; the one available is '{plan}'.").format(
+                base=shown(base), plan=DEFAULT_PLAN_ID
             )
         )
     folder = resources.files("aomori_roadmap") / "data" / DEFAULT_PLAN_ID
@@ -596,10 +569,7 @@ class _Assembly:
         except OSError as error:
             self.problems.append(
                 Problem(
-                    text(
-                        f"ファイルを読めません: {error.strerror}",
-                        f"cannot read the file: {error.strerror}",
-                    ),
+                    _("cannot read the file: {reason}").format(reason=error.strerror),
                     path=label,
                     code="io",
                 )
@@ -625,10 +595,7 @@ class _Assembly:
         if not isinstance(data, Mapping):
             self.problems.append(
                 Problem(
-                    text(
-                        "プランのヘッダーはマッピング（キー: 値）で書いてください。",
-                        "write the plan header as a mapping (key: value).",
-                    ),
+                    _("write the plan header as a mapping (key: value)."),
                     path=label,
                     line=1,
                     column=1,
@@ -676,7 +643,7 @@ class _Assembly:
             line, column = self.origins.within(label, key)
             self.problems.append(
                 Problem(
-                    text("initiatives はリストで書いてください。", "write initiatives as a list."),
+                    _("write initiatives as a list."),
                     path=label,
                     line=line,
                     column=column,
@@ -699,17 +666,11 @@ class _Assembly:
         else:
             self.problems.append(
                 Problem(
-                    text(
-                        "取組のファイルには 'initiatives:' のリスト（または取組ひとつ）を書いてください。",
-                        "an initiative file holds an 'initiatives:' list (or one initiative).",
-                    ),
+                    _("an initiative file holds an 'initiatives:' list (or one initiative)."),
                     path=label,
                     line=1,
                     column=1,
-                    hint=text(
-                        "プランの構成はヘッダー plan.yaml に書きます",
-                        "the plan's structure goes in the header plan.yaml",
-                    ),
+                    hint=_("the plan's structure goes in the header plan.yaml"),
                     code="bad-file",
                 )
             )
@@ -778,7 +739,20 @@ def _graph_problems(plan: Plan, alone: bool) -> list[Problem]:
         graph = prepare(plan)
     except PlanError:  # a link to a task that is not there: already reported
         return []
-    return graph_problems(plan, graph, dates=alone)
+    return graph_problems(plan, graph, dates=alone, schedules=_schedules)
+
+
+def _schedules(plan: Plan) -> bool:
+    """Whether the scheduler computes every date of ``plan`` (the judge of the date bound)."""
+    from aomori_roadmap.engine.schedule import schedule  # only for the rare suspect plan
+
+    try:
+        tasks = schedule(plan).tasks
+        if tasks:
+            tasks[next(iter(tasks))]  # the records hold the late dates: make them now
+    except (RoadmapError, ValueError, OverflowError, ArithmeticError):
+        return False
+    return True
 
 
 def _salvage(entry: Any, error: PydanticValidationError, n: int, patched: set[Loc]) -> Any:
@@ -845,15 +819,17 @@ def load_plan(path: str | Path) -> Plan:
     """
     root = Path(str(path))
     if not root.exists():
-        raise PlanError(f"プラン '{root}' が見つかりません。ファイルかフォルダを指定してください。")
+        raise PlanError(_("there is no plan '{path}'; give a file or a folder.").format(path=root))
     assembly = _Assembly()
     if root.is_dir():
         files = _plan_files(root)
         headers = [root / name for name in HEADER_NAMES if (root / name).is_file()]
         if not headers:
             raise PlanError(
-                f"フォルダ '{root}' に plan.yaml がありません。"
-                "プランのヘッダー（id, name, period か base）を plan.yaml に書いてください。"
+                _(
+                    "the folder '{path}' has no plan.yaml; write the plan's header "
+                    "(id, name, and period or base) in plan.yaml."
+                ).format(path=root)
             )
         header = headers[0]
         assembly.set_header(assembly.read(header, str(header)), str(header))
@@ -865,7 +841,7 @@ def load_plan(path: str | Path) -> Plan:
     if assembly.header is None and not assembly.problems:
         assembly.problems.append(
             Problem(
-                text("プランのヘッダーが空です。", "the plan header is empty."),
+                _("the plan header is empty."),
                 path=str(root),
                 line=1,
                 column=1,

@@ -55,7 +55,7 @@ from aomori_roadmap.calendar import (
     parse_period,
 )
 from aomori_roadmap.errors import Problem
-from aomori_roadmap.i18n import text
+from aomori_roadmap.i18n import _, pgettext
 from aomori_roadmap.plan.sources import where as place_of
 
 __all__ = [
@@ -87,8 +87,13 @@ __all__ = [
 Loc = tuple[str | int, ...]
 """A place inside a plan document, as keys and list indexes."""
 
-ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._-]*$"
-REF_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._-]*(/[A-Za-z0-9][A-Za-z0-9._-]*)?$"
+_NAME = r"[A-Za-z0-9][A-Za-z0-9._-]*"  # an id: the only place it is written
+ID_PATTERN = rf"^{_NAME}$"
+REF_PATTERN = rf"^{_NAME}(/{_NAME})?$"
+TASK_REF_PATTERN = rf"^{_NAME}/{_NAME}$"
+"""A task's full reference, ``initiative/task``, as schedules and their views name a task."""
+ISO_DATE_PATTERN = r"^\d{4}-\d{2}-\d{2}$"
+"""A date as the JSON outputs write it."""
 
 Id = Annotated[str, StringConstraints(pattern=ID_PATTERN, min_length=1, max_length=200)]
 """An identifier: ASCII letters, digits, ``.``, ``_`` and ``-``; no ``/``."""
@@ -96,33 +101,46 @@ Id = Annotated[str, StringConstraints(pattern=ID_PATTERN, min_length=1, max_leng
 Ref = Annotated[str, StringConstraints(pattern=REF_PATTERN, min_length=1, max_length=401)]
 """A task reference: ``task`` within the same initiative, or ``initiative/task``."""
 
+# Field types of the JSON documents made from a plan (the schedule, the Gantt JSON).
+TaskRef = Annotated[str, StringConstraints(pattern=TASK_REF_PATTERN)]
+"""A task's full reference ``initiative/task``."""
+
+TaskPath = Annotated[Sequence[TaskRef], Field(min_length=1)]
+"""Tasks each driving the next (a critical path, or a run of one): one task at least."""
+
+IsoDate = Annotated[
+    str, WithJsonSchema({"type": "string", "format": "date", "pattern": ISO_DATE_PATTERN})
+]
+"""A date written ``YYYY-MM-DD``."""
+
+NonNegativeInt = Annotated[int, Field(ge=0)]
+"""A whole number, zero or more (a length or a slack in working days)."""
+
+PositiveInt = Annotated[int, Field(ge=1)]
+"""A whole number, one or more."""
+
 Text = Annotated[str, StringConstraints(min_length=1)]
 """A name or a sentence: not empty. Control characters are kept here; every export drops
 them (a name pasted from another program often carries one)."""
+
+
+# Examples of what people write, quoted in messages (input forms: data, not words).
+PERIOD_EXAMPLES = "FY2024, 令和6年度上期, 2024-04-01"
+FISCAL_YEAR_EXAMPLES = "FY2024, 令和6年度"
 
 
 def _read_period(value: Any) -> Any:
     if isinstance(value, str):
         return parse_period(value)
     if isinstance(value, datetime):
-        raise ValueError(
-            text(
-                f"期間の日付に時刻は書けません: {value}",
-                f"a date of a period has no time of day: {value}",
-            )
-        )
+        raise ValueError(_("a date of a period has no time of day: {value}").format(value=value))
     if isinstance(value, date):
         return Day(value)
     if isinstance(value, int) and not isinstance(value, bool):
         return FiscalYear(value)
     if isinstance(value, Period):
         return value
-    raise ValueError(
-        text(
-            "期間を書いてください（例: FY2024, 令和6年度上期, 2024-04-01）",
-            "write a period (e.g. FY2024, 令和6年度上期, 2024-04-01)",
-        )
-    )
+    raise ValueError(_("write a period (e.g. {examples})").format(examples=PERIOD_EXAMPLES))
 
 
 def _read_fiscal_year(value: Any) -> Any:
@@ -132,9 +150,8 @@ def _read_fiscal_year(value: Any) -> Any:
     if isinstance(period, FiscalYear):
         return period
     raise ValueError(
-        text(
-            f"'{value}' は年度ではありません（例: FY2024, 令和6年度）",
-            f"'{value}' is not a fiscal year (e.g. FY2024, 令和6年度)",
+        _("'{value}' is not a fiscal year (e.g. {examples})").format(
+            value=value, examples=FISCAL_YEAR_EXAMPLES
         )
     )
 
@@ -152,19 +169,11 @@ def _read_duration(value: Any) -> Any:
     elif isinstance(value, Duration):
         duration = value
     else:
-        raise ValueError(
-            text(
-                "期間の長さを文字列か整数で書いてください（例: 10bd, 4mo, 1half）",
-                "write a duration as a text or a whole number (e.g. 10bd, 4mo, 1half)",
-            )
-        )
+        raise ValueError(_("write a duration as a text or a whole number (e.g. 10bd, 4mo, 1half)"))
     if abs(duration.amount) > MAX_DURATION[duration.unit]:
         raise ValueError(
-            text(
-                f"期間の長さ '{value}' が長すぎます（{MAX_DURATION[duration.unit]}"
-                f"{duration.unit} まで、およそ100年）。",
-                f"the duration '{value}' is too long (at most {MAX_DURATION[duration.unit]}"
-                f"{duration.unit}, about a century).",
+            _("the duration '{value}' is too long (at most {most}{unit}, about a century).").format(
+                value=value, most=MAX_DURATION[duration.unit], unit=duration.unit
             )
         )
     return duration
@@ -179,12 +188,7 @@ def _read_timezone(value: Any) -> Any:
         pass
     else:
         return value
-    raise ValueError(
-        text(
-            f"タイムゾーン '{value}' がありません（例: Asia/Tokyo）",
-            f"there is no time zone '{value}' (e.g. Asia/Tokyo)",
-        )
-    )
+    raise ValueError(_("there is no time zone '{value}' (e.g. Asia/Tokyo)").format(value=value))
 
 
 def _as_list(value: Any) -> Any:
@@ -577,41 +581,46 @@ class Plan(_Model):
 # --- checks across the plan ---------------------------------------------------------------------
 
 
-# The kinds of things a message names, in English.
-_KIND_EN = {
-    "分野": "field",
-    "項目": "item",
-    "取組方針": "policy",
-    "基盤": "foundation",
-    "重点": "priority",
-    "担当課": "department",
-    "成果指標": "KPI",
-    "取組": "initiative",
-    "工程": "task",
-}
+def _kind_name(kind: str) -> str:
+    """The name of a kind of plan part (``field``, ``task``, ...) in the chosen language."""
+    names = {
+        "field": pgettext("plan part", "field"),
+        "item": pgettext("plan part", "item"),
+        "policy": pgettext("plan part", "policy"),
+        "foundation": pgettext("plan part", "foundation"),
+        "priority": pgettext("plan part", "priority"),
+        "department": pgettext("plan part", "department"),
+        "KPI": pgettext("plan part", "KPI"),
+        "initiative": pgettext("plan part", "initiative"),
+        "task": pgettext("plan part", "task"),
+    }
+    return names[kind]
 
 
 def _did_you_mean(name: str, known: Sequence[str]) -> str | None:
     close = difflib.get_close_matches(name, known, n=1, cutoff=0.6)
-    return text(f"もしかして '{close[0]}'?", f"did you mean '{close[0]}'?") if close else None
+    return _("did you mean '{name}'?").format(name=close[0]) if close else None
 
 
 def _known_list(kind: str, known: Sequence[str]) -> str:
-    en = _KIND_EN[kind]
     if not known:
-        return text(f"{kind}がまだ定義されていません", f"no {en} is defined yet")
+        return _("no {kind} is defined yet").format(kind=_kind_name(kind))
     if len(known) <= 8:
-        return text("使えるのは: ", "the ones defined: ") + ", ".join(known)
-    return text(f"定義済みの{kind}のIDを指定してください", f"write the id of a defined {en}")
+        return _("the ones defined: {names}").format(names=", ".join(known))
+    return _("write the id of a defined {kind}").format(kind=_kind_name(kind))
 
 
 def _unknown(kind: str, name: str, known: Sequence[str], loc: Loc) -> Problem:
     return Problem(
-        text(f"{kind} '{name}' が見つかりません。", f"there is no {_KIND_EN[kind]} '{name}'."),
+        _("there is no {kind} '{name}'.").format(kind=_kind_name(kind), name=name),
         hint=_did_you_mean(name, known) or _known_list(kind, known),
         code="unknown-reference",
         loc=loc,
     )
+
+
+def _twice(kind: str, ident: str) -> str:
+    return _("the {kind} id '{ident}' is used twice.").format(kind=_kind_name(kind), ident=ident)
 
 
 def _duplicates(kind: str, ids: Sequence[str], prefix: Loc, suffix: Loc = ("id",)) -> list[Problem]:
@@ -622,11 +631,8 @@ def _duplicates(kind: str, ids: Sequence[str], prefix: Loc, suffix: Loc = ("id",
         if counts[ident] > 1 and ident in seen:
             problems.append(
                 Problem(
-                    text(
-                        f"{kind}のID '{ident}' が重複しています。",
-                        f"the {_KIND_EN[kind]} id '{ident}' is used twice.",
-                    ),
-                    hint=text("IDはそれぞれ一意にしてください", "each id must be unique"),
+                    _twice(kind, ident),
+                    hint=_("each id must be unique"),
                     code="duplicate-id",
                     loc=(*prefix, index, *suffix),
                 )
@@ -640,12 +646,12 @@ def _check_structure(plan: Plan) -> list[Problem]:
     field_ids = [f.id for f in plan.fields]
     item_ids = [i.id for i in plan.items]
     department_ids = [d.id for d in plan.departments]
-    problems += _duplicates("分野", field_ids, ("fields",))
-    problems += _duplicates("項目", item_ids, ("items",))
-    problems += _duplicates("基盤", [f.id for f in plan.foundations], ("foundations",))
-    problems += _duplicates("重点", [p.id for p in plan.priorities], ("priorities",))
-    problems += _duplicates("担当課", department_ids, ("departments",))
-    problems += _duplicates("成果指標", [k.id for k in plan.kpis], ("kpis",))
+    problems += _duplicates("field", field_ids, ("fields",))
+    problems += _duplicates("item", item_ids, ("items",))
+    problems += _duplicates("foundation", [f.id for f in plan.foundations], ("foundations",))
+    problems += _duplicates("priority", [p.id for p in plan.priorities], ("priorities",))
+    problems += _duplicates("department", department_ids, ("departments",))
+    problems += _duplicates("KPI", [k.id for k in plan.kpis], ("kpis",))
     policy_ids = [p.id for p in plan.policies]
     if len(set(policy_ids)) != len(policy_ids):
         seen: set[str] = set()
@@ -654,10 +660,7 @@ def _check_structure(plan: Plan) -> list[Problem]:
                 if policy.id in seen:
                     problems.append(
                         Problem(
-                            text(
-                                f"取組方針のID '{policy.id}' が重複しています。",
-                                f"the policy id '{policy.id}' is used twice.",
-                            ),
+                            _twice("policy", policy.id),
                             code="duplicate-id",
                             loc=("items", i, "policies", j, "id"),
                         )
@@ -666,30 +669,31 @@ def _check_structure(plan: Plan) -> list[Problem]:
     fields = set(field_ids)
     for i, item in enumerate(plan.items):
         if item.field not in fields:
-            problems.append(_unknown("分野", item.field, field_ids, ("items", i, "field")))
+            problems.append(_unknown("field", item.field, field_ids, ("items", i, "field")))
     departments = set(department_ids)
     for i, department in enumerate(plan.departments):
         if department.parent is not None and department.parent not in departments:
             problems.append(
-                _unknown("担当課", department.parent, department_ids, ("departments", i, "parent"))
+                _unknown(
+                    "department", department.parent, department_ids, ("departments", i, "parent")
+                )
             )
     for i, kpi in enumerate(plan.kpis):
         if kpi.field is not None and kpi.field not in fields:
-            problems.append(_unknown("分野", kpi.field, field_ids, ("kpis", i, "field")))
+            problems.append(_unknown("field", kpi.field, field_ids, ("kpis", i, "field")))
         if kpi.department is not None and kpi.department not in departments:
             problems.append(
-                _unknown("担当課", kpi.department, department_ids, ("kpis", i, "department"))
+                _unknown("department", kpi.department, department_ids, ("kpis", i, "department"))
             )
     both = set(plan.calendar.closed_days) & set(plan.calendar.open_days)
     for k, day in enumerate(plan.calendar.open_days):
         if day in both:
             problems.append(
                 Problem(
-                    text(
-                        f"{day} が閉庁日（closed_days）と開庁日（open_days）の両方にあります。",
-                        f"{day} is both a closed day (closed_days) and an open day (open_days).",
-                    ),
-                    hint=text("どちらか一方にしてください", "keep one of them"),
+                    _(
+                        "{day} is both a closed day (closed_days) and an open day (open_days)."
+                    ).format(day=day),
+                    hint=_("keep one of them"),
                     code="bad-calendar",
                     loc=("calendar", "open_days", k),
                 )
@@ -697,9 +701,8 @@ def _check_structure(plan: Plan) -> list[Problem]:
     if plan.period.end < plan.period.start:
         problems.append(
             Problem(
-                text(
-                    f"期間の終わり {plan.period.end} が始まり {plan.period.start} より前です。",
-                    f"the period ends ({plan.period.end}) before it starts ({plan.period.start}).",
+                _("the period ends ({end}) before it starts ({start}).").format(
+                    end=plan.period.end, start=plan.period.start
                 ),
                 code="bad-period",
                 loc=("period", "end"),
@@ -713,14 +716,8 @@ def _check_task(plan: Plan, where: Loc, task: Task, initiative: Initiative) -> l
     if task.milestone and (task.duration is not None or task.finish is not None):
         problems.append(
             Problem(
-                text(
-                    f"マイルストーン '{task.id}' に期間（duration/finish）は指定できません。",
-                    f"the milestone '{task.id}' cannot have a duration or finish.",
-                ),
-                hint=text(
-                    "duration と finish を消すか milestone: false にしてください",
-                    "remove duration and finish, or write milestone: false",
-                ),
+                _("the milestone '{task}' cannot have a duration or finish.").format(task=task.id),
+                hint=_("remove duration and finish, or write milestone: false"),
                 code="bad-task",
                 loc=(*where, "duration" if task.duration is not None else "finish"),
             )
@@ -728,14 +725,8 @@ def _check_task(plan: Plan, where: Loc, task: Task, initiative: Initiative) -> l
     if task.finish is not None and task.start is None:
         problems.append(
             Problem(
-                text(
-                    f"工程 '{task.id}' の finish には start が必要です。",
-                    f"the finish of task '{task.id}' needs a start.",
-                ),
-                hint=text(
-                    "開始と終了を固定するなら start も書き、そうでなければ duration を使ってください",
-                    "to fix both ends write start too; otherwise use duration",
-                ),
+                _("the finish of task '{task}' needs a start.").format(task=task.id),
+                hint=_("to fix both ends write start too; otherwise use duration"),
                 code="bad-task",
                 loc=(*where, "finish"),
             )
@@ -743,11 +734,8 @@ def _check_task(plan: Plan, where: Loc, task: Task, initiative: Initiative) -> l
     if task.finish is not None and task.duration is not None:
         problems.append(
             Problem(
-                text(
-                    f"工程 '{task.id}' に finish と duration の両方があります。",
-                    f"task '{task.id}' has both a finish and a duration.",
-                ),
-                hint=text("どちらか一方にしてください", "keep one of them"),
+                _("task '{task}' has both a finish and a duration.").format(task=task.id),
+                hint=_("keep one of them"),
                 code="bad-task",
                 loc=(*where, "duration"),
             )
@@ -755,14 +743,8 @@ def _check_task(plan: Plan, where: Loc, task: Task, initiative: Initiative) -> l
     if not task.milestone and task.duration is None and task.finish is None:
         problems.append(
             Problem(
-                text(
-                    f"工程 '{task.id}' の長さが決まりません。",
-                    f"the length of task '{task.id}' is not given.",
-                ),
-                hint=text(
-                    "duration（例: 4mo, 20bd）か start と finish を書いてください",
-                    "write a duration (e.g. 4mo, 20bd) or a start and a finish",
-                ),
+                _("the length of task '{task}' is not given.").format(task=task.id),
+                hint=_("write a duration (e.g. 4mo, 20bd) or a start and a finish"),
                 code="bad-task",
                 loc=(*where, "id"),
             )
@@ -770,9 +752,8 @@ def _check_task(plan: Plan, where: Loc, task: Task, initiative: Initiative) -> l
     if task.duration is not None and task.duration.amount < 0:
         problems.append(
             Problem(
-                text(
-                    f"工程 '{task.id}' の duration '{task.duration}' が負です。",
-                    f"the duration '{task.duration}' of task '{task.id}' is negative.",
+                _("the duration '{duration}' of task '{task}' is negative.").format(
+                    duration=task.duration, task=task.id
                 ),
                 code="bad-task",
                 loc=(*where, "duration"),
@@ -781,10 +762,8 @@ def _check_task(plan: Plan, where: Loc, task: Task, initiative: Initiative) -> l
     if task.start is not None and task.finish is not None and task.finish.end < task.start.start:
         problems.append(
             Problem(
-                text(
-                    f"工程 '{task.id}' の finish {task.finish} が start {task.start} より前です。",
-                    f"the finish {task.finish} of task '{task.id}' is before its start "
-                    f"{task.start}.",
+                _("the finish {finish} of task '{task}' is before its start {start}.").format(
+                    finish=task.finish, task=task.id, start=task.start
                 ),
                 code="bad-task",
                 loc=(*where, "finish"),
@@ -796,14 +775,11 @@ def _check_task(plan: Plan, where: Loc, task: Task, initiative: Initiative) -> l
         full = plan.resolve(initiative, ref)
         if full not in plan._tasks_by_ref:
             scope = [t.id for t in initiative.tasks] if "/" not in ref else list(plan._tasks_by_ref)
-            problems.append(_unknown("工程", ref, scope, loc))
+            problems.append(_unknown("task", ref, scope, loc))
         elif full == f"{initiative.id}/{task.id}":
             problems.append(
                 Problem(
-                    text(
-                        f"工程 '{task.id}' が自分自身に依存しています。",
-                        f"task '{task.id}' depends on itself.",
-                    ),
+                    _("task '{task}' depends on itself.").format(task=task.id),
                     code="cycle",
                     loc=loc,
                 )
@@ -812,7 +788,7 @@ def _check_task(plan: Plan, where: Loc, task: Task, initiative: Initiative) -> l
 
 
 def _check_initiatives(plan: Plan) -> list[Problem]:
-    problems = _duplicates("取組", [i.id for i in plan.initiatives], ("initiatives",))
+    problems = _duplicates("initiative", [i.id for i in plan.initiatives], ("initiatives",))
     item_ids = [i.id for i in plan.items]
     policy_ids = [p.id for p in plan.policies]
     department_ids = [d.id for d in plan.departments]
@@ -824,26 +800,26 @@ def _check_initiatives(plan: Plan) -> list[Problem]:
     for i, initiative in enumerate(plan.initiatives):
         at: Loc = ("initiatives", i)
         if initiative.item is not None and initiative.item not in items:
-            problems.append(_unknown("項目", initiative.item, item_ids, (*at, "item")))
+            problems.append(_unknown("item", initiative.item, item_ids, (*at, "item")))
         for k, policy in enumerate(initiative.policies):
             if policy not in policies:
-                problems.append(_unknown("取組方針", policy, policy_ids, (*at, "policies", k)))
+                problems.append(_unknown("policy", policy, policy_ids, (*at, "policies", k)))
         for k, name in enumerate(initiative.priority):
             if name not in priorities:
-                problems.append(_unknown("重点", name, priority_names, (*at, "priority", k)))
+                problems.append(_unknown("priority", name, priority_names, (*at, "priority", k)))
         for k, foundation in enumerate(initiative.foundations):
             if foundation not in foundations:
                 problems.append(
-                    _unknown("基盤", foundation, foundation_ids, (*at, "foundations", k))
+                    _unknown("foundation", foundation, foundation_ids, (*at, "foundations", k))
                 )
         if initiative.department is not None and initiative.department not in departments:
             problems.append(
-                _unknown("担当課", initiative.department, department_ids, (*at, "department"))
+                _unknown("department", initiative.department, department_ids, (*at, "department"))
             )
         for k, kpi in enumerate(initiative.kpis):
             if kpi not in kpis:
-                problems.append(_unknown("成果指標", kpi, kpi_ids, (*at, "kpis", k)))
-        problems += _duplicates("工程", [t.id for t in initiative.tasks], (*at, "tasks"))
+                problems.append(_unknown("KPI", kpi, kpi_ids, (*at, "kpis", k)))
+        problems += _duplicates("task", [t.id for t in initiative.tasks], (*at, "tasks"))
         for j, task in enumerate(initiative.tasks):
             problems += _check_task(plan, (*at, "tasks", j), task, initiative)
     return problems

@@ -18,7 +18,6 @@ from typing import Any
 import pytest
 
 from aomori_roadmap.engine.schedule import (
-    SCHEDULE_JSON_SCHEMA,
     Actual,
     Schedule,
     ScheduledTask,
@@ -28,6 +27,9 @@ from aomori_roadmap.engine.schedule import (
 from aomori_roadmap.errors import CycleError, PlanError, PlanValidationError
 from aomori_roadmap.plan.loader import default_plan, load_plan, plan_from_data
 from aomori_roadmap.plan.model import Plan
+from aomori_roadmap.plan.schema import schedule_json_schema
+
+SCHEDULE_JSON_SCHEMA = schedule_json_schema()
 
 
 def task(ident: str, **fields: Any) -> dict[str, Any]:

@@ -1,4 +1,4 @@
-"""The plan's graph (``_network.Graph``): built once per plan, re-wired for actuals, and the
+"""The plan's graph (``network.Graph``): built once per plan, re-wired for actuals, and the
 lazy ``TaskTable`` of a schedule.
 
 The property tests check the shortcut the scheduler takes with actuals (``_rewire`` re-wires
@@ -20,8 +20,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from aomori_roadmap.engine import _network
-from aomori_roadmap.engine._network import Days, Graph, Wiring, cached_graph, compile_net
+from aomori_roadmap.engine import network
+from aomori_roadmap.engine.network import Days, Graph, Wiring, cached_graph, compile_net
 from aomori_roadmap.engine.schedule import (
     Actual,
     Schedule,
@@ -154,7 +154,7 @@ _PROPERTY = settings(
 def test_rewired_wiring_equals_fresh(data: st.DataObject) -> None:
     plan = plan_from_data(data.draw(plan_data()))
     actuals = data.draw(some_actuals(_refs(plan)))
-    graph = _network._graph(plan)
+    graph = network._graph(plan)
     base = _snapshot(graph.wiring)
 
     net = compile_net(plan, _days(plan), actuals)
@@ -176,7 +176,7 @@ def test_rewired_wiring_equals_fresh(data: st.DataObject) -> None:
     for i in started:
         wired[i] = net.length[i]
     fresh = Wiring([[] for _ in range(n)], [False] * n, [])
-    _network._wire(graph, fresh, wired, graph.inherent | started, range(n))
+    network._wire(graph, fresh, wired, graph.inherent | started, range(n))
     rewired = net.wiring
     assert rewired.out == fresh.out
     assert rewired.slow == fresh.slow  # both sorted by index_slow
@@ -593,7 +593,7 @@ def test_graph_is_dropped_with_its_plan() -> None:
     plan = plan_from_data(_chain_data())
     schedule(plan)
     key = id(plan.initiatives)
-    assert key in _network._GRAPHS
+    assert key in network._GRAPHS
     del plan
     gc.collect()
-    assert key not in _network._GRAPHS
+    assert key not in network._GRAPHS

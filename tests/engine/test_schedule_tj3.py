@@ -15,7 +15,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from tjp_export import run_tj3
 
 from aomori_roadmap.engine.schedule import plan_calendar, schedule
 from aomori_roadmap.plan.loader import plan_from_data
@@ -76,7 +75,7 @@ def test_generated_plan_has_what_the_comparison_needs() -> None:
     assert any("/" in dep.on for dep in links) and any("/" not in dep.on for dep in links)
 
 
-def test_every_task_matches_taskjuggler(tmp_path: Path) -> None:
+def test_every_task_matches_taskjuggler(run_tj3: Any, tmp_path: Path) -> None:
     plan = generated_plan()
     ours = schedule(plan)
     theirs = run_tj3(plan, plan_calendar(plan), tmp_path)

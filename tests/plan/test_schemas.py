@@ -4,7 +4,8 @@ from pathlib import Path
 
 import pytest
 
-from aomori_roadmap.plan.schema import json_schemas, schema_text
+from aomori_roadmap.export.schemas import json_schemas
+from aomori_roadmap.plan.schema import schema_text
 
 SCHEMAS = Path(__file__).parents[2] / "schemas"
 
