@@ -70,6 +70,9 @@ if TYPE_CHECKING:
         StoreError,
         TransitionError,
     )
+    from aomori_roadmap.export.feeds import FeedBuilder, FeedCache, FeedRequest, feed_urls
+    from aomori_roadmap.export.render import render_feed, render_gantt
+    from aomori_roadmap.export.schemas import export_schemas, json_schemas
     from aomori_roadmap.notify import DeliveryError
     from aomori_roadmap.plan.loader import default_plan, dump_plan, load_plan, plan_from_data
     from aomori_roadmap.plan.model import (
@@ -84,7 +87,6 @@ if TYPE_CHECKING:
         Task,
         check_plan,
     )
-    from aomori_roadmap.plan.schema import export_schemas, json_schemas
     from aomori_roadmap.store import (
         Baseline,
         FeedTokens,
@@ -94,7 +96,6 @@ if TYPE_CHECKING:
         Store,
         upgrade_database,
     )
-    from aomori_roadmap.views.feeds import FeedBuilder, FeedCache, FeedRequest, feed_urls
     from aomori_roadmap.views.snapshot import Snapshot, take_snapshot
 
 __version__ = "0.1.0"
@@ -173,6 +174,8 @@ __all__ = [
     "reminders_json",
     "reminders_markdown",
     "reminders_text",
+    "render_feed",
+    "render_gantt",
     "review_cycles",
     "schedule",
     "take_snapshot",
@@ -196,9 +199,9 @@ _WHERE = {
     "Dependency": "aomori_roadmap.plan.model",
     "Duration": "aomori_roadmap.calendar",
     "DurationError": "aomori_roadmap.errors",
-    "FeedBuilder": "aomori_roadmap.views.feeds",
-    "FeedCache": "aomori_roadmap.views.feeds",
-    "FeedRequest": "aomori_roadmap.views.feeds",
+    "FeedBuilder": "aomori_roadmap.export.feeds",
+    "FeedCache": "aomori_roadmap.export.feeds",
+    "FeedRequest": "aomori_roadmap.export.feeds",
     "FeedTokens": "aomori_roadmap.store",
     "FiscalYear": "aomori_roadmap.calendar",
     "Half": "aomori_roadmap.calendar",
@@ -240,11 +243,11 @@ _WHERE = {
     "check_plan": "aomori_roadmap.plan.model",
     "default_plan": "aomori_roadmap.plan.loader",
     "dump_plan": "aomori_roadmap.plan.loader",
-    "export_schemas": "aomori_roadmap.plan.schema",
-    "feed_urls": "aomori_roadmap.views.feeds",
+    "export_schemas": "aomori_roadmap.export.schemas",
+    "feed_urls": "aomori_roadmap.export.feeds",
     "find_cycle": "aomori_roadmap.engine.reviews",
     "format_wareki": "aomori_roadmap.calendar",
-    "json_schemas": "aomori_roadmap.plan.schema",
+    "json_schemas": "aomori_roadmap.export.schemas",
     "lateness": "aomori_roadmap.engine.status",
     "load_plan": "aomori_roadmap.plan.loader",
     "parse_duration": "aomori_roadmap.calendar",
@@ -257,6 +260,8 @@ _WHERE = {
     "reminders_json": "aomori_roadmap.engine.reminders",
     "reminders_markdown": "aomori_roadmap.engine.reminders",
     "reminders_text": "aomori_roadmap.engine.reminders",
+    "render_feed": "aomori_roadmap.export.render",
+    "render_gantt": "aomori_roadmap.export.render",
     "review_cycles": "aomori_roadmap.engine.reviews",
     "schedule": "aomori_roadmap.engine.schedule",
     "take_snapshot": "aomori_roadmap.views.snapshot",

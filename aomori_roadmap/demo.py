@@ -38,6 +38,8 @@ from aomori_roadmap.engine.reminders import reminders, reminders_text, window_en
 from aomori_roadmap.engine.schedule import Schedule, plan_calendar, schedule
 from aomori_roadmap.engine.status import StatusChange
 from aomori_roadmap.export import annual_report, report_html, report_xlsx
+from aomori_roadmap.export.render import render_feed, render_gantt
+from aomori_roadmap.i18n import language
 from aomori_roadmap.plan.model import Plan
 from aomori_roadmap.store import Store
 from aomori_roadmap.views.snapshot import Snapshot, take_snapshot
@@ -47,7 +49,12 @@ __all__ = ["BASELINE", "REMINDERS_DAY", "DemoResult", "demo_history", "run_demo"
 BASELINE = "当初計画"
 FY2024_H2_END = Half(2024, 2).end
 REMINDERS_DAY = date(2025, 10, 6)
-"""A day in the demo's history: a week before the FY2025上期 submissions are due."""
+"""A day in the demo's history: a week before the FY2025-H1 submissions are due."""
+
+# The demo's history is made-up data about the embedded (Japanese) plan, stored as it would be
+# written by the plan office: its department, the notes and the review texts stay in Japanese.
+_PLAN_OFFICE = "DX推進課"
+_HOLD_NOTE = "予算措置待ちのため一時保留"
 
 _RATINGS = ("◎", "○", "○", "○", "△", "△", "×")
 _OFFICE_COMMENTS = {
@@ -101,9 +108,7 @@ def _task_history(
         yield StatusChange(ref, "done", actor, effective=_noon(max(finish, start), tz))
     elif _draw(ref, "hold", 9) == 0:
         held = min(middle + timedelta(days=7), today - timedelta(days=1))
-        yield StatusChange(
-            ref, "on_hold", actor, effective=_noon(held, tz), note="予算措置待ちのため一時保留"
-        )
+        yield StatusChange(ref, "on_hold", actor, effective=_noon(held, tz), note=_HOLD_NOTE)
 
 
 def demo_history(plan: Plan, planned: Schedule, today: date) -> list[StatusChange]:
@@ -121,7 +126,7 @@ def demo_history(plan: Plan, planned: Schedule, today: date) -> list[StatusChang
     for ref, initiative, _task in plan.iter_tasks():
         if not initiative.illustrative:
             continue
-        actor = names.get(initiative.department or "", "DX推進課")
+        actor = names.get(initiative.department or "", _PLAN_OFFICE)
         changes.extend(_task_history(ref, actor, planned, today, tz))
     changes += _one_on_hold(changes, today, tz)
     changes.sort(key=lambda c: (c.effective or datetime.min.replace(tzinfo=tz), c.ref))
@@ -143,7 +148,7 @@ def _one_on_hold(changes: list[StatusChange], today: date, tz: ZoneInfo) -> list
     held = min(reported + timedelta(days=7), today - timedelta(days=1))
     if held <= reported:
         return []
-    note = "予算措置待ちのため一時保留"
+    note = _HOLD_NOTE
     return [StatusChange(chosen.ref, "on_hold", chosen.actor, effective=_noon(held, tz), note=note)]
 
 
@@ -164,7 +169,7 @@ def _record_reviews(plan: Plan, store: Store, cycles: tuple[str, ...]) -> int:
                 cycle.code,
                 initiative_id,
                 rating=own,
-                actor=names.get(initiative.department or "", "DX推進課"),
+                actor=names.get(initiative.department or "", _PLAN_OFFICE),
                 achievements="計画した工程を実施した（例示）",
                 issues="関係機関との調整に時間を要している（例示）",
                 next_steps="次期の工程を着実に進める（例示）",
@@ -173,7 +178,7 @@ def _record_reviews(plan: Plan, store: Store, cycles: tuple[str, ...]) -> int:
                 cycle.code,
                 initiative_id,
                 rating=rated,
-                actor="DX推進課",
+                actor=_PLAN_OFFICE,
                 comment=_OFFICE_COMMENTS[rated],
             )
             count += 2
@@ -191,9 +196,13 @@ def _write(path: Path, payload: str | bytes) -> Path:
 def run_demo(plan: Plan, out_dir: Path, *, today: date) -> DemoResult:
     """Run the demo into ``out_dir``; its store is reused when it already has the history.
 
+    The reminders and the files are in the language chosen now
+    (:func:`aomori_roadmap.i18n.language`); the made-up history stays in Japanese, as data.
+
     Raises:
         RoadmapError: the plan cannot be scheduled, or the store refuses.
     """
+    lang = language()
     out_dir.mkdir(parents=True, exist_ok=True)
     db_path = out_dir / "aomori-roadmap.db"
     url = f"sqlite:///{db_path}"
@@ -202,8 +211,8 @@ def run_demo(plan: Plan, out_dir: Path, *, today: date) -> DemoResult:
     recorded = 0
     with Store(url, plan=plan) as store:
         if not store.revisions():
-            store.save_revision(plan, "DX推進課", "当初計画（デモ）")
-            store.set_baseline(BASELINE, actor="DX推進課", note="デモの基準線")
+            store.save_revision(plan, _PLAN_OFFICE, "当初計画（デモ）")
+            store.set_baseline(BASELINE, actor=_PLAN_OFFICE, note="デモの基準線")
             recorded = store.record_batch(demo_history(plan, planned, today))
             recorded += _record_reviews(plan, store, ("FY2024-H1", "FY2024-H2"))
         end_of_fy2024 = take_snapshot(plan, store, as_of=FY2024_H2_END, baseline=BASELINE)
@@ -213,17 +222,19 @@ def run_demo(plan: Plan, out_dir: Path, *, today: date) -> DemoResult:
         )
         day = min(REMINDERS_DAY, today)
         at_day = take_snapshot(plan, store, as_of=day)
-        groups = reminders(plan, at_day, store.reviews.stages(), as_of=day, within="14d")
-        reminder_text = reminders_text(groups, as_of=day, until=window_end(at_day, "14d"))
+        groups = reminders(plan, at_day, store.reviews.stages(), as_of=day, within="14d", lang=lang)
+        reminder_text = reminders_text(
+            groups, lang=lang, as_of=day, until=window_end(at_day, "14d")
+        )
     files = [db_path]
     files.append(_write(out_dir / "schedule.json", _schedule_json(planned)))
-    files.append(_write(out_dir / "gantt.html", now.gantt("html")))
-    files.append(_write(out_dir / "gantt.json", now.gantt("json")))
-    files.append(_write(out_dir / "gantt.xlsx", now.gantt("xlsx")))
-    files.append(_write(out_dir / "feed-reviews.ics", now.feed("reviews")))
-    files.append(_write(out_dir / "feed-milestones.ics", now.feed("milestones")))
-    files.append(_write(out_dir / "report-FY2024.html", report_html(report)))
-    files.append(_write(out_dir / "report-FY2024.xlsx", report_xlsx(report)))
+    files.append(_write(out_dir / "gantt.html", render_gantt(now, "html", lang=lang)))
+    files.append(_write(out_dir / "gantt.json", render_gantt(now, "json", lang=lang)))
+    files.append(_write(out_dir / "gantt.xlsx", render_gantt(now, "xlsx", lang=lang)))
+    files.append(_write(out_dir / "feed-reviews.ics", render_feed(now, "reviews", lang=lang)))
+    files.append(_write(out_dir / "feed-milestones.ics", render_feed(now, "milestones", lang=lang)))
+    files.append(_write(out_dir / "report-FY2024.html", report_html(report, lang=lang)))
+    files.append(_write(out_dir / "report-FY2024.xlsx", report_xlsx(report, lang=lang)))
     return DemoResult(files, url, recorded, end_of_fy2024, now, reminder_text)
 
 

@@ -1,9 +1,10 @@
 """The output formats and calendar feeds: one registry, used by the library, CLI and server.
 
 Each Gantt format is one entry: its name, its media type, the file suffix a person would give
-it, whether the server answers it as data, and its renderer, imported at the first render so
-that listing or checking formats (the command line's help) imports no exporter. Adding a
-format is one entry here and its renderer in ``export/``.
+it and whether the server answers it as data. The renderers are in the export layer
+(``aomori_roadmap.export.render``): this module imports no exporter, so that listing or
+checking formats (the command line's help) stays light. Adding a format is one entry here and
+its renderer there.
 
 >>> GANTT_FORMATS[:3], FEEDS[0]
 (('json', 'frappe', 'dhtmlx'), 'reviews')
@@ -17,15 +18,11 @@ aomori_roadmap.errors.PlanError: 形式 'png' はありません。使えるの�
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Literal, get_args
+from typing import Literal, get_args
 
 from aomori_roadmap.errors import PlanError
-from aomori_roadmap.i18n import text
-
-if TYPE_CHECKING:
-    from aomori_roadmap.calendar import WorkCalendar
+from aomori_roadmap.i18n import _
 
 __all__ = [
     "FEEDS",
@@ -37,98 +34,39 @@ __all__ = [
     "gantt_format",
 ]
 
-GanttData = Mapping[str, Any]
-Renderer = Callable[[GanttData, str, "WorkCalendar"], str | bytes]
-
-
-def _json(data: GanttData, lang: str, calendar: WorkCalendar) -> str:
-    from aomori_roadmap.export.gantt import gantt_json
-
-    return gantt_json(data)
-
-
-def _frappe(data: GanttData, lang: str, calendar: WorkCalendar) -> str:
-    from aomori_roadmap.export.adapters import frappe_tasks
-    from aomori_roadmap.export.gantt import gantt_json
-
-    return gantt_json(frappe_tasks(data))
-
-
-def _dhtmlx(data: GanttData, lang: str, calendar: WorkCalendar) -> str:
-    from aomori_roadmap.export.adapters import dhtmlx_data
-    from aomori_roadmap.export.gantt import gantt_json
-
-    return gantt_json(dhtmlx_data(data))
-
-
-def _mermaid(data: GanttData, lang: str, calendar: WorkCalendar) -> str:
-    from aomori_roadmap.export.adapters import mermaid_gantt
-
-    return mermaid_gantt(data)
-
-
-def _html(data: GanttData, lang: str, calendar: WorkCalendar) -> str:
-    from aomori_roadmap.export.chart import render_html
-
-    return render_html(data, lang=lang)
-
-
-def _svg(data: GanttData, lang: str, calendar: WorkCalendar) -> str:
-    from aomori_roadmap.export.chart import render_svg
-
-    return render_svg(data, lang=lang)
-
-
-def _xlsx(data: GanttData, lang: str, calendar: WorkCalendar) -> bytes:
-    from aomori_roadmap.export.excel import gantt_xlsx
-
-    return gantt_xlsx(data, lang=lang)
-
-
-def _mspdi(data: GanttData, lang: str, calendar: WorkCalendar) -> str:
-    from aomori_roadmap.export.mspdi import mspdi_xml
-
-    return mspdi_xml(data, calendar)
-
 
 @dataclass(frozen=True, slots=True)
 class GanttFormat:
-    """One Gantt output: what it is called, how it is served and saved, how it is made."""
+    """One Gantt output: what it is called, how it is served and saved."""
 
     name: str
     media_type: str
     suffix: str
     served: bool  # the server's /api/gantt answers it
-    renderer: Renderer
 
     @property
     def binary(self) -> bool:
         """True when the output is bytes (a workbook), not text."""
         return self.name == "xlsx"
 
-    def render(self, data: GanttData, *, lang: str, calendar: WorkCalendar) -> str | bytes:
-        """The output for the Gantt data of a snapshot (see ``export.gantt.gantt_data``)."""
-        return self.renderer(data, lang, calendar)
-
 
 _JSON = "application/json"
 GANTT: dict[str, GanttFormat] = {
     f.name: f
     for f in (
-        GanttFormat("json", _JSON, ".json", True, _json),
-        GanttFormat("frappe", _JSON, ".json", True, _frappe),
-        GanttFormat("dhtmlx", _JSON, ".json", True, _dhtmlx),
-        GanttFormat("mermaid", "text/plain; charset=utf-8", ".mmd", True, _mermaid),
-        GanttFormat("html", "text/html; charset=utf-8", ".html", False, _html),
-        GanttFormat("svg", "image/svg+xml", ".svg", False, _svg),
+        GanttFormat("json", _JSON, ".json", True),
+        GanttFormat("frappe", _JSON, ".json", True),
+        GanttFormat("dhtmlx", _JSON, ".json", True),
+        GanttFormat("mermaid", "text/plain; charset=utf-8", ".mmd", True),
+        GanttFormat("html", "text/html; charset=utf-8", ".html", False),
+        GanttFormat("svg", "image/svg+xml", ".svg", False),
         GanttFormat(
             "xlsx",
             "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
             ".xlsx",
             False,
-            _xlsx,
         ),
-        GanttFormat("mspdi", "application/xml", ".xml", False, _mspdi),
+        GanttFormat("mspdi", "application/xml", ".xml", False),
     )
 }
 """Every Gantt output, in the order the help lists them."""
@@ -152,9 +90,8 @@ def gantt_format(name: str, *, served: bool = False) -> GanttFormat:
     if found is None or (served and not found.served):
         names = [f.name for f in GANTT.values() if f.served or not served]
         raise PlanError(
-            text(
-                f"形式 '{name}' はありません。使えるのは: {', '.join(names)}",
-                f"there is no format '{name}'; the formats are: {', '.join(names)}",
+            _("there is no format '{name}'; the formats are: {names}").format(
+                name=name, names=", ".join(names)
             )
         )
     return found
@@ -168,9 +105,8 @@ def check_feed(name: str) -> str:
     """
     if name not in FEEDS:
         raise PlanError(
-            text(
-                f"フィード '{name}' はありません。使えるのは: {', '.join(FEEDS)}",
-                f"there is no feed '{name}'; the feeds are: {', '.join(FEEDS)}",
+            _("there is no feed '{name}'; the feeds are: {names}").format(
+                name=name, names=", ".join(FEEDS)
             )
         )
     return name

@@ -33,6 +33,7 @@ from email.message import EmailMessage
 from email.utils import format_datetime, make_msgid
 
 from aomori_roadmap.errors import PlanError, RoadmapError
+from aomori_roadmap.i18n import _, pgettext
 
 __all__ = [
     "DEFAULT_TIMEOUT",
@@ -119,16 +120,16 @@ class Delivery:
 
 
 def _address(text: str, name: str | None, what: str) -> Address:
+    """``text`` as an address; ``what`` names it in the message when it is not one."""
     value = text.strip() if isinstance(text, str) else ""
+    invalid = _(
+        "The mail address of the {what}, '{address}', is not valid (e.g. dx@pref.example.jp)."
+    )
     if not value or any(c in value for c in "\r\n<>,; ") or value.count("@") != 1:
-        raise PlanError(
-            f"{what}のメールアドレス '{text}' が正しくありません（例: dx@pref.example.jp）。"
-        )
+        raise PlanError(invalid.format(what=what, address=text))
     local, domain = value.split("@")
     if not local or not domain:
-        raise PlanError(
-            f"{what}のメールアドレス '{text}' が正しくありません（例: dx@pref.example.jp）。"
-        )
+        raise PlanError(invalid.format(what=what, address=text))
     display = " ".join((name or "").split())
     return Address(display_name=display, username=local, domain=domain)
 
@@ -149,8 +150,8 @@ def build_message(
     >>> b"Subject: =?utf-8?b?" in message.as_bytes()
     True
     """
-    sender = _address(settings.sender, settings.sender_name, "送信元")
-    recipient = _address(mail.to, mail.to_name, f"宛先（{mail.key}）")
+    sender = _address(settings.sender, settings.sender_name, _("sender"))
+    recipient = _address(mail.to, mail.to_name, _("recipient ({key})").format(key=mail.key))
     message = EmailMessage(policy=_POLICY)
     message["From"] = sender
     message["To"] = recipient
@@ -168,8 +169,10 @@ def _connect(settings: SmtpSettings) -> smtplib.SMTP:
         client = smtplib.SMTP(settings.host, settings.effective_port, timeout=settings.timeout)
     except (OSError, smtplib.SMTPException) as error:
         raise DeliveryError(
-            f"SMTPサーバー {where} に接続できません: {error}。"
-            "ホスト名とポート（--smtp-host, --smtp-port）を確かめてください。何も送信していません。"
+            _(
+                "Cannot connect to the SMTP server {server}: {error}. Check the host name and "
+                "the port (--smtp-host, --smtp-port). Nothing was sent."
+            ).format(server=where, error=error)
         ) from error
     try:
         client.ehlo()
@@ -179,8 +182,11 @@ def _connect(settings: SmtpSettings) -> smtplib.SMTP:
         if settings.username:
             if not settings.starttls and not settings.allow_plain_login:
                 raise DeliveryError(
-                    f"SMTPサーバー {where} へのログインは STARTTLS を使うときだけ行います"
-                    "（パスワードを暗号化せずに送らないため）。--smtp-starttls を指定してください。"
+                    _(
+                        "Logging in to the SMTP server {server} is done only with STARTTLS "
+                        "(so that the password is never sent unencrypted). "
+                        "Add --smtp-starttls."
+                    ).format(server=where)
                 )
             client.login(settings.username, settings.password or "")
     except DeliveryError:
@@ -189,13 +195,17 @@ def _connect(settings: SmtpSettings) -> smtplib.SMTP:
     except smtplib.SMTPNotSupportedError as error:
         client.close()
         raise DeliveryError(
-            f"SMTPサーバー {where} は STARTTLS に対応していません: {error}。何も送信していません。"
+            _(
+                "The SMTP server {server} does not support STARTTLS: {error}. Nothing was sent."
+            ).format(server=where, error=error)
         ) from error
     except (OSError, smtplib.SMTPException) as error:
         client.close()
         raise DeliveryError(
-            f"SMTPサーバー {where} との接続の準備（STARTTLS・ログイン）に失敗しました: {error}。"
-            "何も送信していません。"
+            _(
+                "Preparing the connection to the SMTP server {server} (STARTTLS, login) "
+                "failed: {error}. Nothing was sent."
+            ).format(server=where, error=error)
         ) from error
     return client
 
@@ -220,7 +230,7 @@ def send_mails(
     batch = list(mails)
     keys = [mail.key for mail in batch]
     if len(set(keys)) != len(keys):
-        raise PlanError("同じキーのメールが2通あります。1つの担当課には1通だけ送ります。")
+        raise PlanError(_("Two mails have the same key. Only one mail is sent to each department."))
     messages = tuple(build_message(mail, settings, now=now) for mail in batch)
     if dry_run or not batch:
         return Delivery(dry_run=dry_run, messages=messages)
@@ -232,11 +242,20 @@ def send_mails(
                 client.send_message(message)
             except (OSError, smtplib.SMTPException) as error:
                 unsent = keys[len(sent) :]
-                done = "、".join(sent) or "なし"
+                separator = pgettext("list", ", ")
+                failure = _(
+                    "Sending to '{key}' ({address}) failed: {error}. Sent: {sent}. "
+                    "Not sent: {unsent}. Do not send the sent ones again (send only the "
+                    "ones not sent)."
+                )
                 raise DeliveryError(
-                    f"'{mail.key}'（{mail.to}）への送信に失敗しました: {error}。"
-                    f"送信済み: {done}。未送信: {'、'.join(unsent)}。"
-                    "送信済みの分は再送しないでください（未送信の分だけ送り直してください）。",
+                    failure.format(
+                        key=mail.key,
+                        address=mail.to,
+                        error=error,
+                        sent=separator.join(sent) or _("none"),
+                        unsent=separator.join(unsent),
+                    ),
                     sent=sent,
                     unsent=unsent,
                     failed=mail.key,

@@ -9,7 +9,7 @@ Routes (see ``docs/feeds.md``):
   ``/api/reviews``, ``/api/status?as_of=YYYY-MM-DD`` — read-only JSON;
 - ``GET /healthz``; ``/openapi.json`` and ``/docs`` (FastAPI's).
 
-Feeds are built once per change of their inputs (:class:`~aomori_roadmap.views.feeds.FeedCache`)
+Feeds are built once per change of their inputs (:class:`~aomori_roadmap.export.feeds.FeedCache`)
 and answered with ``Content-Type: text/calendar; charset=utf-8``, a strong ETag,
 Last-Modified, ``304 Not Modified`` on a matching If-None-Match or an unchanged
 If-Modified-Since, ``Cache-Control: private``, ``Referrer-Policy: no-referrer`` and
@@ -43,13 +43,7 @@ from fastapi.responses import JSONResponse, Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from aomori_roadmap.errors import PlanError, RoadmapError, StoreError
-from aomori_roadmap.export.ical import DEFAULT_REFRESH, DEFAULT_RETENTION
-from aomori_roadmap.formats import FEEDS, GANTT, gantt_format
-from aomori_roadmap.plan.loader import default_plan, load_plan
-from aomori_roadmap.plan.model import Plan
-from aomori_roadmap.store import DEFAULT_URL, Store
-from aomori_roadmap.store.feed_tokens import FeedTokens
-from aomori_roadmap.views.feeds import (
+from aomori_roadmap.export.feeds import (
     BuiltFeed,
     FeedBuilder,
     FeedCache,
@@ -59,6 +53,15 @@ from aomori_roadmap.views.feeds import (
     not_modified,
     today_in,
 )
+from aomori_roadmap.export.ical import DEFAULT_REFRESH
+from aomori_roadmap.export.render import render_gantt
+from aomori_roadmap.formats import FEEDS, GANTT, gantt_format
+from aomori_roadmap.i18n import _
+from aomori_roadmap.plan.loader import default_plan, load_plan
+from aomori_roadmap.plan.model import Plan
+from aomori_roadmap.store import DEFAULT_URL, Store
+from aomori_roadmap.store.feed_tokens import FeedTokens
+from aomori_roadmap.views.events import DEFAULT_RETENTION
 from aomori_roadmap.views.snapshot import Snapshot, take_snapshot
 
 __all__ = [
@@ -262,14 +265,16 @@ def create_app(
     unknown = [name for name in public if name not in FEEDS]
     if unknown:
         raise PlanError(
-            f"公開フィード {', '.join(unknown)} はありません。使えるのは: {', '.join(FEEDS)}"
+            _("There is no public feed {feeds}. Accepted: {accepted}").format(
+                feeds=", ".join(unknown), accepted=", ".join(FEEDS)
+            )
         )
     if base_url is not None:
         feed_urls(base_url, "public", "reviews")  # checks the form of the address
     if _IN_MEMORY.fullmatch(db_url.strip()):
         # Each server thread would get an empty database of its own.
         raise PlanError(
-            "メモリ上のSQLite（sqlite://）は配信に使えません。ファイルを指定してください。"
+            _("An in-memory SQLite database (sqlite://) cannot serve feeds. Give a file.")
         )
     store = Store(db_url, plan=plan)
     tokens = FeedTokens(store, plan)
@@ -288,7 +293,7 @@ def create_app(
     plan_json = json.dumps(plan.model_dump(mode="json"), ensure_ascii=False).encode("utf-8")
 
     @asynccontextmanager
-    async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
         yield
         store.close()
 
@@ -311,16 +316,16 @@ def create_app(
         return snapshots.get(as_of or today_in(plan, now), builder.inputs())
 
     @app.exception_handler(StoreError)
-    async def store_failed(_: Request, error: StoreError) -> Response:
+    async def store_failed(_request: Request, error: StoreError) -> Response:
         log.error("store failure: %s", error)
-        return _problem(503, "状況ストアを使えません / the store is unavailable")
+        return _problem(503, _("The store is unavailable"))
 
     @app.exception_handler(PlanError)
-    async def bad_input(_: Request, error: PlanError) -> Response:
+    async def bad_input(_request: Request, error: PlanError) -> Response:
         return _problem(422, str(error))
 
     @app.exception_handler(RoadmapError)
-    async def cannot_answer(_: Request, error: RoadmapError) -> Response:
+    async def cannot_answer(_request: Request, error: RoadmapError) -> Response:
         log.error("cannot answer: %s", error)
         return _problem(500, str(error))
 
@@ -397,7 +402,7 @@ def create_app(
         chosen = gantt_format(format, served=True)
         filters = {"field": field, "item": item, "initiative": initiative}
         filters |= {"department": department, "priority": priority}
-        payload = snapshot_for(as_of).gantt(format, lang=lang, **filters)
+        payload = render_gantt(snapshot_for(as_of), format, lang=lang, **filters)
         return json_text(payload, chosen.media_type)
 
     @app.get("/api/reviews", tags=["api"], summary="The half-year review cycles")

@@ -40,6 +40,7 @@ from typer.testing import CliRunner
 
 from aomori_roadmap import FeedBuilder, FeedRequest, load_plan, schedule, take_snapshot
 from aomori_roadmap.cli import app
+from aomori_roadmap.export.render import render_gantt
 from aomori_roadmap.formats import FEEDS, GANTT_FORMATS
 from aomori_roadmap.i18n import using_language
 
@@ -181,7 +182,9 @@ def _check_views(folder: Path, as_of: date, lang: str, limit: float) -> None:
     _stage("validated plan: schedule", limit, schedule, plan)
     snapshot = _stage("validated plan: snapshot", limit, take_snapshot, plan, None, as_of=as_of)
     for fmt in GANTT_FORMATS:
-        payload = _stage(f"validated plan: gantt {fmt}", limit, snapshot.gantt, fmt, lang=lang)
+        payload = _stage(
+            f"validated plan: gantt {fmt}", limit, render_gantt, snapshot, fmt, lang=lang
+        )
         _stage(f"validated plan: gantt {fmt} is not well formed", 600, _well_formed, fmt, payload)
     builder = FeedBuilder(plan, lang=lang, alarm_days=3, base_url="https://dx.example.jp/roadmap/")
     for feed in FEEDS:
@@ -201,7 +204,8 @@ def _check_views(folder: Path, as_of: date, lang: str, limit: float) -> None:
         if values
     }
     for key, value in firsts.items():
-        _stage(f"validated plan: gantt svg by {key}", limit, snapshot.gantt, "svg", **{key: value})
+        stage = f"validated plan: gantt svg by {key}"
+        _stage(stage, limit, render_gantt, snapshot, "svg", **{key: value})
         if key != "item":  # the feeds have no item filter
             request = FeedRequest("all", **{key: value})
             _stage(f"validated plan: feed all by {key}", limit, builder.build, request)

@@ -1,7 +1,7 @@
 """Adapters from our Gantt JSON to the data that Frappe Gantt, DHTMLX Gantt and Mermaid load.
 
-Each adapter reads a :func:`~aomori_roadmap.export.gantt.gantt_data` dict and converts our
-conventions (inclusive ISO dates, FS/SS/FF/SF links with working-day lags) to its tool's
+Each adapter reads the Gantt view (:class:`~aomori_roadmap.views.gantt.GanttData`) and converts
+our conventions (inclusive ISO dates, FS/SS/FF/SF links with working-day lags) to its tool's
 explicitly (DESIGN.md §7):
 
 ============== ===================== ========================= ==============================
@@ -40,6 +40,8 @@ import re
 from collections.abc import Iterable, Mapping
 from datetime import date, timedelta
 from typing import Any
+
+from aomori_roadmap.views.gantt import GanttData, Link, TaskRow
 
 __all__ = [
     "DHTMLX_LINK_TYPES",
@@ -96,42 +98,41 @@ def safe_id(ref: str) -> str:
     return "".join(c if c in _SAFE_ID_CHARS else _escape_id_char(c) for c in ref)
 
 
-def _tasks(data: Mapping[str, Any]) -> list[dict[str, Any]]:
-    return [row for row in data["rows"] if row["kind"] in ("task", "milestone")]
-
-
-def _predecessors(links: Iterable[Mapping[str, Any]], shown: Iterable[str]) -> dict[str, list[str]]:
+def _predecessors(links: Iterable[Link], shown: Iterable[str]) -> dict[str, list[str]]:
     """Successor → its distinct predecessors among the shown tasks, in link order."""
     known = set(shown)
     found: dict[str, list[str]] = {}
     for link in links:
-        if link["from"] in known and link["to"] in known:
-            before = found.setdefault(link["to"], [])
-            if link["from"] not in before:
-                before.append(link["from"])
+        if link.from_ in known and link.to in known:
+            before = found.setdefault(link.to, [])
+            if link.from_ not in before:
+                before.append(link.from_)
     return found
 
 
-def _day_after(iso: str) -> str:
-    return (date.fromisoformat(iso) + timedelta(days=1)).isoformat()
+_ONE_DAY = timedelta(days=1)
+
+
+def _day_after(day: date) -> str:
+    return (day + _ONE_DAY).isoformat()
 
 
 # --- Frappe Gantt 1.x ---------------------------------------------------------------------------
 
 
-def _frappe_class(row: Mapping[str, Any]) -> str:
+def _frappe_class(row: TaskRow) -> str:
     # One token: Frappe adds it with classList.add, which throws on a space and stops the chart.
-    parts = ["aomori", row["kind"]]
-    if row["critical"]:
+    parts = ["aomori", row.kind]
+    if row.critical:
         parts.append("critical")
-    if row["status"] != "planned":
-        parts.append(row["status"])
-    if row["lateness"]:
-        parts.append(row["lateness"])
+    if row.status != "planned":
+        parts.append(row.status)
+    if row.lateness:
+        parts.append(row.lateness)
     return "-".join(parts)
 
 
-def frappe_tasks(data: Mapping[str, Any]) -> list[dict[str, Any]]:
+def frappe_tasks(data: GanttData) -> list[dict[str, Any]]:
     """Frappe Gantt 1.x tasks: inclusive ``YYYY-MM-DD`` dates, dependencies as an id list.
 
     Frappe has no hierarchy and no milestone type: tasks and milestones are bars in row
@@ -148,16 +149,16 @@ def frappe_tasks(data: Mapping[str, Any]) -> list[dict[str, Any]]:
     >>> task["id"], task["start"], task["end"], task["custom_class"]
     ('sangyo-dx-matching_2fstudy', '2024-04-01', '2024-09-30', 'aomori-task')
     """
-    tasks = _tasks(data)
-    before = _predecessors(data["links"], (row["id"] for row in tasks))
+    tasks = data.task_rows()
+    before = _predecessors(data.links, (row.id for row in tasks))
     return [
         {
-            "id": safe_id(row["id"]),
-            "name": html.escape(one_line(row["name"])),
-            "start": row["start"],
-            "end": row["finish"],
-            "progress": row["progress"],
-            "dependencies": ", ".join(safe_id(ref) for ref in before.get(row["id"], ())),
+            "id": safe_id(row.id),
+            "name": html.escape(one_line(row.name)),
+            "start": row.start.isoformat(),
+            "end": row.finish.isoformat(),
+            "progress": row.progress,
+            "dependencies": ", ".join(safe_id(ref) for ref in before.get(row.id, ())),
             "custom_class": _frappe_class(row),
         }
         for row in tasks
@@ -167,7 +168,7 @@ def frappe_tasks(data: Mapping[str, Any]) -> list[dict[str, Any]]:
 # --- DHTMLX Gantt -------------------------------------------------------------------------------
 
 
-def dhtmlx_data(data: Mapping[str, Any]) -> dict[str, list[dict[str, Any]]]:
+def dhtmlx_data(data: GanttData) -> dict[str, list[dict[str, Any]]]:
     """DHTMLX Gantt data and links: exclusive end dates, link codes "0"–"3", progress 0–1.
 
     Fields, items and initiatives are ``project`` rows holding their children through
@@ -186,32 +187,33 @@ def dhtmlx_data(data: Mapping[str, Any]) -> dict[str, list[dict[str, Any]]]:
     [('task', '2024-04-01', '2024-10-01'), ('task', '2024-10-01', '2025-02-01')]
     """
     rows = []
-    for row in data["rows"]:
-        kind = row["kind"]
+    for row in data.rows:
+        kind = row.kind
         entry: dict[str, Any] = {
-            "id": row["id"],
-            "text": html.escape(one_line(row["name"])),
-            "type": "project" if kind not in ("task", "milestone") else kind,
-            "parent": row["parent"] or 0,
+            "id": row.id,
+            "text": html.escape(one_line(row.name)),
+            "type": "project" if not isinstance(row, TaskRow) else kind,
+            "parent": row.parent or 0,
             "open": True,
         }
-        if row["start"] is not None:
-            entry["start_date"] = row["start"]
-            entry["end_date"] = row["start"] if kind == "milestone" else _day_after(row["finish"])
-        if kind in ("task", "milestone"):
-            entry["progress"] = row["progress"] / 100
-            entry["critical"] = row["critical"]
-            entry["status"] = row["status"]
+        start, finish = row.start, row.finish
+        if start is not None and finish is not None:
+            entry["start_date"] = start.isoformat()
+            entry["end_date"] = start.isoformat() if kind == "milestone" else _day_after(finish)
+        if isinstance(row, TaskRow):
+            entry["progress"] = row.progress / 100
+            entry["critical"] = row.critical
+            entry["status"] = row.status
         rows.append(entry)
     links = [
         {
             "id": n,
-            "source": link["from"],
-            "target": link["to"],
-            "type": DHTMLX_LINK_TYPES[link["type"]],
-            "lag": link["lag_days"],
+            "source": link.from_,
+            "target": link.to,
+            "type": DHTMLX_LINK_TYPES[link.type],
+            "lag": link.lag_days,
         }
-        for n, link in enumerate(data["links"], start=1)
+        for n, link in enumerate(data.links, start=1)
     ]
     return {"data": rows, "links": links}
 
@@ -227,23 +229,21 @@ def _mermaid_text(text: str) -> str:
     return text or "#160;"  # a name of control characters only: Mermaid needs some text
 
 
-def _mermaid_after(
-    row: Mapping[str, Any], links: list[Mapping[str, Any]], end_of: Mapping[str, str]
-) -> str:
+def _mermaid_after(row: TaskRow, links: list[Link], end_of: Mapping[str, str]) -> str:
     """``after a b`` when Mermaid's start (the latest end of a, b) is exactly ours, else ``""``."""
     before = [
-        link["from"]
+        link.from_
         for link in links
-        if link["type"] == "FS" and link["lag_days"] == 0 and link["from"] in end_of
+        if link.type == "FS" and link.lag_days == 0 and link.from_ in end_of
     ]
     if not before:
         return ""
-    if max(end_of[ref] for ref in before) != row["start"]:
+    if max(end_of[ref] for ref in before) != row.start.isoformat():
         return ""
     return "after " + " ".join(safe_id(ref) for ref in dict.fromkeys(before))
 
 
-def mermaid_gantt(data: Mapping[str, Any]) -> str:
+def mermaid_gantt(data: GanttData) -> str:
     """Mermaid ``gantt`` text: a section per initiative, exclusive end dates, ``after`` links.
 
     Every task gets its own dates so that Mermaid computes exactly ours: a task that starts
@@ -269,40 +269,39 @@ def mermaid_gantt(data: Mapping[str, Any]) -> str:
         マッチング支援の方法の検討 :sangyo-dx-matching_2fstudy, 2024-04-01, 2024-10-01
         マッチング支援の仕組みの仕様策定 :sangyo-dx-matching_2fdesign, after sangyo-dx-matching_2fstudy, 2025-02-01
     """
-    tasks = _tasks(data)
-    into: dict[str, list[Mapping[str, Any]]] = {}
-    for link in data["links"]:
-        into.setdefault(link["to"], []).append(link)
+    into: dict[str, list[Link]] = {}
+    for link in data.links:
+        into.setdefault(link.to, []).append(link)
     # Where Mermaid ends each task: the day after (exclusive), a milestone on its day.
     end_of = {
-        row["id"]: row["start"] if row["milestone"] else _day_after(row["finish"]) for row in tasks
+        row.id: row.start.isoformat() if row.milestone else _day_after(row.finish)
+        for row in data.task_rows()
     }
     lines = [
         "gantt",
-        f"    title {_mermaid_text(data['plan']['name'])}",
+        f"    title {_mermaid_text(data.plan.name)}",
         "    dateFormat YYYY-MM-DD",
         "    axisFormat %Y-%m",
     ]
-    for row in data["rows"]:
-        kind = row["kind"]
-        if kind == "initiative":
-            lines += ["", f"    section {_mermaid_text(row['name'])}"]
+    for row in data.rows:
+        if row.kind == "initiative":
+            lines += ["", f"    section {_mermaid_text(row.name)}"]
             continue
-        if kind not in ("task", "milestone"):
+        if not isinstance(row, TaskRow):
             continue
         tags = []
-        if row["critical"]:
+        if row.critical:
             tags.append("crit")
-        if row["status"] == "done":
+        if row.status == "done":
             tags.append("done")
-        elif row["status"] == "in_progress":
+        elif row.status == "in_progress":
             tags.append("active")
-        if row["milestone"]:
-            when = f"{row['start']}, 0d"
+        if row.milestone:
+            when = f"{row.start}, 0d"
             tags.append("milestone")
         else:
-            after = _mermaid_after(row, into.get(row["id"], []), end_of)
-            when = f"{after or row['start']}, {end_of[row['id']]}"
-        spec = ", ".join([*tags, safe_id(row["id"]), when])
-        lines.append(f"    {_mermaid_text(row['name'])} :{spec}")
+            after = _mermaid_after(row, into.get(row.id, []), end_of)
+            when = f"{after or row.start}, {end_of[row.id]}"
+        spec = ", ".join([*tags, safe_id(row.id), when])
+        lines.append(f"    {_mermaid_text(row.name)} :{spec}")
     return "\n".join(lines) + "\n"

@@ -1,7 +1,7 @@
 """Our own fiscal-year Gantt chart: inline SVG, alone or in a self-contained HTML page.
 
-The input is the Gantt JSON of :func:`aomori_roadmap.export.gantt.gantt_data` (one dict, ISO
-dates, ``start`` and ``finish`` inclusive). The chart draws fiscal-year columns split into
+The input is the Gantt view of :func:`aomori_roadmap.views.gantt.gantt_data` (typed rows,
+``start`` and ``finish`` inclusive). The chart draws fiscal-year columns split into
 上期/下期 and labelled in 西暦 and 和暦; rows grouped by field, item and initiative with summary
 bars; task bars coloured by status with the progress inside, red or amber outlines for late
 and at-risk work and a heavy outline on the critical path; ▲ milestones, ▽ due dates, thin
@@ -30,15 +30,13 @@ network and no file other than itself; its Content-Security-Policy forbids all t
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 from itertools import pairwise
-from typing import Any
 
 from aomori_roadmap.calendar import format_wareki
 from aomori_roadmap.engine.status import Lateness, Status
-from aomori_roadmap.errors import PlanError
+from aomori_roadmap.errors import check_language
 from aomori_roadmap.export.svg import (
     DEFS,
     LEGEND_ROW,
@@ -56,6 +54,16 @@ from aomori_roadmap.export.svg import (
     num,
     text_width,
     tooltip,
+)
+from aomori_roadmap.i18n import _, language, pgettext, using_language
+from aomori_roadmap.views.gantt import (
+    FiscalYearColumn,
+    GanttData,
+    HalfColumn,
+    InitiativeRow,
+    Marker,
+    Row,
+    TaskRow,
 )
 
 __all__ = ["FAR_ROWS", "render_html", "render_svg"]
@@ -80,75 +88,6 @@ _STRIP_H = 26  # the review-cycle lane
 _FAR_RUN = 18  # length of the stub of a far link
 _PAGE_MM = (404, 281)  # the printable area of A3 landscape inside the page's 8 mm margins
 
-_WORDS: dict[str, dict[str, str]] = {
-    "ja": {
-        "title": "{name} ロードマップ工程表",
-        "as_of": "基準日 {date}",
-        "no_as_of": "基準日なし",
-        "baseline": "ベースライン「{name}」",
-        "counts": "工程 {tasks}件・マイルストーン {milestones}件",
-        "illustrative": "例示",
-        "illustrative_note": "「例示」の取組は説明用の例で、プラン本文の工程ではありません",
-        "head_name": "分野・項目・取組・工程",
-        "head_info": "担当課・状況",
-        "reviews": "半期見直し",
-        "meeting": "見直し",
-        "annual_report": "報告",
-        "days": "勤務日数 {n}日",
-        "slack": "余裕 {n}勤務日",
-        "due": "期限",
-        "critical": "クリティカルパス",
-        "progress": "進捗",
-        "milestone": "マイルストーン",
-        "baseline_bar": "ベースライン",
-        "as_of_line": "基準日",
-        "meeting_line": "見直し会議",
-        "report_line": "年次報告",
-        "link": "依存関係",
-        "far": "離れた行からの依存関係",
-        "far_tip": "先行: {name}（{type}）",
-        "empty": "表示する工程がありません",
-        "span": "{start} 〜 {finish}",
-        "sep": "　",
-    },
-    "en": {
-        "title": "{name}: roadmap Gantt chart",
-        "as_of": "As of {date}",
-        "no_as_of": "No as-of date",
-        "baseline": "baseline “{name}”",
-        "counts": "{tasks} tasks, {milestones} milestones",
-        "illustrative": "example",
-        "illustrative_note": "Initiatives marked “example” are illustrations, not the plan's text",
-        "head_name": "Field / item / initiative / task",
-        "head_info": "Department / status",
-        "reviews": "Half-year reviews",
-        "meeting": "Review",
-        "annual_report": "Report",
-        "days": "{n} working days",
-        "slack": "slack {n} working days",
-        "due": "Due",
-        "critical": "Critical path",
-        "progress": "Progress",
-        "milestone": "Milestone",
-        "baseline_bar": "Baseline",
-        "as_of_line": "As of",
-        "meeting_line": "Review meeting",
-        "report_line": "Annual report",
-        "link": "Dependency",
-        "far": "Dependency from a distant row",
-        "far_tip": "Predecessor: {name} ({type})",
-        "empty": "No tasks to show",
-        "span": "{start} – {finish}",
-        "sep": " · ",
-    },
-}
-
-
-def _words(lang: str) -> dict[str, str]:
-    if lang not in _WORDS:
-        raise PlanError(f"ラベルの言語 {lang!r} は使えません。使える言語: ja, en")
-    return _WORDS[lang]
-
 
 def _status_label(code: str, lang: str) -> str:
     try:
@@ -164,29 +103,51 @@ def _lateness_label(code: str, lang: str) -> str:
         return clean(code)
 
 
-@lru_cache(maxsize=8192)
-def _both(iso: str) -> str:
-    """``2024-04-01（令和6年4月1日）``: a date in 西暦 and 和暦, for tooltips."""
-    return f"{iso}（{format_wareki(dt.date.fromisoformat(iso))}）"
-
-
-def _date(value: Any) -> dt.date | None:
-    return _iso_date(value) if isinstance(value, str) and value else None
+def _both(day: dt.date) -> str:
+    """``2024-04-01``, in Japanese with its 和暦 ``2024-04-01（令和6年4月1日）``: for tooltips."""
+    return _dated(day, language())
 
 
 @lru_cache(maxsize=8192)
-def _iso_date(text: str) -> dt.date:
-    return dt.date.fromisoformat(text)  # a big plan repeats the same few hundred days
+def _dated(day: dt.date, lang: str) -> str:  # lang: the cache's key, with the day
+    return pgettext("date with its wareki", "{date}").format(
+        date=day.isoformat(), wareki=format_wareki(day)
+    )
 
 
-def _is_task(row: Mapping[str, Any]) -> bool:
-    return row.get("kind") not in ("field", "item", "initiative")
+def _half_label(code: str) -> str:
+    """The half of a fiscal year by the end of its code (``FY2024-H1``): H1, H2 (上期, 下期)."""
+    half = code[-2:]
+    if half == "H1":
+        return pgettext("half of a fiscal year", "H1")
+    if half == "H2":
+        return pgettext("half of a fiscal year", "H2")
+    return half
 
 
-def _outline(row: Mapping[str, Any]) -> str:
+def _marker_label(marker: Marker, lang: str) -> str:
+    """A review date's name in ``lang``: the Gantt JSON holds it in each, as ``label_<lang>``."""
+    label: str = getattr(marker, f"label_{lang}")
+    return label or marker.label_ja
+
+
+def _title(name: str) -> str:
+    return _("{name}: roadmap Gantt chart").format(name=name)
+
+
+def _as_of(day: dt.date) -> str:
+    # The Japanese adds the date's wareki: 基準日 2025-10-01（令和7年10月1日）.
+    return _("As of {date}").format(date=day.isoformat(), wareki=format_wareki(day))
+
+
+def _span(start: object, finish: object) -> str:
+    return _("{start} – {finish}").format(start=start, finish=finish)
+
+
+def _outline(row: TaskRow) -> str:
     """The outline classes of a task: critical, late or at risk; empty when none applies."""
-    classes = ["crit"] if row.get("critical") else []
-    lateness = row.get("lateness")
+    classes = ["crit"] if row.critical else []
+    lateness = row.lateness
     if lateness in ("late", "at_risk"):
         classes.append("late" if lateness == "late" else "risk")
     return " ".join(classes)
@@ -194,7 +155,7 @@ def _outline(row: Mapping[str, Any]) -> str:
 
 @dataclass(frozen=True, slots=True)
 class _Row:
-    data: Mapping[str, Any]
+    data: Row
     kind: str
     top: float
     height: float
@@ -234,42 +195,36 @@ class _Frame:
 class _Chart:
     """One rendering: the document, its layout and the SVG parts drawn from them."""
 
-    def __init__(self, data: Mapping[str, Any], lang: str, width: float | None) -> None:
-        self.data, self.lang, self.w = data, lang, _words(lang)
-        scale = data["scale"]
-        self.start = dt.date.fromisoformat(scale["start"])
-        self.finish = dt.date.fromisoformat(scale["finish"])
-        self.as_of = _date(data.get("as_of"))
-        rows = list(data.get("rows") or [])
-        tasks = [r for r in rows if _is_task(r)]
-        self.has_baseline = any(r.get("baseline_start") for r in tasks)
+    def __init__(self, data: GanttData, lang: str, width: float | None) -> None:
+        self.data, self.lang = data, lang
+        self.start, self.finish = data.scale.start, data.scale.finish
+        self.as_of = data.as_of
+        rows = data.rows
+        self.has_baseline = any(
+            r.baseline_start is not None for r in rows if isinstance(r, TaskRow)
+        )
         self.links = self._classify_links(rows)
         self.frame, self.rows, self.legend_rows = self._layout(rows, width)
         self.spans = [self._bar_span(row) for row in rows]
 
-    def _classify_links(self, rows: list[Mapping[str, Any]]) -> list[tuple[int, int, str, str]]:
+    def _classify_links(self, rows: tuple[Row, ...]) -> list[tuple[int, int, str, str]]:
         """(from row, to row, type, how) of each drawable link; how is plain, critical or far."""
-        index = {r.get("id"): n for n, r in enumerate(rows) if _is_task(r)}
-        on_path = {
-            pair for path in self.data.get("critical_paths") or [] for pair in pairwise(path)
-        }
-        links = []
-        for link in self.data.get("links") or []:
-            a, b = index.get(link.get("from")), index.get(link.get("to"))
+        index = {r.id: n for n, r in enumerate(rows) if isinstance(r, TaskRow)}
+        on_path = {pair for path in self.data.critical_paths for pair in pairwise(path)}
+        links: list[tuple[int, int, str, str]] = []
+        for link in self.data.links:
+            a, b = index.get(link.from_), index.get(link.to)
             if a is None or b is None or a == b:
                 continue
-            kind = link.get("type") if link.get("type") in ("FS", "SS", "FF", "SF") else "FS"
-            if (link.get("from"), link.get("to")) in on_path:
-                how = "critical"
-            else:
-                how = "far" if abs(a - b) > FAR_ROWS else "plain"
-            links.append((a, b, kind, how))
+            critical = (link.from_, link.to) in on_path
+            how = "critical" if critical else "far" if abs(a - b) > FAR_ROWS else "plain"
+            links.append((a, b, link.type, how))
         return links
 
     def _layout(
-        self, rows: list[Mapping[str, Any]], width: float | None
+        self, rows: tuple[Row, ...], width: float | None
     ) -> tuple[_Frame, list[_Row], list[list[tuple[float, str, str]]]]:
-        halves = len(self.data["scale"].get("halves") or []) or 2
+        halves = len(self.data.scale.halves) or 2
         fixed = 2 * _PAD + _NAME_W + _INFO_W
         auto = float(max(_MIN_TIMELINE, halves * _HALF_W))
         timeline = auto if width is None else max(200.0, float(width) - fixed)
@@ -281,7 +236,7 @@ class _Chart:
         top = body_top = strip_top + _STRIP_H
         placed = []
         for row in rows:
-            kind = row.get("kind", "task")
+            kind = row.kind
             height = _ROW_H.get(kind, _TASK_H)
             placed.append(_Row(row, kind, top, height))
             top += height
@@ -308,19 +263,21 @@ class _Chart:
     # --- title and legend ---------------------------------------------------------------------
 
     def _title(self) -> list[str]:
-        plan, w, f = self.data.get("plan") or {}, self.w, self.frame
-        title = w["title"].format(name=clean(plan.get("name") or plan.get("id") or ""))
-        tasks = [r.data for r in self.rows if _is_task(r.data)]
-        milestones = sum(1 for r in tasks if r.get("milestone"))
+        plan, f = self.data.plan, self.frame
+        title = _title(clean(plan.name or plan.id))
+        tasks = [r.data for r in self.rows if isinstance(r.data, TaskRow)]
+        milestones = sum(1 for r in tasks if r.milestone)
         as_of = self.as_of
-        parts = [w["as_of"].format(date=_both(as_of.isoformat())) if as_of else w["no_as_of"]]
-        if self.data.get("baseline"):
-            parts.append(w["baseline"].format(name=clean(self.data["baseline"])))
-        parts.append(w["counts"].format(tasks=len(tasks) - milestones, milestones=milestones))
-        if any(r.data.get("illustrative") for r in self.rows):
-            parts.append(w["illustrative_note"])
+        parts = [_as_of(as_of) if as_of else _("No as-of date")]
+        if self.data.baseline:
+            baseline = pgettext("gantt", "baseline “{name}”").format(name=clean(self.data.baseline))
+            parts.append(baseline)
+        counts = _("{tasks} tasks, {milestones} milestones")
+        parts.append(counts.format(tasks=len(tasks) - milestones, milestones=milestones))
+        if any(isinstance(r.data, InitiativeRow) and r.data.illustrative for r in self.rows):
+            parts.append(_("Initiatives marked “example” are illustrations, not the plan's text"))
         room = f.x1 - f.name_x
-        sub = ellipsize(w["sep"].join(parts), room, 12)
+        sub = ellipsize(pgettext("separator of notes", " · ").join(parts), room, 12)
         return [
             f'<text class="ttl" x="{f.name_x}" y="{_PAD + 20}">{esc(ellipsize(title, room, 20))}</text>',
             f'<text class="sub" x="{f.name_x}" y="{_PAD + 42}">{esc(sub)}</text>',
@@ -330,59 +287,60 @@ class _Chart:
         """(kind, label) of each legend entry, in reading order."""
         items = [("s-" + code, _status_label(code, self.lang)) for code in STATUS_COLOURS]
         items += [
-            ("progress", self.w["progress"]),
+            ("progress", _("Progress")),
             ("late", _lateness_label("late", self.lang)),
             ("risk", _lateness_label("at_risk", self.lang)),
-            ("crit", self.w["critical"]),
-            ("milestone", self.w["milestone"]),
-            ("due", self.w["due"]),
+            ("crit", _("Critical path")),
+            ("milestone", _("Milestone")),
+            ("due", _("Due")),
         ]
         if self.has_baseline:
-            items.append(("baseline", self.w["baseline_bar"]))
-        items.append(("link", self.w["link"]))
+            items.append(("baseline", pgettext("gantt", "Baseline")))
+        items.append(("link", _("Dependency")))
         if any(how == "far" for *_, how in self.links):
-            items.append(("far", self.w["far"]))
+            items.append(("far", _("Dependency from a distant row")))
         items += [
-            ("asof", self.w["as_of_line"]),
-            ("meeting", self.w["meeting_line"]),
-            ("report", self.w["report_line"]),
+            ("asof", _("As of")),
+            ("meeting", _("Review meeting")),
+            ("report", _("Annual report")),
         ]
         return items
 
     # --- header, grid and bands -----------------------------------------------------------------
 
-    def _span_x(self, period: Mapping[str, Any]) -> tuple[float, float]:
+    def _span_x(self, period: FiscalYearColumn | HalfColumn) -> tuple[float, float]:
         f = self.frame
-        start, end = dt.date.fromisoformat(period["start"]), dt.date.fromisoformat(period["end"])
-        return f.clamp(f.x(start)), f.clamp(f.x(end) + f.px)
+        return f.clamp(f.x(period.start)), f.clamp(f.x(period.end) + f.px)
 
     def _header(self) -> list[str]:
-        f, w, scale = self.frame, self.w, self.data["scale"]
+        f, scale = self.frame, self.data.scale
         head_y = num(f.head_top + (_FY_H + _HALF_H) / 2 + 4)
         strip_y = num(f.strip_top + _STRIP_H / 2 + 4)
+        head_name, head_info = _("Field / item / initiative / task"), _("Department / status")
+        reviews = _("Half-year reviews")
         out = [
             '<g class="head">',
-            f'<text class="hd" x="{f.name_x + 6}" y="{head_y}">{esc(w["head_name"])}</text>',
-            f'<text class="hd" x="{f.info_x + 6}" y="{head_y}">{esc(w["head_info"])}</text>',
-            f'<text class="hd" x="{f.name_x + 6}" y="{strip_y}">{esc(w["reviews"])}</text>',
+            f'<text class="hd" x="{f.name_x + 6}" y="{head_y}">{esc(head_name)}</text>',
+            f'<text class="hd" x="{f.info_x + 6}" y="{head_y}">{esc(head_info)}</text>',
+            f'<text class="hd" x="{f.name_x + 6}" y="{strip_y}">{esc(reviews)}</text>',
         ]
-        for fy in scale.get("fiscal_years") or []:
+        for fy in scale.fiscal_years:
             x1, x2 = self._span_x(fy)
             mid = num((x1 + x2) / 2)
-            year = clean(fy.get("code", "")).removeprefix("FY")
-            line1 = f"{year}年度" if self.lang == "ja" else clean(fy.get("label_en") or fy["code"])
+            year = clean(fy.code).removeprefix("FY")
+            # FY2024 on one line; in Japanese 2024年度, then its wareki 令和6年度 on a second.
+            label = pgettext("chart header", "FY{year}").format(year=year, wareki=clean(fy.wareki))
+            line1, _newline, wareki = label.partition("\n")
             if text_width(line1, 13) > x2 - x1 - 4:
                 line1 = year
             out.append(f'<text class="fy" x="{mid}" y="{num(f.head_top + 16)}">{esc(line1)}</text>')
-            wareki = clean(fy.get("wareki") or "")
             if wareki and text_width(wareki, 11) <= x2 - x1 - 4:
                 out.append(
                     f'<text class="wk" x="{mid}" y="{num(f.head_top + 31)}">{esc(wareki)}</text>'
                 )
-        for half in scale.get("halves") or []:
+        for half in scale.halves:
             x1, x2 = self._span_x(half)
-            code = clean(half.get("code", ""))
-            label = clean(half.get("short_ja") or "") if self.lang == "ja" else code[-2:]
+            label = _half_label(clean(half.code))
             if label and text_width(label, 11) <= x2 - x1 - 2:
                 y = num(f.head_top + _FY_H + 14)
                 out.append(f'<text class="hf" x="{num((x1 + x2) / 2)}" y="{y}">{esc(label)}</text>')
@@ -410,14 +368,10 @@ class _Chart:
 
     def _grid(self) -> list[str]:
         """Lines of halves and fiscal years, row separators and the frame of the table."""
-        f, scale = self.frame, self.data["scale"]
+        f, scale = self.frame, self.data.scale
         top, head, bottom = num(f.head_top + _FY_H), num(f.head_top), num(f.body_bottom)
-        halves = "".join(
-            f"M{num(self._span_x(h)[0])} {top}V{bottom}" for h in scale.get("halves") or []
-        )
-        years = "".join(
-            f"M{num(self._span_x(y)[0])} {head}V{bottom}" for y in scale.get("fiscal_years") or []
-        )
+        halves = "".join(f"M{num(self._span_x(h)[0])} {top}V{bottom}" for h in scale.halves)
+        years = "".join(f"M{num(self._span_x(y)[0])} {head}V{bottom}" for y in scale.fiscal_years)
         seps = "".join(f"M{f.name_x} {num(r.top + r.height)}H{num(f.x1)}" for r in self.rows)
         out = [f'<path class="sep" d="{seps}"/>'] if seps else []
         if halves:
@@ -441,20 +395,24 @@ class _Chart:
         lines: dict[str, list[str]] = {"meeting": [], "annual_report": []}
         out = ['<g class="reviews">']
         y = f.strip_top + _STRIP_H - 4
-        for marker in self.data.get("markers") or []:
-            day = _date(marker.get("date"))
-            if day is None or not self.start <= day <= self.finish:
+        for marker in self.data.markers:
+            day = marker.date
+            if not self.start <= day <= self.finish:
                 continue
-            kind = clean(marker.get("kind", ""))
+            kind = clean(marker.kind)
             x = f.x(day) + f.px / 2
-            label = marker.get("label_" + self.lang) or marker.get("label_ja") or ""
-            tip = tooltip(label, _both(day.isoformat()))
+            tip = tooltip(_marker_label(marker, self.lang), _both(day))
             if kind in lines:
+                word = (
+                    pgettext("review lane", "Review")
+                    if kind == "meeting"
+                    else pgettext("review lane", "Report")
+                )
                 lines[kind].append(f"M{num(x)} {num(f.body_top)}V{num(f.body_bottom)}")
                 glyph = (
                     f'<path class="mk-{kind}" d="M{num(x - 3.5)} {num(y - 7)}H{num(x + 3.5)}'
                     f'L{num(x)} {num(y)}z"/><text class="{"ml" if kind == "meeting" else "rl"}" '
-                    f'x="{num(x + 2)}" y="{num(f.strip_top + 11)}">{esc(self.w[kind])}</text>'
+                    f'x="{num(x + 2)}" y="{num(f.strip_top + 11)}">{esc(word)}</text>'
                 )
             else:
                 glyph = (
@@ -480,10 +438,10 @@ class _Chart:
         f, x, as_of = self.frame, self._as_of_x(), self.as_of
         if x is None or as_of is None:
             return []
-        label = f"{self.w['as_of_line']} {as_of.year}/{as_of.month}/{as_of.day}"
+        label = f"{_('As of')} {as_of.year}/{as_of.month}/{as_of.day}"
         tw = text_width(label, 11) + 10
         left = min(max(x - tw / 2, f.x0), f.x1 - tw)
-        tip = tooltip(self.w["as_of"].format(date=_both(as_of.isoformat())))
+        tip = tooltip(_as_of(as_of))
         return [
             f'<g class="asof-tag">{tip}',
             f'<path class="asof" d="M{num(x)} {num(f.tag_top + _TAG_H - 4)}V{num(f.body_top)}"/>',
@@ -502,8 +460,8 @@ class _Chart:
 
     # --- rows -----------------------------------------------------------------------------------
 
-    def _bar_span(self, row: Mapping[str, Any]) -> tuple[float, float] | None:
-        start, finish = _date(row.get("start")), _date(row.get("finish"))
+    def _bar_span(self, row: Row) -> tuple[float, float] | None:
+        start, finish = row.start, row.finish
         if start is None or finish is None:
             return None
         f = self.frame
@@ -516,7 +474,7 @@ class _Chart:
         span = self.spans[index]
         if span is None:
             return self.frame.x0
-        if row.get("milestone"):
+        if isinstance(row, TaskRow) and row.milestone:
             return span[1] + (MILESTONE if at_finish else -MILESTONE)
         return span[1] if at_finish else span[0]
 
@@ -524,11 +482,11 @@ class _Chart:
         """The name of a row, indented by level and ellipsized, with its 例示 badge."""
         f, row = self.frame, r.data
         size = 13 if r.kind == "field" else 12
-        x = f.name_x + 6 + int(row.get("level") or 0) * _INDENT
+        x = f.name_x + 6 + row.level * _INDENT
         room = f.info_x - x - 8
         out = []
-        if row.get("illustrative"):
-            badge = self.w["illustrative"]
+        if isinstance(row, InitiativeRow) and row.illustrative:
+            badge = _("example")
             bw = text_width(badge, 10) + 8
             room -= bw + 6
             bx = f.info_x - 6 - bw
@@ -537,7 +495,7 @@ class _Chart:
                 f'height="14" rx="3"/><text class="bt" x="{num(bx + 4)}" y="{num(r.mid + 3.5)}">'
                 f"{esc(badge)}</text>"
             )
-        name = ellipsize(clean(row.get("name") or row.get("id") or ""), room, size)
+        name = ellipsize(clean(row.name or row.id), room, size)
         cls = " ".join(
             c
             for c in ({"field": "n0", "item": "n1", "initiative": "n2"}.get(r.kind, ""), extra)
@@ -554,12 +512,12 @@ class _Chart:
 
     def _group(self, r: _Row) -> list[str]:
         row = r.data
-        lines = [row.get("name") or row.get("id") or ""]
-        if row.get("start") and row.get("finish"):
-            lines.append(
-                self.w["span"].format(start=_both(row["start"]), finish=_both(row["finish"]))
-            )
-        department = clean(row.get("department_name") or "")
+        lines = [row.name or row.id]
+        if row.start is not None and row.finish is not None:
+            lines.append(_span(_both(row.start), _both(row.finish)))
+        department = ""
+        if isinstance(row, InitiativeRow):
+            department = clean(row.department_name or "")
         if department:
             lines.append(department)
         out = [f'<g class="{r.kind}">{tooltip(*lines)}', *self._label(r)]
@@ -578,61 +536,61 @@ class _Chart:
         out.append("</g>")
         return out
 
-    def _tooltip(self, row: Mapping[str, Any], state: str) -> str:
-        w = self.w
-        lines = [row.get("name") or row.get("id") or ""]
-        start, finish = row.get("start"), row.get("finish")
-        if start and finish and row.get("milestone"):
+    def _tooltip(self, row: TaskRow, state: str) -> str:
+        lines = [row.name or row.id]
+        start, finish = row.start, row.finish
+        if row.milestone:
             lines.append(_both(start))
-        elif start and finish:
-            lines.append(w["span"].format(start=_both(start), finish=_both(finish)))
-            lines.append(w["days"].format(n=int(row.get("duration_days") or 0)))
+        else:
+            lines.append(_span(_both(start), _both(finish)))
+            lines.append(_("{n} working days").format(n=row.duration_days))
         lines.append(state)
-        if row.get("critical"):
-            lines.append(w["critical"])
-        lines.append(w["slack"].format(n=int(row.get("total_slack") or 0)))
-        if row.get("due"):
-            lines.append(f"{w['due']} {_both(row['due'])}")
-        if row.get("baseline_start") and row.get("baseline_finish"):
-            span = w["span"].format(start=row["baseline_start"], finish=row["baseline_finish"])
-            lines.append(f"{w['baseline_bar']} {span}")
+        if row.critical:
+            lines.append(_("Critical path"))
+        lines.append(_("slack {n} working days").format(n=row.total_slack))
+        if row.due is not None:
+            lines.append(f"{_('Due')} {_both(row.due)}")
+        if row.baseline_start is not None and row.baseline_finish is not None:
+            span = _span(row.baseline_start, row.baseline_finish)
+            lines.append(f"{pgettext('gantt', 'Baseline')} {span}")
         return tooltip(*lines)
 
-    def _task(self, r: _Row) -> list[str]:
-        row, lang = r.data, self.lang
-        status = str(row.get("status") or "planned")
+    def _task(self, r: _Row, row: TaskRow) -> list[str]:
+        lang = self.lang
+        status = row.status or "planned"
         status = status if status in STATUS_COLOURS else "planned"
-        progress = max(0, min(100, int(row.get("progress") or 0)))
-        lateness = row.get("lateness") or ""
+        progress = max(0, min(100, row.progress))
+        lateness = row.lateness or ""
         state = _status_label(status, lang)
         if progress and status not in ("done", "cancelled"):
             state += f" {progress}%"
         if lateness:
-            state += ("・" if lang == "ja" else ", ") + _lateness_label(lateness, lang)
+            separator = pgettext("separator of a status and its lateness", ", ")
+            state += separator + _lateness_label(lateness, lang)
         name_cls = {"late": "nlate", "at_risk": "nrisk"}.get(lateness, "")
         if status == "cancelled":
             name_cls = "ncan"
-        ref = esc(row.get("id", ""))
+        ref = esc(row.id)
         return [
             f'<g class="task" data-ref="{ref}">{self._tooltip(row, state)}',
             *self._label(r, name_cls),
             self._info(
                 r, state, {"late": "info ilate", "at_risk": "info irisk"}.get(lateness, "info")
             ),
-            *self._shapes(r, status, progress),
+            *self._shapes(r, row, status, progress),
             "</g>",
         ]
 
-    def _shapes(self, r: _Row, status: str, progress: int) -> list[str]:
+    def _shapes(self, r: _Row, row: TaskRow, status: str, progress: int) -> list[str]:
         """The bar or ▲ of a task, with progress, outline, baseline bar and due marker."""
-        row, f = r.data, self.frame
+        f = self.frame
         span = self._bar_span(row)
         if span is None:
             return []
         x1, x2 = span
         out: list[str] = []
         bar_y, bar_h = (r.top + 3, 11.0) if self.has_baseline else (r.top + 5, 12.0)
-        b1, b2 = _date(row.get("baseline_start")), _date(row.get("baseline_finish"))
+        b1, b2 = row.baseline_start, row.baseline_finish
         if self.has_baseline and b1 is not None and b2 is not None:
             bx1, bx2 = f.clamp(f.x(b1)), f.clamp(f.x(b2) + f.px)
             out.append(
@@ -640,15 +598,17 @@ class _Chart:
                 f'width="{num(max(bx2 - bx1, 2))}" height="3.5"/>'
             )
         outline = _outline(row)
-        if row.get("milestone"):
+        if row.milestone:
             x, y, s = x2, bar_y + bar_h / 2, MILESTONE
             tri = f"M{num(x)} {num(y - s)}L{num(x + s)} {num(y + s - 1)}H{num(x - s)}z"
             out.append(f'<path class="m-{status}" d="{tri}"/>')
             if outline:
                 out.append(f'<path class="o {outline}" d="{tri}"/>')
-            day = _date(row.get("start"))
+            day = row.start
             if day is not None:
-                text = f"{day.month}/{day.day}" if self.lang == "ja" else day.isoformat()
+                text = pgettext("date of a milestone on the chart", "{date}").format(
+                    date=day.isoformat(), month=day.month, day=day.day
+                )
                 tx = num(x + s + STUB + 3)
                 out.append(f'<text class="ms" x="{tx}" y="{num(y + 3.5)}">{esc(text)}</text>')
         else:
@@ -667,7 +627,7 @@ class _Chart:
                 px, cls = (x2 - 3, "pc in") if inside else (x2 + 3, "pc")
                 py = num(bar_y + bar_h - 2.5)
                 out.append(f'<text class="{cls}" x="{num(px)}" y="{py}">{pct}</text>')
-        due = _date(row.get("due"))
+        due = row.due
         if due is not None and self.start <= due <= self.finish:
             dx = f.x(due) + f.px
             out.append(
@@ -687,8 +647,8 @@ class _Chart:
             xb, into = self._anchor(b, to_finish), -1 if to_finish else 1
             if how == "far":
                 tail = max(xb - into * _FAR_RUN, f.x0 + 3)
-                name = clean(ra.data.get("name") or ra.data.get("id") or "")
-                tip = self.w["far_tip"].format(name=name, type=kind)
+                name = clean(ra.data.name or ra.data.id)
+                tip = _("Predecessor: {name} ({type})").format(name=name, type=kind)
                 drawn["far"].append(
                     f"<g>{tooltip(tip)}"
                     f'<path d="M{num(tail)} {num(rb.mid)}H{num(xb)}" marker-end="url(#ar-ah)"/>'
@@ -729,22 +689,23 @@ class _Chart:
             *self._links(),
         ]
         for r in self.rows:
-            parts += self._task(r) if _is_task(r.data) else self._group(r)
+            row = r.data
+            parts += self._task(r, row) if isinstance(row, TaskRow) else self._group(r)
         if not self.rows:
             parts.append(
                 f'<text class="empty" x="{num(f.x0 + 12)}" y="{num(f.body_top + 24)}">'
-                f"{esc(self.w['empty'])}</text>"
+                f"{esc(_('No tasks to show'))}</text>"
             )
         parts += self._as_of_line()
         parts.append("</svg>")
         return "\n".join(parts) + "\n"
 
 
-def render_svg(data: Mapping[str, Any], *, lang: str = "ja", width: float | None = None) -> str:
-    """Draw the Gantt JSON ``data`` as a standalone SVG document (text, no XML declaration).
+def render_svg(data: GanttData, *, lang: str = "ja", width: float | None = None) -> str:
+    """Draw the Gantt view ``data`` as a standalone SVG document (text, no XML declaration).
 
     Args:
-        data: the dict of :func:`aomori_roadmap.export.gantt.gantt_data`.
+        data: the Gantt view (:func:`aomori_roadmap.views.gantt.gantt_data`).
         lang: ``ja`` or ``en`` for the chart's own words; plan text is shown as written.
         width: the total width in pixels; by default 112 px per half-year (at least 880 px of
             timeline) next to the 500 px of label columns.
@@ -760,10 +721,11 @@ def render_svg(data: Mapping[str, Any], *, lang: str = "ja", width: float | None
     >>> 'width="1600"' in svg, "2024年度" in svg, "令和6年度" in svg, "上期" in svg
     (True, True, True, True)
     """
-    return _Chart(data, lang, width).svg()
+    with using_language(check_language(lang)):
+        return _Chart(data, lang, width).svg()
 
 
-def render_html(data: Mapping[str, Any], *, lang: str = "ja", title: str | None = None) -> str:
+def render_html(data: GanttData, *, lang: str = "ja", title: str | None = None) -> str:
     """Wrap :func:`render_svg` in a self-contained HTML page (A3 landscape when printed).
 
     The page loads nothing and runs nothing: its Content-Security-Policy allows only its own
@@ -777,10 +739,11 @@ def render_html(data: Mapping[str, Any], *, lang: str = "ja", title: str | None 
     >>> "<title>工程表 &lt;案&gt;</title>" in page, "<script" in page
     (True, False)
     """
-    plan = data.get("plan") or {}
-    if title is None:
-        title = _words(lang)["title"].format(name=plan.get("name") or plan.get("id") or "")
-    chart = _Chart(data, lang, None)
+    with using_language(check_language(lang)):
+        if title is None:
+            title = _title(data.plan.name or data.plan.id)
+        chart = _Chart(data, lang, None)
+        svg = chart.svg()
     style = PAGE_STYLE
     # A chart a little taller than one page at full width is shrunk onto it; a long one runs
     # on over the following pages at full width, where it stays readable.
@@ -792,5 +755,5 @@ def render_html(data: Mapping[str, Any], *, lang: str = "ja", title: str | None 
         "content=\"default-src 'none'; style-src 'unsafe-inline'\">\n"
         '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
         f"<title>{esc(title)}</title>\n<style>{style}</style>\n</head>\n<body>\n<main>\n"
-        f"{chart.svg()}</main>\n</body>\n</html>\n"
+        f"{svg}</main>\n</body>\n</html>\n"
     )

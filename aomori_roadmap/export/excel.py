@@ -1,7 +1,7 @@
 """The Excel 工程表: a drawn Gantt sheet and plain data sheets, from the Gantt JSON.
 
-The only module that knows openpyxl. :func:`gantt_xlsx` reads the dict of
-:func:`aomori_roadmap.export.gantt.gantt_data` and writes four sheets:
+The only module that knows openpyxl. :func:`gantt_xlsx` reads the Gantt view of
+:func:`aomori_roadmap.views.gantt.gantt_data` and writes four sheets:
 
 - **工程表**: the drawn chart, one column per month grouped under its half (上期/下期) and fiscal
   year (西暦 and 和暦); bars as filled cells coloured by status with the progress darker, late
@@ -33,7 +33,7 @@ from __future__ import annotations
 
 import datetime as dt
 import zipfile
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterator, Sequence
 from functools import cache
 from io import BytesIO
 from typing import Any, Literal
@@ -47,57 +47,84 @@ from openpyxl.worksheet.worksheet import Worksheet
 from openpyxl.writer.excel import ExcelWriter
 
 from aomori_roadmap.calendar import format_wareki, parse_period
-from aomori_roadmap.engine.kpi import KpiStatus
 from aomori_roadmap.engine.status import Lateness, Status
-from aomori_roadmap.errors import PlanError
-from aomori_roadmap.export.report import MARKS
+from aomori_roadmap.errors import check_language
+from aomori_roadmap.export.report import mark_label
 from aomori_roadmap.export.svg import clean
+from aomori_roadmap.i18n import _, pgettext, using_language
+from aomori_roadmap.views.gantt import (
+    FiscalYearColumn,
+    GanttData,
+    HalfColumn,
+    InitiativeRow,
+    Marker,
+    Row,
+    TaskRow,
+)
+from aomori_roadmap.views.report import AnnualReport
 
 __all__ = ["gantt_xlsx", "report_xlsx"]
 
-_WORDS: dict[str, dict[str, Any]] = {
-    "ja": {
-        "sheets": ("工程表", "工程データ", "依存関係", "見直し日程"),
-        "title": "{name} ロードマップ工程表",
-        "as_of": "基準日 {date}（{wareki}）",
-        "baseline": "ベースライン「{name}」",
-        "labels": ("分野・項目・取組・工程", "担当課", "開始", "終了", "状況"),
-        "reviews": "半期見直し（●見直し会議　◎年次報告）",
-        "as_of_mark": "▼基準日",
-        "month": "{m}月",
-        "task": ("作業", "マイルストーン"),
-        "data": (
-            "分野", "項目", "取組", "担当課", "工程ID", "工程名", "種別", "開始日", "終了日",
-            "開始（和暦）", "終了（和暦）", "勤務日数", "状況", "進捗", "遅延", "クリティカル",
-            "余裕日数", "期限", "ベースライン開始", "ベースライン終了",
-        ),
-        "links": ("先行工程ID", "先行工程名", "後続工程ID", "後続工程名", "種類", "ラグ", "ラグ（勤務日）"),
-        "markers": ("サイクル", "種類", "名称", "日付", "日付（和暦）"),
-        "legend": ("未着手", "実施中", "完了", "保留", "中止", "進捗", "遅延", "要注意", "クリティカル"),
-    },
-    "en": {
-        "sheets": ("Gantt", "Tasks", "Links", "Reviews"),
-        "title": "{name}: roadmap Gantt chart",
-        "as_of": "As of {date} ({wareki})",
-        "baseline": "baseline “{name}”",
-        "labels": ("Field / item / initiative / task", "Department", "Start", "Finish", "Status"),
-        "reviews": "Half-year reviews (● review meeting, ◎ annual report)",
-        "as_of_mark": "▼As of",
-        "month": "{m}",
-        "task": ("Task", "Milestone"),
-        "data": (
-            "Field", "Item", "Initiative", "Department", "Task ID", "Task", "Kind", "Start",
-            "Finish", "Start (wareki)", "Finish (wareki)", "Working days", "Status", "Progress",
-            "Lateness", "Critical", "Total slack", "Due", "Baseline start", "Baseline finish",
-        ),
-        "links": ("From ID", "From", "To ID", "To", "Type", "Lag", "Lag (working days)"),
-        "markers": ("Cycle", "Kind", "Name", "Date", "Date (wareki)"),
-        "legend": (
-            "Planned", "In progress", "Done", "On hold", "Cancelled", "Progress", "Late",
-            "At risk", "Critical",
-        ),
-    },
-}  # fmt: skip
+
+# The words of the Gantt workbook, made in the language chosen now.
+
+
+def _sheet_names() -> tuple[str, str, str, str]:
+    return (
+        pgettext("sheet", "Gantt"),
+        pgettext("sheet", "Tasks"),
+        pgettext("sheet", "Links"),
+        pgettext("sheet", "Reviews"),
+    )
+
+
+def _drawn_labels() -> tuple[str, ...]:
+    return (_("Field / item / initiative / task"), _("Department"), _("Start"), _("Finish"),
+            _("Status"))  # fmt: skip
+
+
+def _task_header() -> tuple[str, ...]:
+    return (
+        _("Field"), _("Item"), _("Initiative"), _("Department"), _("Task ID"),
+        pgettext("task name column", "Task"), pgettext("task kind column", "Kind"),
+        pgettext("date column", "Start"), pgettext("date column", "Finish"),
+        _("Start (wareki)"), _("Finish (wareki)"), _("Working days"), _("Status"),
+        _("Progress"), _("Lateness"), _("Critical"), _("Total slack"), _("Due"),
+        _("Baseline start"), _("Baseline finish"),
+    )  # fmt: skip
+
+
+def _link_header() -> tuple[str, ...]:
+    return (_("From ID"), _("From"), _("To ID"), _("To"), _("Type"), _("Lag"),
+            _("Lag (working days)"))  # fmt: skip
+
+
+def _marker_header() -> tuple[str, ...]:
+    return (_("Cycle"), _("Kind"), pgettext("name column", "Name"), _("Date"),
+            _("Date (wareki)"))  # fmt: skip
+
+
+def _legend(lang: str) -> list[str]:
+    """The legend's labels: the statuses, progress, late, at risk, critical."""
+    return [*(Status(code).label(lang) for code in _FILLS), _("Progress"),
+            Lateness("late").label(lang), Lateness("at_risk").label(lang), _("Critical")]  # fmt: skip
+
+
+def _half_label(code: str) -> str:
+    """The half of a fiscal year by the end of its code (``FY2024-H1``): H1, H2 (上期, 下期)."""
+    half = code[-2:]
+    if half == "H1":
+        return pgettext("half of a fiscal year", "H1")
+    if half == "H2":
+        return pgettext("half of a fiscal year", "H2")
+    return half
+
+
+def _marker_label(marker: Marker, lang: str) -> str:
+    """A review date's name in ``lang``: the Gantt JSON holds it in each, as ``label_<lang>``."""
+    label: str = getattr(marker, f"label_{lang}")
+    return label or marker.label_ja
+
 
 # Bar fill and progress fill of each status, as on the chart.
 _FILLS = {
@@ -155,10 +182,6 @@ def _indent(level: int) -> Alignment:
     return Alignment(indent=level, vertical="center")
 
 
-def _date(value: Any) -> dt.date | None:
-    return dt.date.fromisoformat(value) if isinstance(value, str) and value else None
-
-
 def _set(ws: Worksheet, row: int, column: int, value: Any) -> Cell | MergedCell:
     """Write one value; text is cleaned and always stays text (never a formula)."""
     cell = ws.cell(row=row, column=column)
@@ -195,43 +218,39 @@ def _month_index(months: Sequence[dt.date], day: dt.date) -> int:
     return min(max(offset, 0), len(months) - 1)
 
 
-def _ancestors(
-    rows: Sequence[Mapping[str, Any]],
-) -> Iterator[tuple[Mapping[str, Any], dict[str, str]]]:
+def _ancestors(rows: Sequence[Row]) -> Iterator[tuple[TaskRow, dict[str, str]]]:
     """Each task row with the names of its field, item and initiative and its department."""
-    by_id = {row.get("id"): row for row in rows}
+    by_id: dict[str | None, Row] = {row.id: row for row in rows}
     for row in rows:
-        if row.get("kind") in ("field", "item", "initiative"):
+        if not isinstance(row, TaskRow):
             continue
         found: dict[str, str] = {}
-        parent = by_id.get(row.get("parent"))
+        parent = by_id.get(row.parent)
         while parent is not None:
-            found[str(parent.get("kind"))] = str(parent.get("name") or "")
-            if parent.get("kind") == "initiative":
-                found["department"] = str(parent.get("department_name") or "")
-            parent = by_id.get(parent.get("parent"))
+            found[parent.kind] = parent.name or ""
+            if isinstance(parent, InitiativeRow):
+                found["department"] = parent.department_name or ""
+            parent = by_id.get(parent.parent)
         yield row, found
 
 
 # --- the drawn sheet ------------------------------------------------------------------------
 
 
-def _drawn_header(
-    ws: Worksheet, data: Mapping[str, Any], lang: str, months: Sequence[dt.date]
-) -> None:
+def _drawn_header(ws: Worksheet, data: GanttData, lang: str, months: Sequence[dt.date]) -> None:
     """Title, as-of, legend, the fiscal-year / half / month header and the review lane label."""
-    w, plan = _WORDS[lang], data.get("plan") or {}
-    _set(ws, 1, 1, w["title"].format(name=plan.get("name") or plan.get("id") or "")).font = Font(
-        bold=True, size=14
-    )
-    as_of = _date(data.get("as_of"))
+    plan = data.plan
+    title = _("{name}: roadmap Gantt chart").format(name=plan.name or plan.id)
+    _set(ws, 1, 1, title).font = Font(bold=True, size=14)
+    as_of = data.as_of
     notes = []
     if as_of is not None:
-        notes.append(w["as_of"].format(date=as_of.isoformat(), wareki=format_wareki(as_of)))
-    if data.get("baseline"):
-        notes.append(w["baseline"].format(name=data["baseline"]))
+        # The Japanese adds the date's wareki: 基準日 2025-10-01（令和7年10月1日）.
+        notes.append(_("As of {date}").format(date=as_of.isoformat(), wareki=format_wareki(as_of)))
+    if data.baseline:
+        notes.append(pgettext("gantt", "baseline “{name}”").format(name=data.baseline))
     if notes:
-        _set(ws, 2, 1, "　".join(notes))
+        _set(ws, 2, 1, pgettext("separator of notes", " · ").join(notes))
     # The legend: a coloured cell, then its label spilling over the empty cells to its right.
     colours = [_FILLS[s][0] for s in _FILLS] + [
         _FILLS["in_progress"][1],
@@ -240,7 +259,7 @@ def _drawn_header(
         "FFFFFF",
     ]
     edges = [None] * 6 + [_LATE, _RISK, _CRITICAL]
-    for n, (label, colour, edge) in enumerate(zip(w["legend"], colours, edges, strict=True)):
+    for n, (label, colour, edge) in enumerate(zip(_legend(lang), colours, edges, strict=True)):
         column = _LABEL_COLUMNS + 1 + n * 6
         cell = _set(ws, 3, column, None)
         cell.fill = _fill(colour)
@@ -248,27 +267,27 @@ def _drawn_header(
         cell.border = Border(left=side, right=side, top=side, bottom=side)
         _set(ws, 3, column + 1, label).font = Font(size=9)
 
-    for column, label in enumerate(w["labels"], start=1):
+    for column, label in enumerate(_drawn_labels(), start=1):
         cell = _set(ws, 7, column, label)
         cell.font, cell.fill = _BOLD, _HEAD_FILL
-    _set(ws, 8, 1, w["reviews"]).font = Font(size=9, bold=True)
+    reviews = _("Half-year reviews (● review meeting, ◎ annual report)")
+    _set(ws, 8, 1, reviews).font = Font(size=9, bold=True)
     first = _LABEL_COLUMNS + 1
-    scale = data["scale"]
-    for fy in scale.get("fiscal_years") or []:
-        year, wareki = str(fy.get("code", "")).removeprefix("FY"), fy.get("wareki") or ""
-        if lang == "ja":
-            _merged(ws, 5, months, fy, f"{year}年度（{wareki}）")
-        else:
-            _merged(ws, 5, months, fy, f"{fy.get('label_en') or fy.get('code')} ({wareki})")
-    for half in scale.get("halves") or []:
-        label = half.get("short_ja") if lang == "ja" else str(half.get("code", ""))[-2:]
-        _merged(ws, 6, months, half, str(label or ""))
+    scale = data.scale
+    for fy in scale.fiscal_years:
+        # FY2024, and in Japanese 2024年度（令和6年度）.
+        label = pgettext("period label", "FY{year}").format(
+            year=fy.code.removeprefix("FY"), wareki=fy.wareki
+        )
+        _merged(ws, 5, months, fy, label)
+    for half in scale.halves:
+        _merged(ws, 6, months, half, _half_label(half.code))
     for n, month in enumerate(months):
-        cell = _set(ws, 7, first + n, w["month"].format(m=month.month))
+        cell = _set(ws, 7, first + n, pgettext("month in a header", "{m}").format(m=month.month))
         cell.font, cell.fill, cell.alignment = Font(size=9), _HEAD_FILL, _CENTER
     if as_of is not None and months[0] <= as_of <= _month_end(months[-1]):
         column = first + _month_index(months, as_of)
-        mark = _set(ws, 4, column, w["as_of_mark"])
+        mark = _set(ws, 4, column, _("▼As of"))
         mark.font = Font(bold=True, color=_AS_OF, size=9)
         month_cell = ws.cell(row=7, column=column)
         month_cell.fill, month_cell.font = _fill(_AS_OF), Font(bold=True, color="FFFFFF", size=9)
@@ -279,10 +298,14 @@ def _month_end(month: dt.date) -> dt.date:
 
 
 def _merged(
-    ws: Worksheet, row: int, months: Sequence[dt.date], period: Mapping[str, Any], label: str
+    ws: Worksheet,
+    row: int,
+    months: Sequence[dt.date],
+    period: FiscalYearColumn | HalfColumn,
+    label: str,
 ) -> None:
     """A header cell over the months of ``period`` (merged: this is the drawn sheet)."""
-    start, end = dt.date.fromisoformat(period["start"]), dt.date.fromisoformat(period["end"])
+    start, end = period.start, period.end
     if end < months[0] or start > _month_end(months[-1]):
         return
     a = _LABEL_COLUMNS + 1 + _month_index(months, start)
@@ -294,36 +317,34 @@ def _merged(
         ws.merge_cells(start_row=row, start_column=a, end_row=row, end_column=b)
 
 
-def _drawn_row(
-    ws: Worksheet, r: int, row: Mapping[str, Any], months: Sequence[dt.date], lang: str
-) -> None:
-    kind = str(row.get("kind") or "task")
-    level = int(row.get("level") or 0)
-    name = _set(ws, r, 1, row.get("name") or row.get("id") or "")
-    name.alignment = _indent(level * 2)
-    start, finish = _date(row.get("start")), _date(row.get("finish"))
+def _drawn_row(ws: Worksheet, r: int, row: Row, months: Sequence[dt.date], lang: str) -> None:
+    kind = row.kind
+    name = _set(ws, r, 1, row.name or row.id)
+    name.alignment = _indent(row.level * 2)
+    start, finish = row.start, row.finish
     first = _LABEL_COLUMNS + 1
-    if kind in ("field", "item", "initiative"):
+    if not isinstance(row, TaskRow):
         name.font = _font(bold=kind != "initiative", size=12 if kind == "field" else 11)
         if kind in _BANDS:
             for column in range(1, first + len(months)):
                 ws.cell(row=r, column=column).fill = _fill(_BANDS[kind])
-        _set(ws, r, 2, row.get("department_name"))
+        _set(ws, r, 2, row.department_name if isinstance(row, InitiativeRow) else None)
         if start is not None and finish is not None and start <= _month_end(months[-1]):
             line = _border(bottom=_side("thick", _SUMMARY[kind]))
             for n in range(_month_index(months, start), _month_index(months, finish) + 1):
                 ws.cell(row=r, column=first + n).border = line
         return
-    status = str(row.get("status") or "planned")
+    status = row.status or "planned"
     status = status if status in _FILLS else "planned"
-    lateness = row.get("lateness")
+    lateness = row.lateness
     colour = {"late": _LATE, "at_risk": _RISK}.get(str(lateness))
     state = _label(Status, status, lang) or ""
-    progress = max(0, min(100, int(row.get("progress") or 0)))
+    progress = max(0, min(100, row.progress))
     if progress and status not in ("done", "cancelled"):
         state += f" {progress}%"
     if lateness:
-        state += ("・" if lang == "ja" else ", ") + (_label(Lateness, lateness, lang) or "")
+        separator = pgettext("separator of a status and its lateness", ", ")
+        state += separator + (_label(Lateness, lateness, lang) or "")
     if colour:
         name.font = _font(colour=colour)
     _set(ws, r, 3, start)
@@ -332,13 +353,13 @@ def _drawn_row(
     if start is None or finish is None or start > _month_end(months[-1]):
         return  # no dates, or beyond the months the sheet can draw
     a, b = _month_index(months, start), _month_index(months, finish)
-    if row.get("milestone"):
+    if row.milestone:
         cell = _set(ws, r, first + b, "▲")
         cell.alignment = _CENTER
         cell.font = _font(bold=True, colour=colour or ("2F8A4B" if status == "done" else "2B4A75"))
         return
-    edge_colour = colour or (_CRITICAL if row.get("critical") else None)
-    style: Literal["medium", "thin"] = "medium" if row.get("critical") or colour else "thin"
+    edge_colour = colour or (_CRITICAL if row.critical else None)
+    style: Literal["medium", "thin"] = "medium" if row.critical or colour else "thin"
     edge = _side(style, edge_colour or "8B9CB2")
     done = round((b - a + 1) * progress / 100) if status != "cancelled" else 0
     bar, filled = _fill(_FILLS[status][0]), _fill(_FILLS[status][1])
@@ -348,21 +369,20 @@ def _drawn_row(
         cell.border = _border(edge, edge, edge if n == a else None, edge if n == b else None)
 
 
-def _drawn_sheet(ws: Worksheet, data: Mapping[str, Any], lang: str) -> None:
-    scale = data["scale"]
-    months = _months(dt.date.fromisoformat(scale["start"]), dt.date.fromisoformat(scale["finish"]))
+def _drawn_sheet(ws: Worksheet, data: GanttData, lang: str) -> None:
+    months = _months(data.scale.start, data.scale.finish)
     del months[_MONTH_COLUMNS:]
     _drawn_header(ws, data, lang, months)
     first = _LABEL_COLUMNS + 1
-    for marker in data.get("markers") or []:
-        day = _date(marker.get("date"))
-        glyph = {"meeting": "●", "annual_report": "◎"}.get(str(marker.get("kind")))
-        if day is None or glyph is None or not months[0] <= day <= _month_end(months[-1]):
+    for marker in data.markers:
+        day = marker.date
+        glyph = {"meeting": "●", "annual_report": "◎"}.get(marker.kind)
+        if glyph is None or not months[0] <= day <= _month_end(months[-1]):
             continue
         cell = _set(ws, 8, first + _month_index(months, day), glyph)
         cell.alignment = _CENTER
         cell.font = _font(colour="7B4FC9" if glyph == "●" else "0F8A8A", size=9)
-    for offset, row in enumerate(data.get("rows") or []):
+    for offset, row in enumerate(data.rows):
         _drawn_row(ws, _FIRST_ROW + offset, row, months, lang)
 
     for column, width in zip("ABCDE", (46, 14, 11, 11, 16), strict=True):
@@ -409,44 +429,51 @@ def _table(
     ws.auto_filter.ref = f"A1:{get_column_letter(len(header))}{len(rows) + 1}"
 
 
-def _task_rows(data: Mapping[str, Any], lang: str) -> list[list[Any]]:
-    kinds = _WORDS[lang]["task"]
+def _in_era(day: dt.date) -> str:
+    """The text of a wareki column: the date in its era (令和7年4月1日); ISO in English."""
+    return pgettext("wareki column", "{date}").format(
+        date=day.isoformat(), wareki=format_wareki(day)
+    )
+
+
+def _task_rows(data: GanttData, lang: str) -> list[list[Any]]:
+    task, milestone = pgettext("kind of task", "Task"), _("Milestone")
     out = []
-    for row, up in _ancestors(data.get("rows") or []):
-        start, finish = _date(row.get("start")), _date(row.get("finish"))
-        status = row.get("status") or "planned"
+    for row, up in _ancestors(data.rows):
+        start, finish = row.start, row.finish
+        status = row.status or "planned"
         out.append(
             [
                 up.get("field"),
                 up.get("item"),
                 up.get("initiative"),
                 up.get("department") or None,
-                row.get("id"),
-                row.get("name"),
-                kinds[1] if row.get("milestone") else kinds[0],
+                row.id,
+                row.name,
+                milestone if row.milestone else task,
                 start,
                 finish,
-                format_wareki(start) if start else None,
-                format_wareki(finish) if finish else None,
-                row.get("duration_days"),
+                _in_era(start),
+                _in_era(finish),
+                row.duration_days,
                 _label(Status, status, lang),
-                max(0, min(100, int(row.get("progress") or 0))) / 100,
-                _label(Lateness, row.get("lateness"), lang),
-                bool(row.get("critical")),
-                row.get("total_slack"),
-                _date(row.get("due")),
-                _date(row.get("baseline_start")),
-                _date(row.get("baseline_finish")),
+                max(0, min(100, row.progress)) / 100,
+                _label(Lateness, row.lateness, lang),
+                row.critical,
+                row.total_slack,
+                row.due,
+                row.baseline_start,
+                row.baseline_finish,
             ]
         )
     return out
 
 
-def gantt_xlsx(data: Mapping[str, Any], *, lang: str = "ja") -> bytes:
-    """Write the Gantt JSON ``data`` as an Excel 工程表 (xlsx bytes).
+def gantt_xlsx(data: GanttData, *, lang: str = "ja") -> bytes:
+    """Write the Gantt view ``data`` as an Excel 工程表 (xlsx bytes).
 
     Args:
-        data: the dict of :func:`aomori_roadmap.export.gantt.gantt_data`.
+        data: the Gantt view (:func:`aomori_roadmap.views.gantt.gantt_data`).
         lang: ``ja`` or ``en`` for sheet names, headers and labels; plan text stays as written.
 
     Raises:
@@ -460,38 +487,38 @@ def gantt_xlsx(data: Mapping[str, Any], *, lang: str = "ja") -> bytes:
     >>> gantt_xlsx(data)[:2], gantt_xlsx(data) == gantt_xlsx(data)
     (b'PK', True)
     """
-    if lang not in _WORDS:
-        raise PlanError(f"ラベルの言語 {lang!r} は使えません。使える言語: ja, en")
-    w = _WORDS[lang]
+    with using_language(check_language(lang)):
+        return _gantt_book(data, lang)
+
+
+def _gantt_book(data: GanttData, lang: str) -> bytes:
+    sheets = _sheet_names()
     book = Workbook()
     drawn = book.active
     assert drawn is not None  # a new workbook always has its first sheet
-    drawn.title = w["sheets"][0]
+    drawn.title = sheets[0]
     _drawn_sheet(drawn, data, lang)
 
-    tasks = book.create_sheet(w["sheets"][1])
-    _table(tasks, w["data"], _task_rows(data, lang),
+    tasks = book.create_sheet(sheets[1])
+    _table(tasks, _task_header(), _task_rows(data, lang),
            (16, 18, 30, 12, 28, 30, 12, 11, 11, 15, 15, 9, 9, 7, 9, 9, 9, 11, 13, 13))  # fmt: skip
     for r in range(2, tasks.max_row + 1):
         tasks.cell(row=r, column=14).number_format = "0%"
 
-    names = {row.get("id"): row.get("name") for row in data.get("rows") or []}
+    names = {row.id: row.name for row in data.rows}
     links = [
-        [link.get("from"), names.get(link.get("from")), link.get("to"), names.get(link.get("to")),
-         link.get("type"), link.get("lag"), link.get("lag_days")]
-        for link in data.get("links") or []
+        [link.from_, names.get(link.from_), link.to, names.get(link.to), link.type, link.lag,
+         link.lag_days]
+        for link in data.links
     ]  # fmt: skip
-    _table(book.create_sheet(w["sheets"][2]), w["links"], links, (28, 30, 28, 30, 7, 9, 12))
+    _table(book.create_sheet(sheets[2]), _link_header(), links, (28, 30, 28, 30, 7, 9, 12))
 
-    markers = []
-    for marker in data.get("markers") or []:
-        day = _date(marker.get("date"))
-        label = marker.get("label_" + lang) or marker.get("label_ja")
-        markers.append(
-            [marker.get("cycle"), marker.get("kind"), label, day, day and format_wareki(day)]
-        )
-    _table(book.create_sheet(w["sheets"][3]), w["markers"], markers, (12, 14, 30, 11, 16))
-    return _save(book, _date(data.get("as_of")))
+    markers = [
+        [marker.cycle, marker.kind, _marker_label(marker, lang), marker.date, _in_era(marker.date)]
+        for marker in data.markers
+    ]
+    _table(book.create_sheet(sheets[3]), _marker_header(), markers, (12, 14, 30, 11, 16))
+    return _save(book, data.as_of)
 
 
 def _save(book: Workbook, as_of: dt.date | None) -> bytes:
@@ -517,51 +544,63 @@ def _save(book: Workbook, as_of: dt.date | None) -> bytes:
 
 
 # --- the annual progress report -------------------------------------------------------------
+# Its words, made in the language chosen now.
 
-_REPORT_WORDS: dict[str, dict[str, Any]] = {
-    "ja": {
-        "initiatives": ("項目", "取組ID", "取組", "担当課", "状況", "進捗（%）", "遅延", "開始",
-                        "終了", "工程数", "完了した工程", "遅延の工程", "要注意の工程", "変更"),
-        "ratings": ("{cycle} 自己評価", "{cycle} 県の評価"),
-        "kpi_sheet": "成果指標",
-        "kpis": ("成果指標ID", "成果指標", "単位", "方向", "基準年度", "基準値", "目標年度",
-                 "目標値", "実績", "見込み値", "達成率（%）", "状況", "出典"),
-        "slipped_sheet": "遅れた工程",
-        "slipped": ("取組", "工程ID", "工程", "基準の開始", "基準の終了", "現在の開始",
-                    "現在の終了", "遅れ（勤務日）"),
-        "changes_sheet": "前回からの変更",
-        "changes": ("区分", "種類", "ID", "名称", "内容"),
-        "milestones_sheet": "次年度マイルストーン",
-        "milestones": ("日付", "取組", "工程ID", "マイルストーン", "状況"),
-        "no_item": "項目未設定", "unset": "未設定", "up": "増やす", "down": "減らす",
-        "kinds": {"initiative": "取組", "task": "工程"},
-    },
-    "en": {
-        "initiatives": ("Item", "Initiative ID", "Initiative", "Department", "Status",
-                        "Progress (%)", "Lateness", "Start", "Finish", "Tasks", "Tasks done",
-                        "Tasks late", "Tasks at risk", "Change"),
-        "ratings": ("{cycle} self-assessment", "{cycle} office rating"),
-        "kpi_sheet": "KPIs",
-        "kpis": ("KPI ID", "KPI", "Unit", "Direction", "Baseline FY", "Baseline", "Target FY",
-                 "Target", "Actual", "Expected", "Rate (%)", "Status", "Source"),
-        "slipped_sheet": "Slipped tasks",
-        "slipped": ("Initiative", "Task ID", "Task", "Planned start", "Planned finish",
-                    "Current start", "Current finish", "Slip (working days)"),
-        "changes_sheet": "Changes",
-        "changes": ("Mark", "Kind", "ID", "Name", "Details"),
-        "milestones_sheet": "Next year's milestones",
-        "milestones": ("Date", "Initiative", "Task ID", "Milestone", "Status"),
-        "no_item": "No item", "unset": "not set", "up": "up", "down": "down",
-        "kinds": {"initiative": "Initiative", "task": "Task"},
-    },
-}  # fmt: skip
 
-_SHEET_FORBIDDEN = str.maketrans({c: "・" for c in "[]:*?/\\"})
+def _initiative_header() -> tuple[str, ...]:
+    return (
+        _("Item"), _("Initiative ID"), _("Initiative"), _("Department"), _("Status"),
+        _("Progress (%)"), _("Lateness"), _("Start"), _("Finish"),
+        pgettext("count column", "Tasks"), _("Tasks done"), _("Tasks late"), _("Tasks at risk"),
+        _("Change"),
+    )  # fmt: skip
+
+
+def _rating_header(cycle: str) -> tuple[str, str]:
+    return (
+        _("{cycle} self-assessment").format(cycle=cycle),
+        _("{cycle} office rating").format(cycle=cycle),
+    )
+
+
+def _kpi_header() -> tuple[str, ...]:
+    return (
+        _("KPI ID"), _("KPI"), _("Unit"), _("Direction"), _("Baseline FY"),
+        pgettext("kpi", "Baseline"), _("Target FY"), _("Target"), _("Actual"), _("Expected"),
+        _("Rate (%)"), _("Status"), _("Source"),
+    )  # fmt: skip
+
+
+def _slipped_header() -> tuple[str, ...]:
+    return (_("Initiative"), _("Task ID"), _("Task"), _("Planned start"), _("Planned finish"),
+            _("Current start"), _("Current finish"), _("Slip (working days)"))  # fmt: skip
+
+
+def _change_header() -> tuple[str, ...]:
+    return (_("Mark"), _("Kind"), "ID", pgettext("name column", "Name"), _("Details"))
+
+
+def _milestone_header() -> tuple[str, ...]:
+    return (_("Date"), _("Initiative"), _("Task ID"), _("Milestone"), _("Status"))
+
+
+def _direction(direction: str) -> str:
+    """Which way a KPI should go: up or down (増やす, 減らす)."""
+    if direction == "up":
+        return pgettext("KPI direction", "up")
+    return pgettext("KPI direction", "down")
+
+
+def _kind(kind: str) -> str:
+    """What changed: an initiative or a task."""
+    return _("Initiative") if kind == "initiative" else _("Task")
 
 
 def _sheet_name(name: str, taken: set[str]) -> str:
     """A valid, unique worksheet name: no ``[]:*?/\\``, at most 31 characters."""
-    base = (clean(name).translate(_SHEET_FORBIDDEN).strip("'") or "Sheet")[:31]
+    # What stands for a character a sheet name cannot hold: ・ in Japanese.
+    forbidden = str.maketrans(dict.fromkeys("[]:*?/\\", pgettext("in a sheet name", "-")))
+    base = (clean(name).translate(forbidden).strip("'") or "Sheet")[:31]
     candidate, n = base, 2
     while candidate.casefold() in taken:
         suffix = f" ({n})"
@@ -570,13 +609,13 @@ def _sheet_name(name: str, taken: set[str]) -> str:
     return candidate
 
 
-def report_xlsx(report: Mapping[str, Any], *, lang: str = "ja") -> bytes:
+def report_xlsx(report: AnnualReport, *, lang: str = "ja") -> bytes:
     """Write the annual report (:func:`~aomori_roadmap.export.report.annual_report`) as xlsx.
 
     One sheet per field (分野) with a row per initiative, then the KPI table, the slipped
     tasks, the changes since the previous report and the next year's milestones: plain
     tables, one value per cell, numbers as numbers and dates as dates. A value that is not
-    set is written as the text ``未設定``.
+    set is written as the text ``未設定`` (``not set``).
 
     >>> from datetime import date
     >>> from io import BytesIO
@@ -589,69 +628,67 @@ def report_xlsx(report: Mapping[str, Any], *, lang: str = "ja") -> bytes:
     >>> load_workbook(BytesIO(report_xlsx(report))).sheetnames[:4]
     ['産業・しごと', '暮らし・まち', '行政経営', '成果指標']
     """
-    if lang not in _REPORT_WORDS:
-        raise PlanError(f"ラベルの言語 {lang!r} は使えません。使える言語: ja, en")
-    w = _REPORT_WORDS[lang]
-    unset = w["unset"]
+    with using_language(check_language(lang)):
+        return _report_book(report, lang)
+
+
+def _report_book(report: AnnualReport, lang: str) -> bytes:
+    unset, no_item = _("not set"), _("No item")
     book = Workbook()
     first = book.active
     assert first is not None
     book.remove(first)
     taken: set[str] = set()
     ratings = [
-        label.format(cycle=parse_period(code).label(lang))
-        for code in report["cycles"]
-        for label in w["ratings"]
+        label for code in report.cycles for label in _rating_header(parse_period(code).label(lang))
     ]
-    for field in report["fields"]:
-        rows = []
-        for item in field["items"]:
-            item_name = item["name"] or w["no_item"]
-            if not item["initiatives"]:
+    for field in report.fields:
+        rows: list[list[Any]] = []
+        for item in field.items:
+            item_name = item.name or no_item
+            if not item.initiatives:
                 rows.append([item_name])
-            for i in item["initiatives"]:
-                reviews = [r[key] for r in i["reviews"] for key in ("self", "office")]
+            for i in item.initiatives:
+                reviews = [rating for r in i.reviews for rating in (r.own_rating, r.office)]
                 rows.append(
-                    [item_name, i["id"], i["name"], i["department_name"],
-                     _label(Status, i["status"], lang), i["progress"],
-                     _label(Lateness, i["lateness"], lang), _date(i["start"]), _date(i["finish"]),
-                     i["tasks"], i["tasks_done"], i["late"], i["at_risk"],
-                     MARKS[lang][i["change"]] if i["change"] else None, *reviews]
+                    [item_name, i.id, i.name, i.department_name, _label(Status, i.status, lang),
+                     i.progress, _label(Lateness, i.lateness, lang), i.start, i.finish, i.tasks,
+                     i.tasks_done, i.late, i.at_risk, mark_label(i.change) if i.change else None,
+                     *reviews]
                 )  # fmt: skip
-        sheet = book.create_sheet(_sheet_name(field["name"] or w["no_item"], taken))
+        sheet = book.create_sheet(_sheet_name(field.name or no_item, taken))
         widths = (20, 22, 48, 14, 9, 9, 9, 11, 11, 7, 9, 9, 9, 7, *(12 for _ in ratings))
-        _table(sheet, [*w["initiatives"], *ratings], rows, widths)
+        _table(sheet, [*_initiative_header(), *ratings], rows, widths)
 
-    def value(number: Any) -> Any:
+    def value(number: float | None) -> float | str:
         return unset if number is None else number
 
     kpis = [
-        [k["id"], k["name"], k["unit"], w[k["direction"]], k["baseline_fy"], value(k["baseline"]),
-         k["target_fy"], value(k["target"]), value(k["actual"]), value(k["expected"]),
-         value(k["rate"]), KpiStatus(k["status"]).label(lang), k["source"]]
-        for k in report["kpis"]
+        [k.id, k.name, k.unit, _direction(k.direction), k.baseline_fy, value(k.baseline),
+         k.target_fy, value(k.target), value(k.actual), value(k.expected), value(k.rate),
+         k.status.label(lang), k.source]
+        for k in report.kpis
     ]  # fmt: skip
-    sheet = book.create_sheet(_sheet_name(w["kpi_sheet"], taken))
-    _table(sheet, w["kpis"], kpis, (26, 48, 8, 8, 10, 10, 10, 10, 10, 10, 11, 9, 24))
+    sheet = book.create_sheet(_sheet_name(pgettext("sheet", "KPIs"), taken))
+    _table(sheet, _kpi_header(), kpis, (26, 48, 8, 8, 10, 10, 10, 10, 10, 10, 11, 9, 24))
     slipped = [
-        [s["initiative_name"], s["ref"], s["name"], _date(s["planned_start"]),
-         _date(s["planned_finish"]), _date(s["start"]), _date(s["finish"]), s["days"]]
-        for s in report["slipped"]
+        [s.initiative_name, s.ref, s.name, s.planned_start, s.planned_finish, s.start, s.finish,
+         s.days]
+        for s in report.slipped
     ]  # fmt: skip
-    sheet = book.create_sheet(_sheet_name(w["slipped_sheet"], taken))
-    _table(sheet, w["slipped"], slipped, (40, 28, 30, 11, 11, 11, 11, 12))
+    sheet = book.create_sheet(_sheet_name(_("Slipped tasks"), taken))
+    _table(sheet, _slipped_header(), slipped, (40, 28, 30, 11, 11, 11, 11, 12))
     changes = [
-        [MARKS[lang][c["mark"]], w["kinds"][c["kind"]], c["ref"], c["name"],
-         "; ".join(f"{d['what']}: {d['before']} → {d['after']}" for d in c["details"]) or None]
-        for c in report["changes"] or []
+        [mark_label(c.mark), _kind(c.kind), c.ref, c.name,
+         "; ".join(f"{d.what}: {d.before} → {d.after}" for d in c.details) or None]
+        for c in report.changes or ()
     ]  # fmt: skip
-    sheet = book.create_sheet(_sheet_name(w["changes_sheet"], taken))
-    _table(sheet, w["changes"], changes, (8, 8, 28, 40, 50))
+    sheet = book.create_sheet(_sheet_name(pgettext("sheet", "Changes"), taken))
+    _table(sheet, _change_header(), changes, (8, 8, 28, 40, 50))
     milestones = [
-        [_date(m["date"]), m["initiative_name"], m["ref"], m["name"],
-         _label(Status, m["status"], lang)]
-        for m in report["next_milestones"]
-    ]  # fmt: skip
-    sheet = book.create_sheet(_sheet_name(w["milestones_sheet"], taken))
-    _table(sheet, w["milestones"], milestones, (11, 40, 28, 30, 9))
-    return _save(book, _date(report.get("as_of")))
+        [m.date, m.initiative_name, m.ref, m.name, _label(Status, m.status, lang)]
+        for m in report.next_milestones
+    ]
+    sheet = book.create_sheet(_sheet_name(_("Next year's milestones"), taken))
+    _table(sheet, _milestone_header(), milestones, (11, 40, 28, 30, 9))
+    return _save(book, report.as_of)

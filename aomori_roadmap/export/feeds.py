@@ -12,7 +12,7 @@ first:
   force at the time;
 - now: the served plan with the latest status, at the time of the latest input.
 
-:func:`~aomori_roadmap.export.ical.track_changes` turns that history into SEQUENCE and
+:func:`~aomori_roadmap.views.events.track_changes` turns that history into SEQUENCE and
 LAST-MODIFIED; an event whose task was cancelled, or that disappeared from the plan, stays as
 ``STATUS:CANCELLED`` for ``retention`` after the change, counted in input time (the latest
 revision or status change), never in wall-clock time, so that the same inputs always give the
@@ -55,19 +55,19 @@ from aomori_roadmap.engine.reviews import ReviewCycle, ongoing_spans, review_cyc
 from aomori_roadmap.engine.schedule import Schedule, plan_calendar, schedule
 from aomori_roadmap.engine.status import StatusState, actuals_of
 from aomori_roadmap.errors import PlanError, RoadmapError
-from aomori_roadmap.export.ical import (
-    DEFAULT_REFRESH,
+from aomori_roadmap.export.ical import DEFAULT_REFRESH, serialize_feed
+from aomori_roadmap.formats import check_feed
+from aomori_roadmap.i18n import LANGUAGES, _
+from aomori_roadmap.plan.model import Plan
+from aomori_roadmap.store import Revision, Store, plan_hash
+from aomori_roadmap.store.history import latest_inputs, status_changes
+from aomori_roadmap.views.events import (
     DEFAULT_RETENTION,
     FeedEvent,
     feed_events,
     feed_name,
-    serialize_feed,
     track_changes,
 )
-from aomori_roadmap.formats import check_feed
-from aomori_roadmap.plan.model import Plan
-from aomori_roadmap.store import Revision, Store, plan_hash
-from aomori_roadmap.store.history import latest_inputs, status_changes
 
 __all__ = [
     "BuiltFeed",
@@ -106,7 +106,9 @@ class FeedRequest:
         """
         unknown = set(filters) - {"department", "initiative", "field", "priority"}
         if unknown:
-            raise PlanError(f"絞り込み {', '.join(sorted(unknown))} はありません。")
+            raise PlanError(
+                _("There is no filter {filters}.").format(filters=", ".join(sorted(unknown)))
+            )
         return cls(feed, **filters)
 
     def filters(self) -> dict[str, str | None]:
@@ -224,7 +226,9 @@ def feed_urls(base_url: str, token: str, feed: str) -> tuple[str, str]:
         or parts.fragment
         or any(ch.isspace() for ch in base_url.strip())
     ):
-        raise PlanError(f"基点URL '{base_url}' は https://HOST[/PATH] の形にしてください。")
+        raise PlanError(
+            _("Write the base URL '{url}' as https://HOST[/PATH].").format(url=base_url)
+        )
     check_feed(feed)
     path = parts.path.rstrip("/") + f"/feeds/{quote(token, safe='')}/{feed}.ics"
     return f"{parts.scheme}://{parts.netloc}{path}", f"webcal://{parts.netloc}{path}"
@@ -330,9 +334,13 @@ class FeedBuilder:
         cache_size: int = 512,
     ) -> None:
         if retention < timedelta(0):
-            raise PlanError("取り消した予定を残す期間（retention）は0以上にしてください。")
-        if lang not in ("ja", "en"):
-            raise PlanError(f"言語は ja か en です（'{lang}' は使えません）。")
+            raise PlanError(
+                _("The time cancelled events are kept (retention) must not be negative.")
+            )
+        if lang not in LANGUAGES:
+            raise PlanError(
+                _("The language is ja or en ('{lang}' cannot be used).").format(lang=lang)
+            )
         self.plan = plan
         self.store = store
         self.base_url = base_url

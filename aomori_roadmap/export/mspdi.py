@@ -30,12 +30,15 @@ True
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from datetime import date, timedelta
-from typing import Any
+
+import holidays
 
 from aomori_roadmap.calendar import WorkCalendar
 from aomori_roadmap.export.adapters import one_line
+from aomori_roadmap.i18n import _, pgettext
+from aomori_roadmap.views.gantt import GanttData, Link, Row, TaskRow
 
 __all__ = ["DAY_FINISH", "DAY_START", "MSPDI_LINK_TYPES", "TENTHS_PER_DAY", "mspdi_xml"]
 
@@ -67,18 +70,43 @@ def _duration(minutes: int) -> str:
     return f"PT{minutes // 60}H{minutes % 60}M0S"
 
 
+def _year_end(day: date) -> bool:
+    """Tell whether ``day`` is in the year-end closure, 12/29 to 1/3."""
+    return (day.month == 12 and day.day >= 29) or (day.month == 1 and day.day <= 3)
+
+
 def _exceptions(
     calendar: WorkCalendar, first: date, last: date
 ) -> Iterator[tuple[date, date, str, bool]]:
-    """Runs of days whose working status differs from the week's: (from, to, name, working)."""
+    """Runs of days whose working status differs from the week's: (from, to, name, working).
+
+    The names are in the language chosen now. The calendar tells why a day is off, as it names
+    it (a national holiday first, then the year-end closure, then a closed day); the holidays
+    package says a national holiday in the language that the catalog gives it (``ja`` in
+    Japanese, the names :meth:`WorkCalendar.holiday_name` gives).
+    """
     predicted = set(calendar.predicted_holidays(first, last))
+    national = holidays.country_holidays(
+        "JP",
+        language=pgettext("language of the holidays package", "en_US"),
+        years=range(first.year, last.year + 1),
+    )
     days: list[tuple[date, str, bool]] = []
     day = first
     while day <= last:
         working = calendar.is_working_day(day)
         if working != (day.weekday() < 5):
-            name = calendar.holiday_name(day) or ("開庁日" if working else "閉庁日")
-            days.append((day, name + ("（予測）" if day in predicted else ""), working))
+            if calendar.holiday_name(day) is None:
+                name = _("Open day") if working else _("Closed day")
+            elif day in national:
+                name = national[day]
+            elif calendar.year_end_closure and _year_end(day):
+                name = _("Year-end closure")
+            else:
+                name = _("Closed day")
+            if day in predicted:
+                name = _("{name} (predicted)").format(name=name)
+            days.append((day, name, working))
         day += timedelta(days=1)
     k = 0
     while k < len(days):
@@ -131,12 +159,12 @@ def _calendar_xml(calendar: WorkCalendar, name: str, first: date, last: date) ->
     return out
 
 
-def _outline_numbers(rows: list[Mapping[str, Any]]) -> list[str]:
+def _outline_numbers(rows: Sequence[Row]) -> list[str]:
     """``1``, ``1.1``, ``1.1.1`` … of each row, from its level in depth-first order."""
     counters: list[int] = []
     numbers = []
     for row in rows:
-        level = row["level"]
+        level = row.level
         del counters[level + 1 :]
         if len(counters) <= level:
             counters += [0] * (level + 1 - len(counters))
@@ -145,11 +173,11 @@ def _outline_numbers(rows: list[Mapping[str, Any]]) -> list[str]:
     return numbers
 
 
-def mspdi_xml(data: Mapping[str, Any], calendar: WorkCalendar) -> str:
+def mspdi_xml(data: GanttData, calendar: WorkCalendar) -> str:
     """MS Project XML of Gantt data, with ``calendar``'s holidays as calendar exceptions.
 
     Args:
-        data: a :func:`~aomori_roadmap.export.gantt.gantt_data` dict.
+        data: the Gantt view (:func:`~aomori_roadmap.views.gantt.gantt_data`).
         calendar: the plan's working calendar (``Schedule.calendar``).
 
     >>> from aomori_roadmap.plan.loader import default_plan
@@ -161,21 +189,21 @@ def mspdi_xml(data: Mapping[str, Any], calendar: WorkCalendar) -> str:
     >>> "<Name>振替休日</Name>" in xml, xml.count("<OutlineLevel>4</OutlineLevel>")
     (True, 38)
     """
-    rows = list(data["rows"])
-    uid = {row["id"]: n for n, row in enumerate(rows, start=1)}
-    into: dict[str, list[Mapping[str, Any]]] = {}
-    for link in data["links"]:
-        if link["from"] in uid and link["to"] in uid:
-            into.setdefault(link["to"], []).append(link)
-    dated = [row for row in rows if row["start"] is not None]
-    first = min((row["start"] for row in dated), default=data["scale"]["start"])
-    last = max((row["finish"] for row in dated), default=data["scale"]["finish"])
-    name = data["plan"]["name"]
+    rows = data.rows
+    scale = data.scale
+    uid = {row.id: n for n, row in enumerate(rows, start=1)}
+    into: dict[str, list[Link]] = {}
+    for link in data.links:
+        if link.from_ in uid and link.to in uid:
+            into.setdefault(link.to, []).append(link)
+    first = min((row.start for row in rows if row.start is not None), default=scale.start)
+    last = max((row.finish for row in rows if row.finish is not None), default=scale.finish)
+    name = data.plan.name
     out = [
         '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>',
         f'<Project xmlns="{_NAMESPACE}">',
         "  <SaveVersion>14</SaveVersion>",
-        f"  <Name>{_text(data['plan']['id'])}.xml</Name>",
+        f"  <Name>{_text(data.plan.id)}.xml</Name>",
         f"  <Title>{_text(name)}</Title>",
         "  <ScheduleFromStart>1</ScheduleFromStart>",
         f"  <StartDate>{first}T{DAY_START}</StartDate>",
@@ -193,39 +221,35 @@ def mspdi_xml(data: Mapping[str, Any], calendar: WorkCalendar) -> str:
         "  <FiscalYearStart>1</FiscalYearStart>",
         "  <WeekStartDay>1</WeekStartDay>",
     ]
-    scale = data["scale"]
-    out += _calendar_xml(
-        calendar,
-        f"勤務日（{name}）",
-        date.fromisoformat(scale["start"]),
-        date.fromisoformat(scale["finish"]),
-    )
+    calendar_name = _("Working days ({name})").format(name=name)
+    out += _calendar_xml(calendar, calendar_name, scale.start, scale.finish)
     out.append("  <Tasks>")
     for row, number in zip(rows, _outline_numbers(rows), strict=True):
-        out += _task_xml(row, uid[row["id"]], number, into.get(row["id"], ()), uid, calendar)
+        out += _task_xml(row, uid[row.id], number, into.get(row.id, ()), uid, calendar)
     out += ["  </Tasks>", "</Project>"]
     return "\n".join(out) + "\n"
 
 
 def _task_xml(
-    row: Mapping[str, Any],
+    row: Row,
     n: int,
     number: str,
-    links: Iterable[Mapping[str, Any]],
+    links: Iterable[Link],
     uid: Mapping[str, int],
     calendar: WorkCalendar,
 ) -> list[str]:
-    summary = row["kind"] not in ("task", "milestone")
+    task = row if isinstance(row, TaskRow) else None
+    summary = task is None
     parts = [
-        f"<UID>{n}</UID><ID>{n}</ID><Name>{_text(row['name'])}</Name>",
+        f"<UID>{n}</UID><ID>{n}</ID><Name>{_text(row.name)}</Name>",
         f"<Type>{_FIXED_DURATION}</Type><IsNull>0</IsNull>",
         f"<WBS>{number}</WBS><OutlineNumber>{number}</OutlineNumber>",
-        f"<OutlineLevel>{row['level'] + 1}</OutlineLevel>",
+        f"<OutlineLevel>{row.level + 1}</OutlineLevel>",
     ]
-    start, finish = row["start"], row["finish"]
-    days = 0 if summary else row["duration_days"]
-    if summary and start is not None:
-        days = calendar.working_days_in(date.fromisoformat(start), date.fromisoformat(finish))
+    start, finish = row.start, row.finish
+    days = 0 if task is None else task.duration_days
+    if task is None and start is not None and finish is not None:
+        days = calendar.working_days_in(start, finish)
     # A zero-length task is reached at the end of its day, like a milestone.
     begin = f"{start}T{DAY_START if days else DAY_FINISH}"
     if start is not None:
@@ -234,33 +258,33 @@ def _task_xml(
             f"<Duration>{_duration(days * 480)}</Duration><DurationFormat>{_LAG_IN_DAYS}</DurationFormat>"
         )
     # MS Project makes any zero-length task a milestone, reached at the end of its day.
-    milestone = not summary and days == 0
+    milestone = task is not None and days == 0
     parts.append(f"<Milestone>{int(milestone)}</Milestone><Summary>{int(summary)}</Summary>")
-    if not summary:
-        done = days * 480 * row["progress"] // 100
+    if task is not None:
+        done = days * 480 * task.progress // 100
         parts.append(
-            f"<Critical>{int(row['critical'])}</Critical>"
-            f"<FreeSlack>{row['free_slack'] * TENTHS_PER_DAY}</FreeSlack>"
-            f"<TotalSlack>{row['total_slack'] * TENTHS_PER_DAY}</TotalSlack>"
-            f"<PercentComplete>{row['progress']}</PercentComplete>"
+            f"<Critical>{int(task.critical)}</Critical>"
+            f"<FreeSlack>{task.free_slack * TENTHS_PER_DAY}</FreeSlack>"
+            f"<TotalSlack>{task.total_slack * TENTHS_PER_DAY}</TotalSlack>"
+            f"<PercentComplete>{task.progress}</PercentComplete>"
             # MS Project's % complete is the share of the duration done.
             f"<ActualDuration>{_duration(done)}</ActualDuration>"
             f"<RemainingDuration>{_duration(days * 480 - done)}</RemainingDuration>"
             f"<ConstraintType>{_SNET}</ConstraintType><ConstraintDate>{begin}</ConstraintDate>"
         )
-        if row["due"] is not None:
-            parts.append(f"<Deadline>{row['due']}T{DAY_FINISH}</Deadline>")
+        if task.due is not None:
+            parts.append(f"<Deadline>{task.due}T{DAY_FINISH}</Deadline>")
     for link in links:
         parts.append(
-            f"<PredecessorLink><PredecessorUID>{uid[link['from']]}</PredecessorUID>"
-            f"<Type>{MSPDI_LINK_TYPES[link['type']]}</Type><CrossProject>0</CrossProject>"
-            f"<LinkLag>{link['lag_days'] * TENTHS_PER_DAY}</LinkLag>"
+            f"<PredecessorLink><PredecessorUID>{uid[link.from_]}</PredecessorUID>"
+            f"<Type>{MSPDI_LINK_TYPES[link.type]}</Type><CrossProject>0</CrossProject>"
+            f"<LinkLag>{link.lag_days * TENTHS_PER_DAY}</LinkLag>"
             f"<LagFormat>{_LAG_IN_DAYS}</LagFormat></PredecessorLink>"
         )
-    if not summary and row["baseline_start"] is not None:
+    if task is not None and task.baseline_start is not None:
         base_begin = DAY_FINISH if milestone else DAY_START
         parts.append(
-            f"<Baseline><Number>0</Number><Start>{row['baseline_start']}T{base_begin}</Start>"
-            f"<Finish>{row['baseline_finish']}T{DAY_FINISH}</Finish></Baseline>"
+            f"<Baseline><Number>0</Number><Start>{task.baseline_start}T{base_begin}</Start>"
+            f"<Finish>{task.baseline_finish}T{DAY_FINISH}</Finish></Baseline>"
         )
     return ["    <Task>", *("      " + part for part in parts), "    </Task>"]

@@ -24,6 +24,7 @@ from sqlalchemy import Connection, Engine
 from sqlalchemy.exc import SQLAlchemyError
 
 from aomori_roadmap.errors import PlanError, StoreError
+from aomori_roadmap.i18n import _
 from aomori_roadmap.store.schema import DEFAULT_BUSY_TIMEOUT, connect, write_transaction
 
 __all__ = ["Database", "aware"]
@@ -33,8 +34,10 @@ def aware(value: datetime, what: str) -> datetime:
     """``value`` in UTC; a naive datetime is bad input (the store keeps tz-aware times only)."""
     if value.tzinfo is None or value.utcoffset() is None:
         raise PlanError(
-            f"{what} {value.isoformat()} にタイムゾーンがありません。"
-            "例: datetime(2025, 9, 30, 17, 0, tzinfo=ZoneInfo('Asia/Tokyo'))"
+            _(
+                "{what} {value} has no time zone. Example: "
+                "datetime(2025, 9, 30, 17, 0, tzinfo=ZoneInfo('Asia/Tokyo'))"
+            ).format(what=what, value=value.isoformat())
         )
     return value.astimezone(UTC)
 
@@ -65,7 +68,11 @@ class Database:
             yield
         except SQLAlchemyError as error:
             detail = getattr(error, "orig", None) or error
-            raise StoreError(f"{what}（{self.shown}）: {detail}") from error
+            raise StoreError(
+                _("{what} ({database}): {detail}").format(
+                    what=what, database=self.shown, detail=detail
+                )
+            ) from error
 
     @contextmanager
     def reading(self) -> Iterator[Connection]:
@@ -83,7 +90,7 @@ class Database:
 
     def now(self) -> datetime:
         """The time a write is recorded at, from the clock, in UTC."""
-        return aware(self._clock(), "時計（clock）の時刻")
+        return aware(self._clock(), _("The time of the clock"))
 
     def close(self) -> None:
         """Close every connection."""

@@ -44,6 +44,7 @@ from sqlalchemy import Connection, Row, insert, select, text, update
 
 from aomori_roadmap.errors import PlanError
 from aomori_roadmap.formats import check_feed
+from aomori_roadmap.i18n import N_, _, pgettext
 from aomori_roadmap.plan.model import Plan
 from aomori_roadmap.store.schema import LOCK_NAMESPACE
 from aomori_roadmap.store.tables import feed_tokens
@@ -141,36 +142,59 @@ def check_filters(plan: Plan, filters: Mapping[str, str | None]) -> dict[str, st
     aomori_roadmap.errors.PlanError: 担当課 'ghost' はプランにありません。...
     """
     known = {
-        "department": ("担当課", {d.id for d in plan.departments}),
-        "initiative": ("取組", {i.id for i in plan.initiatives}),
-        "field": ("分野", {f.id for f in plan.fields}),
-        "priority": (
-            "重点",
-            {p.id for p in plan.priorities} | {p.name for p in plan.priorities},
-        ),
+        "department": {d.id for d in plan.departments},
+        "initiative": {i.id for i in plan.initiatives},
+        "field": {f.id for f in plan.fields},
+        "priority": {p.id for p in plan.priorities} | {p.name for p in plan.priorities},
     }
     checked: dict[str, str] = {}
     for key, value in filters.items():
         if key not in known:
-            raise PlanError(f"絞り込み '{key}' はありません。使えるのは: {', '.join(FILTER_KEYS)}")
+            raise PlanError(
+                _("There is no filter '{filter}'. Accepted: {accepted}").format(
+                    filter=key, accepted=", ".join(FILTER_KEYS)
+                )
+            )
         if value is None:
             continue
-        kind, names = known[key]
+        names = known[key]
         if value not in names:
-            choices = ", ".join(sorted(names)[:12]) or "なし"
-            raise PlanError(f"{kind} '{value}' はプランにありません。使えるのは: {choices}")
+            choices = ", ".join(sorted(names)[:12]) or pgettext("no choices", "none")
+            raise PlanError(
+                _("{kind} '{value}' is not in the plan. Accepted: {accepted}").format(
+                    kind=_filter_kind(key), value=value, accepted=choices
+                )
+            )
         checked[key] = value
     return dict(sorted(checked.items()))
 
 
+def _filter_kind(key: str) -> str:
+    """What a filter names, as messages say it."""
+    kinds = {
+        "department": pgettext("filter", "Department"),
+        "initiative": pgettext("filter", "Initiative"),
+        "field": pgettext("filter", "Field"),
+        "priority": pgettext("filter", "Priority"),
+    }
+    return kinds.get(key, key)
+
+
 def _label(value: str, what: str, *, required: bool) -> str:
+    """``value`` normalised and checked; ``what`` (marked with ``N_``) names it in messages."""
     text_value = unicodedata.normalize("NFC", value).strip()
     if _CONTROL.search(text_value):
-        raise PlanError(f"{what}に改行や制御文字は使えません。")
+        raise PlanError(
+            _("The {what} must not contain line breaks or control characters.").format(what=_(what))
+        )
     if required and not text_value:
-        raise PlanError(f"{what}を書いてください。")
+        raise PlanError(_("Write the {what}.").format(what=_(what)))
     if len(text_value) > 200:
-        raise PlanError(f"{what}は200文字までです（{len(text_value)}文字あります）。")
+        raise PlanError(
+            _("The {what} may have at most 200 characters (it has {count}).").format(
+                what=_(what), count=len(text_value)
+            )
+        )
     return text_value
 
 
@@ -191,10 +215,15 @@ def check_request(
     """
     check_feed(feed)
     checked = check_filters(plan, filters)
-    who = _label(actor, "作成者（actor）", required=True)
-    label = _label(name, "名前", required=False)
+    who = _label(actor, N_("creator (actor)"), required=True)
+    label = _label(name, N_("token name"), required=False)
     if label.isdigit():
-        raise PlanError(f"名前 '{label}' は番号と区別できません。数字だけの名前は使えません。")
+        raise PlanError(
+            _(
+                "The name '{name}' cannot be told apart from a number: a name of digits only "
+                "is not allowed."
+            ).format(name=label)
+        )
     return feed, checked, who, label
 
 
@@ -237,7 +266,9 @@ class FeedTokens:
             StoreError: the database failed.
         """
         if self._plan is None:
-            raise PlanError("トークンの絞り込みを確かめるプランがありません（Store(plan=...)）。")
+            raise PlanError(
+                _("There is no plan to check the token's filters against (Store(plan=...)).")
+            )
         wanted = {"department": department, "initiative": initiative}
         wanted |= {"field": field, "priority": priority}
         feed, filters, who, label = check_request(self._plan, feed, wanted, actor=actor, name=name)
@@ -245,7 +276,7 @@ class FeedTokens:
         digest = hash_token(token)
         encoded = json.dumps(filters, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
         store = self._store
-        with store.database.errors("トークンを保存できません"), store.database.writing() as conn:
+        with store.database.errors(_("Cannot save the token")), store.database.writing() as conn:
             if conn.dialect.name == "postgresql":
                 namespace, key = _NAME_LOCK
                 conn.execute(
@@ -253,7 +284,9 @@ class FeedTokens:
                 )
             if label and self._active_named(conn, label) is not None:
                 raise PlanError(
-                    f"名前 '{label}' のトークンは既にあります。別の名前にしてください。"
+                    _("A token named '{name}' exists already. Choose another name.").format(
+                        name=label
+                    )
                 )
             created = store.database.now()
             result = conn.execute(
@@ -302,7 +335,7 @@ class FeedTokens:
             return None
         digest = hash_token(token)
         store = self._store
-        with store.database.errors("トークンを読めません"), store.database.reading() as conn:
+        with store.database.errors(_("Cannot read the tokens")), store.database.reading() as conn:
             row = conn.execute(
                 select(feed_tokens).where(feed_tokens.c.token_hash == digest)
             ).first()
@@ -320,7 +353,7 @@ class FeedTokens:
             PlanError: no token answers to ``ref``.
         """
         store = self._store
-        with store.database.errors("トークンを読めません"), store.database.reading() as conn:
+        with store.database.errors(_("Cannot read the tokens")), store.database.reading() as conn:
             return self._resolve(conn, ref)
 
     def _active_named(self, conn: Connection, name: str) -> FeedToken | None:
@@ -344,7 +377,9 @@ class FeedTokens:
             ).first()
         if row is None:
             raise PlanError(
-                f"トークン '{label}' がありません。番号か名前で指定してください（tokens list）。"
+                _(
+                    "There is no token '{token}'. Name it by its number or its name (tokens list)."
+                ).format(token=label)
             )
         return self._info(row)
 
@@ -358,7 +393,7 @@ class FeedTokens:
         if not include_revoked:
             query = query.where(feed_tokens.c.revoked.is_(None))
         store = self._store
-        with store.database.errors("トークンを読めません"), store.database.reading() as conn:
+        with store.database.errors(_("Cannot read the tokens")), store.database.reading() as conn:
             return [self._info(row) for row in conn.execute(query).all()]
 
     # --- changing ---------------------------------------------------------------------------
@@ -375,7 +410,7 @@ class FeedTokens:
             StoreError: the database failed.
         """
         if when.tzinfo is None or when.utcoffset() is None:
-            raise PlanError("最終利用時刻にはタイムゾーンが必要です。")
+            raise PlanError(_("The time of last use needs a time zone."))
         with self._lock:
             last = self._touched.get(ident)
             if last is not None and when - last < TOUCH_INTERVAL:
@@ -385,7 +420,7 @@ class FeedTokens:
         store = self._store
         try:
             with (
-                store.database.errors("トークンの利用を記録できません"),
+                store.database.errors(_("Cannot note the use of the token")),
                 store.database.writing() as conn,
             ):
                 result = conn.execute(
@@ -411,7 +446,7 @@ class FeedTokens:
             StoreError: the database failed.
         """
         store = self._store
-        with store.database.errors("トークンを無効にできません"), store.database.writing() as conn:
+        with store.database.errors(_("Cannot revoke the token")), store.database.writing() as conn:
             found = self._resolve(conn, ref)
             if not found.active:
                 return found

@@ -16,6 +16,7 @@ from typing import NamedTuple
 
 from sqlalchemy import func, or_, select
 
+from aomori_roadmap.i18n import _
 from aomori_roadmap.store.database import Database
 from aomori_roadmap.store.tables import plan_revisions, status_events
 
@@ -44,7 +45,7 @@ def latest_inputs(database: Database) -> LatestInputs:
         select(func.max(r.id)).scalar_subquery(),
         select(func.max(r.recorded)).scalar_subquery(),
     )
-    with database.errors("フィードの入力を読めません"), database.reading() as conn:
+    with database.errors(_("Cannot read the feeds' inputs")), database.reading() as conn:
         return LatestInputs(*conn.execute(query).one())
 
 
@@ -64,5 +65,5 @@ def status_changes(database: Database) -> list[tuple[int, datetime]]:
         .where(or_(e.status != e.from_status, e.corrects.is_not(None)))
         .order_by(e.id)
     )
-    with database.errors("状態の履歴を読めません"), database.reading() as conn:
+    with database.errors(_("Cannot read the status history")), database.reading() as conn:
         return [(row.id, row.recorded) for row in conn.execute(query).all()]

@@ -50,6 +50,7 @@ from sqlalchemy.exc import IntegrityError
 from aomori_roadmap.calendar import FiscalYear, parse_period
 from aomori_roadmap.engine.reviews import ReviewCycle, find_cycle, ongoing_spans, review_cycles
 from aomori_roadmap.errors import ConflictError, PlanError
+from aomori_roadmap.i18n import LANGUAGES, N_, _, language, pgettext, using_language
 from aomori_roadmap.plan.model import Kpi, Plan
 from aomori_roadmap.store.tables import kpi_actuals, review_records
 
@@ -66,12 +67,14 @@ __all__ = [
     "state_label",
 ]
 
+#: Where an initiative stands in a cycle: 未提出 → 提出済 → 評価済.
 REVIEW_STATES = ("not_submitted", "submitted", "reviewed")
-"""Where an initiative stands in a cycle: 未提出 → 提出済 → 評価済."""
 
+# The name of each state, translated where it is shown.
 _STATE_LABELS = {
-    "ja": {"not_submitted": "未提出", "submitted": "提出済", "reviewed": "評価済"},
-    "en": {"not_submitted": "not submitted", "submitted": "submitted", "reviewed": "reviewed"},
+    "not_submitted": N_("not submitted"),
+    "submitted": N_("submitted"),
+    "reviewed": N_("reviewed"),
 }
 
 # The widths of the columns (see tables.py): checked here for a clear message.
@@ -87,7 +90,11 @@ def state_label(stage: str, lang: str = "ja") -> str:
     >>> state_label("submitted"), state_label("reviewed", "en")
     ('提出済', 'reviewed')
     """
-    return _STATE_LABELS["en" if lang == "en" else "ja"].get(stage, stage)
+    label = _STATE_LABELS.get(stage)
+    if label is None:
+        return stage
+    with using_language(lang if lang in LANGUAGES else LANGUAGES[0]):
+        return _(label)
 
 
 @dataclass(frozen=True, slots=True)
@@ -166,18 +173,27 @@ def _json_of(record: ReviewRecord | KpiActual) -> dict[str, Any]:
 
 
 def _plan_of(store: Store, plan: Plan | None, what: str) -> Plan:
+    """``plan`` or the store's; ``what`` (marked with ``N_``) names what needs it."""
     found = plan if plan is not None else store.plan
     if found is None:
-        raise PlanError(f"{what}にはプランが必要です。Store(url, plan=...) で開いてください。")
+        raise PlanError(
+            _("The {what} need a plan: open the store with Store(url, plan=...).").format(
+                what=_(what)
+            )
+        )
     return found
 
 
 def _actor(actor: object) -> str:
     if not isinstance(actor, str) or not actor.strip():
-        raise PlanError("誰による記録か（actor）を書いてください。")
+        raise PlanError(_("Write who makes the record (actor)."))
     name = actor.strip()
     if len(name) > _ACTOR_MAX:
-        raise PlanError(f"記録した人（actor）は{_ACTOR_MAX}文字以内にしてください。")
+        raise PlanError(
+            _("The person recording (actor) may have at most {limit} characters.").format(
+                limit=_ACTOR_MAX
+            )
+        )
     return name
 
 
@@ -186,7 +202,9 @@ def _text(value: object, what: str) -> str:
         return ""
     if not isinstance(value, str):
         raise PlanError(
-            f"{what}は文字列で書いてください（{type(value).__name__} が渡されました）。"
+            _("Write the {what} as text ({type} was given).").format(
+                what=what, type=type(value).__name__
+            )
         )
     return value.strip()
 
@@ -211,8 +229,10 @@ def _writing(store: Store, what: str) -> Iterator[Connection]:
             raise ConflictError(
                 "corrects",
                 "corrected",
-                f"{what}: 訂正しようとした記録は、たった今ほかの人が訂正しました。"
-                "最新の記録を確かめてからやり直してください。",
+                _(
+                    "{what}: the record you meant to correct has just been corrected by someone "
+                    "else. Check the latest records and try again."
+                ).format(what=what),
             ) from error
 
 
@@ -223,20 +243,27 @@ def _check_target(
     query = _with_corrections(table, ("id", corrects))
     found = conn.execute(query).mappings().first()
     if found is None:
-        raise PlanError(f"訂正する{what} #{corrects} がありません。")
+        raise PlanError(
+            _("There is no {what} #{number} to correct.").format(what=what, number=corrects)
+        )
     for name, value in same.items():
         if found[name] != value:
             shown = ", ".join(f"{k}={found[k]}" for k in same)
             raise PlanError(
-                f"{what} #{corrects} は {shown} の記録です。同じ対象の記録だけを訂正できます。"
+                _(
+                    "The {what} #{number} is a record of {target}; only a record of the same "
+                    "target can be corrected."
+                ).format(what=what, number=corrects, target=shown)
             )
     if found["corrected_by"] is not None:
         by = found["corrected_by"]
         raise ConflictError(
             f"#{corrects}",
             f"#{by}",
-            f"{what} #{corrects} はすでに #{by} で訂正されています。"
-            "訂正するならその最新の訂正を対象にしてください。",
+            _(
+                "The {what} #{number} has already been corrected by #{by}. To correct it, "
+                "correct that latest correction."
+            ).format(what=what, number=corrects, by=by),
         )
 
 
@@ -258,7 +285,7 @@ class ReviewLog:
     @property
     def plan(self) -> Plan:
         """The plan whose cycles and rating scale the records follow."""
-        return _plan_of(self._store, self._plan, "見直しの記録")
+        return _plan_of(self._store, self._plan, N_("review records"))
 
     def cycles(self) -> list[ReviewCycle]:
         """The plan's review cycles as planned (computed once)."""
@@ -287,16 +314,26 @@ class ReviewLog:
         found = symbols.get(written)
         if found is None:
             accepted = ", ".join(f"{r.symbol} {r.label}" for r in scale)
-            raise PlanError(f"評価 '{text}' は評価の尺度にありません。使えるのは: {accepted}")
+            raise PlanError(
+                _("Rating '{rating}' is not on the rating scale. Accepted: {accepted}").format(
+                    rating=text, accepted=accepted
+                )
+            )
         if len(found) > _RATING_MAX:
-            raise PlanError(f"評価の記号 '{found}' が長すぎます（{_RATING_MAX}文字まで）。")
+            raise PlanError(
+                _("The rating symbol '{symbol}' is too long (at most {limit} characters).").format(
+                    symbol=found, limit=_RATING_MAX
+                )
+            )
         return found
 
     def _cycle_for(self, cycle: str, initiative: str) -> ReviewCycle:
         """The cycle named ``cycle``, checked to cover ``initiative``."""
         plan = self.plan
         if not isinstance(initiative, str) or initiative not in {i.id for i in plan.initiatives}:
-            raise PlanError(f"取組 '{initiative}' はプランにありません。")
+            raise PlanError(
+                _("Initiative '{initiative}' is not in the plan.").format(initiative=initiative)
+            )
         found = find_cycle(self.cycles(), cycle)
         if initiative in found.initiatives:
             return found
@@ -305,8 +342,10 @@ class ReviewLog:
         if initiative in find_cycle(review_cycles(plan, ongoing=ongoing), cycle).initiatives:
             return found
         raise PlanError(
-            f"取組 '{initiative}' は {found.label()}（{found.code}）の見直しの対象ではありません"
-            "（その半期に実施する工程がありません）。"
+            _(
+                "Initiative '{initiative}' is not reviewed in {cycle} ({code}): it has no task "
+                "under way in that half."
+            ).format(initiative=initiative, cycle=found.label(language()), code=found.code)
         )
 
     def submit(
@@ -391,25 +430,32 @@ class ReviewLog:
         symbol = self.rating(rating)
         found = self._cycle_for(cycle, initiative)
         if corrects is not None and (type(corrects) is not int or corrects < 1):
-            raise PlanError(f"訂正する記録の番号 {corrects!r} は正の整数で指定してください。")
+            raise PlanError(
+                _(
+                    "The number of the corrected record, {number}, must be a positive integer."
+                ).format(number=repr(corrects))
+            )
         row = {
             "cycle": found.code,
             "initiative": initiative,
             "stage": stage,
             "rating": symbol,
-            "achievements": _text(texts.get("achievements"), "成果"),
-            "issues": _text(texts.get("issues"), "課題"),
-            "next_steps": _text(texts.get("next_steps"), "今後の取組"),
-            "comment": _text(texts.get("comment"), "コメント"),
+            "achievements": _text(texts.get("achievements"), pgettext("record", "achievements")),
+            "issues": _text(texts.get("issues"), pgettext("record", "issues")),
+            "next_steps": _text(texts.get("next_steps"), pgettext("record", "next steps")),
+            "comment": _text(texts.get("comment"), pgettext("record", "comment")),
             "revision_id": texts.get("revision"),
             "actor": name,
             "corrects": corrects,
         }
-        what = "提出" if stage == "submitted" else "評価"
-        with _writing(self._store, f"{what}を記録できません") as conn:
+        if stage == "submitted":
+            failure, what = _("Cannot record the submission"), _("review submission")
+        else:
+            failure, what = _("Cannot record the review"), _("review rating")
+        with _writing(self._store, failure) as conn:
             if corrects is not None:
                 same = {"cycle": found.code, "initiative": initiative, "stage": stage}
-                _check_target(conn, review_records, corrects, same, f"見直しの{what}")
+                _check_target(conn, review_records, corrects, same, what)
             row["recorded"] = self._store.database.now()
             statement = insert(review_records).values(**row).returning(review_records.c.id)
             row["id"] = conn.execute(statement).scalar_one()
@@ -428,7 +474,7 @@ class ReviewLog:
         if initiative is not None:
             where.append(("initiative", initiative))
         with (
-            self._store.database.errors("見直しの記録を読めません"),
+            self._store.database.errors(_("Cannot read the review records")),
             self._store.database.reading() as conn,
         ):
             rows = conn.execute(_with_corrections(review_records, *where)).mappings().all()
@@ -473,7 +519,9 @@ class ReviewLog:
         """
         code = find_cycle(self.cycles(), cycle).code
         if initiative not in {i.id for i in self.plan.initiatives}:
-            raise PlanError(f"取組 '{initiative}' はプランにありません。")
+            raise PlanError(
+                _("Initiative '{initiative}' is not in the plan.").format(initiative=initiative)
+            )
         return self.states(code).get((code, initiative), ReviewState(code, initiative))
 
 
@@ -525,14 +573,16 @@ class KpiLog:
     @property
     def plan(self) -> Plan:
         """The plan whose KPIs and period the values follow."""
-        return _plan_of(self._store, self._plan, "成果指標の実績")
+        return _plan_of(self._store, self._plan, N_("KPI actuals"))
 
     def _kpi(self, kpi: str) -> Kpi:
         known = {k.id: k for k in self.plan.kpis}
         found = known.get(kpi) if isinstance(kpi, str) else None
         if found is None:
-            names = ", ".join(known) if len(known) <= 8 else "kpi show で一覧を確かめてください"
-            raise PlanError(f"成果指標 '{kpi}' はプランにありません。{names}")
+            names = ", ".join(known) if len(known) <= 8 else _("See the list with kpi show")
+            raise PlanError(
+                _("KPI '{kpi}' is not in the plan. {known}").format(kpi=kpi, known=names)
+            )
         return found
 
     def _fy(self, fy: int | str) -> int:
@@ -543,13 +593,21 @@ class KpiLog:
             text = fy.strip()
             period = FiscalYear(int(text)) if text.isdigit() else parse_period(text)
             if not isinstance(period, FiscalYear):
-                raise PlanError(f"'{fy}' は年度ではありません（例: 2025, FY2025, 令和7年度）。")
+                raise PlanError(
+                    _("'{text}' is not a fiscal year (e.g. 2025, FY2025).").format(text=fy)
+                )
             year = period.year
         if year is None:
-            raise PlanError(f"年度 {fy!r} を読めません（例: 2025, FY2025, 令和7年度）。")
+            raise PlanError(
+                _("Cannot read the fiscal year {value} (e.g. 2025, FY2025).").format(value=repr(fy))
+            )
         start, end = self.plan.period.start, self.plan.period.end
         if not start.year <= year <= end.year:
-            raise PlanError(f"年度 {year} はプランの期間（{start.code}–{end.code}）の外です。")
+            raise PlanError(
+                _("Fiscal year {year} is outside the plan's period ({start}–{end}).").format(
+                    year=year, start=start.code, end=end.code
+                )
+            )
         return year
 
     def record(
@@ -581,22 +639,28 @@ class KpiLog:
             or not isinstance(value, int | float)
             or not math.isfinite(value)
         ):
-            raise PlanError(f"実績値 {value!r} は有限の数値で指定してください。")
+            raise PlanError(
+                _("The actual value {value} must be a finite number.").format(value=repr(value))
+            )
         if corrects is not None and (type(corrects) is not int or corrects < 1):
-            raise PlanError(f"訂正する記録の番号 {corrects!r} は正の整数で指定してください。")
+            raise PlanError(
+                _(
+                    "The number of the corrected record, {number}, must be a positive integer."
+                ).format(number=repr(corrects))
+            )
         row: dict[str, Any] = {
             "kpi": known.id,
             "fy": year,
             "value": float(value),
-            "source": _text(source, "出典") or (known.source or ""),
-            "note": _text(note, "備考"),
+            "source": _text(source, pgettext("record", "source")) or (known.source or ""),
+            "note": _text(note, pgettext("record", "note")),
             "actor": name,
             "corrects": corrects,
         }
-        with _writing(self._store, "成果指標の実績を記録できません") as conn:
+        with _writing(self._store, _("Cannot record the KPI actual")) as conn:
             if corrects is not None:
                 same = {"kpi": known.id, "fy": year}
-                _check_target(conn, kpi_actuals, corrects, same, "成果指標の実績")
+                _check_target(conn, kpi_actuals, corrects, same, _("KPI actual"))
             row["recorded"] = self._store.database.now()
             statement = insert(kpi_actuals).values(**row).returning(kpi_actuals.c.id)
             row["id"] = conn.execute(statement).scalar_one()
@@ -606,7 +670,7 @@ class KpiLog:
         """Every stored value (corrected ones included, see ``corrected_by``), oldest first."""
         where = [] if kpi is None else [("kpi", self._kpi(kpi).id)]
         with (
-            self._store.database.errors("成果指標の実績を読めません"),
+            self._store.database.errors(_("Cannot read the KPI actuals")),
             self._store.database.reading() as conn,
         ):
             rows = conn.execute(_with_corrections(kpi_actuals, *where)).mappings().all()

@@ -33,6 +33,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, SQLAlchemyError
 
 from aomori_roadmap.errors import StoreError
+from aomori_roadmap.i18n import _
 from aomori_roadmap.store.tables import HISTORY_TABLES, VERSION_TABLE, metadata
 
 if TYPE_CHECKING:
@@ -107,8 +108,10 @@ def _begin_immediate(raw: sqlite3.Connection, busy_timeout: float) -> None:
                     raise
                 if time.monotonic() > deadline:
                     raise StoreError(
-                        f"データベースが {busy_timeout:g} 秒たっても他の書き込みで使用中です。"
-                        "しばらくしてからやり直してください。"
+                        _(
+                            "The database is still in use by another write after {seconds:g} "
+                            "seconds. Try again in a while."
+                        ).format(seconds=busy_timeout)
                     ) from error
             time.sleep(random.uniform(0, pause))
             pause = min(pause * 2, 0.02)
@@ -139,15 +142,20 @@ def connect(url: str, *, busy_timeout: float = DEFAULT_BUSY_TIMEOUT) -> Engine:
         parsed = make_url(url)
     except ArgumentError:
         raise StoreError(
-            "データベースのURLを読めません。例: sqlite:///roadmap.db, postgresql+psycopg://USER@HOST/DB"
+            _(
+                "Cannot read the database URL. Examples: sqlite:///roadmap.db, "
+                "postgresql+psycopg://USER@HOST/DB"
+            )
         ) from None
     backend = parsed.get_backend_name()
     if backend == "postgresql" and parsed.drivername == "postgresql":
         parsed = parsed.set(drivername="postgresql+psycopg")
     if backend not in ("sqlite", "postgresql"):
         raise StoreError(
-            f"データベース {backend!r} には対応していません。"
-            "sqlite:///FILE.db か postgresql+psycopg://USER@HOST/DB を指定してください。"
+            _(
+                "The database {backend} is not supported. Give sqlite:///FILE.db or "
+                "postgresql+psycopg://USER@HOST/DB."
+            ).format(backend=repr(backend))
         )
     try:
         if backend == "sqlite":
@@ -160,8 +168,10 @@ def connect(url: str, *, busy_timeout: float = DEFAULT_BUSY_TIMEOUT) -> Engine:
             event.listen(engine, "connect", _postgresql_setup)
     except ImportError as error:
         raise StoreError(
-            f"データベースのドライバがありません（{error.name}）。"
-            "PostgreSQL には pip install 'aomori-roadmap[postgres]' を実行してください。"
+            _(
+                "The database driver is missing ({driver}). For PostgreSQL run "
+                "pip install 'aomori-roadmap[postgres]'."
+            ).format(driver=error.name)
         ) from None
     return engine
 
@@ -244,16 +254,20 @@ def _known(revision: str) -> bool:
 
 def _refuse_newer(current: str) -> StoreError:
     return StoreError(
-        f"このデータベースのスキーマ（版 {current}）は、この aomori_roadmap が知る最新の版 "
-        f"{head_revision()} より新しい aomori_roadmap で作られています。"
-        "aomori_roadmap を更新してください（upgrade aomori_roadmap: pip install -U aomori-roadmap）。"
+        _(
+            "The schema of this database (version {current}) was made by an aomori_roadmap "
+            "newer than this one, whose newest version is {head}. Upgrade aomori_roadmap "
+            "(pip install -U aomori-roadmap)."
+        ).format(current=current, head=head_revision())
     )
 
 
 def _refuse_foreign() -> StoreError:
     return StoreError(
-        "このデータベースには aomori_roadmap の表がありますが、スキーマの版の記録"
-        f"（{VERSION_TABLE}）がありません。別のデータベースを指定してください。"
+        _(
+            "This database has aomori_roadmap's tables but no record of its schema version "
+            "({table}). Give another database."
+        ).format(table=VERSION_TABLE)
     )
 
 
@@ -292,8 +306,10 @@ def check_schema(engine: Engine) -> str:
     if not _known(current):
         raise _refuse_newer(current)
     raise StoreError(
-        f"このデータベースのスキーマは古い版（{current}、最新は {head}）です。"
-        "`aomori-roadmap db upgrade --db URL` で更新してから開いてください。"
+        _(
+            "The schema of this database is an old version ({current}; the newest is {head}). "
+            "Upgrade it with `aomori-roadmap db upgrade --db URL`, then open it."
+        ).format(current=current, head=head)
     )
 
 
@@ -308,7 +324,7 @@ def schema_revision(url: str) -> str | None:
         with engine.connect() as connection:
             return _current(connection)
     except SQLAlchemyError as error:
-        raise StoreError(f"データベースを読めません: {error}") from error
+        raise StoreError(_("Cannot read the database: {error}").format(error=error)) from error
     finally:
         engine.dispose()
 
@@ -352,6 +368,6 @@ def upgrade_database(url: str, *, busy_timeout: float = DEFAULT_BUSY_TIMEOUT) ->
             _migrate(connection)
             return SchemaUpgrade(before, head_revision())
     except SQLAlchemyError as error:
-        raise StoreError(f"データベースを更新できません: {error}") from error
+        raise StoreError(_("Cannot upgrade the database: {error}").format(error=error)) from error
     finally:
         engine.dispose()

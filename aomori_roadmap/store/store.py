@@ -44,6 +44,7 @@ from sqlalchemy.sql.elements import ColumnElement
 from aomori_roadmap.engine.schedule import Actual, schedule
 from aomori_roadmap.engine.status import Status, StatusChange, StatusEvent, StatusState, actuals_of
 from aomori_roadmap.errors import PlanError
+from aomori_roadmap.i18n import _, pgettext
 from aomori_roadmap.plan.model import Plan
 from aomori_roadmap.store.database import Database, aware
 from aomori_roadmap.store.feed_tokens import FeedTokens
@@ -141,7 +142,7 @@ class Store:
         self._engine = self.database.engine
         self._shown = self.database.shown  # messages name the database, never its password
         try:
-            with self._errors("データベースを開けません"):
+            with self._errors(_("Cannot open the database")):
                 self.schema = check_schema(self._engine)
         except BaseException:
             self.database.close()
@@ -257,7 +258,7 @@ class Store:
     def _record(self, changes: Sequence[StatusChange], *, single: bool) -> list[dict[str, Any]]:
         refs = self._refs
         items = [check_change(c, None if single else i, refs) for i, c in enumerate(changes)]
-        with self._errors("状態を記録できません"), write_transaction(self._engine) as conn:
+        with self._errors(_("Cannot record the status")), write_transaction(self._engine) as conn:
             lock_refs(conn, sorted({item.ref for item in items}))
             writer = Writer(
                 conn,
@@ -320,7 +321,7 @@ class Store:
         t = self._instant(effective, "effective")
         k = self._instant(known_at, "known_at")
         query = snapshot_query(by_t=t is not None, by_k=k is not None)
-        with self._errors("状態を読めません"), self._reading() as conn:
+        with self._errors(_("Cannot read the status")), self._reading() as conn:
             rows = conn.execute(query, {"t": t, "k": k}).all()
         return {
             row.ref: StatusState(
@@ -349,7 +350,7 @@ class Store:
         """
         k = self._instant(known_at, "known_at")
         query = history_query(by_k=k is not None)
-        with self._errors("履歴を読めません"), self._reading() as conn:
+        with self._errors(_("Cannot read the history")), self._reading() as conn:
             rows = conn.execute(query, {"ref": ref, "k": k}).all()
         return [
             StatusEvent(
@@ -395,10 +396,10 @@ class Store:
         True
         """
         if not author.strip():
-            raise PlanError("改訂を保存した人（author）を書いてください。")
+            raise PlanError(_("Write who saves the revision (author)."))
         content = canonical_json(plan)
         digest = hashlib.sha256(content.encode("utf-8")).hexdigest()
-        with self._errors("改訂を保存できません"), write_transaction(self._engine) as conn:
+        with self._errors(_("Cannot save the revision")), write_transaction(self._engine) as conn:
             found = self._revision_row(conn, plan_revisions.c.hash == digest)
             if found is not None:
                 return found
@@ -437,7 +438,7 @@ class Store:
         [(1, 'aomori-dx-2024-2028', '当初計画')]
         """
         r = plan_revisions.c
-        with self._errors("改訂を読めません"), self._reading() as conn:
+        with self._errors(_("Cannot read the revisions")), self._reading() as conn:
             rows = conn.execute(
                 select(r.id, r.hash, r.plan_id, r.author, r.note, r.recorded).order_by(r.id)
             ).all()
@@ -449,7 +450,7 @@ class Store:
         Raises:
             PlanError: no revision, or more than one, answers to ``ref``.
         """
-        with self._errors("改訂を読めません"), self._reading() as conn:
+        with self._errors(_("Cannot read the revisions")), self._reading() as conn:
             return self._resolve(conn, ref)
 
     def _resolve(self, conn: Connection, ref: int | str) -> Revision:
@@ -466,19 +467,24 @@ class Store:
             ids = conn.execute(select(c.id).where(c.hash.startswith(text_ref)).limit(2)).all()
             if len(ids) > 1:
                 raise PlanError(
-                    f"ハッシュ '{text_ref}' に当たる改訂が複数あります。もっと長く書いてください。"
+                    _("More than one revision matches the hash '{hash}'. Write more of it.").format(
+                        hash=text_ref
+                    )
                 )
             if ids:
                 found = self._revision_row(conn, c.id == ids[0][0])
                 assert found is not None
                 return found
         raise PlanError(
-            f"改訂 '{ref}' がありません。改訂の番号、基準線の名前、ハッシュの先頭6文字以上で指定してください。"
+            _(
+                "There is no revision '{revision}'. Name it by its number, a baseline's name, or "
+                "at least the first 6 characters of its hash."
+            ).format(revision=ref)
         )
 
     def revision(self, ref: int | str) -> Plan:
         """The plan stored as revision ``ref`` (see :meth:`revision_info` for ``ref``)."""
-        with self._errors("改訂を読めません"), self._reading() as conn:
+        with self._errors(_("Cannot read the revisions")), self._reading() as conn:
             found = self._resolve(conn, ref)
             content = conn.execute(
                 select(plan_revisions.c.content).where(plan_revisions.c.id == found.id)
@@ -498,16 +504,20 @@ class Store:
         1
         """
         if not name.strip() or not actor.strip():
-            raise PlanError("基準線の名前と設定した人（actor）を書いてください。")
+            raise PlanError(_("Write the baseline's name and who sets it (actor)."))
         if revision is None and self.plan is not None:
-            revision = self.save_revision(self.plan, actor, f"基準線 {name}").id
-        with self._errors("基準線を保存できません"), write_transaction(self._engine) as conn:
+            revision = self.save_revision(
+                self.plan, actor, _("Baseline {name}").format(name=name)
+            ).id
+        with self._errors(_("Cannot save the baseline")), write_transaction(self._engine) as conn:
             if revision is None:
                 newest = conn.execute(
                     select(plan_revisions.c.id).order_by(plan_revisions.c.id.desc()).limit(1)
                 ).scalar()
                 if newest is None:
-                    raise PlanError("改訂がまだありません。先に save_revision で保存してください。")
+                    raise PlanError(
+                        _("There is no revision yet. Save one with save_revision first.")
+                    )
                 revision = newest
             target = self._resolve(conn, revision)
             recorded = self._now()
@@ -553,12 +563,14 @@ class Store:
         Raises:
             PlanError: there is no baseline of that name.
         """
-        with self._errors("基準線を読めません"), self._reading() as conn:
+        with self._errors(_("Cannot read the baselines")), self._reading() as conn:
             found = self._baseline_row(conn, name)
             if found is None:
                 names = sorted({b.name for b in self._all_baselines(conn)})
                 raise PlanError(
-                    f"基準線 '{name}' がありません。あるのは: {', '.join(names) or 'なし'}"
+                    _("There is no baseline '{name}'. There are: {names}").format(
+                        name=name, names=", ".join(names) or pgettext("no choices", "none")
+                    )
                 )
         return found
 
@@ -571,7 +583,7 @@ class Store:
 
     def baselines(self) -> list[Baseline]:
         """Every baseline as last set, by name."""
-        with self._errors("基準線を読めません"), self._reading() as conn:
+        with self._errors(_("Cannot read the baselines")), self._reading() as conn:
             return self._all_baselines(conn)
 
     def diff(self, old: int | str | Plan, new: int | str | Plan) -> PlanDiff:

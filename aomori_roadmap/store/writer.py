@@ -34,13 +34,15 @@ from aomori_roadmap.engine.status import (
     parse_status,
 )
 from aomori_roadmap.errors import ConflictError, PlanError, TransitionError
+from aomori_roadmap.i18n import _
+from aomori_roadmap.plan.model import REF_PATTERN
 from aomori_roadmap.store.queries import CORRECTION, EVENT, chunks, tails_query
 from aomori_roadmap.store.schema import LOCK_NAMESPACE
 from aomori_roadmap.store.tables import plan_revisions, status_events, status_refs
 
 __all__ = ["Item", "Writer", "check_change", "lock_refs"]
 
-REF_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*(/[A-Za-z0-9][A-Za-z0-9._-]*)?$")
+REF_RE = re.compile(REF_PATTERN)
 _STATUS: dict[str, Status] = {s.value: s for s in Status}  # a Status is its own code (StrEnum)
 _PLANNED = Status.PLANNED
 _CHUNK = 5000  # events per executemany: bounds memory on a million-change batch
@@ -85,8 +87,9 @@ class Item:
 
 
 def _where(index: int | None, ref: str) -> str:
-    place = "" if index is None else f"変更 #{index + 1} "
-    return f"{place}({ref}): "
+    if index is None:
+        return f"({ref}): "
+    return _("Change #{number} ({ref}): ").format(number=index + 1, ref=ref)
 
 
 def bad(index: int | None, ref: str, field: str, message: str) -> StatusChangeError:
@@ -103,18 +106,24 @@ def _conflict(item: Item, found: Status) -> ConflictError:
     return ConflictError(
         item.expected.value,
         found.value,
-        f"{_where(item.index, item.ref)}状態が {item.expected.named} のはずでしたが、すでに "
-        f"{found.named} に変わっています。最新の状態を確かめてからやり直してください。",
+        _where(item.index, item.ref)
+        + _(
+            "The status was expected to be {expected} but has already changed to {found}. "
+            "Check the latest status and try again."
+        ).format(expected=item.expected.named, found=found.named),
     )
 
 
 def _already_corrected(item: Item, by: int | None) -> ConflictError:
-    who = f"#{by}" if by is not None else "同じバッチの別の変更"
+    who = f"#{by}" if by is not None else _("another change in the same batch")
     return ConflictError(
         f"#{item.corrects}",
         who,
-        f"{_where(item.index, item.ref)}変更 #{item.corrects} はすでに {who} で訂正されています。"
-        "訂正するならその最新の訂正を対象にしてください。",
+        _where(item.index, item.ref)
+        + _(
+            "Change #{number} has already been corrected by {by}. To correct it, correct that "
+            "latest correction."
+        ).format(number=item.corrects, by=who),
     )
 
 
@@ -142,36 +151,45 @@ def check_change(change: StatusChange, index: int | None, refs: frozenset[str] |
     ref = change.ref
     if refs is not None:
         if ref not in refs:
-            raise bad(index, str(ref), "ref", f"工程・取組 '{ref}' はプランにありません。")
+            message = _("Task or initiative '{ref}' is not in the plan.").format(ref=ref)
+            raise bad(index, str(ref), "ref", message)
     elif not isinstance(ref, str) or not REF_RE.match(ref):
-        raise bad(index, str(ref), "ref", f"'{ref}' は工程（取組/工程）か取組のIDではありません。")
+        message = _(
+            "'{ref}' is not the id of a task (initiative/task) or of an initiative."
+        ).format(ref=ref)
+        raise bad(index, str(ref), "ref", message)
     status = _STATUS.get(change.status) or _parse(change.status)
     if status is None:
         accepted = ", ".join(s.named for s in Status)
-        raise bad(
-            index, ref, "status", f"状態 {change.status!r} はありません。使えるのは: {accepted}"
+        message = _("There is no status {status}. Accepted: {accepted}").format(
+            status=repr(change.status), accepted=accepted
         )
+        raise bad(index, ref, "status", message)
     progress = change.progress
     if progress is not None and (type(progress) is not int or not 0 <= progress <= 100):
-        raise bad(
-            index, ref, "progress", f"進捗 {progress!r} は 0 から 100 の整数で指定してください。"
+        message = _("The progress {progress} must be an integer from 0 to 100.").format(
+            progress=repr(progress)
         )
+        raise bad(index, ref, "progress", message)
     actor = change.actor
     if not isinstance(actor, str) or not actor.strip():
-        raise bad(index, ref, "actor", "誰による変更か（actor）を書いてください。")
+        raise bad(index, ref, "actor", _("Write who makes the change (actor)."))
     effective = change.effective
     if effective is not None and (effective.tzinfo is None or effective.utcoffset() is None):
         raise bad(
             index,
             ref,
             "effective",
-            f"日時 {effective.isoformat()} にタイムゾーンがありません。例: 2025-09-30T17:00+09:00",
+            _("The date-time {moment} has no time zone. Example: 2025-09-30T17:00+09:00").format(
+                moment=effective.isoformat()
+            ),
         )
     expected = None
     if change.expected_from is not None:
         expected = _STATUS.get(change.expected_from) or _parse(change.expected_from)
         if expected is None:
-            raise bad(index, ref, "expected_from", f"状態 {change.expected_from!r} はありません。")
+            message = _("There is no status {status}.").format(status=repr(change.expected_from))
+            raise bad(index, ref, "expected_from", message)
     note = change.note or ""
     return Item(
         index, ref, status, progress, effective, actor.strip(), note, expected, change.corrects,
@@ -186,7 +204,9 @@ def _progress(item: Item, previous: int) -> int:
                 item.index,
                 item.ref,
                 "progress",
-                f"完了（done）の進捗は 100 です（{item.progress} が指定されました）。",
+                _("The progress of done is 100 ({progress} was given).").format(
+                    progress=item.progress
+                ),
             )
         return item.progress
     if item.status is Status.DONE:
@@ -255,7 +275,7 @@ class _Timeline:
 
     def _check(self, item: Item, at: int, effective: datetime) -> None:
         state = _PLANNED
-        for i, (status, _, note, event_id) in enumerate(self.events):
+        for i, (status, _percent, note, event_id) in enumerate(self.events):
             try:
                 check_transition(state, status, note)
             except TransitionError as error:
@@ -264,8 +284,11 @@ class _Timeline:
                 raise TransitionError(
                     error.old,
                     error.new,
-                    f"{_where(item.index, item.ref)}この変更を {effective.isoformat()} に入れると"
-                    f"、記録済みの変更 #{event_id} と矛盾します: {error}",
+                    _where(item.index, item.ref)
+                    + _(
+                        "Putting this change at {moment} contradicts the recorded change "
+                        "#{number}: {error}"
+                    ).format(moment=effective.isoformat(), number=event_id, error=error),
                 ) from None
             state = status
 
@@ -309,15 +332,19 @@ class Writer:
                     item.index,
                     item.ref,
                     "effective",
-                    f"日時 {effective.isoformat()} は記録時刻 {recorded.isoformat()} より後"
-                    "（未来）です。起きたこと（実施・完了）を記録してください。",
+                    _(
+                        "The date-time {moment} is after the time of recording {recorded} (in "
+                        "the future). Record what has happened (started, finished)."
+                    ).format(moment=effective.isoformat(), recorded=recorded.isoformat()),
                 )
             if period is not None and not period[0] <= effective < period[1]:
                 raise bad(
                     item.index,
                     item.ref,
                     "effective",
-                    f"日時 {effective.isoformat()} はプランの期間（{period[0].date()} から）の外です。",
+                    _("The date-time {moment} is outside the plan's period (from {start}).").format(
+                        moment=effective.isoformat(), start=period[0].date()
+                    ),
                 )
             ref = item.ref
             tail = tails.get(ref)
@@ -438,13 +465,13 @@ class Writer:
                 continue
             target = found.get(item.corrects)
             if target is None:
-                message = f"訂正する変更 #{item.corrects} がありません。"
+                message = _("There is no change #{number} to correct.").format(number=item.corrects)
                 raise bad(item.index, item.ref, "corrects", message)
             if target[0] != item.ref:
-                message = (
-                    f"変更 #{item.corrects} は {target[0]} の変更です。"
-                    "同じ工程・取組の変更だけを訂正できます。"
-                )
+                message = _(
+                    "Change #{number} is a change of {ref}; only a change of the same task or "
+                    "initiative can be corrected."
+                ).format(number=item.corrects, ref=target[0])
                 raise bad(item.index, item.ref, "corrects", message)
             if target[1] is not None:
                 raise _already_corrected(item, target[1])
@@ -457,7 +484,7 @@ class Writer:
             known = set(self.conn.execute(query).scalars())
             for item in self.items:
                 if item.revision is not None and item.revision not in known:
-                    message = f"改訂 #{item.revision} がありません。"
+                    message = _("There is no revision #{number}.").format(number=item.revision)
                     raise bad(item.index, item.ref, "revision", message)
         return self.default_revision(self.conn)
 

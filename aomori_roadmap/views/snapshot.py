@@ -25,21 +25,17 @@ from __future__ import annotations
 from collections.abc import Mapping
 from datetime import date
 from functools import cached_property
-from typing import Any
 
 from aomori_roadmap.engine.reviews import ReviewCycle, ongoing_spans, review_cycles
 from aomori_roadmap.engine.schedule import Actual, Schedule, plan_calendar, schedule
 from aomori_roadmap.engine.status import Lateness, StatusState, lateness_all
 from aomori_roadmap.errors import PlanError
-from aomori_roadmap.export.gantt import gantt_data
-from aomori_roadmap.export.ical import ical_feed
-from aomori_roadmap.formats import GANTT_FORMATS, gantt_format
+from aomori_roadmap.i18n import _
 from aomori_roadmap.plan.model import Plan
 from aomori_roadmap.store import Store
+from aomori_roadmap.views.gantt import Filter, GanttData, gantt_data
 
-__all__ = ["GANTT_FORMATS", "Snapshot", "take_snapshot"]
-
-# The formats' names live in a light module, for the command line's help (re-exported here).
+__all__ = ["Snapshot", "take_snapshot"]
 
 
 class Snapshot:
@@ -87,21 +83,21 @@ class Snapshot:
         """``ref → status`` as the calendar feeds take them."""
         return {ref: s.status.value for ref, s in self.states.items()}
 
-    def gantt(
-        self, format: str = "json", *, lang: str = "ja", **filters: str | None
-    ) -> str | bytes:
-        """The Gantt output in ``format`` (one of :data:`GANTT_FORMATS`), filtered.
+    def gantt_view(self, **filters: Filter) -> GanttData:
+        """The Gantt view of the plan on this date (:func:`~aomori_roadmap.views.gantt.gantt_data`):
+        the current schedule with the states, lateness, baseline and review cycles, filtered.
 
-        Filters: ``field``, ``item``, ``initiative``, ``department``, ``priority``.
+        Filters: ``field``, ``item``, ``initiative``, ``department``, ``priority``. The outputs
+        render it in :mod:`aomori_roadmap.export.render`.
 
         >>> from datetime import date
         >>> from aomori_roadmap.plan.loader import default_plan
         >>> snap = take_snapshot(default_plan(), as_of=date(2025, 9, 30))
-        >>> snap.gantt("mermaid", department="kikikanri").splitlines()[0]
-        'gantt'
+        >>> view = snap.gantt_view(department="kikikanri")
+        >>> view.as_of, [row.kind for row in view.rows[:3]]
+        (datetime.date(2025, 9, 30), ['field', 'item', 'initiative'])
         """
-        chosen = gantt_format(format)
-        data = gantt_data(
+        return gantt_data(
             self.plan,
             self.current,
             as_of=self.as_of,
@@ -111,18 +107,6 @@ class Snapshot:
             baseline_name=self.baseline_name,
             cycles=self.cycles,
             **filters,
-        )
-        return chosen.render(data, lang=lang, calendar=self.current.calendar)
-
-    def feed(self, feed: str = "reviews", **options: Any) -> bytes:
-        """The calendar feed ``feed`` (see :func:`~aomori_roadmap.export.ical.ical_feed`)."""
-        return ical_feed(
-            self.plan,
-            self.current,
-            feed=feed,
-            cycles=self.cycles,
-            states=self.status_codes(),
-            **options,
         )
 
 
@@ -157,7 +141,9 @@ def take_snapshot(
     if baseline is not None and store is not None:
         base = schedule(store.revision(store.baseline(baseline).revision.id), calendar=calendar)
     elif baseline is not None:
-        raise PlanError(f"基準線 '{baseline}' を使うには状況ストアが必要です（--db）。")
+        raise PlanError(
+            _("The baseline '{name}' needs the status store (--db).").format(name=baseline)
+        )
     yardstick = base or planned
     return Snapshot(
         plan,

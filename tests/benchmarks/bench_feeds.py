@@ -34,11 +34,11 @@ import pytest
 from plangen import generate, write_plan_folder
 from serving import answers, free_port, stop_process
 
+from aomori_roadmap.export.feeds import FeedBuilder, FeedCache, FeedRequest
 from aomori_roadmap.export.ical import FeedEvent, serialize_feed
 from aomori_roadmap.plan.loader import load_plan
 from aomori_roadmap.store import Store
 from aomori_roadmap.store.feed_tokens import FeedTokens
-from aomori_roadmap.views.feeds import FeedBuilder, FeedCache, FeedRequest
 
 EVENTS = 10_000
 STAMP = datetime(2025, 1, 6, 0, 30, tzinfo=UTC)

@@ -23,31 +23,32 @@ from aomori_roadmap.export.adapters import (
 )
 from aomori_roadmap.export.gantt import gantt_data
 from aomori_roadmap.plan.loader import default_plan, load_plan, plan_from_data
+from aomori_roadmap.views.gantt import GanttData, TaskRow
 
 AWKWARD = Path(__file__).resolve().parents[2] / "tests" / "js" / "awkward-plan.json"
 
 
-def _data(path: Path | None = None, **options: Any) -> dict[str, Any]:
+def _data(path: Path | None = None, **options: Any) -> GanttData:
     plan = default_plan() if path is None else load_plan(path)
     return gantt_data(plan, schedule(plan), **options)
 
 
 @pytest.fixture(scope="module")
-def data() -> dict[str, Any]:
+def data() -> GanttData:
     return _data()
 
 
 @pytest.fixture(scope="module")
-def awkward() -> dict[str, Any]:
+def awkward() -> GanttData:
     return _data(AWKWARD)
 
 
-def _tasks(data: dict[str, Any]) -> list[dict[str, Any]]:
-    return [row for row in data["rows"] if row["kind"] in ("task", "milestone")]
+def _tasks(data: GanttData) -> list[TaskRow]:
+    return data.task_rows()
 
 
-def _next_day(iso: str) -> str:
-    return (date.fromisoformat(iso) + timedelta(days=1)).isoformat()
+def _next_day(day: date) -> str:
+    return (day + timedelta(days=1)).isoformat()
 
 
 # --- shared helpers ----------------------------------------------------------------------------
@@ -81,12 +82,12 @@ def test_one_line_turns_breaks_into_spaces() -> None:
 # --- Frappe Gantt ------------------------------------------------------------------------------
 
 
-def test_frappe_has_one_bar_per_task_with_inclusive_dates(data: dict[str, Any]) -> None:
+def test_frappe_has_one_bar_per_task_with_inclusive_dates(data: GanttData) -> None:
     tasks = frappe_tasks(data)
     rows = _tasks(data)
-    assert [t["id"] for t in tasks] == [safe_id(r["id"]) for r in rows]
+    assert [t["id"] for t in tasks] == [safe_id(r.id) for r in rows]
     for task, row in zip(tasks, rows, strict=True):
-        assert (task["start"], task["end"]) == (row["start"], row["finish"])
+        assert (task["start"], task["end"]) == (row.start.isoformat(), row.finish.isoformat())
         assert re.fullmatch(r"\d{4}-\d{2}-\d{2}", task["end"])
 
 
@@ -120,7 +121,7 @@ def test_frappe_dependencies_are_a_comma_list_of_distinct_ids() -> None:
     assert tasks[0]["dependencies"] == ""
 
 
-def test_frappe_custom_class_is_one_token(awkward: dict[str, Any]) -> None:
+def test_frappe_custom_class_is_one_token(awkward: GanttData) -> None:
     states = {"a/t0": ("in_progress", 50)}
     plan = load_plan(AWKWARD)
     data = gantt_data(plan, schedule(plan), states=states, lateness={"a/t0": "late"})
@@ -131,9 +132,9 @@ def test_frappe_custom_class_is_one_token(awkward: dict[str, Any]) -> None:
     assert all(" " not in t["custom_class"] for t in tasks.values())
 
 
-def test_frappe_names_are_html_escaped(awkward: dict[str, Any]) -> None:
+def test_frappe_names_are_html_escaped(awkward: GanttData) -> None:
     tasks = frappe_tasks(awkward)
-    names = {row["id"]: row["name"] for row in _tasks(awkward)}
+    names = {row.id: row.name for row in _tasks(awkward)}
     for task in tasks:
         assert "<" not in task["name"] and '"' not in task["name"]
         ref = next(ref for ref in names if safe_id(ref) == task["id"])
@@ -143,37 +144,38 @@ def test_frappe_names_are_html_escaped(awkward: dict[str, Any]) -> None:
 # --- DHTMLX Gantt ------------------------------------------------------------------------------
 
 
-def test_dhtmlx_ends_are_exclusive_and_milestones_have_one_date(data: dict[str, Any]) -> None:
-    rows = {row["id"]: row for row in data["rows"]}
+def test_dhtmlx_ends_are_exclusive_and_milestones_have_one_date(data: GanttData) -> None:
+    rows = {row.id: row for row in data.rows}
     entries = dhtmlx_data(data)["data"]
     assert [e["id"] for e in entries] == list(rows)
     for entry in entries:
         row = rows[entry["id"]]
-        assert entry["start_date"] == row["start"]
-        if row["kind"] == "milestone":
-            assert (entry["type"], entry["end_date"]) == ("milestone", row["start"])
+        assert row.start is not None and row.finish is not None
+        assert entry["start_date"] == row.start.isoformat()
+        if row.kind == "milestone":
+            assert (entry["type"], entry["end_date"]) == ("milestone", row.start.isoformat())
         else:
-            assert entry["end_date"] == _next_day(row["finish"])
+            assert entry["end_date"] == _next_day(row.finish)
 
 
-def test_dhtmlx_hierarchy_uses_project_rows_and_parent_ids(data: dict[str, Any]) -> None:
+def test_dhtmlx_hierarchy_uses_project_rows_and_parent_ids(data: GanttData) -> None:
     entries = dhtmlx_data(data)["data"]
     ids = {e["id"] for e in entries}
     for entry in entries:
         assert entry["parent"] == 0 or entry["parent"] in ids
-    kinds = {row["id"]: row["kind"] for row in data["rows"]}
+    kinds = {row.id: row.kind for row in data.rows}
     assert {e["type"] for e in entries if kinds[e["id"]] in ("field", "item", "initiative")} == {
         "project"
     }
 
 
-def test_dhtmlx_link_codes_and_lags(awkward: dict[str, Any]) -> None:
+def test_dhtmlx_link_codes_and_lags(awkward: GanttData) -> None:
     links = dhtmlx_data(awkward)["links"]
-    assert len(links) == len(awkward["links"])
-    for link, ours in zip(links, awkward["links"], strict=True):
-        assert (link["source"], link["target"]) == (ours["from"], ours["to"])
-        assert link["type"] == {"FS": "0", "SS": "1", "FF": "2", "SF": "3"}[ours["type"]]
-        assert link["lag"] == ours["lag_days"]
+    assert len(links) == len(awkward.links)
+    for link, ours in zip(links, awkward.links, strict=True):
+        assert (link["source"], link["target"]) == (ours.from_, ours.to)
+        assert link["type"] == {"FS": "0", "SS": "1", "FF": "2", "SF": "3"}[ours.type]
+        assert link["lag"] == ours.lag_days
     assert {link["type"] for link in links} == set(DHTMLX_LINK_TYPES.values())
     assert [link["id"] for link in links] == list(range(1, len(links) + 1))
 
@@ -186,11 +188,11 @@ def test_dhtmlx_progress_is_a_fraction() -> None:
     assert entry["status"] == "in_progress"
 
 
-def test_dhtmlx_text_is_html_escaped(awkward: dict[str, Any]) -> None:
-    rows = {row["id"]: row for row in awkward["rows"]}
+def test_dhtmlx_text_is_html_escaped(awkward: GanttData) -> None:
+    rows = {row.id: row for row in awkward.rows}
     for entry in dhtmlx_data(awkward)["data"]:
         assert "<" not in entry["text"] and '"' not in entry["text"]
-        assert html.unescape(entry["text"]) == one_line(rows[entry["id"]]["name"])
+        assert html.unescape(entry["text"]) == one_line(rows[entry["id"]].name)
 
 
 # --- Mermaid -----------------------------------------------------------------------------------
@@ -203,7 +205,7 @@ def _task_lines(text: str) -> list[re.Match[str]]:
     return [m for m in (_LINE.match(line) for line in lines) if m is not None]
 
 
-def test_mermaid_header_and_a_section_per_initiative(data: dict[str, Any]) -> None:
+def test_mermaid_header_and_a_section_per_initiative(data: GanttData) -> None:
     text = mermaid_gantt(data)
     lines = text.splitlines()
     assert lines[:4] == [
@@ -215,39 +217,39 @@ def test_mermaid_header_and_a_section_per_initiative(data: dict[str, Any]) -> No
     sections = [
         line.removeprefix("    section ") for line in lines if line.startswith("    section ")
     ]
-    assert sections == [row["name"] for row in data["rows"] if row["kind"] == "initiative"]
+    assert sections == [row.name for row in data.rows if row.kind == "initiative"]
     assert text.endswith("\n")
 
 
-def test_mermaid_every_task_line_parses_with_exclusive_ends(data: dict[str, Any]) -> None:
+def test_mermaid_every_task_line_parses_with_exclusive_ends(data: GanttData) -> None:
     matches = _task_lines(mermaid_gantt(data))
     rows = _tasks(data)
     assert len(matches) == len(rows)
     for match, row in zip(matches, rows, strict=True):
         parts = [p.strip() for p in match["spec"].split(",")]
-        if row["milestone"]:
-            assert parts[-3:] == [safe_id(row["id"]), row["start"], "0d"]
+        if row.milestone:
+            assert parts[-3:] == [safe_id(row.id), row.start.isoformat(), "0d"]
             assert "milestone" in parts
         else:
-            assert parts[-3] == safe_id(row["id"])
-            assert parts[-1] == _next_day(row["finish"])
-            assert parts[-2] == row["start"] or parts[-2].startswith("after ")
+            assert parts[-3] == safe_id(row.id)
+            assert parts[-1] == _next_day(row.finish)
+            assert parts[-2] == row.start.isoformat() or parts[-2].startswith("after ")
 
 
-def test_mermaid_after_only_where_it_gives_our_start(data: dict[str, Any]) -> None:
-    rows = {safe_id(row["id"]): row for row in _tasks(data)}
+def test_mermaid_after_only_where_it_gives_our_start(data: GanttData) -> None:
+    rows = {safe_id(row.id): row for row in _tasks(data)}
     used = 0
     for match in _task_lines(mermaid_gantt(data)):
         parts = [p.strip() for p in match["spec"].split(",")]
         if parts[-2].startswith("after "):
             used += 1
             before = parts[-2].removeprefix("after ").split()
-            ends = [_next_day(rows[ident]["finish"]) for ident in before]
-            assert max(ends) == rows[parts[-3]]["start"]
+            ends = [_next_day(rows[ident].finish) for ident in before]
+            assert max(ends) == rows[parts[-3]].start.isoformat()
     assert used
 
 
-def test_mermaid_tags(awkward: dict[str, Any]) -> None:
+def test_mermaid_tags(awkward: GanttData) -> None:
     plan = load_plan(AWKWARD)
     data = gantt_data(
         plan, schedule(plan), states={"a/t0": ("done", 100), "a/t1": ("in_progress", 5)}
@@ -258,7 +260,7 @@ def test_mermaid_tags(awkward: dict[str, Any]) -> None:
     assert specs["a_2fdone"].startswith("crit, milestone, ")
 
 
-def test_mermaid_escapes_what_would_break_a_line(awkward: dict[str, Any]) -> None:
+def test_mermaid_escapes_what_would_break_a_line(awkward: GanttData) -> None:
     text = mermaid_gantt(awkward)
     matches = _task_lines(text)
     assert len(matches) == len(_tasks(awkward))
@@ -278,9 +280,9 @@ def _mermaid_decoded(text: str) -> str:
     return html.unescape(re.sub(r"#(\d+);", r"&#\1;", text))
 
 
-def test_mermaid_entities_decode_to_the_names(awkward: dict[str, Any]) -> None:
+def test_mermaid_entities_decode_to_the_names(awkward: GanttData) -> None:
     matches = _task_lines(mermaid_gantt(awkward))
     # A name of control characters only is a no-break space, so that the line parses.
     assert [_mermaid_decoded(m["name"]).strip() for m in matches] == [
-        one_line(row["name"]) for row in _tasks(awkward)
+        one_line(row.name) for row in _tasks(awkward)
     ]

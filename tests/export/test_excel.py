@@ -1,4 +1,8 @@
-"""The Excel 工程表 (``export/excel.py``), read back with openpyxl the way Excel users get it."""
+"""The Excel 工程表 (``export/excel.py``), read back with openpyxl the way Excel users get it.
+
+The tests shape their inputs as Gantt JSON and write the view it reads back into
+(``GanttData.from_json``).
+"""
 
 from __future__ import annotations
 
@@ -18,10 +22,11 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from aomori_roadmap.engine.reviews import review_cycles
 from aomori_roadmap.engine.schedule import schedule
-from aomori_roadmap.export.excel import gantt_xlsx
+from aomori_roadmap.export import excel
 from aomori_roadmap.export.gantt import gantt_data
 from aomori_roadmap.plan.loader import default_plan
 from aomori_roadmap.plan.model import Plan
+from aomori_roadmap.views.gantt import GanttData
 
 GOLDEN = Path(__file__).parent / "golden"
 NASTY = ["<script>alert(1)</script>", "A & B", "\"double\" and 'single'", "=1+1", '=HYPERLINK("x")']
@@ -42,14 +47,19 @@ def default_data() -> dict[str, Any]:
     computed = schedule(plan)
     return gantt_data(
         plan, computed, as_of=dt.date(2025, 10, 1), cycles=review_cycles(plan, computed)
-    )
+    ).to_json()
+
+
+def gantt_xlsx(data: dict[str, Any] | GanttData, lang: str = "ja") -> bytes:
+    view = data if isinstance(data, GanttData) else GanttData.from_json(data)
+    return excel.gantt_xlsx(view, lang=lang)
 
 
 def tasks_of(data: dict[str, Any]) -> list[dict[str, Any]]:
     return [r for r in data["rows"] if r["kind"] not in ("field", "item", "initiative")]
 
 
-def book(data: dict[str, Any], lang: str = "ja") -> Workbook:
+def book(data: dict[str, Any] | GanttData, lang: str = "ja") -> Workbook:
     return load_workbook(BytesIO(gantt_xlsx(data, lang=lang)))
 
 

@@ -1,4 +1,5 @@
-"""Gantt JSON: shape, dates, grouping, filters, links, markers, scale and its schema."""
+"""Gantt JSON (``GanttData.to_json``, ``gantt_json``): shape, dates, grouping, filters, links,
+markers, scale, and its schema generated from the types of the Gantt view."""
 
 from __future__ import annotations
 
@@ -18,13 +19,14 @@ from aomori_roadmap.engine.status import Lateness, Status
 from aomori_roadmap.errors import PlanError
 from aomori_roadmap.export.gantt import (
     GANTT_JSON_SCHEMA,
-    gantt_data,
     gantt_json,
     gantt_json_schema,
 )
+from aomori_roadmap.export.gantt import gantt_data as gantt_view
 from aomori_roadmap.plan.loader import default_plan, load_plan, plan_from_data
 from aomori_roadmap.plan.model import Plan
 from aomori_roadmap.plan.schema import schema_text
+from aomori_roadmap.views.gantt import GanttData
 
 ROOT = Path(__file__).resolve().parents[2]
 AWKWARD = ROOT / "tests" / "js" / "awkward-plan.json"
@@ -38,6 +40,14 @@ def plan() -> Plan:
 @pytest.fixture(scope="module")
 def computed(plan: Plan) -> Schedule:
     return schedule(plan)
+
+
+def gantt_data(plan: Plan, computed: Schedule, **options: Any) -> dict[str, Any]:
+    """The Gantt JSON: the view's ``to_json``, checked to read back into the same view."""
+    view = gantt_view(plan, computed, **options)
+    document = view.to_json()
+    assert GanttData.from_json(document) == view
+    return document
 
 
 @pytest.fixture(scope="module")
@@ -83,7 +93,7 @@ def schema_errors(
     value: Any, schema: dict[str, Any], root: dict[str, Any], at: str = "$"
 ) -> list[str]:
     """Where ``value`` breaks ``schema`` (type, const, enum, pattern, bounds, properties,
-    required, additionalProperties, items, minItems, anyOf, $ref)."""
+    required, additionalProperties, items, minItems, anyOf, oneOf, $ref)."""
     if "$ref" in schema:
         target: Any = root
         for part in schema["$ref"].removeprefix("#/").split("/"):
@@ -93,6 +103,10 @@ def schema_errors(
     options = schema.get("anyOf", [])
     if options and all(schema_errors(value, option, root, at) for option in options):
         errors.append(f"{at}: matches no anyOf option")
+    choices = schema.get("oneOf", [])
+    matching = sum(not schema_errors(value, choice, root, at) for choice in choices)
+    if choices and matching != 1:
+        errors.append(f"{at}: matches {matching} oneOf options, not one")
     if "type" in schema:
         names = schema["type"] if isinstance(schema["type"], list) else [schema["type"]]
         if not any(_is_type(value, name) for name in names):
@@ -124,11 +138,17 @@ def schema_errors(
     return errors
 
 
-def test_the_checker_catches_what_it_should() -> None:
+def test_the_checker_catches_what_it_should(data: dict[str, Any]) -> None:
     bad = {"plan": {"id": "p"}, "extra": 1}
     errors = schema_errors(bad, GANTT_JSON_SCHEMA, GANTT_JSON_SCHEMA)
     assert "$.plan: missing name" in errors
     assert "$: unexpected extra" in errors
+    rows = [{**data["rows"][3], "kind": "initiative"}, {**data["rows"][0], "level": 1}]
+    errors = schema_errors({**data, "rows": rows}, GANTT_JSON_SCHEMA, GANTT_JSON_SCHEMA)
+    assert errors == [
+        "$.rows[0]: matches 0 oneOf options, not one",
+        "$.rows[1]: matches 0 oneOf options, not one",
+    ]
 
 
 # --- the schema --------------------------------------------------------------------------------
@@ -159,6 +179,31 @@ def test_default_plan_validates_with_jsonschema(data: dict[str, Any]) -> None:
     jsonschema = pytest.importorskip("jsonschema", reason="jsonschema is not installed")
     jsonschema.Draft202012Validator.check_schema(GANTT_JSON_SCHEMA)
     jsonschema.Draft202012Validator(GANTT_JSON_SCHEMA).validate(data)
+
+
+@pytest.mark.parametrize(
+    "options",
+    [{"department": department.id} for department in default_plan().departments]
+    + [{"as_of": date(2025, 3, 31)}, {"priority": "防災"}],
+    ids=str,
+)
+def test_every_gantt_json_of_the_default_plan_validates_with_jsonschema(
+    plan: Plan, computed: Schedule, options: dict[str, Any]
+) -> None:
+    jsonschema = pytest.importorskip("jsonschema", reason="jsonschema is not installed")
+    refs = list(computed.tasks)
+    document = gantt_data(
+        plan,
+        computed,
+        states={refs[0]: ("done", 100), refs[1]: ("in_progress", 30)},
+        lateness={refs[1]: "at_risk"},
+        baseline=computed,
+        baseline_name="当初計画",
+        cycles=review_cycles(plan, computed),
+        **options,
+    )
+    checker = jsonschema.Draft202012Validator.FORMAT_CHECKER
+    jsonschema.Draft202012Validator(GANTT_JSON_SCHEMA, format_checker=checker).validate(document)
 
 
 def test_committed_schema_is_up_to_date() -> None:
@@ -618,6 +663,11 @@ def test_critical_paths_are_cut_to_the_tasks_shown() -> None:
 
 
 # --- text --------------------------------------------------------------------------------------
+
+
+def test_the_text_of_the_view_is_the_text_of_its_json(plan: Plan, computed: Schedule) -> None:
+    view = gantt_view(plan, computed, cycles=review_cycles(plan, computed))
+    assert gantt_json(view) == gantt_json(view.to_json())
 
 
 def test_gantt_json_round_trips_and_keeps_japanese(data: dict[str, Any]) -> None:

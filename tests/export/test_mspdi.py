@@ -20,10 +20,11 @@ NS = {"p": "http://schemas.microsoft.com/project"}
 
 
 def _build(path: Path | None) -> tuple[dict[str, Any], Schedule, ET.Element]:
+    """The Gantt JSON of a plan (what the checks read), its schedule and its MSPDI."""
     plan = default_plan() if path is None else load_plan(path)
     computed = schedule(plan)
-    data = gantt_data(plan, computed)
-    return data, computed, ET.fromstring(mspdi_xml(data, computed.calendar))
+    view = gantt_data(plan, computed)
+    return view.to_json(), computed, ET.fromstring(mspdi_xml(view, computed.calendar))
 
 
 @pytest.fixture(scope="module", params=[None, AWKWARD], ids=["default", "awkward"])
@@ -197,7 +198,7 @@ def test_progress_splits_the_duration_into_actual_and_remaining() -> None:
     ref = "bousai-dx-alerts/study"  # 124 working days
     data = gantt_data(plan, computed, states={ref: ("in_progress", 25)})
     root = ET.fromstring(mspdi_xml(data, computed.calendar))
-    task = root.findall("p:Tasks/p:Task", NS)[[r["id"] for r in data["rows"]].index(ref)]
+    task = root.findall("p:Tasks/p:Task", NS)[[r.id for r in data.rows].index(ref)]
     assert _text(task, "p:PercentComplete") == "25"
     assert _text(task, "p:ActualDuration") == "PT248H0M0S"
     assert _text(task, "p:RemainingDuration") == "PT744H0M0S"

@@ -8,6 +8,9 @@ whether any name got in as markup, then write what they drew into the DOM.
 
 A test skips, saying why, only when its tool is missing: ``chromium`` (apt), the Node packages
 (``npm ci --prefix tests/js``), or Java with ``mpxj`` and ``jpype1`` (pip).
+
+The checks read the Gantt JSON of each plan; the exports are made from the view it reads back
+into (``GanttData.from_json``).
 """
 
 from __future__ import annotations
@@ -26,17 +29,13 @@ from urllib.parse import quote
 
 import pytest
 
+from aomori_roadmap.calendar import WorkCalendar
 from aomori_roadmap.engine.schedule import Schedule, schedule
-from aomori_roadmap.export.adapters import (
-    dhtmlx_data,
-    frappe_tasks,
-    mermaid_gantt,
-    one_line,
-    safe_id,
-)
+from aomori_roadmap.export import adapters, mspdi
+from aomori_roadmap.export.adapters import one_line, safe_id
 from aomori_roadmap.export.gantt import gantt_data
-from aomori_roadmap.export.mspdi import mspdi_xml
 from aomori_roadmap.plan.loader import default_plan, load_plan
+from aomori_roadmap.views.gantt import GanttData
 
 JS = Path(__file__).resolve().parents[1] / "js"
 AWKWARD = JS / "awkward-plan.json"
@@ -96,7 +95,23 @@ def mpxj_reader() -> Iterator[Any]:
 def case(request: pytest.FixtureRequest) -> tuple[dict[str, Any], Schedule]:
     plan = default_plan() if request.param == "default" else load_plan(AWKWARD)
     computed = schedule(plan)
-    return gantt_data(plan, computed), computed
+    return gantt_data(plan, computed).to_json(), computed
+
+
+def frappe_tasks(data: dict[str, Any]) -> list[dict[str, Any]]:
+    return adapters.frappe_tasks(GanttData.from_json(data))
+
+
+def dhtmlx_data(data: dict[str, Any]) -> dict[str, list[dict[str, Any]]]:
+    return adapters.dhtmlx_data(GanttData.from_json(data))
+
+
+def mermaid_gantt(data: dict[str, Any]) -> str:
+    return adapters.mermaid_gantt(GanttData.from_json(data))
+
+
+def mspdi_xml(data: dict[str, Any], calendar: WorkCalendar) -> str:
+    return mspdi.mspdi_xml(GanttData.from_json(data), calendar)
 
 
 def _tasks(data: dict[str, Any]) -> list[dict[str, Any]]:

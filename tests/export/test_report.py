@@ -9,6 +9,7 @@ one already past its target, one not set.
 from __future__ import annotations
 
 import copy
+import json
 from collections.abc import Iterator
 from datetime import UTC, date, datetime
 from io import BytesIO
@@ -18,13 +19,28 @@ from typing import Any
 import pytest
 from openpyxl import load_workbook
 
+from aomori_roadmap.engine.kpi import KpiStatus
+from aomori_roadmap.engine.status import Lateness, Status
 from aomori_roadmap.errors import PlanError
 from aomori_roadmap.export.excel import report_xlsx
-from aomori_roadmap.export.report import annual_report, report_html, report_markdown
+from aomori_roadmap.export.report import (
+    annual_report,
+    mark_label,
+    report_html,
+    report_markdown,
+)
+from aomori_roadmap.i18n import using_language
 from aomori_roadmap.plan.loader import plan_from_data
 from aomori_roadmap.plan.model import Plan
 from aomori_roadmap.store import Store
 from aomori_roadmap.store.review_log import KpiLog, ReviewLog
+from aomori_roadmap.views.report import (
+    AnnualReport,
+    ChangeDetail,
+    KpiValue,
+    PreviousReport,
+    ReportInitiative,
+)
 from aomori_roadmap.views.snapshot import take_snapshot
 
 NASTY = "<script>alert(1)</script> & \"q\" 'x' | *y*"
@@ -80,7 +96,7 @@ def earlier_plan(plan_data: dict[str, Any]) -> Plan:
     return plan_from_data(data)
 
 
-def build(plan_data: dict[str, Any]) -> tuple[dict[str, Any], Plan, Store]:
+def build(plan_data: dict[str, Any]) -> tuple[AnnualReport, Plan, Store]:
     plan = plan_from_data(plan_data)
     store = Store("sqlite://", plan=plan, clock=lambda: at(2026, 5, 1))
     for ref, status, when in [
@@ -115,14 +131,14 @@ def build(plan_data: dict[str, Any]) -> tuple[dict[str, Any], Plan, Store]:
 
 
 @pytest.fixture(scope="module")
-def made() -> Iterator[tuple[dict[str, Any], Plan, Store]]:
+def made() -> Iterator[tuple[AnnualReport, Plan, Store]]:
     report, plan, store = build(PLAN)
     yield report, plan, store
     store.close()
 
 
 @pytest.fixture(scope="module")
-def report(made: tuple[dict[str, Any], Plan, Store]) -> dict[str, Any]:
+def report(made: tuple[AnnualReport, Plan, Store]) -> AnnualReport:
     return made[0]
 
 
@@ -132,129 +148,154 @@ def day(cell: object) -> date:
     return cell.date()
 
 
-def initiatives(report: dict[str, Any]) -> dict[str, dict[str, Any]]:
-    return {
-        i["id"]: i for f in report["fields"] for item in f["items"] for i in item["initiatives"]
-    }
+def initiatives(report: AnnualReport) -> dict[str, ReportInitiative]:
+    return {i.id: i for i in report.initiatives()}
 
 
-def test_fields_items_and_initiatives_in_plan_order(report: dict[str, Any]) -> None:
-    layout = [(f["name"], [(i["name"], len(i["initiatives"])) for i in f["items"]])
-              for f in report["fields"]]  # fmt: skip
+def test_fields_items_and_initiatives_in_plan_order(report: AnnualReport) -> None:
+    layout = [(f.name, [(i.name, len(i.initiatives)) for i in f.items]) for f in report.fields]
     assert layout == [
         ("産業・しごと", [("商工業", 1)]),
         ("暮らし・まち", [("防災・危機管理", 1), ("医療・福祉", 0)]),
         (None, [(None, 1)]),  # initiatives without an item come last
     ]
-    assert (report["fy"], report["as_of"], report["cycles"]) == (
-        2025, "2026-03-31", ["FY2025-H1", "FY2025-H2"],
+    assert (report.fy, report.as_of, report.cycles) == (
+        2025, date(2026, 3, 31), ("FY2025-H1", "FY2025-H2"),
     )  # fmt: skip
 
 
-def test_each_initiative_with_status_lateness_and_latest_ratings(report: dict[str, Any]) -> None:
+def test_each_initiative_with_status_lateness_and_latest_ratings(report: AnnualReport) -> None:
     found = initiatives(report)
     matching, alerts = found["matching"], found["alerts"]
-    assert (matching["status"], matching["progress"], matching["tasks_done"]) == ("done", 100, 3)
-    assert matching["department_name"] == "商工労働部"
-    first, second = matching["reviews"]
-    assert (first["self"], first["office"], first["comment"]) == ("◎", "○", "順調")  # corrected
-    assert first["achievements"] == "実証を完了\n参加 12 社"
-    assert (second["self"], second["office"]) == (None, None)
-    assert alerts["status"] == "in_progress"
-    assert alerts["lateness"] == "at_risk"  # 構築 started on 4/10, after its planned start
-    assert [r["self"] for r in alerts["reviews"]] == [None, "×"]
+    assert (matching.status, matching.progress, matching.tasks_done) == (Status.DONE, 100, 3)
+    assert matching.department_name == "商工労働部"
+    first, second = matching.reviews
+    assert (first.own_rating, first.office, first.comment) == ("◎", "○", "順調")  # corrected
+    assert first.achievements == "実証を完了\n参加 12 社"
+    assert (second.own_rating, second.office) == (None, None)
+    assert alerts.status is Status.IN_PROGRESS
+    assert alerts.lateness is Lateness.AT_RISK  # 構築 started on 4/10, after its planned start
+    assert [r.own_rating for r in alerts.reviews] == [None, "×"]
 
 
-def test_the_rating_distribution_of_both_reviews(report: dict[str, Any]) -> None:
-    rows = {(d["cycle"], d["stage"]): d for d in report["distribution"]}
-    assert rows[("FY2025-H1", "submitted")]["counts"] == {"◎": 1, "○": 0, "△": 0, "×": 0}
-    assert rows[("FY2025-H1", "reviewed")]["counts"]["○"] == 1
-    assert rows[("FY2025-H2", "submitted")]["counts"]["×"] == 1
+def test_the_rating_distribution_of_both_reviews(report: AnnualReport) -> None:
+    rows = {(d.cycle, d.stage): d for d in report.distribution}
+    assert rows[("FY2025-H1", "submitted")].counts == {"◎": 1, "○": 0, "△": 0, "×": 0}
+    assert rows[("FY2025-H1", "reviewed")].counts["○"] == 1
+    assert rows[("FY2025-H2", "submitted")].counts["×"] == 1
     # The × submission of FY2025-H2 is not rated yet: one more missing among the ratings.
-    assert (
-        rows[("FY2025-H2", "reviewed")]["missing"]
-        == rows[("FY2025-H2", "submitted")]["missing"] + 1
-    )
+    assert rows[("FY2025-H2", "reviewed")].missing == rows[("FY2025-H2", "submitted")].missing + 1
 
 
-def test_the_kpi_table(report: dict[str, Any]) -> None:
-    kpis = {k["id"]: k for k in report["kpis"]}
+def test_the_kpi_table(report: AnnualReport) -> None:
+    kpis = {k.id: k for k in report.kpis}
     support, paper, reached, unset = (kpis[k] for k in ("support", "paper", "reached", "unset"))
-    assert (support["actual"], support["expected"], support["rate"], support["status"]) == (
-        250.0, 300.0, 50.0, "behind",
+    assert (support.actual, support.expected, support.rate, support.status) == (
+        250.0, 300.0, 50.0, KpiStatus.BEHIND,
     )  # fmt: skip
-    assert (paper["actual"], paper["expected"], paper["rate"], paper["status"]) == (
-        600.0, 600.0, 66.7, "on_track",
+    assert (paper.actual, paper.expected, paper.rate, paper.status) == (
+        600.0, 600.0, 66.7, KpiStatus.ON_TRACK,
     )  # fmt: skip
-    assert paper["actuals"] == [{"fy": 2025, "value": 600.0}]  # the correction applied
-    assert (reached["rate"], reached["status"]) == (150.0, "achieved")
-    assert (unset["actual"], unset["rate"], unset["status"]) == (None, None, "unset")
-    assert report["summary"]["kpis_unset"] == 1
+    assert paper.actuals == (KpiValue(fy=2025, value=600.0),)  # the correction applied
+    assert (reached.rate, reached.status) == (150.0, KpiStatus.ACHIEVED)
+    assert (unset.actual, unset.rate, unset.status) == (None, None, KpiStatus.UNSET)
+    assert report.summary.kpis_unset == 1
 
 
 def test_tasks_slipped_against_the_plan(
-    report: dict[str, Any], made: tuple[dict[str, Any], Plan, Store]
+    report: AnnualReport, made: tuple[AnnualReport, Plan, Store]
 ) -> None:
-    slipped = {s["ref"]: s for s in report["slipped"]}
+    slipped = {s.ref: s for s in report.slipped}
     assert {"matching/study", "matching/pilot", "alerts/build", "alerts/go"} <= set(slipped)
     study, build = slipped["matching/study"], slipped["alerts/build"]
     calendar = take_snapshot(made[1], as_of=date(2026, 3, 31)).current.calendar
-    assert (study["planned_finish"], study["finish"]) == ("2024-09-30", "2024-11-15")
-    assert study["days"] == calendar.working_days_between(date(2024, 9, 30), date(2024, 11, 15))
+    assert (study.planned_finish, study.finish) == (date(2024, 9, 30), date(2024, 11, 15))
+    assert study.days == calendar.working_days_between(date(2024, 9, 30), date(2024, 11, 15))
     # Started on 4/10 instead of 4/1: a year of work ends seven working days later.
-    assert (build["planned_finish"], build["days"]) == ("2026-03-31", 7)
-    assert report["slipped"][0]["days"] >= report["slipped"][-1]["days"]
-    assert report["baseline"] is None
+    assert (build.planned_finish, build.days) == (date(2026, 3, 31), 7)
+    assert report.slipped[0].days >= report.slipped[-1].days
+    assert report.baseline is None
 
 
-def test_tasks_slipped_against_a_baseline(made: tuple[dict[str, Any], Plan, Store]) -> None:
+def test_tasks_slipped_against_a_baseline(made: tuple[AnnualReport, Plan, Store]) -> None:
     _, plan, store = made
     revision = store.save_revision(earlier_plan(PLAN), "DX推進課", "当初計画")
     store.set_baseline("当初計画", revision.id, actor="DX推進課")
     snap = take_snapshot(plan, store, as_of=date(2026, 3, 31), baseline="当初計画")
     found = annual_report(snap, [], [], fy=2025)
-    assert found["baseline"] == "当初計画"
-    assert {"alerts/build", "alerts/go"} <= {s["ref"] for s in found["slipped"]}
+    assert found.baseline == "当初計画"
+    assert {"alerts/build", "alerts/go"} <= {s.ref for s in found.slipped}
 
 
-def test_changes_since_the_previous_report_are_marked(report: dict[str, Any]) -> None:
-    marks = {(c["kind"], c["ref"]): c for c in report["changes"]}
-    assert marks[("initiative", "loose")]["mark"] == "new"
-    assert marks[("initiative", "matching")]["mark"] == "done"
+def test_changes_since_the_previous_report_are_marked(report: AnnualReport) -> None:
+    assert report.changes is not None
+    marks = {(c.kind, c.ref): c for c in report.changes}
+    assert marks[("initiative", "loose")].mark == "new"
+    assert marks[("initiative", "matching")].mark == "done"
     alerts = marks[("initiative", "alerts")]
-    assert alerts["mark"] == "changed"
+    assert alerts.mark == "changed"
+    assert ChangeDetail(what="status", before="planned", after="in_progress") in alerts.details
+    assert marks[("task", "matching/launch")].mark == "done"
+    assert initiatives(report)["loose"].change == "new"
+    assert report.previous == PreviousReport(fy=2024, as_of="2025-03-31")
+
+
+def test_the_previous_report_may_be_its_json_read_back(
+    made: tuple[AnnualReport, Plan, Store],
+) -> None:
+    _, plan, store = made
+    earlier = annual_report(
+        take_snapshot(earlier_plan(PLAN), None, as_of=date(2025, 3, 31)), [], [], fy=2024
+    )
+    saved = json.loads(json.dumps(earlier.to_json(), ensure_ascii=False))
+    snap = take_snapshot(plan, store, as_of=date(2026, 3, 31))
+    records, values = ReviewLog(store).records(), KpiLog(store).actuals()
+    from_json = annual_report(snap, records, values, fy=2025, previous=saved)
+    assert from_json == annual_report(snap, records, values, fy=2025, previous=earlier)
+
+
+def test_the_json_has_the_keys_and_values_of_the_report(report: AnnualReport) -> None:
+    data = report.to_json()
+    assert list(data) == [
+        "report", "plan", "fy", "fy_label", "period", "as_of", "baseline", "cycles", "scale",
+        "distribution", "fields", "kpis", "slipped", "next_milestones", "tasks", "changes",
+        "previous", "summary",
+    ]  # fmt: skip
+    assert (data["fy_label"], data["period"]) == (
+        "2025年度（令和7年度）", {"start": "2025-04-01", "end": "2026-03-31"},
+    )  # fmt: skip
+    alerts = next(c for c in data["changes"] if c["ref"] == "alerts")
     assert {"what": "status", "before": "planned", "after": "in_progress"} in alerts["details"]
-    assert marks[("task", "matching/launch")]["mark"] == "done"
-    assert initiatives(report)["loose"]["change"] == "new"
-    assert report["previous"] == {"fy": 2024, "as_of": "2025-03-31"}
+    assert data["previous"] == {"fy": 2024, "as_of": "2025-03-31"}
+    assert json.loads(json.dumps(data)) == data  # JSON-ready: plain values only
+    with using_language("en"):  # the data does not depend on the language chosen
+        assert report.to_json() == data
 
 
-def test_next_years_milestones(report: dict[str, Any]) -> None:
-    assert [(m["ref"], m["status"]) for m in report["next_milestones"]] == [
-        ("alerts/go", "planned")
-    ]
-    assert report["next_milestones"][0]["date"].startswith("2026-0")
+def test_next_years_milestones(report: AnnualReport) -> None:
+    assert [(m.ref, m.status) for m in report.next_milestones] == [("alerts/go", Status.PLANNED)]
+    assert report.next_milestones[0].date.isoformat().startswith("2026-0")
 
 
 def test_without_a_previous_report_there_is_no_changes_section(
-    made: tuple[dict[str, Any], Plan, Store],
+    made: tuple[AnnualReport, Plan, Store],
 ) -> None:
     _, plan, store = made
     found = annual_report(take_snapshot(plan, store, as_of=date(2025, 3, 31)), [], [], fy=2024)
-    assert found["changes"] is None
+    assert found.changes is None
     assert "前回の報告がないため" in report_markdown(found)
 
 
 @pytest.mark.parametrize("fy", [2023, 2027, "FY2025-H1", "two"])
 def test_a_year_outside_the_plan_is_refused(
-    made: tuple[dict[str, Any], Plan, Store], fy: object
+    made: tuple[AnnualReport, Plan, Store], fy: object
 ) -> None:
     snap = take_snapshot(made[1], as_of=date(2026, 3, 31))
     with pytest.raises(PlanError):
         annual_report(snap, [], [], fy=fy)  # type: ignore[arg-type]
 
 
-def test_markdown(report: dict[str, Any]) -> None:
+def test_markdown(report: AnnualReport) -> None:
     text = report_markdown(report)
     assert text.startswith("# 報告テストプラン 2025年度（令和7年度） 進捗状況報告\n")
     assert "| 【完了】マッチング支援 — 令和7年度上期 成果: 実証を完了 参加 12 社;" in text
@@ -266,9 +307,22 @@ def test_markdown(report: dict[str, Any]) -> None:
     assert "# 報告テストプラン: progress report FY2025" in english
     assert "| FY2025 H2 | Self-assessment | 0 | 0 | 0 | 1 |" in english
     assert "## Changes since the previous report" in english
+    assert "| 【Done】マッチング支援 — FY2025 H1 Achievements: 実証を完了 参加 12 社;" in english
 
 
-def test_html_is_self_contained_and_prints_on_a4(report: dict[str, Any]) -> None:
+def test_a_language_other_than_ja_or_en_is_refused(report: AnnualReport) -> None:
+    for render in (report_markdown, report_html):
+        with pytest.raises(PlanError, match="'fr'"):
+            render(report, lang="fr")
+
+
+def test_the_marks_of_the_changes_in_both_languages() -> None:
+    assert [mark_label(m) for m in ("new", "changed", "done")] == ["新規", "変更", "完了"]
+    with using_language("en"):
+        assert mark_label("new") == "New"
+
+
+def test_html_is_self_contained_and_prints_on_a4(report: AnnualReport) -> None:
     page = report_html(report)
     assert "<script" not in page and "http://" not in page.replace("http://www.w3.org/2000/svg", "")
     assert "@page{size:A4 portrait" in page
@@ -311,7 +365,7 @@ def test_the_console_check_catches_a_broken_report(console: Any, tmp_path: Path)
     assert any("missing.png" in m for m in messages)
 
 
-def test_the_xlsx_reads_back_to_the_same_numbers(report: dict[str, Any]) -> None:
+def test_the_xlsx_reads_back_to_the_same_numbers(report: AnnualReport) -> None:
     book = load_workbook(BytesIO(report_xlsx(report)))
     assert book.sheetnames == [
         "産業・しごと", "暮らし・まち", "項目未設定", "成果指標", "遅れた工程",
@@ -322,30 +376,31 @@ def test_the_xlsx_reads_back_to_the_same_numbers(report: dict[str, Any]) -> None
     alerts = dict(zip(header, living[1], strict=True))
     expected = initiatives(report)["alerts"]
     assert (alerts["取組ID"], alerts["状況"], alerts["進捗（%）"], alerts["工程数"]) == (
-        "alerts", "実施中", expected["progress"], expected["tasks"],
+        "alerts", "実施中", expected.progress, expected.tasks,
     )  # fmt: skip
     assert alerts["令和7年度下期 自己評価"] == "×"
-    assert day(alerts["開始"]) == date.fromisoformat(expected["start"])
+    assert day(alerts["開始"]) == expected.start
     assert living[2][0] == "医療・福祉" and all(v is None for v in living[2][1:])
     kpi_rows = list(book["成果指標"].iter_rows(values_only=True))
     columns = kpi_rows[0]
-    for row, kpi in zip(kpi_rows[1:], report["kpis"], strict=True):
+    for row, kpi in zip(kpi_rows[1:], report.kpis, strict=True):
         cells = dict(zip(columns, row, strict=True))
-        for column, key in (("基準値", "baseline"), ("目標値", "target"), ("実績", "actual"),
-                            ("見込み値", "expected"), ("達成率（%）", "rate")):  # fmt: skip
-            assert cells[column] == (kpi[key] if kpi[key] is not None else "未設定")
+        for column, value in (("基準値", kpi.baseline), ("目標値", kpi.target),
+                              ("実績", kpi.actual), ("見込み値", kpi.expected),
+                              ("達成率（%）", kpi.rate)):  # fmt: skip
+            assert cells[column] == (value if value is not None else "未設定")
     slipped = list(book["遅れた工程"].iter_rows(values_only=True))[1:]
-    assert [(r[1], r[7]) for r in slipped] == [(s["ref"], s["days"]) for s in report["slipped"]]
+    assert [(r[1], r[7]) for r in slipped] == [(s.ref, s.days) for s in report.slipped]
     changes = list(book["前回からの変更"].iter_rows(values_only=True))[1:]
     assert [(r[0], r[2]) for r in changes][:3] == [("完了", "matching"), ("変更", "alerts"),
                                                    ("新規", "loose")]  # fmt: skip
     milestones = list(book["次年度マイルストーン"].iter_rows(values_only=True))[1:]
-    assert [(day(r[0]).isoformat(), r[2]) for r in milestones] == [
-        (m["date"], m["ref"]) for m in report["next_milestones"]
+    assert [(day(r[0]), r[2]) for r in milestones] == [
+        (m.date, m.ref) for m in report.next_milestones
     ]
 
 
-def test_the_xlsx_in_english_and_the_same_bytes_every_time(report: dict[str, Any]) -> None:
+def test_the_xlsx_in_english_and_the_same_bytes_every_time(report: AnnualReport) -> None:
     assert report_xlsx(report) == report_xlsx(report)
     book = load_workbook(BytesIO(report_xlsx(report, lang="en")))
     assert book.sheetnames[-4:] == ["KPIs", "Slipped tasks", "Changes", "Next year's milestones"]

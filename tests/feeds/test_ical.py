@@ -7,21 +7,14 @@ from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 import pytest
-from feedtest import STAMP, nasty_plan
+from feedtest import STAMP  # a constant; the helpers come as fixtures (conftest.py)
 
 from aomori_roadmap.engine.schedule import schedule
 from aomori_roadmap.errors import PlanError
-from aomori_roadmap.export.ical import (
-    FeedEvent,
-    escape_text,
-    feed_events,
-    fold,
-    ical_feed,
-    serialize_feed,
-    track_changes,
-)
+from aomori_roadmap.export.ical import escape_text, fold, ical_feed, serialize_feed
 from aomori_roadmap.plan.loader import default_plan
 from aomori_roadmap.plan.model import Plan
+from aomori_roadmap.views.events import FeedEvent, feed_events, track_changes
 
 
 def _feed(plan: Plan, **options: Any) -> bytes:
@@ -40,14 +33,14 @@ def _unfold(data: bytes) -> list[str]:
 # --- our own conformance checks ---------------------------------------------------------------
 
 
-def test_every_line_ends_with_crlf_including_the_last() -> None:
+def test_every_line_ends_with_crlf_including_the_last(nasty_plan: Any) -> None:
     data = _feed(nasty_plan(), feed="all")
     assert data.endswith(b"END:VCALENDAR\r\n")
     assert b"\n" not in data.replace(b"\r\n", b"")
     assert b"\r" not in data.replace(b"\r\n", b"")
 
 
-def test_lines_are_folded_at_75_octets_without_splitting_a_character() -> None:
+def test_lines_are_folded_at_75_octets_without_splitting_a_character(nasty_plan: Any) -> None:
     data = _feed(nasty_plan(), feed="all")
     for line in _lines(data):
         assert len(line) <= 75
@@ -64,7 +57,7 @@ def test_fold_keeps_short_lines_and_continues_with_one_space() -> None:
     assert b"".join([parts[0], *(p[1:] for p in parts[1:])]) == ("X:" + "é" * 100).encode()
 
 
-def test_calendar_properties_come_before_the_first_component() -> None:
+def test_calendar_properties_come_before_the_first_component(nasty_plan: Any) -> None:
     lines = _unfold(_feed(nasty_plan(), feed="reviews"))
     first_event = lines.index("BEGIN:VEVENT")
     head = [line.split(":")[0].split(";")[0] for line in lines[:first_event]]
@@ -83,7 +76,7 @@ def test_calendar_properties_come_before_the_first_component() -> None:
     assert "X-WR-TIMEZONE:Asia/Tokyo" in lines
 
 
-def test_every_event_has_a_dtstamp_and_a_stable_uid() -> None:
+def test_every_event_has_a_dtstamp_and_a_stable_uid(nasty_plan: Any) -> None:
     lines = _unfold(_feed(nasty_plan(), feed="all"))
     events = " ".join(lines).split("BEGIN:VEVENT")[1:]
     assert events
@@ -93,11 +86,13 @@ def test_every_event_has_a_dtstamp_and_a_stable_uid() -> None:
     assert "UID:milestone-a.m@test-plan" in lines
 
 
-def test_same_inputs_give_the_same_bytes() -> None:
+def test_same_inputs_give_the_same_bytes(nasty_plan: Any) -> None:
     assert _feed(nasty_plan(), feed="all") == _feed(nasty_plan(), feed="all")
 
 
-def test_all_day_events_use_value_date_with_an_exclusive_end_on_the_tokyo_date() -> None:
+def test_all_day_events_use_value_date_with_an_exclusive_end_on_the_tokyo_date(
+    nasty_plan: Any,
+) -> None:
     plan = nasty_plan()
     milestone = schedule(plan).tasks["a/m"].early_finish
     lines = _unfold(_feed(plan, feed="milestones"))
@@ -105,7 +100,7 @@ def test_all_day_events_use_value_date_with_an_exclusive_end_on_the_tokyo_date()
     assert lines[start + 1] == f"DTEND;VALUE=DATE:{milestone + timedelta(days=1):%Y%m%d}"
 
 
-def test_text_is_escaped_and_control_characters_removed() -> None:
+def test_text_is_escaped_and_control_characters_removed(nasty_plan: Any) -> None:
     assert escape_text("a\r\nb;c,d\\e\x07") == "a\\nb\\;c\\,d\\\\e"
     lines = _unfold(_feed(nasty_plan(), feed="milestones"))
     summary = next(line for line in lines if line.startswith("SUMMARY") and "▲" in line)
@@ -113,7 +108,7 @@ def test_text_is_escaped_and_control_characters_removed() -> None:
     assert "X-WR-CALNAME:テスト\\;プラン マイルストーン" in lines
 
 
-def test_user_text_cannot_add_a_property() -> None:
+def test_user_text_cannot_add_a_property(nasty_plan: Any) -> None:
     evil = "x\r\nATTENDEE:mailto:evil@example.com\r\nX-INJECTED:1"
     lines = _unfold(_feed(nasty_plan(evil), feed="all"))
     assert not any(line.startswith(("ATTENDEE", "X-INJECTED")) for line in lines)
@@ -122,29 +117,29 @@ def test_user_text_cannot_add_a_property() -> None:
 def test_a_uid_injection_attempt_stays_inside_the_uid() -> None:
     event = FeedEvent("x\r\nX-EVIL:1@p", "s", date(2025, 1, 1), date(2025, 1, 2))
     # Events from the plan get safe UIDs; a hand-made one is still one line after folding.
-    from aomori_roadmap.export.ical import safe_uid
+    from aomori_roadmap.views.events import safe_uid
 
     assert "\n" not in safe_uid(event.uid) and ":" not in safe_uid(event.uid)
 
 
-def test_url_is_a_uri_not_text() -> None:
+def test_url_is_a_uri_not_text(nasty_plan: Any) -> None:
     lines = _unfold(_feed(nasty_plan(), feed="milestones", base_url="https://dx.example.jp/r;x,y"))
     assert "URL;VALUE=URI:https://dx.example.jp/r;x,y/initiatives/a" in lines
 
 
-def test_alarms_are_opt_in() -> None:
+def test_alarms_are_opt_in(nasty_plan: Any) -> None:
     assert b"BEGIN:VALARM" not in _feed(nasty_plan(), feed="milestones")
     with_alarm = _unfold(_feed(nasty_plan(), feed="milestones", alarm_days=3))
     assert "TRIGGER:-P3D" in with_alarm and "ACTION:DISPLAY" in with_alarm
 
 
-def test_cancelled_task_appears_as_cancelled() -> None:
+def test_cancelled_task_appears_as_cancelled(nasty_plan: Any) -> None:
     plan = nasty_plan()
     lines = _unfold(_feed(plan, feed="milestones", states={"a/m": "cancelled"}))
     assert "STATUS:CANCELLED" in lines
 
 
-def test_unknown_feed_and_filters_are_clear_errors() -> None:
+def test_unknown_feed_and_filters_are_clear_errors(nasty_plan: Any) -> None:
     plan = nasty_plan()
     with pytest.raises(PlanError, match="nope"):
         _feed(plan, feed="nope")
@@ -155,7 +150,7 @@ def test_unknown_feed_and_filters_are_clear_errors() -> None:
 # --- change tracking ----------------------------------------------------------------------------
 
 
-def test_a_moved_milestone_keeps_its_uid_and_raises_sequence() -> None:
+def test_a_moved_milestone_keeps_its_uid_and_raises_sequence(nasty_plan: Any) -> None:
     before, after = nasty_plan(), nasty_plan(start="FY2025-H1")
     t1 = datetime(2025, 1, 1, tzinfo=UTC)
     old = feed_events(before, schedule(before), feed="milestones")
@@ -167,7 +162,7 @@ def test_a_moved_milestone_keeps_its_uid_and_raises_sequence() -> None:
     assert "LAST-MODIFIED:20250106T003000Z" in block
 
 
-def test_an_unchanged_event_keeps_sequence_and_last_modified() -> None:
+def test_an_unchanged_event_keeps_sequence_and_last_modified(nasty_plan: Any) -> None:
     plan = nasty_plan()
     t1 = datetime(2025, 1, 1, tzinfo=UTC)
     old = feed_events(plan, schedule(plan), feed="milestones")
@@ -217,7 +212,7 @@ def test_icalendar_reads_back_summaries_dates_and_uids(feed: str) -> None:
     assert read == _expected(plan, feed)
 
 
-def test_icalendar_reads_nasty_text_intact() -> None:
+def test_icalendar_reads_nasty_text_intact(nasty_plan: Any) -> None:
     icalendar = pytest.importorskip("icalendar")
     plan = nasty_plan()
     calendar = icalendar.Calendar.from_ical(_feed(plan, feed="milestones"))
@@ -233,7 +228,7 @@ def test_strict_ical_parser_accepts_the_feed() -> None:
     assert read == _expected(plan, "all")
 
 
-def test_vobject_validates_the_feed() -> None:
+def test_vobject_validates_the_feed(nasty_plan: Any) -> None:
     vobject = pytest.importorskip("vobject")
     plan = nasty_plan()
     calendar = vobject.readOne(_feed(plan, feed="all", alarm_days=2).decode("utf-8"), validate=True)

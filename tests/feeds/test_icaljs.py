@@ -14,14 +14,15 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from feedtest import STAMP, nasty_plan
+from feedtest import STAMP  # a constant; the helpers come as fixtures (conftest.py)
 
 from aomori_roadmap.engine.schedule import schedule
-from aomori_roadmap.export.ical import clean_text, feed_events, ical_feed
+from aomori_roadmap.export.feeds import FeedBuilder, FeedRequest
+from aomori_roadmap.export.ical import ical_feed
 from aomori_roadmap.plan.loader import default_plan
 from aomori_roadmap.plan.model import Plan
 from aomori_roadmap.store import Store
-from aomori_roadmap.views.feeds import FeedBuilder, FeedRequest
+from aomori_roadmap.views.events import clean_text, feed_events
 
 JS = Path(__file__).resolve().parents[1] / "js"
 SCRIPT = JS / "icaljs_read.mjs"
@@ -63,7 +64,7 @@ def test_icaljs_reads_back_summaries_dates_and_uids(feed: str, tmp_path: Path) -
     assert read["calname"].startswith("青森県DX推進プラン")
 
 
-def test_icaljs_reads_nasty_text_intact(tmp_path: Path) -> None:
+def test_icaljs_reads_nasty_text_intact(nasty_plan: Any, tmp_path: Path) -> None:
     plan = nasty_plan(extra_tasks=[EVIL])
     read = read_with_icaljs(ical_feed(plan, schedule(plan), feed="all", stamp=STAMP), tmp_path)
     got = {e["uid"]: (e["summary"], e["start"], e["end"]) for e in read["events"]}
@@ -92,7 +93,7 @@ def test_icaljs_all_day_dates_equal_the_plan_dates(tmp_path: Path) -> None:
     assert checked > 0
 
 
-def test_icaljs_reads_a_tracked_feed_from_the_store(tmp_path: Path) -> None:
+def test_icaljs_reads_a_tracked_feed_from_the_store(nasty_plan: Any, tmp_path: Path) -> None:
     plan = nasty_plan(extra_tasks=[EVIL])
     moments = iter([datetime(2024, 11, 1, tzinfo=UTC), datetime(2024, 12, 1, tzinfo=UTC)])
     with Store(f"sqlite:///{tmp_path / 'r.db'}", plan=plan, clock=lambda: next(moments)) as store:

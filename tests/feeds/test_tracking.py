@@ -10,11 +10,11 @@ from typing import Any
 
 import pytest
 
-from aomori_roadmap.export.ical import DEFAULT_RETENTION
+from aomori_roadmap.export.feeds import FeedBuilder, FeedCache, FeedRequest, etag_of
 from aomori_roadmap.plan.loader import plan_from_data
 from aomori_roadmap.plan.model import Plan
 from aomori_roadmap.store import Store
-from aomori_roadmap.views.feeds import FeedBuilder, FeedCache, FeedRequest, etag_of
+from aomori_roadmap.views.events import DEFAULT_RETENTION
 
 T0 = datetime(2024, 10, 1, 0, 0, tzinfo=UTC)
 MILESTONES = FeedRequest("milestones")

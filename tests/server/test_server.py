@@ -10,15 +10,18 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from email.utils import parsedate_to_datetime
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import httpx
 import pytest
 import yaml
-from serving import Running, start_server
 
 from aomori_roadmap.plan.loader import default_plan
 from aomori_roadmap.store import Store
 from aomori_roadmap.store.feed_tokens import FeedTokens, hash_token
+
+if TYPE_CHECKING:
+    from serving import Running
 
 
 @dataclass
@@ -34,7 +37,7 @@ class Setup:
 
 
 @pytest.fixture(scope="module")
-def setup(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Setup]:
+def setup(tmp_path_factory: pytest.TempPathFactory, start_server: Any) -> Iterator[Setup]:
     folder = tmp_path_factory.mktemp("server")
     db_url = f"sqlite:///{folder / 'roadmap.db'}"
     plan = default_plan()
@@ -222,7 +225,7 @@ def test_no_token_material_in_the_logs(setup: Setup, client: httpx.Client) -> No
         assert hash_token(token) not in logs
 
 
-def test_plan_text_never_injects(tmp_path: Path, client: httpx.Client) -> None:
+def test_plan_text_never_injects(start_server: Any, tmp_path: Path, client: httpx.Client) -> None:
     evil = 'x"}],"injected":true,"y":[{"\r\nX-EVIL:1 </script><script>alert(1)</script>'
     folder = tmp_path / "plan"
     folder.mkdir()
