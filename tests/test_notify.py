@@ -16,7 +16,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from serving import free_port
 from typer.testing import CliRunner
 
 import aomori_roadmap.cli.reviews  # noqa: F401  (registers the commands until cli/__init__ does)
@@ -61,7 +60,7 @@ class Received:
 
 
 @pytest.fixture
-def server() -> Iterator[tuple[Received, int]]:
+def server(free_port: Any) -> Iterator[tuple[Received, int]]:
     received = Received()
     port = free_port()
     running = controller.Controller(received, hostname="127.0.0.1", port=port)
@@ -143,7 +142,9 @@ def test_send_is_a_dry_run_by_default(server: tuple[Received, int], tmp_path: Pa
     assert "ドライラン" in result.output
 
 
-def test_a_refused_connection_is_a_clear_failure_and_sends_nothing(tmp_path: Path) -> None:
+def test_a_refused_connection_is_a_clear_failure_and_sends_nothing(
+    free_port: Any, tmp_path: Path
+) -> None:
     port = free_port()  # nothing listens there
     with pytest.raises(DeliveryError, match=f"127.0.0.1:{port} に接続できません") as error:
         send_mails(mails("a", "b"), settings(port), dry_run=False)

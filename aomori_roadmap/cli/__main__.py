@@ -1,5 +1,5 @@
 """``python -m aomori_roadmap.cli``: the same as the ``aomori-roadmap`` command."""
 
-from aomori_roadmap.cli.app import main
+from aomori_roadmap.cli import main
 
 main()

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any, NoReturn, cast
 import typer
 
 from aomori_roadmap.errors import PlanValidationError, RoadmapError, StoreError, visible
+from aomori_roadmap.i18n import _
 
 if TYPE_CHECKING:
     from zoneinfo import ZoneInfo
@@ -55,10 +56,7 @@ def fail(error: RoadmapError) -> NoReturn:
     if isinstance(error, PlanValidationError):
         for problem in error.problems:
             err.print(str(problem), markup=False)
-        from aomori_roadmap.i18n import text
-
-        count = len(error.problems)
-        err.print(text(f"{count}件の問題があります", f"{count} problem(s) found"), markup=False)
+        err.print(_("{n} problem(s) found").format(n=len(error.problems)), markup=False)
         raise typer.Exit(EXIT_BAD_INPUT)
     err.print(visible(str(error)), markup=False)
     # Bad input (an illegal transition included) is 2; a store that failed or refused is 3.
@@ -81,7 +79,7 @@ def write_output(output: Path | None, payload: str | bytes) -> None:
         else:
             output.write_text(payload, encoding="utf-8")
     except OSError as error:
-        err.print(f"書き出せません / cannot write: {error}", markup=False)
+        err.print(_("cannot write: {error}").format(error=error), markup=False)
         raise typer.Exit(EXIT_FAILURE) from error
 
 

@@ -2,15 +2,16 @@
 
 import typer
 
-from aomori_roadmap.cli.app import app, options_of
+from aomori_roadmap.cli.application import app, options_of
 from aomori_roadmap.cli.console import fail, out
 from aomori_roadmap.errors import RoadmapError
+from aomori_roadmap.i18n import _
 
-db_app = typer.Typer(help="状況ストアのデータベース", no_args_is_help=True)
+db_app = typer.Typer(help=_("The database of the status store"), no_args_is_help=True)
 app.add_typer(db_app, name="db")
 
 
-@db_app.command("upgrade")
+@db_app.command("upgrade", help=_("Upgrade the database to the schema of this version."))
 def db_upgrade(ctx: typer.Context) -> None:
     """データベースをこの版のスキーマに更新します。"""
     from aomori_roadmap.store import upgrade_database
@@ -21,6 +22,7 @@ def db_upgrade(ctx: typer.Context) -> None:
     except RoadmapError as error:
         fail(error)
     if result.changed:
-        out.print(f"{result.before or '(空)'} → {result.after}")
+        before = result.before or _("(empty)")
+        out.print(f"{before} → {result.after}")
     else:
-        out.print(options.pick(f"最新です（{result.after}）", f"up to date ({result.after})"))
+        out.print(_("up to date ({version})").format(version=result.after))

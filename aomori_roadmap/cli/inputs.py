@@ -7,9 +7,10 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from aomori_roadmap.cli.app import Options
+from aomori_roadmap.cli.application import Options, bad_date
 from aomori_roadmap.cli.console import EXIT_BAD_INPUT, err, fail, tokyo
 from aomori_roadmap.errors import PlanError, RoadmapError
+from aomori_roadmap.i18n import _
 
 if TYPE_CHECKING:
     from aomori_roadmap.calendar import FiscalYear
@@ -34,14 +35,18 @@ def as_of_date(options: Options) -> date:
     try:
         return date.fromisoformat(options.as_of)
     except ValueError:
-        err.print(f"--as-of は YYYY-MM-DD の日付です（'{options.as_of}' は読めません）")
+        err.print(bad_date("--as-of", options.as_of))
         raise typer.Exit(EXIT_BAD_INPUT) from None
 
 
 def check_format(format: str, allowed: tuple[str, ...]) -> None:
     """Exit with status 2 unless ``format`` is one of ``allowed``."""
     if format not in allowed:
-        err.print(f"--format は {' | '.join(allowed)} です（'{format}' は使えません）")
+        err.print(
+            _("--format is {formats} ('{format}' cannot be used)").format(
+                formats=" | ".join(allowed), format=format
+            )
+        )
         raise typer.Exit(EXIT_BAD_INPUT)
 
 
@@ -52,7 +57,7 @@ def actor_of(actor: str | None) -> str:
     """
     if actor is not None:
         if not actor.strip():
-            err.print("--actor が空です。記録した人か課の名前を書いてください / --actor is empty")
+            err.print(_("--actor is empty: write the name of the person or department recording"))
             raise typer.Exit(EXIT_BAD_INPUT)
         return actor.strip()
     chosen = os.environ.get("AOMORI_ROADMAP_ACTOR", "").strip()
@@ -63,7 +68,7 @@ def actor_of(actor: str | None) -> str:
     try:
         return getpass.getuser()
     except (KeyError, OSError):
-        err.print("作成者を --actor で指定してください / give --actor")
+        err.print(_("give the author with --actor"))
         raise typer.Exit(EXIT_BAD_INPUT) from None
 
 
@@ -77,21 +82,43 @@ def schedule_for(plan: "Plan") -> "Schedule":
 
 
 WithinOption = Annotated[
-    str, typer.Option("--within", help="先の期間: 14d, 2w, 10bd（勤務日）など")
+    str,
+    typer.Option("--within", help=_("How far ahead: 14d, 2w, 10bd (working days) and the like")),
 ]
 
 
 DepartmentOption = Annotated[
-    list[str] | None, typer.Option("--department", help="担当課のIDか名前（複数可）")
+    list[str] | None,
+    typer.Option("--department", help=_("ID or name of a department (may be repeated)")),
 ]
 
 
 ActorOption = Annotated[
-    str | None, typer.Option(help="記録する人・課（既定: AOMORI_ROADMAP_ACTOR かログイン名）")
+    str | None,
+    typer.Option(
+        help=_("Person or department recording (default: AOMORI_ROADMAP_ACTOR or the login name)")
+    ),
 ]
 
 
-OutputOption = Annotated[Path | None, typer.Option("-o", "--output", help="書き出し先ファイル")]
+FieldOption = Annotated[str | None, typer.Option(help=_("ID of a field"))]
+
+
+InitiativeOption = Annotated[str | None, typer.Option(help=_("ID of an initiative"))]
+
+
+DepartmentIdOption = Annotated[str | None, typer.Option(help=_("ID of a department"))]
+
+
+PriorityOption = Annotated[
+    str | None, typer.Option(help=_("Priority DX area (its ID or its name)"))
+]
+
+
+AlarmDaysOption = Annotated[int | None, typer.Option(help=_("Alarm N days before (VALARM)"))]
+
+
+OutputOption = Annotated[Path | None, typer.Option("-o", "--output", help=_("File to write to"))]
 
 
 def fiscal_year_of(text: str | None, default: "FiscalYear") -> "FiscalYear":
@@ -106,7 +133,9 @@ def fiscal_year_of(text: str | None, default: "FiscalYear") -> "FiscalYear":
     if not isinstance(period, FiscalYear):
         fail(
             PlanError(
-                f"--fy は年度です（例: 2025, FY2025, 令和7年度）。'{text}' は年度ではありません。"
+                _(
+                    "--fy is a fiscal year (for example 2025 or FY2025); '{text}' is not one."
+                ).format(text=text)
             )
         )
     return period

@@ -4,7 +4,7 @@ from typing import Annotated, Any
 
 import typer
 
-from aomori_roadmap.cli.app import app, options_of
+from aomori_roadmap.cli.application import app, options_of
 from aomori_roadmap.cli.console import EXIT_BAD_INPUT, err, out, print_json
 from aomori_roadmap.cli.inputs import (
     ActorOption,
@@ -15,15 +15,29 @@ from aomori_roadmap.cli.inputs import (
     load,
 )
 from aomori_roadmap.cli.stores import reading_store, writing_store
+from aomori_roadmap.i18n import _, pgettext
 
-kpi_app = typer.Typer(help="成果指標（KPI）の実績と進捗", no_args_is_help=True)
+kpi_app = typer.Typer(help=_("KPI actuals and progress"), no_args_is_help=True)
 app.add_typer(kpi_app, name="kpi")
 
 
-@kpi_app.command("show")
+@kpi_app.command(
+    "show",
+    help=_(
+        "Show the KPIs: baseline, target and actual values by fiscal year, the rate of"
+        " achievement and the status."
+    ),
+)
 def kpi_show(
     ctx: typer.Context,
-    fy: Annotated[str | None, typer.Option(help="達成率を見る年度（既定: 基準日の前年度）")] = None,
+    fy: Annotated[
+        str | None,
+        typer.Option(
+            help=_(
+                "Fiscal year of the rate of achievement (default: the one before the reference date)"
+            )
+        ),
+    ] = None,
     format: Annotated[str, typer.Option("--format", help="table | json")] = "table",
 ) -> None:
     """成果指標の基準値・目標値・年度ごとの実績、達成率と状況を示します。"""
@@ -39,9 +53,11 @@ def kpi_show(
         values = KpiLog(store, plan).values() if store is not None else {}
     years = list(range(plan.period.start.year, plan.period.end.year + 1))
     rows: list[dict[str, Any]] = []
+    standings = []
     for kpi in plan.kpis:
         actuals = values.get(kpi.id, {})
         standing = progress(kpi, year.year, actuals.get(year.year))
+        standings.append(standing)
         rows.append(
             {
                 "kpi": kpi.id, "name": kpi.name, "unit": kpi.unit, "direction": kpi.direction,
@@ -54,7 +70,7 @@ def kpi_show(
     if format == "json":
         print_json(rows)
         return
-    unset = options.pick("未設定", "not set")
+    unset = _("not set")
 
     def shown(value: float | None) -> str:
         return unset if value is None else f"{value:g}"
@@ -62,29 +78,40 @@ def kpi_show(
     from rich.table import Table
 
     table = Table(title=f"{plan.name} — {year.label(options.lang)}", title_justify="left")
-    heads = options.pick("成果指標,基準値,目標値", "KPI,Baseline,Target").split(",")
-    heads += [f"FY{y}" for y in years] + options.pick("達成率,状況", "Rate,Status").split(",")
+    heads = [_("KPI"), pgettext("KPI", "Baseline"), pgettext("KPI", "Target")]
+    heads += [f"FY{y}" for y in years] + [pgettext("KPI", "Rate"), pgettext("KPI", "Status")]
     for n, head in enumerate(heads):
         table.add_column(head, justify="left" if n == 0 else "right", overflow="fold")
-    for kpi, row in zip(plan.kpis, rows, strict=True):
+    # The year's standing as computed above: --fy may be a year outside the plan's columns.
+    for kpi, row, standing in zip(plan.kpis, rows, standings, strict=True):
         rate = unset if row["rate"] is None else f"{row['rate']:.1f}%"
         table.add_row(
             kpi.name, shown(row["baseline"]), shown(row["target"]),
             *(shown(row["actuals"][str(y)]) for y in years), rate,
-            progress(kpi, year.year, row["actuals"][str(year.year)]).status.label(options.lang),
+            standing.status.label(options.lang),
         )  # fmt: skip
     out.print(table)
 
 
-@kpi_app.command("record")
+@kpi_app.command(
+    "record",
+    help=_(
+        "Record the actual value of a KPI for a fiscal year (a correction is a new record,"
+        " with --corrects)."
+    ),
+)
 def kpi_record(
     ctx: typer.Context,
-    kpi: Annotated[str, typer.Argument(help="成果指標のID")],
-    fy: Annotated[str, typer.Argument(help="年度（2025, FY2025, 令和7年度）")],
-    value: Annotated[str, typer.Argument(help="実績値（数値）")],
-    source: Annotated[str, typer.Option(help="出典（既定: プランの成果指標の出典）")] = "",
-    note: Annotated[str, typer.Option(help="備考")] = "",
-    corrects: Annotated[int | None, typer.Option(help="訂正する記録の番号")] = None,
+    kpi: Annotated[str, typer.Argument(help=_("ID of the KPI"))],
+    fy: Annotated[str, typer.Argument(help=_("Fiscal year (2025, FY2025)"))],
+    value: Annotated[str, typer.Argument(help=_("Actual value (a number)"))],
+    source: Annotated[
+        str, typer.Option(help=_("Source (default: the source of the KPI in the plan)"))
+    ] = "",
+    note: Annotated[str, typer.Option(help=_("Remarks"))] = "",
+    corrects: Annotated[
+        int | None, typer.Option(help=_("Number of the record this one corrects"))
+    ] = None,
     actor: ActorOption = None,
 ) -> None:
     """成果指標の年度の実績値を記録します（訂正は --corrects で新しい記録として）。"""
@@ -94,7 +121,9 @@ def kpi_record(
     try:
         number = float(value.replace(",", ""))
     except ValueError:
-        err.print(f"実績値は数値で書いてください（'{value}' は読めません）")
+        err.print(
+            _("write the actual value as a number (cannot read '{value}')").format(value=value)
+        )
         raise typer.Exit(EXIT_BAD_INPUT) from None
     plan = load(options)
     who = actor_of(actor)  # before the store is opened

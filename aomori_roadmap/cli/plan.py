@@ -8,12 +8,24 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from aomori_roadmap.cli.app import Options, app, options_of
+from aomori_roadmap.cli.application import Options, app, options_of
 from aomori_roadmap.cli.console import EXIT_BAD_INPUT, EXIT_FAILURE, err, fail, out, write_output
-from aomori_roadmap.cli.inputs import as_of_date, check_format, load, schedule_for
+from aomori_roadmap.cli.inputs import (
+    AlarmDaysOption,
+    DepartmentIdOption,
+    FieldOption,
+    InitiativeOption,
+    OutputOption,
+    PriorityOption,
+    as_of_date,
+    check_format,
+    load,
+    schedule_for,
+)
 from aomori_roadmap.cli.stores import existing_store, snapshot_for
 from aomori_roadmap.errors import RoadmapError
 from aomori_roadmap.formats import FEEDS, GANTT_FORMATS, gantt_format
+from aomori_roadmap.i18n import N_, _
 
 if TYPE_CHECKING:
     from rich.table import Table
@@ -22,43 +34,51 @@ if TYPE_CHECKING:
     from aomori_roadmap.plan.model import Plan
     from aomori_roadmap.views.snapshot import Snapshot
 
-schema_app = typer.Typer(help="JSON Schema を扱います", no_args_is_help=True)
+schema_app = typer.Typer(help=_("The JSON Schemas of the plan's files"), no_args_is_help=True)
 app.add_typer(schema_app, name="schema")
 
 
-def summary_table(plan: "Plan", options: Options) -> "Table":
+# The parts of the plan counted in its summary, and their headings (translated where shown).
+_COUNTED = (
+    ("fields", N_("Fields")),
+    ("items", N_("Items")),
+    ("policies", N_("Policies")),
+    ("foundations", N_("Foundations")),
+    ("priorities", N_("Priority DX areas")),
+    ("kpis", N_("KPIs")),
+    ("departments", N_("Departments")),
+    ("initiatives", N_("Initiatives")),
+    ("tasks", N_("Tasks")),
+)
+
+
+def summary_table(plan: "Plan") -> "Table":
     counts = plan.counts()
     from rich.table import Table
 
-    table = Table(title=f"{plan.name} — {options.label('summary')}", title_justify="left")
-    table.add_column(options.label("summary"))
-    table.add_column(options.label("count"), justify="right")
-    for key in (
-        "fields",
-        "items",
-        "policies",
-        "foundations",
-        "priorities",
-        "kpis",
-        "departments",
-        "initiatives",
-        "tasks",
-    ):
-        table.add_row(options.label(key), str(counts[key]))
+    summary = _("Summary")
+    table = Table(title=f"{plan.name} — {summary}", title_justify="left")
+    table.add_column(summary)
+    table.add_column(_("Count"), justify="right")
+    for key, heading in _COUNTED:
+        table.add_row(_(heading), str(counts[key]))
     return table
 
 
 def print_summary(plan: "Plan", options: Options) -> None:
     start, end = plan.period.start, plan.period.end
     out.print(f"{plan.name}  {plan.subtitle or ''}".rstrip(), markup=False)
-    out.print(f"{options.label('period')}: {start.label(options.lang)} – {end.label(options.lang)}")
-    out.print(summary_table(plan, options))
+    period = _("Period")
+    out.print(f"{period}: {start.label(options.lang)} – {end.label(options.lang)}")
+    out.print(summary_table(plan))
     unset = sum(1 for k in plan.kpis if k.baseline.value is None or k.target.value is None)
     if unset:
-        out.print(options.label("kpi_unset", n=unset))
+        out.print(_("KPIs without a baseline or target value: {n}").format(n=unset))
     for initiative in plan.initiatives:
-        mark = options.label("illustrative") if initiative.illustrative else ""
-        out.print(f"  • {initiative.name}{mark}  [{len(initiative.tasks)}]", markup=False)
+        name = initiative.name
+        if initiative.illustrative:
+            name = _("{name} (illustrative)").format(name=name)
+        out.print(f"  • {name}  [{len(initiative.tasks)}]", markup=False)
 
 
 def schedule_table(plan: "Plan", computed: "Schedule", options: Options) -> "Table":
@@ -68,15 +88,15 @@ def schedule_table(plan: "Plan", computed: "Schedule", options: Options) -> "Tab
     from rich.table import Table
 
     table = Table(title=plan.name, title_justify="left", show_lines=False)
-    for key, justify in (
-        ("task", "left"),
-        ("start", "left"),
-        ("finish", "left"),
-        ("half", "left"),
-        ("days", "right"),
-        ("slack", "right"),
+    for heading, justify in (
+        (_("Task"), "left"),
+        (_("Start"), "left"),
+        (_("Finish"), "left"),
+        (_("Half"), "left"),
+        (_("Days"), "right"),
+        (_("Slack"), "right"),
     ):
-        table.add_column(options.label(key), justify=justify)  # type: ignore[arg-type]
+        table.add_column(heading, justify=justify)  # type: ignore[arg-type]
     for initiative in plan.initiatives:
         span = computed.initiatives.get(initiative.id)
         if span is None:
@@ -89,7 +109,7 @@ def schedule_table(plan: "Plan", computed: "Schedule", options: Options) -> "Tab
             end_half = Half.of(done.early_finish).label(lang)
             if end_half != halves:
                 halves += f" – {end_half}"
-            name = f"{options.label('milestone')} {task.name}" if task.milestone else task.name
+            name = f"▲ {task.name}" if task.milestone else task.name
             mark = "[red]*[/red]" if done.critical else ""
             table.add_row(
                 f"  {name}{mark}",
@@ -105,28 +125,31 @@ def schedule_table(plan: "Plan", computed: "Schedule", options: Options) -> "Tab
 def print_schedule_findings(plan: "Plan", computed: "Schedule", options: Options) -> None:
     from aomori_roadmap.calendar import Half
 
-    names = {ref: task.name for ref, _, task in plan.iter_tasks()}
-    out.print(
-        f"{options.label('plan_finish')}: {computed.finish} ({Half.of(computed.finish).label(options.lang)})"
-    )
+    names = {ref: task.name for ref, _initiative, task in plan.iter_tasks()}
+    half = Half.of(computed.finish).label(options.lang)
+    out.print(_("Plan finish") + f": {computed.finish} ({half})")
     for path in computed.critical_paths[:3]:
         chain = " → ".join(names[ref] for ref in path)
-        out.print(f"{options.label('critical_path')}: {chain}", markup=False)
+        out.print(_("Critical path") + f": {chain}", markup=False)
     if computed.violations:
-        out.print(f"{options.label('violations')}:")
+        out.print(_("Deadline and fixed-date violations") + ":")
         for violation in computed.violations:
             out.print(f"  {violation.message}", markup=False)
     else:
-        out.print(options.label("no_violations"))
+        out.print(_("No deadline or fixed-date violations"))
 
 
-@app.command("schedule")
+@app.command(
+    "schedule",
+    help=_(
+        "Compute the dates of the tasks, their slack and the critical path from the"
+        " dependencies and the working days."
+    ),
+)
 def schedule_command(
     ctx: typer.Context,
     format: Annotated[str, typer.Option("--format", help="table | json")] = "table",
-    output: Annotated[
-        Path | None, typer.Option("-o", "--output", help="書き出し先ファイル")
-    ] = None,
+    output: OutputOption = None,
 ) -> None:
     """依存関係と稼働日から工程の日付・余裕日数・クリティカルパスを計算します。"""
     options = options_of(ctx)
@@ -140,19 +163,21 @@ def schedule_command(
     print_schedule_findings(plan, computed, options)
 
 
-@app.command()
+@app.command(
+    help=_("Write a Gantt chart: JSON, Frappe, DHTMLX, Mermaid, HTML, SVG, Excel, MS Project.")
+)
 def gantt(
     ctx: typer.Context,
     format: Annotated[str, typer.Option("--format", help=" | ".join(GANTT_FORMATS))] = "json",
-    output: Annotated[
-        Path | None, typer.Option("-o", "--output", help="書き出し先ファイル")
+    output: OutputOption = None,
+    field: FieldOption = None,
+    item: Annotated[str | None, typer.Option(help=_("ID of an item"))] = None,
+    initiative: InitiativeOption = None,
+    department: DepartmentIdOption = None,
+    priority: PriorityOption = None,
+    baseline: Annotated[
+        str | None, typer.Option(help=_("Name of the baseline to compare with"))
     ] = None,
-    field: Annotated[str | None, typer.Option(help="分野ID")] = None,
-    item: Annotated[str | None, typer.Option(help="項目ID")] = None,
-    initiative: Annotated[str | None, typer.Option(help="取組ID")] = None,
-    department: Annotated[str | None, typer.Option(help="担当課ID")] = None,
-    priority: Annotated[str | None, typer.Option(help="重点（ID か 産業/教育/防災）")] = None,
-    baseline: Annotated[str | None, typer.Option(help="比べる基準線の名前")] = None,
 ) -> None:
     """ガントチャートを書き出します: JSON, Frappe, DHTMLX, Mermaid, HTML, SVG, Excel, MS Project。"""
 
@@ -162,35 +187,37 @@ def gantt(
     except RoadmapError as error:
         fail(error)
     if chosen.binary and output is None and sys.stdout.isatty():
-        err.print("xlsx は -o FILE で書き出してください。")
+        err.print(_("write xlsx with -o FILE."))
         raise typer.Exit(EXIT_BAD_INPUT)
     plan = load(options)
     snapshot = snapshot_for(options, plan, baseline)
     filters = {"field": field, "item": item, "initiative": initiative}
     filters |= {"department": department, "priority": priority}
+    from aomori_roadmap.export.render import render_gantt
+
     try:
-        payload = snapshot.gantt(format, lang=options.lang, **filters)
+        payload = render_gantt(snapshot, format, lang=options.lang, **filters)
     except RoadmapError as error:
         fail(error)
     write_output(output, payload)
 
 
-@app.command()
+@app.command(help=_("Write a calendar feed (iCalendar .ics): the same bytes as the server serves."))
 def ics(
     ctx: typer.Context,
     feed: Annotated[str, typer.Option(help=" | ".join(FEEDS))] = "reviews",
-    output: Annotated[
-        Path | None, typer.Option("-o", "--output", help="書き出し先ファイル")
+    output: OutputOption = None,
+    department: DepartmentIdOption = None,
+    initiative: InitiativeOption = None,
+    field: FieldOption = None,
+    priority: PriorityOption = None,
+    alarm_days: AlarmDaysOption = None,
+    base_url: Annotated[
+        str | None, typer.Option(help=_("Base URL of the links in the descriptions"))
     ] = None,
-    department: Annotated[str | None, typer.Option(help="担当課ID")] = None,
-    initiative: Annotated[str | None, typer.Option(help="取組ID")] = None,
-    field: Annotated[str | None, typer.Option(help="分野ID")] = None,
-    priority: Annotated[str | None, typer.Option(help="重点（ID か 産業/教育/防災）")] = None,
-    alarm_days: Annotated[int | None, typer.Option(help="N日前に通知（VALARM）")] = None,
-    base_url: Annotated[str | None, typer.Option(help="説明に付けるリンクの基点URL")] = None,
 ) -> None:
     """カレンダー配信（iCalendar .ics）を書き出します（サーバーが配信するものと同じバイト列）。"""
-    from aomori_roadmap.views.feeds import FeedBuilder, FeedRequest
+    from aomori_roadmap.export.feeds import FeedBuilder, FeedRequest
 
     options = options_of(ctx)
     plan = load(options)
@@ -210,21 +237,22 @@ def ics(
     write_output(output, payload)
 
 
-@app.command()
+@app.command(help=_("Validate the plan and show every problem with its file:line:column."))
 def validate(
     ctx: typer.Context,
     plan: Annotated[
-        str | None, typer.Argument(help="検証するプラン（既定: --plan か組み込み）")
+        str | None,
+        typer.Argument(help=_("The plan to validate (default: --plan or the embedded plan)")),
     ] = None,
 ) -> None:
     """プランを検証し、すべての問題をファイル:行:列つきで表示します。"""
     options = options_of(ctx)
     loaded = load(options, plan)
     counts = loaded.counts()
+    valid, initiatives, tasks = _("No problems found"), _("Initiatives"), _("Tasks")
     out.print(
-        f"{options.label('valid')}: {loaded.name} "
-        f"({options.label('initiatives')} {counts['initiatives']}, "
-        f"{options.label('tasks')} {counts['tasks']})",
+        f"{valid}: {loaded.name} "
+        f"({initiatives} {counts['initiatives']}, {tasks} {counts['tasks']})",
         markup=False,  # the plan's name is the user's text
     )
 
@@ -248,17 +276,22 @@ def print_state(snapshot: "Snapshot", options: Options, title: str) -> None:
         "  " + " / ".join(f"{k.label(lang)} {by_lateness[k]}" for k in Lateness if by_lateness[k]),
         markup=False,
     )
-    names = {ref: task.name for ref, _, task in snapshot.plan.iter_tasks()}
+    names = {ref: task.name for ref, _initiative, task in snapshot.plan.iter_tasks()}
     for ref in refs:
         lateness = snapshot.lateness[ref]
         if lateness is not Lateness.ON_TRACK:
             out.print(f"  {lateness.label(lang)}: {names[ref]} ({ref})", markup=False)
 
 
-@app.command()
+@app.command(
+    help=_(
+        "Demonstrate validation, scheduling, the status history, Gantt charts and calendar"
+        " feeds on the embedded Aomori Prefecture DX Promotion Plan."
+    )
+)
 def demo(
     ctx: typer.Context,
-    out_dir: Annotated[Path, typer.Option("--out", help="出力先フォルダ")] = Path(
+    out_dir: Annotated[Path, typer.Option("--out", help=_("Folder for the outputs"))] = Path(
         "aomori-roadmap-demo"
     ),
 ) -> None:
@@ -275,39 +308,31 @@ def demo(
         fail(error)
     print_schedule_findings(plan, result.today.planned, options)
     if result.recorded:
-        out.print(
-            options.pick(
-                f"状況の履歴を{result.recorded}件記録しました（例示）",
-                f"Recorded {result.recorded} illustrative status changes",
-            )
-        )
+        out.print(_("Recorded {n} illustrative status changes").format(n=result.recorded))
     end = FY2024_H2_END.isoformat()
     print_state(
-        result.end_of_fy2024,
-        options,
-        options.pick(f"{end} 時点の状況（令和6年度末）", f"State on {end} (end of FY2024)"),
+        result.end_of_fy2024, options, _("State on {date} (end of FY2024)").format(date=end)
     )
-    print_state(result.today, options, options.pick(f"{today} 時点の遅れ", f"Lateness on {today}"))
+    print_state(result.today, options, _("Lateness on {date}").format(date=today))
     day = min(REMINDERS_DAY, today)
-    out.print(
-        f"[bold]{options.pick(f'{day} 時点のリマインダー（14日以内）', f'Reminders on {day} (14 days)')}[/bold]"
-    )
+    heading = _("Reminders on {date} (14 days)").format(date=day)
+    out.print(f"[bold]{heading}[/bold]")
     out.print(result.reminders, markup=False)
     for path in result.files:
-        out.print(f"{options.label('wrote')}: {path}", markup=False)
+        out.print(_("Wrote") + f": {path}", markup=False)
 
 
-@schema_app.command("export")
+@schema_app.command("export", help=_("Write the JSON Schemas to a folder."))
 def schema_export(
-    folder: Annotated[Path, typer.Argument(help="書き出し先フォルダ")] = Path("schemas"),
+    folder: Annotated[Path, typer.Argument(help=_("Folder to write to"))] = Path("schemas"),
 ) -> None:
     """JSON Schema をフォルダに書き出します。"""
-    from aomori_roadmap.plan.schema import export_schemas
+    from aomori_roadmap.export.schemas import export_schemas
 
     try:
         written = export_schemas(folder)
     except OSError as error:
-        err.print(f"書き出せません: {error}", markup=False)
+        err.print(_("cannot write: {error}").format(error=error), markup=False)
         raise typer.Exit(EXIT_FAILURE) from error
     for path in written:
         out.print(str(path), markup=False)

@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from aomori_roadmap.cli.app import Options, app, options_of
+from aomori_roadmap.cli.application import Options, app, options_of
 from aomori_roadmap.cli.console import (
     EXIT_BAD_INPUT,
     EXIT_FAILURE,
@@ -26,6 +26,7 @@ from aomori_roadmap.cli.inputs import (
 )
 from aomori_roadmap.cli.stores import reading_store, snapshot_at
 from aomori_roadmap.errors import RoadmapError, visible
+from aomori_roadmap.i18n import _
 
 if TYPE_CHECKING:
     from aomori_roadmap.engine.reminders import (
@@ -74,14 +75,20 @@ def _settings(
     sender = sender or _env("SENDER")
     if not host or not sender:
         err.print(
-            "送信には SMTP サーバーと送信元が必要です: --smtp-host と --smtp-sender "
-            f"（または {ENV}HOST と {ENV}SENDER）を指定してください。"
+            _(
+                "sending needs an SMTP server and a sender: give --smtp-host and --smtp-sender"
+                " (or {env}HOST and {env}SENDER)."
+            ).format(env=ENV)
         )
         raise typer.Exit(EXIT_BAD_INPUT)
     text_port = _env("PORT")
     if port is None and text_port is not None:
         if not text_port.isdigit():
-            err.print(f"{ENV}PORT はポート番号です（'{text_port}' は読めません）")
+            err.print(
+                _("{variable} is a port number (cannot read '{given}')").format(
+                    variable=f"{ENV}PORT", given=text_port
+                )
+            )
             raise typer.Exit(EXIT_BAD_INPUT)
         port = int(text_port)
     if starttls is None:
@@ -104,10 +111,8 @@ def _deliver(groups: "list[DepartmentReminders]", settings: "SmtpSettings", opti
     for group in groups:
         if group.no_contact:
             err.print(
-                options.pick(f"宛先未設定のため送れません: {group.name}",
-                             f"No contact address, not sent: {group.name}"),
-                markup=False,
-            )  # fmt: skip
+                _("No contact address, not sent: {name}").format(name=group.name), markup=False
+            )
     mails = [
         Mail(g.department or "-", g.contact or "", g.subject(options.lang), g.body(options.lang),
              to_name=g.name)
@@ -127,36 +132,51 @@ def _deliver(groups: "list[DepartmentReminders]", settings: "SmtpSettings", opti
             text = "" if body is None else body.get_content().replace("\r\n", "\n")
             out.print(text, markup=False)  # MIME text has CRLF line ends; the terminal, LF
         out.print(
-            options.pick(
-                f"（ドライラン: {len(mails)}通を送信していません。送るには --no-dry-run を付けます）",
-                f"(dry run: {len(mails)} message(s) not sent; add --no-dry-run to send)",
-            )
+            _("(dry run: {n} message(s) not sent; add --no-dry-run to send)").format(n=len(mails))
         )
         return
-    out.print(options.pick(f"{len(done.sent)}通を送信しました: ", f"Sent {len(done.sent)}: ")
-              + ", ".join(done.sent), markup=False)  # fmt: skip
+    sent = _("Sent {n}: {names}").format(n=len(done.sent), names=", ".join(done.sent))
+    out.print(sent, markup=False)
 
 
-@app.command("reminders")
+@app.command(
+    "reminders",
+    help=_("Show the reviews and tasks due soon or overdue, by department (--send mails them)."),
+)
 def reminders_command(
     ctx: typer.Context,
     within: WithinOption = "14d",
     department: DepartmentOption = None,
     format: Annotated[str, typer.Option("--format", help="text | markdown | json")] = "text",
     output: OutputOption = None,
-    send: Annotated[bool, typer.Option("--send", help="担当課ごとにメールで送る")] = False,
+    send: Annotated[
+        bool, typer.Option("--send", help=_("Send them by mail, to each department"))
+    ] = False,
     dry_run: Annotated[
-        bool, typer.Option("--dry-run/--no-dry-run", help="送らずに送る内容を示す（既定）")
+        bool,
+        typer.Option(
+            "--dry-run/--no-dry-run", help=_("Show what would be sent, without sending (default)")
+        ),
     ] = True,
-    smtp_host: Annotated[str | None, typer.Option(help=f"SMTPサーバー（{ENV}HOST）")] = None,
-    smtp_port: Annotated[int | None, typer.Option(help=f"ポート（{ENV}PORT）")] = None,
-    smtp_sender: Annotated[str | None, typer.Option(help=f"送信元（{ENV}SENDER）")] = None,
+    smtp_host: Annotated[
+        str | None, typer.Option(help=_("SMTP server ({variable})").format(variable=f"{ENV}HOST"))
+    ] = None,
+    smtp_port: Annotated[
+        int | None, typer.Option(help=_("Port ({variable})").format(variable=f"{ENV}PORT"))
+    ] = None,
+    smtp_sender: Annotated[
+        str | None, typer.Option(help=_("Sender ({variable})").format(variable=f"{ENV}SENDER"))
+    ] = None,
     smtp_starttls: Annotated[
         bool | None, typer.Option("--smtp-starttls/--no-smtp-starttls", help=f"{ENV}STARTTLS")
     ] = None,
-    smtp_user: Annotated[str | None, typer.Option(help=f"ログイン名（{ENV}USER）")] = None,
+    smtp_user: Annotated[
+        str | None,
+        typer.Option(help=_("Login name ({variable})").format(variable=f"{ENV}USER")),
+    ] = None,
     smtp_password: Annotated[
-        str | None, typer.Option(help=f"パスワード（{ENV}PASSWORD を推奨）")
+        str | None,
+        typer.Option(help=_("Password ({variable} recommended)").format(variable=f"{ENV}PASSWORD")),
     ] = None,
 ) -> None:
     """期限が近い・過ぎた見直しや工程を、担当課ごとに示します（--send でメール送信）。"""

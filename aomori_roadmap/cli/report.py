@@ -7,24 +7,39 @@ from typing import Annotated
 
 import typer
 
-from aomori_roadmap.cli.app import app, options_of
+from aomori_roadmap.cli.application import app, options_of
 from aomori_roadmap.cli.console import EXIT_BAD_INPUT, err, fail, print_json, write_output
 from aomori_roadmap.cli.inputs import OutputOption, as_of_date, check_format, fiscal_year_of, load
 from aomori_roadmap.cli.stores import reading_store, snapshot_at
 from aomori_roadmap.errors import PlanError, RoadmapError
+from aomori_roadmap.i18n import _
 
 REPORT_FORMATS = ("md", "markdown", "html", "xlsx", "json")
 
 
-@app.command("report")
+@app.command(
+    "report",
+    help=_(
+        "Write the annual progress report (to the DX promotion headquarters): Markdown, HTML,"
+        " Excel, JSON."
+    ),
+)
 def report_command(
     ctx: typer.Context,
-    fy: Annotated[str | None, typer.Option(help="報告する年度（既定: 基準日の前年度）")] = None,
+    fy: Annotated[
+        str | None,
+        typer.Option(
+            help=_("Fiscal year to report on (default: the one before the reference date)")
+        ),
+    ] = None,
     format: Annotated[str, typer.Option("--format", help="md | html | xlsx | json")] = "md",
     output: OutputOption = None,
-    baseline: Annotated[str | None, typer.Option(help="遅れを測る基準線の名前")] = None,
+    baseline: Annotated[
+        str | None, typer.Option(help=_("Name of the baseline to measure delays against"))
+    ] = None,
     previous: Annotated[
-        Path | None, typer.Option(help="前回の報告（--format json で保存したもの）")
+        Path | None,
+        typer.Option(help=_("The previous report (as saved with --format json)")),
     ] = None,
 ) -> None:
     """年次の進捗状況報告（推進本部への報告）を書き出します: Markdown, HTML, Excel, JSON。"""
@@ -36,14 +51,20 @@ def report_command(
     options = options_of(ctx)
     check_format(format, REPORT_FORMATS)
     if format == "xlsx" and output is None and sys.stdout.isatty():
-        err.print("xlsx は -o FILE で書き出してください。")
+        err.print(_("write xlsx with -o FILE."))
         raise typer.Exit(EXIT_BAD_INPUT)
     plan = load(options)
     today = as_of_date(options)
     year = fiscal_year_of(fy, FiscalYear.of(today).previous())
     start, end = plan.period.start, plan.period.end
     if not start <= year <= end:
-        fail(PlanError(f"{year.code} はプランの期間（{start.code}–{end.code}）の外です。"))
+        fail(
+            PlanError(
+                _("{year} is outside the period of the plan ({start}–{end}).").format(
+                    year=year.code, start=start.code, end=end.code
+                )
+            )
+        )
     # The report is about the year's end (or today, for an interim one), as known on --as-of.
     as_of = min(today, year.end)
     known_at = today if options.as_of is not None else None
@@ -52,7 +73,13 @@ def report_command(
         try:
             earlier = json.loads(previous.read_text(encoding="utf-8"))
         except (OSError, ValueError) as error:
-            fail(PlanError(f"前回の報告 {previous} を読めません: {error}"))
+            fail(
+                PlanError(
+                    _("cannot read the previous report {file}: {error}").format(
+                        file=previous, error=error
+                    )
+                )
+            )
     with reading_store(options, plan) as store:
         snap = snapshot_at(plan, store, as_of, known_at=known_at, baseline=baseline)
         records = ReviewLog(store, plan).records() if store is not None else []
@@ -69,7 +96,7 @@ def report_command(
         report = annual_report(snap, records, values, fy=year, previous=earlier)
     try:
         if format == "json":
-            print_json(report, output)
+            print_json(report.to_json(), output)
         elif format == "html":
             write_output(output, report_html(report, lang=options.lang))
         elif format == "xlsx":

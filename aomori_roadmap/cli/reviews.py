@@ -4,7 +4,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from aomori_roadmap.cli.app import Options, app, options_of
+from aomori_roadmap.cli.application import Options, app, options_of
 from aomori_roadmap.cli.console import EXIT_BAD_INPUT, err, out, print_json
 from aomori_roadmap.cli.inputs import (
     ActorOption,
@@ -17,21 +17,28 @@ from aomori_roadmap.cli.inputs import (
 )
 from aomori_roadmap.cli.reminders import due_reminders
 from aomori_roadmap.cli.stores import reading_store, snapshot_at, writing_store
+from aomori_roadmap.i18n import _, pgettext
 
 if TYPE_CHECKING:
     from aomori_roadmap.views.snapshot import Snapshot
 
 
-reviews_app = typer.Typer(help="半期見直しのサイクルと記録", no_args_is_help=True)
+reviews_app = typer.Typer(
+    help=_("The half-year review cycles and their records"), no_args_is_help=True
+)
 app.add_typer(reviews_app, name="reviews")
 
 
-@reviews_app.command("list")
+@reviews_app.command(
+    "list",
+    help=_(
+        "List the half-year review cycles; with --cycle, the submission and review of each"
+        " initiative."
+    ),
+)
 def reviews_list(
     ctx: typer.Context,
-    cycle: Annotated[
-        str | None, typer.Option(help="見直しサイクル（FY2025-H1, 令和7年度上期, R7上期）")
-    ] = None,
+    cycle: Annotated[str | None, typer.Option(help=_("Review cycle (FY2025-H1)"))] = None,
     department: DepartmentOption = None,
     format: Annotated[str, typer.Option("--format", help="table | json")] = "table",
 ) -> None:
@@ -79,18 +86,20 @@ def reviews_list(
     if format == "json":
         print_json({"cycle": chosen.code, "initiatives": rows})
         return
-    title = f"{chosen.label(options.lang)}（{chosen.code}）"
+    title = _("{cycle} ({code})").format(cycle=chosen.label(options.lang), code=chosen.code)
     from rich.table import Table
 
     table = Table(title=title, title_justify="left")
-    for header in options.pick("取組,担当課,状況,自己評価,県の評価", "Initiative,Department,"
-                               "State,Self,Office").split(","):  # fmt: skip
+    headers = [_("Initiative"), _("Department"), pgettext("review", "State")]
+    headers += [pgettext("review", "Self"), pgettext("review", "Office")]
+    for header in headers:
         table.add_column(header, overflow="fold")
+    none = pgettext("no rating", "-")
     for row in rows:
         table.add_row(
             row["name"], row["department_name"] or row["department"] or "",
             state_label(row["state"], options.lang),
-            row["self"] or "－", row["office"] or "－",
+            row["self"] or none, row["office"] or none,
         )  # fmt: skip
     out.print(table)
 
@@ -117,11 +126,17 @@ def _print_cycles(snap: "Snapshot", states: dict[Any, Any], options: Options, fo
     if format == "json":
         print_json(rows)
         return
-    headers = options.pick(
-        "サイクル,基準日,提出期限,見直し会議,公表,年次報告,取組,提出済,評価済",
-        "Cycle,Snapshot,Submissions due,Meeting by,Publication,Annual report,Initiatives,"
-        "Submitted,Reviewed",
-    ).split(",")
+    headers = [
+        _("Cycle"),
+        pgettext("review", "Snapshot"),
+        _("Submissions due"),
+        _("Meeting by"),
+        _("Publication"),
+        _("Annual report"),
+        _("Initiatives"),
+        pgettext("review", "Submitted"),
+        pgettext("review", "Reviewed"),
+    ]
     from rich.table import Table
 
     table = Table(title=snap.plan.name, title_justify="left")
@@ -136,14 +151,16 @@ def _print_cycles(snap: "Snapshot", states: dict[Any, Any], options: Options, fo
         )  # fmt: skip
     out.print(table)
     if any(row["predicted_holidays"] for row in rows):
-        out.print(
-            options.pick(
-                "* 暦要項の公表前の予測の祝日による日付", "* dates from predicted holidays"
-            )
-        )
+        out.print(_("* dates from predicted holidays"))
 
 
-@reviews_app.command("due")
+@reviews_app.command(
+    "due",
+    help=_(
+        "Show the reviews whose submission is due soon or overdue, and the coming review"
+        " meetings, by department."
+    ),
+)
 def reviews_due(
     ctx: typer.Context,
     within: WithinOption = "14d",
@@ -173,34 +190,46 @@ def reviews_due(
         print_json(reminders_json(due, as_of=as_of, until=until))
         return
     if not due:
-        out.print(
-            options.pick("期限の近い・過ぎた見直しはありません。", "No review is due or overdue.")
-        )
+        out.print(_("No review is due or overdue."))
         return
     for group in due:
-        flag = options.pick("（宛先未設定）", " (no contact)") if group.no_contact else ""
-        out.print(f"{group.name}{flag}", markup=False)
+        name = group.name
+        if group.no_contact:
+            name = _("{name} (no contact)").format(name=name)
+        out.print(name, markup=False)
         for item in group.items:
             out.print(f"  {item.text(options.lang)}", markup=False)
 
 
-@reviews_app.command("record")
+@reviews_app.command(
+    "record",
+    help=_(
+        "Record a department's submission (self-assessment, achievements, issues, next steps)"
+        " or the prefecture's review."
+    ),
+)
 def reviews_record(
     ctx: typer.Context,
-    cycle: Annotated[str, typer.Argument(help="見直しサイクル（FY2025-H1, R7上期 など）")],
-    initiative: Annotated[str, typer.Argument(help="取組ID")],
-    rating: Annotated[str, typer.Option(help="評価: ◎ ○ △ ×（または 予定どおり などの名前）")],
+    cycle: Annotated[str, typer.Argument(help=_("Review cycle (FY2025-H1 and the like)"))],
+    initiative: Annotated[str, typer.Argument(help=_("ID of an initiative"))],
+    rating: Annotated[str, typer.Option(help=_("Rating: ◎ ○ △ × (or its name)"))],
     stage: Annotated[
-        str, typer.Option(help="submitted（担当課の提出）| reviewed（県の評価）")
+        str,
+        typer.Option(
+            help=_("submitted (the department's submission) | reviewed (the prefecture's review)")
+        ),
     ] = "submitted",
-    achievements: Annotated[str, typer.Option(help="成果")] = "",
-    issues: Annotated[str, typer.Option(help="課題")] = "",
-    next_steps: Annotated[str, typer.Option(help="今後の取組")] = "",
-    comment: Annotated[str, typer.Option(help="県のコメント（reviewed）")] = "",
+    achievements: Annotated[str, typer.Option(help=_("Achievements"))] = "",
+    issues: Annotated[str, typer.Option(help=_("Issues"))] = "",
+    next_steps: Annotated[str, typer.Option(help=_("Next steps"))] = "",
+    comment: Annotated[str, typer.Option(help=_("The prefecture's comment (reviewed)"))] = "",
     revision: Annotated[
-        str | None, typer.Option(help="見直しで決めた改訂（番号・基準線名・ハッシュ）")
+        str | None,
+        typer.Option(help=_("Revision decided at the review (number, baseline name or hash)")),
     ] = None,
-    corrects: Annotated[int | None, typer.Option(help="訂正する記録の番号")] = None,
+    corrects: Annotated[
+        int | None, typer.Option(help=_("Number of the record this one corrects"))
+    ] = None,
     actor: ActorOption = None,
 ) -> None:
     """担当課の提出（自己評価・成果・課題・今後の取組）か、県の評価を記録します。"""
@@ -208,13 +237,21 @@ def reviews_record(
 
     options = options_of(ctx)
     if stage not in ("submitted", "reviewed"):
-        err.print(f"--stage は submitted か reviewed です（'{stage}' は使えません）")
+        err.print(
+            _("--stage is submitted or reviewed ('{stage}' cannot be used)").format(stage=stage)
+        )
         raise typer.Exit(EXIT_BAD_INPUT)
     if stage == "submitted" and (comment or revision):
-        err.print("--comment と --revision は県の評価（--stage reviewed）にだけ書けます。")
+        err.print(
+            _("--comment and --revision belong to the prefecture's review (--stage reviewed) only.")
+        )
         raise typer.Exit(EXIT_BAD_INPUT)
     if stage == "reviewed" and (achievements or issues or next_steps):
-        err.print("--achievements, --issues, --next-steps は担当課の提出（submitted）に書きます。")
+        err.print(
+            _(
+                "--achievements, --issues, --next-steps belong to the department's submission (submitted)."
+            )
+        )
         raise typer.Exit(EXIT_BAD_INPUT)
     plan = load(options)
     who = actor_of(actor)  # before the store is opened
@@ -230,7 +267,11 @@ def reviews_record(
                 cycle, initiative, rating=rating, actor=who, comment=comment,
                 revision=revision, corrects=corrects,
             )  # fmt: skip
-    what = options.pick("提出" if stage == "submitted" else "評価", stage)
+    what = (
+        pgettext("review stage", "submitted")
+        if stage == "submitted"
+        else pgettext("review stage", "reviewed")
+    )
     out.print(
         f"#{record.id} {record.cycle} {record.initiative}: {what} {record.rating}", markup=False
     )

@@ -5,17 +5,20 @@ from typing import Annotated
 
 import typer
 
-from aomori_roadmap.cli.app import app, options_of
+from aomori_roadmap.cli.application import app, options_of
 from aomori_roadmap.cli.console import fail, out, tokyo_time, write_output
 from aomori_roadmap.cli.inputs import FormatOption, actor_of, check_format, load, revision_ref
 from aomori_roadmap.cli.stores import reading_store, writing_store
 from aomori_roadmap.errors import PlanError
+from aomori_roadmap.i18n import N_, _
 
-revisions_app = typer.Typer(help="プランの改訂", no_args_is_help=True)
+REVISION_HELP = N_("Revision (number, baseline name or start of the hash)")
+
+revisions_app = typer.Typer(help=_("Revisions of the plan"), no_args_is_help=True)
 app.add_typer(revisions_app, name="revisions")
 
 
-@revisions_app.command("list")
+@revisions_app.command("list", help=_("List the saved revisions."))
 def revisions_list(ctx: typer.Context) -> None:
     """保存された改訂の一覧を表示します。"""
     options = options_of(ctx)
@@ -24,7 +27,7 @@ def revisions_list(ctx: typer.Context) -> None:
     from rich.table import Table
 
     table = Table()
-    for column in ("#", "hash", options.pick("保存", "Saved"), options.pick("誰が", "By"), "note"):
+    for column in ("#", "hash", _("Saved"), _("By"), "note"):
         table.add_column(column)
     for revision in found:
         table.add_row(
@@ -37,11 +40,14 @@ def revisions_list(ctx: typer.Context) -> None:
     out.print(table)
 
 
-@revisions_app.command("save")
+@revisions_app.command(
+    "save",
+    help=_("Save the current plan as a revision (the same content is the same revision)."),
+)
 def revisions_save(
     ctx: typer.Context,
-    note: Annotated[str, typer.Option(help="改訂の説明")] = "",
-    actor: Annotated[str | None, typer.Option(help="保存する人・課")] = None,
+    note: Annotated[str, typer.Option(help=_("What the revision is about"))] = "",
+    actor: Annotated[str | None, typer.Option(help=_("Person or department saving it"))] = None,
 ) -> None:
     """今のプランを改訂として保存します（同じ内容なら同じ改訂）。"""
     options = options_of(ctx)
@@ -52,11 +58,17 @@ def revisions_save(
     out.print(f"#{revision.id} {revision.hash[:12]}", markup=False)
 
 
-@revisions_app.command("diff")
+@revisions_app.command(
+    "diff",
+    help=_(
+        "Show the differences between two revisions: what was added, removed or changed, and"
+        " how the dates of the tasks moved."
+    ),
+)
 def revisions_diff(
     ctx: typer.Context,
-    old: Annotated[str, typer.Argument(help="改訂（番号・基準線名・ハッシュ先頭）")],
-    new: Annotated[str, typer.Argument(help="改訂（番号・基準線名・ハッシュ先頭）")],
+    old: Annotated[str, typer.Argument(help=_(REVISION_HELP))],
+    new: Annotated[str, typer.Argument(help=_(REVISION_HELP))],
     format: FormatOption = "table",
 ) -> None:
     """ふたつの改訂の差分（追加・削除・変更と、工程の日程のずれ）を表示します。"""
@@ -64,11 +76,8 @@ def revisions_diff(
     check_format(format, ("table", "json"))
     with reading_store(options, None) as store:  # reading never creates a database file
         if store is None:
-            missing = options.pick(
-                f"改訂 '{old}' がありません（状況ストアがまだありません）。",
-                f"there is no revision '{old}' (the status store does not exist yet).",
-            )
-            fail(PlanError(missing))
+            missing = _("there is no revision '{ref}' (the status store does not exist yet).")
+            fail(PlanError(missing.format(ref=old)))
         found = store.diff(revision_ref(old), revision_ref(new))
     if format == "json":
         write_output(None, json.dumps(found.to_json(), ensure_ascii=False, indent=2) + "\n")
@@ -79,6 +88,6 @@ def revisions_diff(
         out.print(f"[red]- {ref}[/red]")
     for ref, fields in found.changed.items():
         out.print(f"~ {ref}: {', '.join(fields)}", markup=False)
-    days = options.pick("稼働日", "working days")
+    days = _("working days")
     for ref, shift in found.shifts.items():
         out.print(f"  {ref}: {shift.finish_days:+d} {days}", markup=False)

@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from aomori_roadmap.cli.app import app, options_of
+from aomori_roadmap.cli.application import app, bad_date, options_of
 from aomori_roadmap.cli.console import (
     EXIT_BAD_INPUT,
     err,
@@ -19,12 +19,15 @@ from aomori_roadmap.cli.console import (
 from aomori_roadmap.cli.inputs import FormatOption, actor_of, check_format, load
 from aomori_roadmap.cli.stores import reading_store, snapshot_for, writing_store
 from aomori_roadmap.errors import PlanError, RoadmapError
+from aomori_roadmap.i18n import _, pgettext
 
 if TYPE_CHECKING:
     from aomori_roadmap.engine.status import StatusEvent
 
 
-status_app = typer.Typer(help="工程・取組の状況（履歴つき）", no_args_is_help=True)
+status_app = typer.Typer(
+    help=_("The status of tasks and initiatives (with its history)"), no_args_is_help=True
+)
 app.add_typer(status_app, name="status")
 
 
@@ -39,7 +42,11 @@ def _moment(text: str | None, option: str) -> datetime | None:
     except (ValueError, pendulum.parsing.exceptions.ParserError):
         parsed = None
     if not isinstance(parsed, datetime):
-        err.print(f"{option} は 2025-04-01 か 2025-04-01T09:00 の形で書いてください（'{text}'）")
+        err.print(
+            _("write {option} as 2025-04-01 or 2025-04-01T09:00 ('{given}')").format(
+                option=option, given=text
+            )
+        )
         raise typer.Exit(EXIT_BAD_INPUT)
     return parsed
 
@@ -50,25 +57,38 @@ def _day(text: str | None, option: str) -> date | None:
     try:
         return date.fromisoformat(text)
     except ValueError:
-        err.print(f"{option} は YYYY-MM-DD の日付です（'{text}' は読めません）")
+        err.print(bad_date(option, text))
         raise typer.Exit(EXIT_BAD_INPUT) from None
 
 
-@status_app.command("set")
+@status_app.command(
+    "set",
+    help=_(
+        "Record the status of a task or an initiative (appended to the history, never overwritten)."
+    ),
+)
 def status_set(
     ctx: typer.Context,
-    ref: Annotated[str, typer.Argument(help="工程（取組ID/工程ID）か取組のID")],
-    status: Annotated[
-        str, typer.Argument(help="planned|in_progress|on_hold|done|cancelled（日本語も可）")
+    ref: Annotated[
+        str,
+        typer.Argument(help=_("A task (initiative ID/task ID) or the ID of an initiative")),
     ],
-    progress: Annotated[int | None, typer.Option(help="進捗 0–100")] = None,
-    note: Annotated[str, typer.Option(help="メモ（再開・復活には必須）")] = "",
+    status: Annotated[
+        str,
+        typer.Argument(help=_("planned|in_progress|on_hold|done|cancelled (Japanese names too)")),
+    ],
+    progress: Annotated[int | None, typer.Option(help=_("Progress 0–100"))] = None,
+    note: Annotated[str, typer.Option(help=_("Note (required to resume or to reopen)"))] = "",
     actor: Annotated[
-        str | None, typer.Option(help="記録する人・課（既定: AOMORI_ROADMAP_ACTOR）")
+        str | None,
+        typer.Option(help=_("Person or department recording (default: AOMORI_ROADMAP_ACTOR)")),
     ] = None,
-    at: Annotated[str | None, typer.Option("--at", help="いつ起きたか（遡及可）")] = None,
+    at: Annotated[
+        str | None, typer.Option("--at", help=_("When it happened (may be in the past)"))
+    ] = None,
     expected_from: Annotated[
-        str | None, typer.Option(help="今の状況がこれでなければ競合として拒否")
+        str | None,
+        typer.Option(help=_("Refuse as a conflict unless this is the current status")),
     ] = None,
 ) -> None:
     """工程・取組の状況を記録します（履歴に追記、書き換えはしません）。"""
@@ -99,11 +119,15 @@ def status_set(
     )
 
 
-@status_app.command("show")
+@status_app.command(
+    "show", help=_("Show the status and the (computed) lateness on the reference date.")
+)
 def status_show(
     ctx: typer.Context,
-    as_of: Annotated[str | None, typer.Option("--as-of", help="基準日（既定: 今日）")] = None,
-    known_at: Annotated[str | None, typer.Option(help="この日に分かっていたこととして")] = None,
+    as_of: Annotated[
+        str | None, typer.Option("--as-of", help=_("Reference date (default: today)"))
+    ] = None,
+    known_at: Annotated[str | None, typer.Option(help=_("As it was known on this date"))] = None,
     format: FormatOption = "table",
 ) -> None:
     """基準日の状況と遅れ（計算値）を表示します。"""
@@ -117,7 +141,7 @@ def status_show(
     snapshot = snapshot_for(options, plan, known_at=_day(known_at, "--known-at"))
     if format == "json":
         rows = []
-        for ref, _, task in plan.iter_tasks():
+        for ref, _initiative, task in plan.iter_tasks():
             state = snapshot.states.get(ref)
             rows.append(
                 {
@@ -134,16 +158,17 @@ def status_show(
         return
     from rich.table import Table
 
-    table = Table(title=f"{plan.name} — {options.pick('状況', 'Status')} {snapshot.as_of}")
+    title = pgettext("task", "Status")
+    table = Table(title=f"{plan.name} — {title} {snapshot.as_of}")
     for column in (
-        options.pick("工程", "Task"),
-        options.pick("状況", "Status"),
-        options.pick("進捗", "Progress"),
-        options.pick("遅れ", "Lateness"),
-        options.pick("更新", "Updated"),
+        _("Task"),
+        pgettext("task", "Status"),
+        _("Progress"),
+        pgettext("task", "Lateness"),
+        _("Updated"),
     ):
         table.add_column(column)
-    for ref, _, task in plan.iter_tasks():
+    for ref, _initiative, task in plan.iter_tasks():
         state = snapshot.states.get(ref)
         status = state.status if state else Status.PLANNED
         lateness = snapshot.lateness[ref]
@@ -163,26 +188,22 @@ def _history_rows(events: "list[StatusEvent]") -> list[dict[str, object]]:
     return [event.to_json() for event in events]
 
 
-@status_app.command("history")
+@status_app.command(
+    "history",
+    help=_("Show the whole history of the status of one task or initiative, corrections included."),
+)
 def status_history(
     ctx: typer.Context,
-    ref: Annotated[str, typer.Argument(help="工程か取組のID")],
+    ref: Annotated[str, typer.Argument(help=_("ID of a task or an initiative"))],
     format: Annotated[str, typer.Option("--format", help="table | json | csv")] = "table",
 ) -> None:
     """ひとつの工程・取組の状況の履歴を、訂正も含めてすべて表示します。"""
     options = options_of(ctx)
     check_format(format, ("table", "json", "csv"))
     plan = load(options)
-    known = {r for r, _, _ in plan.iter_tasks()} | {i.id for i in plan.initiatives}
+    known = {r for r, _initiative, _task in plan.iter_tasks()} | {i.id for i in plan.initiatives}
     if ref not in known:
-        fail(
-            PlanError(
-                options.pick(
-                    f"工程・取組 '{ref}' はプランにありません。",
-                    f"the plan has no task or initiative '{ref}'.",
-                )
-            )
-        )
+        fail(PlanError(_("the plan has no task or initiative '{ref}'.").format(ref=ref)))
     with reading_store(options, plan) as store:  # reading never creates a database file
         events = [] if store is None else store.history(ref)
     rows = _history_rows(events)
@@ -205,8 +226,9 @@ def status_history(
     table = Table(title=ref.replace("[", "\\["))  # a ref is not markup
     for column in ("#", "effective", "recorded", "from → to", "%", "actor", "note"):
         table.add_column(column)
+    corrected_mark = _("(corrected)")
     for event in events:
-        corrected = " [dim](訂正済み)[/dim]" if event.corrected_by else ""
+        corrected = f" [dim]{corrected_mark}[/dim]" if event.corrected_by else ""
         table.add_row(
             str(event.id) + corrected,
             tokyo_time(event.effective),

@@ -6,7 +6,7 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from aomori_roadmap.cli.app import Options
+from aomori_roadmap.cli.application import Options
 from aomori_roadmap.cli.console import fail
 from aomori_roadmap.cli.inputs import as_of_date
 from aomori_roadmap.errors import RoadmapError

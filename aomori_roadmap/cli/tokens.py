@@ -6,23 +6,38 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from aomori_roadmap.cli.app import Options, app, options_of
+from aomori_roadmap.cli.application import app, options_of
 from aomori_roadmap.cli.console import EXIT_BAD_INPUT, err, fail, out
-from aomori_roadmap.cli.inputs import actor_of, check_format, load
+from aomori_roadmap.cli.inputs import (
+    DepartmentIdOption,
+    FieldOption,
+    InitiativeOption,
+    PriorityOption,
+    actor_of,
+    check_format,
+    load,
+)
 from aomori_roadmap.cli.serve import base_url_of
 from aomori_roadmap.cli.stores import existing_store, writing_store
 from aomori_roadmap.errors import PlanError, RoadmapError
 from aomori_roadmap.formats import FEEDS
+from aomori_roadmap.i18n import N_, _, pgettext
 
 if TYPE_CHECKING:
     from aomori_roadmap.store.feed_tokens import FeedToken
 
 
-tokens_app = typer.Typer(help="非公開フィードのURL（トークン）を扱います", no_args_is_help=True)
+tokens_app = typer.Typer(help=_("The URLs of the private feeds (tokens)"), no_args_is_help=True)
 app.add_typer(tokens_app, name="tokens")
 
 
-_FILTER_LABELS = {"department": "担当課", "initiative": "取組", "field": "分野", "priority": "重点"}
+# The names of the filters, as shown (translated where shown).
+_FILTER_LABELS = {
+    "department": N_("department"),
+    "initiative": N_("initiative"),
+    "field": N_("field"),
+    "priority": N_("priority"),
+}
 
 
 def _when(moment: datetime, zone: str) -> str:
@@ -31,47 +46,48 @@ def _when(moment: datetime, zone: str) -> str:
     return f"{moment.astimezone(ZoneInfo(zone)):%Y-%m-%d %H:%M}"
 
 
-def _filters_text(token: "FeedToken", options: Options) -> str:
+def _filters_text(token: "FeedToken") -> str:
     parts = []
     for key, value in token.filters.items():
-        label = options.pick(_FILTER_LABELS.get(key, key), key)
+        label = _(_FILTER_LABELS[key]) if key in _FILTER_LABELS else key
         parts.append(f"{label}={value}")
-    return ", ".join(parts) or options.pick("なし", "none")
+    return ", ".join(parts) or pgettext("filters", "none")
 
 
-@tokens_app.command("create")
+@tokens_app.command(
+    "create", help=_("Make the URL of a private feed. The URL is shown this once only.")
+)
 def tokens_create(
     ctx: typer.Context,
     feed: Annotated[str, typer.Option(help=" | ".join(FEEDS))] = "reviews",
-    department: Annotated[str | None, typer.Option(help="担当課ID")] = None,
-    initiative: Annotated[str | None, typer.Option(help="取組ID")] = None,
-    field: Annotated[str | None, typer.Option(help="分野ID")] = None,
-    priority: Annotated[str | None, typer.Option(help="重点（ID か 産業/教育/防災）")] = None,
+    department: DepartmentIdOption = None,
+    initiative: InitiativeOption = None,
+    field: FieldOption = None,
+    priority: PriorityOption = None,
     name: Annotated[
-        str | None, typer.Option(help="トークンの名前（tokens revoke で使えます）")
+        str | None, typer.Option(help=_("Name of the token (tokens revoke takes it)"))
     ] = None,
-    actor: Annotated[str | None, typer.Option(help="作成者（既定: ログイン名）")] = None,
+    actor: Annotated[
+        str | None, typer.Option(help=_("Who makes it (default: the login name)"))
+    ] = None,
     base_url: Annotated[
         str | None,
         typer.Option(
-            help="サーバーの公開URL（既定: $AOMORI_ROADMAP_BASE_URL か http://127.0.0.1:8765）"
+            help=_(
+                "Public URL of the server (default: $AOMORI_ROADMAP_BASE_URL or"
+                " http://127.0.0.1:8765)"
+            )
         ),
     ] = None,
 ) -> None:
     """非公開フィードのURLを作ります。URLはこの一度だけ表示されます。"""
+    from aomori_roadmap.export.feeds import feed_urls
     from aomori_roadmap.store.feed_tokens import FeedTokens, check_request
-    from aomori_roadmap.views.feeds import feed_urls
 
     options = options_of(ctx)
     if name is not None and not name.strip():
         # Asked for a name and gave none: a token without one is made by leaving --name out.
-        err.print(
-            options.pick(
-                "--name が空です（名前なしなら --name を省いてください）",
-                "--name is empty (leave it out for a token without a name)",
-            ),
-            markup=False,
-        )
+        err.print(_("--name is empty (leave it out for a token without a name)"), markup=False)
         raise typer.Exit(EXIT_BAD_INPUT)
     name = name or ""
     plan = load(options)
@@ -96,24 +112,22 @@ def tokens_create(
         )
     https, webcal = feed_urls(base, token, info.feed)
     label = f" {info.name}" if info.name else ""
-    err.print(
-        options.pick(
-            f"トークン #{info.id}{label} を作りました（{info.feed}; {_filters_text(info, options)}）。"
-            "URLは今だけ表示されます。再表示はできません。",
-            f"Created token #{info.id}{label} ({info.feed}; {_filters_text(info, options)}). "
-            "The URL is shown now and never again.",
-        ),
-        markup=False,
+    created = _(
+        "Created token #{id}{name} ({feed}; {filters}). The URL is shown now and never again."
     )
+    shown = created.format(id=info.id, name=label, feed=info.feed, filters=_filters_text(info))
+    err.print(shown, markup=False)
     out.print(https, markup=False)
     out.print(webcal, markup=False)
 
 
-@tokens_app.command("list")
+@tokens_app.command(
+    "list", help=_("List the tokens (with when each was last used), never the tokens themselves.")
+)
 def tokens_list(
     ctx: typer.Context,
     format: Annotated[str, typer.Option("--format", help="table | json")] = "table",
-    active: Annotated[bool, typer.Option("--active", help="有効なトークンだけ")] = False,
+    active: Annotated[bool, typer.Option("--active", help=_("Active tokens only"))] = False,
 ) -> None:
     """トークンの一覧（最終利用日時つき）。トークンそのものは表示しません。"""
     from aomori_roadmap.store.feed_tokens import FeedTokens
@@ -135,32 +149,32 @@ def tokens_list(
         out.print(text, markup=False)
         return
     if not found:
-        out.print(options.pick("トークンはありません。", "No tokens."))
+        out.print(_("No tokens."))
         return
     from rich.table import Table
 
-    table = Table(title=options.pick("フィードのトークン", "Feed tokens"), title_justify="left")
+    table = Table(title=_("Feed tokens"), title_justify="left")
     for heading in (
-        ("#", "#"),
-        ("名前", "Name"),
-        ("フィード", "Feed"),
-        ("絞り込み", "Filters"),
-        ("作成者", "Actor"),
-        ("作成", "Created"),
-        ("最終利用", "Last used"),
-        ("状態", "State"),
+        "#",
+        _("Name"),
+        _("Feed"),
+        _("Filters"),
+        pgettext("token", "Actor"),
+        pgettext("token", "Created"),
+        _("Last used"),
+        pgettext("token", "State"),
     ):
-        table.add_column(options.pick(*heading))
+        table.add_column(heading)
     for token in found:
-        state = options.pick("有効", "active")
+        state = pgettext("token", "active")
         if token.revoked is not None:
-            state = options.pick("無効", "revoked") + f" {_when(token.revoked, plan.timezone)}"
+            state = pgettext("token", "revoked") + f" {_when(token.revoked, plan.timezone)}"
         used = "—" if token.last_used is None else _when(token.last_used, plan.timezone)
         table.add_row(
             str(token.id),
             token.name,
             token.feed,
-            _filters_text(token, options),
+            _filters_text(token),
             token.actor,
             _when(token.created, plan.timezone),
             used,
@@ -169,10 +183,10 @@ def tokens_list(
     out.print(table)
 
 
-@tokens_app.command("revoke")
+@tokens_app.command("revoke", help=_("Revoke a token. Its URL answers 404 from then on."))
 def tokens_revoke(
     ctx: typer.Context,
-    token: Annotated[str, typer.Argument(help="トークンの番号か名前（tokens list）")],
+    token: Annotated[str, typer.Argument(help=_("Number or name of the token (tokens list)"))],
 ) -> None:
     """トークンを無効にします。そのURLは以後 404 になります。"""
     from aomori_roadmap.store.feed_tokens import FeedTokens
@@ -181,7 +195,8 @@ def tokens_revoke(
     plan = load(options)
     store = existing_store(options, plan)
     if store is None:
-        fail(PlanError(f"トークン '{token}' がありません（状況ストアがまだありません）。"))
+        missing = _("there is no token '{token}' (the status store does not exist yet).")
+        fail(PlanError(missing.format(token=token)))
     try:
         before = FeedTokens(store, plan).get(token)
         after = FeedTokens(store, plan).revoke(before.id)
@@ -191,18 +206,7 @@ def tokens_revoke(
         store.close()
     label = f" {after.name}" if after.name else ""
     if not before.active:
-        out.print(
-            options.pick(
-                f"トークン #{after.id}{label} は既に無効です。",
-                f"Token #{after.id}{label} was already revoked.",
-            ),
-            markup=False,
-        )
+        already = _("Token #{id}{name} was already revoked.")
+        out.print(already.format(id=after.id, name=label), markup=False)
         return
-    out.print(
-        options.pick(
-            f"トークン #{after.id}{label} を無効にしました。",
-            f"Revoked token #{after.id}{label}.",
-        ),
-        markup=False,
-    )
+    out.print(_("Revoked token #{id}{name}.").format(id=after.id, name=label), markup=False)

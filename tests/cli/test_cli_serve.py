@@ -7,11 +7,12 @@ import os
 import re
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
-from serving import answers, free_port, stop_process
 from typer.testing import CliRunner
 
 import aomori_roadmap.cli.serve  # noqa: F401  (registers serve and tokens until cli/__init__ does)
@@ -144,7 +145,9 @@ def test_serve_refuses_an_in_memory_database() -> None:
     assert result.exit_code == 2 and "sqlite://" in result.output
 
 
-def test_serve_runs_a_server_on_loopback(tmp_path: Path) -> None:
+def test_serve_runs_a_server_on_loopback(
+    tmp_path: Path, free_port: Callable[[], int], server_process: Any
+) -> None:
     token, _ = _create(tmp_path, "--feed", "reviews")
     port = free_port()
     code = (
@@ -166,12 +169,12 @@ def test_serve_runs_a_server_on_loopback(tmp_path: Path) -> None:
         )
     try:
         base = f"http://127.0.0.1:{port}"
-        assert answers(base, process, 60), log.read_text()
+        assert server_process.answers(base, process, 60), log.read_text()
         feed = httpx.get(f"{base}/feeds/{token}/reviews.ics", timeout=30)
         assert feed.status_code == 200 and feed.content.startswith(b"BEGIN:VCALENDAR")
         assert httpx.get(f"{base}/feeds/public/milestones.ics", timeout=30).status_code == 200
     finally:
-        stop_process(process)
+        server_process.stop_process(process)
     output = log.read_text()
     assert f"{base}/feeds/public/milestones.ics" in output
     assert f"http://127.0.0.1:{port}" in output
