@@ -118,3 +118,42 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
         for line in _skipped:
             print(f"  {line}")
         session.exitstatus = pytest.ExitCode.TESTS_FAILED
+
+
+# --- shared helpers, handed to the tests as fixtures ------------------------------------------
+# The helpers live in modules of their own (``serving.py``, ``tjp_export.py``, ``feeds/
+# feedtest.py``) so that the benchmarks can use them too; the tests take them from here.
+
+
+@pytest.fixture(scope="session")
+def free_port() -> Callable[[], int]:
+    """A function giving a TCP port free on 127.0.0.1 now."""
+    from serving import free_port as find
+
+    return find
+
+
+@pytest.fixture(scope="session")
+def start_server() -> Callable[..., Any]:
+    """``start_server(folder, db_url, plan=, public=, base_url=)``: the library's server in a
+    process of its own for a ``with`` block (see ``serving.start_server``)."""
+    from serving import start_server as start
+
+    return start
+
+
+@pytest.fixture(scope="session")
+def server_process() -> Any:
+    """``answers(url, process, timeout)`` and ``stop_process(process)`` for a server process
+    a test starts itself."""
+    import serving
+
+    return serving
+
+
+@pytest.fixture(scope="session")
+def run_tj3() -> Callable[..., Any]:
+    """TaskJuggler's schedule of a plan: ``run_tj3(plan, calendar, folder)``."""
+    from tjp_export import run_tj3 as run
+
+    return run
