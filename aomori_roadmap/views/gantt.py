@@ -29,9 +29,7 @@ reached.
 
 from __future__ import annotations
 
-import gc
-from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
-from contextlib import contextmanager
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, fields, make_dataclass
 from datetime import date
 from functools import lru_cache
@@ -39,7 +37,7 @@ from typing import Any, Literal, TypeAlias, get_args
 
 from aomori_roadmap.calendar import Duration, FiscalYear, WorkCalendar
 from aomori_roadmap.engine.reviews import ReviewCycle
-from aomori_roadmap.engine.schedule import Schedule, ScheduledTask
+from aomori_roadmap.engine.schedule import Schedule, ScheduledTask, paused_gc
 from aomori_roadmap.engine.status import Lateness, Status
 from aomori_roadmap.errors import PlanError
 from aomori_roadmap.i18n import _, pgettext, using_language
@@ -599,24 +597,6 @@ def _twin(cls: type) -> Any:
 _TaskRowTwin = _twin(TaskRow)
 _InitiativeRowTwin = _twin(InitiativeRow)
 _LinkTwin = _twin(Link)
-
-
-@contextmanager
-def paused_gc() -> Iterator[None]:
-    """Pause the cyclic garbage collector while a view is built or written.
-
-    A view makes no reference cycles, but its rows and links are hundreds of thousands of
-    objects the collector tracks (the plain dicts they replaced were not tracked): each
-    allocation can trigger a collection that walks every object of the plan and of the view.
-    A view built and written while paused is freed before the collector ever looks at it.
-    """
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
 
 
 # --- assembly: filters --------------------------------------------------------------------------
