@@ -2,8 +2,8 @@
 
 This module is the only place that knows which language is chosen and how a text is
 translated. Texts are written in the code in English and marked for translation with
-:func:`_` (or :func:`ngettext`, :func:`pgettext`; :func:`N_` marks a text that is translated
-later, where it is used). The translations live in gettext catalogs under
+:func:`_` (or :func:`ngettext`, :func:`pgettext`; :func:`N_` and :func:`NC_` mark a text that is
+translated later, where it is used). The translations live in gettext catalogs under
 ``aomori_roadmap/locale/<lang>/LC_MESSAGES/aomori_roadmap.po`` and are read at run time from
 the compiled ``.mo`` files beside them, with the standard library's :mod:`gettext`.
 
@@ -40,6 +40,7 @@ __all__ = [
     "DOMAIN",
     "LANGUAGES",
     "LOCALE_DIR",
+    "NC_",
     "N_",
     "_",
     "language",
@@ -149,3 +150,14 @@ def pgettext(context: str, message: str) -> str:
 def N_(message: str) -> str:
     """Mark ``message`` for the catalog without translating it (for tables read later)."""
     return message
+
+
+def NC_(context: str, message: str) -> tuple[str, str]:
+    """Mark ``message`` with its ``context`` for the catalog without translating it; translate
+    where it is read with ``pgettext(*pair)``.
+
+    >>> pair = NC_("status", "Done")
+    >>> pgettext(*pair)
+    '完了'
+    """
+    return context, message

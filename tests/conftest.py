@@ -157,3 +157,20 @@ def run_tj3() -> Callable[..., Any]:
     from tjp_export import run_tj3 as run
 
     return run
+
+
+@pytest.fixture(scope="session")
+def plan() -> Plan:
+    """The embedded plan (immutable, so one for the whole run); a module may define its own."""
+    from aomori_roadmap.plan.loader import default_plan
+
+    return default_plan()
+
+
+@pytest.fixture(scope="session")
+def computed(plan: Plan) -> Any:
+    """The schedule of the ``plan`` fixture."""
+    from aomori_roadmap.engine.schedule import schedule
+
+    return schedule(plan)
+

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 from babel.messages.catalog import Catalog, Message
-from babel.messages.extract import extract_from_dir
+from babel.messages.extract import DEFAULT_KEYWORDS, extract_from_dir
 from babel.messages.pofile import read_po
 
 from aomori_roadmap.i18n import DOMAIN, LANGUAGES, LOCALE_DIR
@@ -37,8 +37,9 @@ def key(message: Message) -> tuple[str | None, str]:
 def in_code() -> dict[tuple[str | None, str], tuple[str, int]]:
     """Every text marked in the code, with where it is first marked."""
     found: dict[tuple[str | None, str], tuple[str, int]] = {}
+    keywords = {**DEFAULT_KEYWORDS, "NC_": ((1, "c"), 2)}  # as .ci/catalog extracts
     for filename, line, msgid, _comments, context in extract_from_dir(
-        str(PACKAGE), method_map=[("**.py", "python")]
+        str(PACKAGE), method_map=[("**.py", "python")], keywords=keywords
     ):
         text = msgid[0] if isinstance(msgid, tuple) else msgid
         found.setdefault((context, text), (filename, line))

@@ -448,7 +448,11 @@ class Day(_PeriodBase):
         with using_language(lang):
             # The Japanese date is written with its parts: "2024年4月1日（月）".
             return pgettext("period label", "{date} ({weekday})").format(
-                date=self.code, year=d.year, month=d.month, day=d.day, weekday=weekday_name(d.weekday())
+                date=self.code,
+                year=d.year,
+                month=d.month,
+                day=d.day,
+                weekday=weekday_name(d.weekday()),
             )
 
 

@@ -24,7 +24,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
-from aomori_roadmap.i18n import LANGUAGES, pgettext, using_language
+from aomori_roadmap.i18n import LANGUAGES, NC_, pgettext, using_language
 from aomori_roadmap.plan.model import Kpi
 
 __all__ = ["KpiProgress", "KpiStatus", "achievement_rate", "expected_value", "progress"]
@@ -44,13 +44,15 @@ class KpiStatus(StrEnum):
         A language other than ``ja`` and ``en`` gives the Japanese label.
         """
         with using_language(lang if lang in LANGUAGES else LANGUAGES[0]):
-            if self is KpiStatus.ACHIEVED:
-                return pgettext("kpi", "achieved")
-            if self is KpiStatus.ON_TRACK:
-                return pgettext("kpi", "on track")
-            if self is KpiStatus.BEHIND:
-                return pgettext("kpi", "behind")
-            return pgettext("kpi", "not set")
+            return pgettext(*_KPI_LABELS[self])
+
+
+_KPI_LABELS = {
+    KpiStatus.ACHIEVED: NC_("kpi", "achieved"),
+    KpiStatus.ON_TRACK: NC_("kpi", "on track"),
+    KpiStatus.BEHIND: NC_("kpi", "behind"),
+    KpiStatus.UNSET: NC_("kpi", "not set"),
+}
 
 
 @dataclass(frozen=True, slots=True)

@@ -59,7 +59,7 @@ from aomori_roadmap.calendar import (
 )
 from aomori_roadmap.engine.status import Status
 from aomori_roadmap.errors import PlanError, check_language
-from aomori_roadmap.i18n import LANGUAGES, _, ngettext, pgettext, using_language
+from aomori_roadmap.i18n import LANGUAGES, NC_, _, ngettext, pgettext, using_language
 from aomori_roadmap.plan.model import Plan
 
 if TYPE_CHECKING:
@@ -97,20 +97,18 @@ class ReminderKind(StrEnum):
         A language other than ``ja`` and ``en`` gives the Japanese tag.
         """
         with using_language(lang if lang in LANGUAGES else LANGUAGES[0]):
-            return _kind_labels()[self]
+            return pgettext(*_KIND_LABELS[self])
 
 
-def _kind_labels() -> dict[ReminderKind, str]:
-    """The tag of every kind, in the language chosen now."""
-    return {
-        ReminderKind.SUBMISSION: pgettext("reminder", "Submission"),
-        ReminderKind.MEETING: pgettext("reminder", "Meeting"),
-        ReminderKind.DEADLINE: pgettext("reminder", "Deadline"),
-        ReminderKind.MILESTONE: pgettext("reminder", "Milestone"),
-        ReminderKind.FINISH: pgettext("reminder", "Finish"),
-        ReminderKind.NOT_STARTED: pgettext("reminder", "Not started"),
-        ReminderKind.PAST_FINISH: pgettext("reminder", "Not finished"),
-    }
+_KIND_LABELS = {
+    ReminderKind.SUBMISSION: NC_("reminder", "Submission"),
+    ReminderKind.MEETING: NC_("reminder", "Meeting"),
+    ReminderKind.DEADLINE: NC_("reminder", "Deadline"),
+    ReminderKind.MILESTONE: NC_("reminder", "Milestone"),
+    ReminderKind.FINISH: NC_("reminder", "Finish"),
+    ReminderKind.NOT_STARTED: NC_("reminder", "Not started"),
+    ReminderKind.PAST_FINISH: NC_("reminder", "Not finished"),
+}
 
 
 def _description(kind: ReminderKind) -> str:

@@ -29,7 +29,7 @@ from zoneinfo import ZoneInfo
 
 from aomori_roadmap.engine.schedule import Actual
 from aomori_roadmap.errors import PlanError, TransitionError, check_language
-from aomori_roadmap.i18n import _, pgettext, using_language
+from aomori_roadmap.i18n import NC_, _, pgettext, using_language
 
 __all__ = [
     "DEFAULT_SLACK_THRESHOLD",
@@ -81,17 +81,18 @@ class Status(StrEnum):
         return f"{_status_label(self)} ({self.value})"
 
 
+_STATUS_LABELS = {
+    Status.PLANNED: NC_("status", "Planned"),
+    Status.IN_PROGRESS: NC_("status", "In progress"),
+    Status.ON_HOLD: NC_("status", "On hold"),
+    Status.DONE: NC_("status", "Done"),
+    Status.CANCELLED: NC_("status", "Cancelled"),
+}
+
+
 def _status_label(status: Status) -> str:
     """The label of ``status`` in the language chosen now."""
-    if status is Status.PLANNED:
-        return pgettext("status", "Planned")
-    if status is Status.IN_PROGRESS:
-        return pgettext("status", "In progress")
-    if status is Status.ON_HOLD:
-        return pgettext("status", "On hold")
-    if status is Status.DONE:
-        return pgettext("status", "Done")
-    return pgettext("status", "Cancelled")
+    return pgettext(*_STATUS_LABELS[status])
 
 
 # Every way a person may write a status (input, not messages): the code, the Japanese label
@@ -335,11 +336,14 @@ class Lateness(StrEnum):
         """The name shown to people, in Japanese (``ja``) or English (``en``)."""
         check_language(lang)
         with using_language(lang):
-            if self is Lateness.ON_TRACK:
-                return pgettext("lateness", "On track")
-            if self is Lateness.AT_RISK:
-                return pgettext("lateness", "At risk")
-            return pgettext("lateness", "Late")
+            return pgettext(*_LATENESS_LABELS[self])
+
+
+_LATENESS_LABELS = {
+    Lateness.ON_TRACK: NC_("lateness", "On track"),
+    Lateness.AT_RISK: NC_("lateness", "At risk"),
+    Lateness.LATE: NC_("lateness", "Late"),
+}
 
 
 DEFAULT_SLACK_THRESHOLD = 0

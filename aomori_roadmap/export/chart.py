@@ -61,9 +61,9 @@ from aomori_roadmap.views.gantt import (
     GanttData,
     HalfColumn,
     InitiativeRow,
-    Marker,
     Row,
     TaskRow,
+    short_half_label,
 )
 
 __all__ = ["FAR_ROWS", "render_html", "render_svg"]
@@ -113,22 +113,6 @@ def _dated(day: dt.date, lang: str) -> str:  # lang: the cache's key, with the d
     return pgettext("date with its wareki", "{date}").format(
         date=day.isoformat(), wareki=format_wareki(day)
     )
-
-
-def _half_label(code: str) -> str:
-    """The half of a fiscal year by the end of its code (``FY2024-H1``): H1, H2 (上期, 下期)."""
-    half = code[-2:]
-    if half == "H1":
-        return pgettext("half of a fiscal year", "H1")
-    if half == "H2":
-        return pgettext("half of a fiscal year", "H2")
-    return half
-
-
-def _marker_label(marker: Marker, lang: str) -> str:
-    """A review date's name in ``lang``: the Gantt JSON holds it in each, as ``label_<lang>``."""
-    label: str = getattr(marker, f"label_{lang}")
-    return label or marker.label_ja
 
 
 def _title(name: str) -> str:
@@ -340,7 +324,7 @@ class _Chart:
                 )
         for half in scale.halves:
             x1, x2 = self._span_x(half)
-            label = _half_label(clean(half.code))
+            label = short_half_label(clean(half.code))
             if label and text_width(label, 11) <= x2 - x1 - 2:
                 y = num(f.head_top + _FY_H + 14)
                 out.append(f'<text class="hf" x="{num((x1 + x2) / 2)}" y="{y}">{esc(label)}</text>')
@@ -401,7 +385,7 @@ class _Chart:
                 continue
             kind = clean(marker.kind)
             x = f.x(day) + f.px / 2
-            tip = tooltip(_marker_label(marker, self.lang), _both(day))
+            tip = tooltip(marker.label(self.lang), _both(day))
             if kind in lines:
                 word = (
                     pgettext("review lane", "Review")

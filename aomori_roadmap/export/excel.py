@@ -57,9 +57,9 @@ from aomori_roadmap.views.gantt import (
     GanttData,
     HalfColumn,
     InitiativeRow,
-    Marker,
     Row,
     TaskRow,
+    short_half_label,
 )
 from aomori_roadmap.views.report import AnnualReport
 
@@ -108,22 +108,6 @@ def _legend(lang: str) -> list[str]:
     """The legend's labels: the statuses, progress, late, at risk, critical."""
     return [*(Status(code).label(lang) for code in _FILLS), _("Progress"),
             Lateness("late").label(lang), Lateness("at_risk").label(lang), _("Critical")]  # fmt: skip
-
-
-def _half_label(code: str) -> str:
-    """The half of a fiscal year by the end of its code (``FY2024-H1``): H1, H2 (上期, 下期)."""
-    half = code[-2:]
-    if half == "H1":
-        return pgettext("half of a fiscal year", "H1")
-    if half == "H2":
-        return pgettext("half of a fiscal year", "H2")
-    return half
-
-
-def _marker_label(marker: Marker, lang: str) -> str:
-    """A review date's name in ``lang``: the Gantt JSON holds it in each, as ``label_<lang>``."""
-    label: str = getattr(marker, f"label_{lang}")
-    return label or marker.label_ja
 
 
 # Bar fill and progress fill of each status, as on the chart.
@@ -281,7 +265,7 @@ def _drawn_header(ws: Worksheet, data: GanttData, lang: str, months: Sequence[dt
         )
         _merged(ws, 5, months, fy, label)
     for half in scale.halves:
-        _merged(ws, 6, months, half, _half_label(half.code))
+        _merged(ws, 6, months, half, short_half_label(half.code))
     for n, month in enumerate(months):
         cell = _set(ws, 7, first + n, pgettext("month in a header", "{m}").format(m=month.month))
         cell.font, cell.fill, cell.alignment = Font(size=9), _HEAD_FILL, _CENTER
@@ -514,7 +498,7 @@ def _gantt_book(data: GanttData, lang: str) -> bytes:
     _table(book.create_sheet(sheets[2]), _link_header(), links, (28, 30, 28, 30, 7, 9, 12))
 
     markers = [
-        [marker.cycle, marker.kind, _marker_label(marker, lang), marker.date, _in_era(marker.date)]
+        [marker.cycle, marker.kind, marker.label(lang), marker.date, _in_era(marker.date)]
         for marker in data.markers
     ]
     _table(book.create_sheet(sheets[3]), _marker_header(), markers, (12, 14, 30, 11, 16))

@@ -69,6 +69,7 @@ __all__ = [
     "gantt_data",
     "gantt_json_schema",
     "paused_gc",
+    "short_half_label",
 ]
 
 STATUSES = tuple(status.value for status in Status)
@@ -299,6 +300,22 @@ class Marker:
     )
     label_ja: str = field(metadata=_meaning("Its name in Japanese."))
     label_en: str = field(metadata=_meaning("Its name in English."))
+
+    def label(self, lang: str) -> str:
+        """Its name in ``lang`` (the data holds both); Japanese for any other language."""
+        label: str | None = getattr(self, f"label_{lang}", None)
+        return label or self.label_ja
+
+
+def short_half_label(code: str) -> str:
+    """The half of a fiscal year by the end of its code (``FY2024-H1``), in the language chosen
+    now: H1, H2 (上期, 下期)."""
+    half = code[-2:]
+    if half == "H1":
+        return pgettext("half of a fiscal year", "H1")
+    if half == "H2":
+        return pgettext("half of a fiscal year", "H2")
+    return half
 
 
 @dataclass(frozen=True, slots=True)

@@ -23,6 +23,7 @@ instead of recomputing per task.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import KW_ONLY, dataclass, field
 from datetime import date
 from functools import cached_property
 
@@ -38,6 +39,7 @@ from aomori_roadmap.views.gantt import Filter, GanttData, gantt_data
 __all__ = ["Snapshot", "take_snapshot"]
 
 
+@dataclass(eq=False)
 class Snapshot:
     """Everything the views need about a plan on one date.
 
@@ -45,28 +47,16 @@ class Snapshot:
     reminders and lateness need only the planned schedule.
     """
 
-    def __init__(
-        self,
-        plan: Plan,
-        as_of: date,
-        states: Mapping[str, StatusState],
-        planned: Schedule,
-        lateness: Mapping[str, Lateness],
-        cycles: list[ReviewCycle],
-        *,
-        actuals: Mapping[str, Actual] | None = None,
-        baseline: Schedule | None = None,
-        baseline_name: str | None = None,
-    ) -> None:
-        self.plan = plan
-        self.as_of = as_of
-        self.states = states
-        self.planned = planned
-        self.lateness = lateness
-        self.cycles = cycles
-        self.actuals: Mapping[str, Actual] = actuals or {}
-        self.baseline = baseline
-        self.baseline_name = baseline_name
+    plan: Plan
+    as_of: date
+    states: Mapping[str, StatusState]
+    planned: Schedule
+    lateness: Mapping[str, Lateness]
+    cycles: list[ReviewCycle]
+    _: KW_ONLY
+    actuals: Mapping[str, Actual] = field(default_factory=dict)
+    baseline: Schedule | None = None
+    baseline_name: str | None = None
 
     @cached_property
     def current(self) -> Schedule:

@@ -32,16 +32,6 @@ ROOT = Path(__file__).resolve().parents[2]
 AWKWARD = ROOT / "tests" / "js" / "awkward-plan.json"
 
 
-@pytest.fixture(scope="module")
-def plan() -> Plan:
-    return default_plan()
-
-
-@pytest.fixture(scope="module")
-def computed(plan: Plan) -> Schedule:
-    return schedule(plan)
-
-
 def gantt_data(plan: Plan, computed: Schedule, **options: Any) -> dict[str, Any]:
     """The Gantt JSON: the view's ``to_json``, checked to read back into the same view."""
     view = gantt_view(plan, computed, **options)

@@ -37,16 +37,6 @@ KINDS[FieldRow] = {"field"}
 
 
 @pytest.fixture(scope="module")
-def plan() -> Plan:
-    return default_plan()
-
-
-@pytest.fixture(scope="module")
-def computed(plan: Plan) -> Schedule:
-    return schedule(plan)
-
-
-@pytest.fixture(scope="module")
 def view(plan: Plan, computed: Schedule) -> GanttData:
     refs = list(computed.tasks)
     return gantt_data(
