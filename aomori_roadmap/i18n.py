@@ -31,7 +31,7 @@ from __future__ import annotations
 import gettext as _gettext
 import os
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from contextvars import ContextVar
 from functools import cache
 from pathlib import Path
@@ -48,6 +48,7 @@ __all__ = [
     "pgettext",
     "set_language",
     "using_language",
+    "using_language_or_default",
 ]
 
 #: The languages there are catalogs for; the first is the default.
@@ -115,6 +116,17 @@ def using_language(lang: str) -> Iterator[None]:
         yield
     finally:
         _language.reset(token)
+
+
+def using_language_or_default(lang: str) -> AbstractContextManager[None]:
+    """:func:`using_language`, with Japanese for a language there is no catalog for: for the
+    labels whose ``lang`` has always fallen back rather than failed.
+
+    >>> with using_language_or_default("fr"):
+    ...     language()
+    'ja'
+    """
+    return using_language(lang if lang in LANGUAGES else LANGUAGES[0])
 
 
 @cache

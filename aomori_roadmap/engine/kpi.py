@@ -24,7 +24,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
-from aomori_roadmap.i18n import LANGUAGES, NC_, pgettext, using_language
+from aomori_roadmap.i18n import NC_, pgettext, using_language_or_default
 from aomori_roadmap.plan.model import Kpi
 
 __all__ = ["KpiProgress", "KpiStatus", "achievement_rate", "expected_value", "progress"]
@@ -43,7 +43,7 @@ class KpiStatus(StrEnum):
 
         A language other than ``ja`` and ``en`` gives the Japanese label.
         """
-        with using_language(lang if lang in LANGUAGES else LANGUAGES[0]):
+        with using_language_or_default(lang):
             return pgettext(*_KPI_LABELS[self])
 
 

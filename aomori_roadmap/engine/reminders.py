@@ -59,7 +59,14 @@ from aomori_roadmap.calendar import (
 )
 from aomori_roadmap.engine.status import Status
 from aomori_roadmap.errors import PlanError, check_language
-from aomori_roadmap.i18n import LANGUAGES, NC_, _, ngettext, pgettext, using_language
+from aomori_roadmap.i18n import (
+    NC_,
+    _,
+    ngettext,
+    pgettext,
+    using_language,
+    using_language_or_default,
+)
 from aomori_roadmap.plan.model import Plan
 
 if TYPE_CHECKING:
@@ -96,7 +103,7 @@ class ReminderKind(StrEnum):
 
         A language other than ``ja`` and ``en`` gives the Japanese tag.
         """
-        with using_language(lang if lang in LANGUAGES else LANGUAGES[0]):
+        with using_language_or_default(lang):
             return pgettext(*_KIND_LABELS[self])
 
 

@@ -50,7 +50,13 @@ from sqlalchemy.exc import IntegrityError
 from aomori_roadmap.calendar import FiscalYear, parse_period
 from aomori_roadmap.engine.reviews import ReviewCycle, find_cycle, ongoing_spans, review_cycles
 from aomori_roadmap.errors import ConflictError, PlanError
-from aomori_roadmap.i18n import LANGUAGES, N_, _, language, pgettext, using_language
+from aomori_roadmap.i18n import (
+    N_,
+    _,
+    language,
+    pgettext,
+    using_language_or_default,
+)
 from aomori_roadmap.plan.model import Kpi, Plan
 from aomori_roadmap.store.tables import kpi_actuals, review_records
 
@@ -93,7 +99,7 @@ def state_label(stage: str, lang: str = "ja") -> str:
     label = _STATE_LABELS.get(stage)
     if label is None:
         return stage
-    with using_language(lang if lang in LANGUAGES else LANGUAGES[0]):
+    with using_language_or_default(lang):
         return _(label)
 
 

@@ -20,7 +20,6 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Iterator, Mapping, Sequence
-from contextlib import AbstractContextManager
 from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 from urllib.parse import quote, urlsplit
@@ -29,7 +28,12 @@ from aomori_roadmap.calendar import Half
 from aomori_roadmap.engine.reviews import ReviewCycle, review_cycles
 from aomori_roadmap.engine.schedule import Schedule
 from aomori_roadmap.errors import PlanError
-from aomori_roadmap.i18n import LANGUAGES, N_, _, pgettext, using_language
+from aomori_roadmap.i18n import (
+    N_,
+    _,
+    pgettext,
+    using_language_or_default,
+)
 from aomori_roadmap.plan.model import Initiative, Plan
 
 __all__ = [
@@ -133,16 +137,11 @@ def safe_url(value: str) -> str | None:
 # --- events -------------------------------------------------------------------------------------
 
 
-def _labels(lang: str) -> AbstractContextManager[None]:
-    """The language of a feed's words: ``lang``; any other than ``en`` is Japanese, as ever."""
-    return using_language(lang if lang in LANGUAGES else LANGUAGES[0])
-
-
 def _annual_period(half: Half, lang: str) -> str:
     """The fiscal year an annual report belongs to, as a feed heading names it: ``FY2025``,
     and in Japanese by its era alone (``令和7年度``)."""
     fiscal_year = half.fiscal_year
-    with _labels(lang):
+    with using_language_or_default(lang):
         return pgettext("annual report heading", "FY{year}").format(
             year=fiscal_year.year, wareki=fiscal_year.wareki_label()
         )
@@ -197,7 +196,7 @@ def _review_events(
         covered = [kept[i] for i in cycle.initiatives if i in kept]
         if filtered and not covered:
             continue
-        with _labels(lang):
+        with using_language_or_default(lang):
             line = _("- {initiative} ({department})")
         listing = "\n".join(
             line.format(initiative=i.name, department=_department_of(plan, i)) for i in covered
@@ -205,7 +204,7 @@ def _review_events(
         for kind, day in cycle.deadlines():
             annual = kind == "annual_report"
             period = _annual_period(cycle.half, lang) if annual else cycle.label(lang)
-            with _labels(lang):
+            with using_language_or_default(lang):
                 title = _(_STEP_LABELS[kind])
                 heading = _("[{period}] {title}").format(period=period, title=title)
                 intro = _("Initiatives in this cycle:")
@@ -230,7 +229,7 @@ def _task_events(
     states: Mapping[str, str],
     base_url: str | None,
 ) -> Iterator[FeedEvent]:
-    with _labels(lang):
+    with using_language_or_default(lang):
         words = {
             "department": pgettext("calendar feed", "Department: {department}"),
             "task": _("[{period}] {title}"),
@@ -362,12 +361,12 @@ def feed_name(plan: Plan, feed: str, *, department: str | None = None, lang: str
     """
     title = feed
     if feed in _FEED_TITLES:
-        with _labels(lang):
+        with using_language_or_default(lang):
             title = _(_FEED_TITLES[feed])
     name = f"{plan.name} {title}"
     if department is not None:
         names = {d.id: d.name for d in plan.departments}
-        with _labels(lang):
+        with using_language_or_default(lang):
             name += _(" ({department})").format(department=names.get(department, department))
     return name
 
