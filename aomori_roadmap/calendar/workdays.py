@@ -26,7 +26,7 @@ from aomori_roadmap.calendar.eras import (
 )
 from aomori_roadmap.calendar.periods import FiscalYear
 from aomori_roadmap.errors import PlanError
-from aomori_roadmap.i18n import _, ngettext
+from aomori_roadmap.i18n import _, ngettext, pgettext
 
 __all__ = ["OFFICIAL_EQUINOX_THROUGH", "WorkCalendar"]
 
@@ -70,6 +70,7 @@ class WorkCalendar:
         "_last_year",
         "_lo_fy",
         "_names",
+        "_national_names",
         "_official",
         "_open",
         "_predicted",
@@ -103,6 +104,7 @@ class WorkCalendar:
             days = ", ".join(d.isoformat() for d in both)
             raise PlanError(_("some days are both closed and open days: {days}").format(days=days))
         self._closure = year_end_closure
+        self._national_names: dict[str, holidays.HolidayBase] = {}  # by language, when asked
         self._official = official_equinox_through
         self._build(
             max(MIN_FISCAL_YEAR, first_year - _MARGIN_YEARS),
@@ -248,6 +250,30 @@ class WorkCalendar:
         """
         self._cover_dates(d, d)
         return self._names.get(d.toordinal())
+
+    def holiday_name_here(self, d: dt.date) -> str | None:
+        """The name :meth:`holiday_name` gives, in the language chosen now.
+
+        National holidays are named by the holidays package in the language the catalog gives
+        for it; the closure and closed days by the catalog.
+
+        >>> from aomori_roadmap.i18n import using_language
+        >>> with using_language("en"):
+        ...     WorkCalendar().holiday_name_here(dt.date(2024, 12, 30))
+        'Year-end closure'
+        """
+        name = self.holiday_name(d)
+        if name == _CLOSURE_NAME:
+            return _("Year-end closure")
+        if name == _CLOSED_NAME:
+            return _("Closed day")
+        if name is None:
+            return None
+        code = pgettext("language of the holidays package", "en_US")
+        national = self._national_names.get(code)
+        if national is None:
+            national = self._national_names[code] = holidays.country_holidays("JP", language=code)
+        return national.get(d, name)
 
     def next_working_day(self, d: dt.date) -> dt.date:
         """Return ``d`` if it is a working day, else the first working day after it.

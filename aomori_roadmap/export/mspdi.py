@@ -33,11 +33,9 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from datetime import date, timedelta
 
-import holidays
-
 from aomori_roadmap.calendar import WorkCalendar
 from aomori_roadmap.export.adapters import one_line
-from aomori_roadmap.i18n import _, pgettext
+from aomori_roadmap.i18n import _
 from aomori_roadmap.views.gantt import GanttData, Link, Row, TaskRow
 
 __all__ = ["DAY_FINISH", "DAY_START", "MSPDI_LINK_TYPES", "TENTHS_PER_DAY", "mspdi_xml"]
@@ -70,40 +68,23 @@ def _duration(minutes: int) -> str:
     return f"PT{minutes // 60}H{minutes % 60}M0S"
 
 
-def _year_end(day: date) -> bool:
-    """Tell whether ``day`` is in the year-end closure, 12/29 to 1/3."""
-    return (day.month == 12 and day.day >= 29) or (day.month == 1 and day.day <= 3)
-
-
 def _exceptions(
     calendar: WorkCalendar, first: date, last: date
 ) -> Iterator[tuple[date, date, str, bool]]:
     """Runs of days whose working status differs from the week's: (from, to, name, working).
 
-    The names are in the language chosen now. The calendar tells why a day is off, as it names
-    it (a national holiday first, then the year-end closure, then a closed day); the holidays
-    package says a national holiday in the language that the catalog gives it (``ja`` in
-    Japanese, the names :meth:`WorkCalendar.holiday_name` gives).
+    The names are in the language chosen now, as the calendar gives them
+    (:meth:`WorkCalendar.holiday_name_here`).
     """
     predicted = set(calendar.predicted_holidays(first, last))
-    national = holidays.country_holidays(
-        "JP",
-        language=pgettext("language of the holidays package", "en_US"),
-        years=range(first.year, last.year + 1),
-    )
     days: list[tuple[date, str, bool]] = []
     day = first
     while day <= last:
         working = calendar.is_working_day(day)
         if working != (day.weekday() < 5):
-            if calendar.holiday_name(day) is None:
+            name = calendar.holiday_name_here(day)
+            if name is None:
                 name = _("Open day") if working else _("Closed day")
-            elif day in national:
-                name = national[day]
-            elif calendar.year_end_closure and _year_end(day):
-                name = _("Year-end closure")
-            else:
-                name = _("Closed day")
             if day in predicted:
                 name = _("{name} (predicted)").format(name=name)
             days.append((day, name, working))
