@@ -19,6 +19,7 @@ HOMES = {
     "sqlalchemy": ("store/",),
     "sqlmodel": ("store/",),
     "alembic": ("store/",),
+    "holidays": ("calendar/workdays.py",),
     "networkx": ("engine/schedule.py",),
     "ics": ("export/ical.py",),
     "openpyxl": ("export/excel.py",),
