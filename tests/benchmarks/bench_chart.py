@@ -16,12 +16,11 @@ that the work was complete, never a time.
 
 from __future__ import annotations
 
-import time
-from collections.abc import Callable
 from datetime import date
 from typing import Any
 
 from plangen import generate
+from timing import best_of
 
 from aomori_roadmap.engine.reviews import review_cycles
 from aomori_roadmap.engine.schedule import Schedule, schedule
@@ -33,15 +32,6 @@ from aomori_roadmap.plan.loader import plan_from_data
 TASKS = 5_000
 LINKS = 15_000
 AS_OF = date(2025, 10, 1)
-
-
-def _best_of(runs: int, work: Callable[[], Any]) -> tuple[float, Any]:
-    best, result = float("inf"), None
-    for _ in range(runs):
-        start = time.perf_counter()
-        result = work()
-        best = min(best, time.perf_counter() - start)
-    return best, result
 
 
 def _states(computed: Schedule) -> tuple[dict[str, tuple[str, int]], dict[str, str]]:
@@ -84,10 +74,10 @@ def test_html_chart_of_5000_tasks() -> None:
         cycles=review_cycles(plan, computed),
     )
 
-    built, page = _best_of(3, lambda: render_html(data))
+    built, page = best_of(3, lambda: render_html(data))
     document = data.to_json()
-    floor, rects = _best_of(3, lambda: _plain_rects(document))
-    workbook, xlsx = _best_of(1, lambda: gantt_xlsx(data))
+    floor, rects = best_of(3, lambda: _plain_rects(document))
+    workbook, xlsx = best_of(1, lambda: gantt_xlsx(data))
 
     tasks = data.task_rows()
     assert len(tasks) == TASKS

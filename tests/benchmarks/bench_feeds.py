@@ -23,16 +23,16 @@ import statistics
 import subprocess
 import sys
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
-from typing import Any
 
 import httpx
 import pytest
 from plangen import generate, write_plan_folder
 from serving import answers, free_port, stop_process
+from timing import best_of
 
 from aomori_roadmap.export.feeds import FeedBuilder, FeedCache, FeedRequest
 from aomori_roadmap.export.ical import FeedEvent, serialize_feed
@@ -43,15 +43,6 @@ from aomori_roadmap.store.feed_tokens import FeedTokens
 EVENTS = 10_000
 STAMP = datetime(2025, 1, 6, 0, 30, tzinfo=UTC)
 Row = tuple[str, str, date, date, str, tuple[str, ...]]
-
-
-def _best_of(runs: int, work: Callable[[], Any]) -> tuple[float, Any]:
-    best, result = float("inf"), None
-    for _ in range(runs):
-        start = time.perf_counter()
-        result = work()
-        best = min(best, time.perf_counter() - start)
-    return best, result
 
 
 def _rows() -> list[Row]:
@@ -123,8 +114,8 @@ def _conformant(data: bytes) -> None:
 def test_a_10000_event_feed_against_icalendar() -> None:
     icalendar = pytest.importorskip("icalendar")
     rows = _rows()
-    mine, data = _best_of(3, lambda: ours(rows))
-    theirs, reference = _best_of(3, lambda: with_icalendar(rows))
+    mine, data = best_of(3, lambda: ours(rows))
+    theirs, reference = best_of(3, lambda: with_icalendar(rows))
     _conformant(data)
     read = icalendar.Calendar.from_ical(data).walk("VEVENT")
     assert len(read) == EVENTS == len(icalendar.Calendar.from_ical(reference).walk("VEVENT"))
@@ -171,10 +162,10 @@ def test_conditional_get_against_a_full_rebuild(tmp_path: Path) -> None:
     with Store(db_url, plan=plan) as store:
         store.save_revision(plan, "ベンチ課", "当初")
         token, _ = FeedTokens(store).create("tasks", actor="ベンチ課")
-        rebuild, built = _best_of(3, lambda: FeedBuilder(plan, store).build(request))
+        rebuild, built = best_of(3, lambda: FeedBuilder(plan, store).build(request))
         cache = FeedCache(FeedBuilder(plan, store))
         cache.get(request)
-        hit, _ = _best_of(50, lambda: cache.get(request))
+        hit, _ = best_of(50, lambda: cache.get(request))
     assert built.events == EVENTS
 
     with _server(folder, db_url) as base, httpx.Client(base_url=base, timeout=120) as client:

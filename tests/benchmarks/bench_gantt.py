@@ -16,11 +16,9 @@ that the work was complete, never a time.
 from __future__ import annotations
 
 import json
-import time
-from collections.abc import Callable
-from typing import Any
 
 from plangen import generate, link_list
+from timing import best_of
 
 from aomori_roadmap.engine.reviews import review_cycles
 from aomori_roadmap.engine.schedule import schedule
@@ -31,25 +29,16 @@ TASKS = 100_000
 LINKS = 300_000
 
 
-def _best_of(runs: int, work: Callable[[], Any]) -> tuple[float, Any]:
-    best, result = float("inf"), None
-    for _ in range(runs):
-        start = time.perf_counter()
-        result = work()
-        best = min(best, time.perf_counter() - start)
-    return best, result
-
-
 def test_gantt_json_against_json_dumps() -> None:
     generated = generate(TASKS, LINKS)
     plan = plan_from_data(generated)
     computed = schedule(plan)
     cycles = review_cycles(plan, computed)
 
-    built, data = _best_of(3, lambda: gantt_data(plan, computed, cycles=cycles))
-    converted, document = _best_of(3, data.to_json)
-    dumped, text = _best_of(3, lambda: json.dumps(document, ensure_ascii=False))
-    written, _ = _best_of(3, lambda: gantt_json(gantt_data(plan, computed, cycles=cycles)))
+    built, data = best_of(3, lambda: gantt_data(plan, computed, cycles=cycles))
+    converted, document = best_of(3, data.to_json)
+    dumped, text = best_of(3, lambda: json.dumps(document, ensure_ascii=False))
+    written, _ = best_of(3, lambda: gantt_json(gantt_data(plan, computed, cycles=cycles)))
 
     tasks = data.task_rows()
     assert len(tasks) == TASKS

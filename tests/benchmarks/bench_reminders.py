@@ -19,13 +19,13 @@ from __future__ import annotations
 
 import random
 import time
-from collections.abc import Callable
 from datetime import UTC, date, datetime, timedelta
-from typing import Any, TypeVar
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
 from plangen import generate
+from timing import best_of
 
 from aomori_roadmap.engine.reminders import reminders
 from aomori_roadmap.engine.schedule import schedule
@@ -41,17 +41,6 @@ AS_OF = date(2026, 10, 1)
 JST = ZoneInfo("Asia/Tokyo")
 RECORDED = datetime(2031, 4, 1, tzinfo=UTC)  # after every effective time of the plan
 DEPARTMENTS = 40
-T = TypeVar("T")
-
-
-def _best_of(runs: int, work: Callable[[], T]) -> tuple[float, T]:
-    best, result = float("inf"), None
-    for _ in range(runs):
-        start = time.perf_counter()
-        result = work()
-        best = min(best, time.perf_counter() - start)
-    assert result is not None
-    return best, result
 
 
 def _plan() -> Plan:
@@ -109,8 +98,8 @@ def test_reminders_against_one_snapshot_and_one_schedule(loaded: dict[str, Any])
     plan: Plan = loaded["plan"]
     store: Store = loaded["store"]
 
-    status_time, states = _best_of(3, lambda: store.status_as_of(AS_OF))
-    schedule_time, planned = _best_of(3, lambda: schedule(plan))
+    status_time, states = best_of(3, lambda: store.status_as_of(AS_OF))
+    schedule_time, planned = best_of(3, lambda: schedule(plan))
     baseline = status_time + schedule_time
 
     def everything() -> Any:
@@ -118,12 +107,12 @@ def test_reminders_against_one_snapshot_and_one_schedule(loaded: dict[str, Any])
         stages = ReviewLog(store, plan).stages()
         return snap, reminders(plan, snap, stages, within="14d")
 
-    ours, (snap, groups) = _best_of(3, everything)
-    alone, _ = _best_of(3, lambda: reminders(plan, snap, {}, within="14d"))
+    ours, (snap, groups) = best_of(3, everything)
+    alone, _ = best_of(3, lambda: reminders(plan, snap, {}, within="14d"))
     # For the record: where take_snapshot spends its time (it reads the states twice: once
     # for the states, once more inside Store.actuals for the actual dates).
-    snapshot_time, _ = _best_of(3, lambda: take_snapshot(plan, store, as_of=AS_OF))
-    second_query, _ = _best_of(3, lambda: store.actuals(AS_OF))
+    snapshot_time, _ = best_of(3, lambda: take_snapshot(plan, store, as_of=AS_OF))
+    second_query, _ = best_of(3, lambda: store.actuals(AS_OF))
 
     assert 0 < len(states) < TASKS and len(planned.tasks) == TASKS
     assert snap.states.keys() == states.keys()
