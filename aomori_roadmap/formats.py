@@ -19,7 +19,7 @@ aomori_roadmap.errors.PlanError: 形式 'png' はありません。使えるの�
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Literal, get_args
+from typing import Literal, TypedDict, get_args
 
 from aomori_roadmap.errors import PlanError
 from aomori_roadmap.i18n import _
@@ -28,11 +28,22 @@ __all__ = [
     "FEEDS",
     "GANTT",
     "GANTT_FORMATS",
+    "FeedFilters",
     "FeedName",
     "GanttFormat",
     "check_feed",
     "gantt_format",
 ]
+
+
+class FeedFilters(TypedDict, total=False):
+    """Which initiatives a feed keeps: those of a department, one initiative, the items of a
+    field, or those tagged with a priority (by id or name). Absent or ``None``: no filter."""
+
+    department: str | None
+    initiative: str | None
+    field: str | None
+    priority: str | None
 
 
 @dataclass(frozen=True, slots=True)

@@ -22,7 +22,7 @@ HOMES = {
     "holidays": ("calendar/workdays.py",),
     "networkx": ("engine/schedule.py",),
     "ics": ("export/ical.py",),
-    "openpyxl": ("export/excel.py",),
+    "openpyxl": ("export/excel.py", "workbook/"),
     "fastapi": ("server.py",),
     "uvicorn": ("server.py", "cli/serve.py"),
     "typer": ("cli/",),
@@ -143,7 +143,7 @@ LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("plan files", ("plan/loader.py", "plan/schema.py")),
     ("store", ("store/",)),
     ("views", ("views/",)),
-    ("export", ("export/",)),
+    ("export", ("export/", "workbook/")),
     ("application", ("cli/", "server.py", "notify.py", "demo.py", "__init__.py")),
 )
 

@@ -101,15 +101,7 @@ def tokens_create(
     except PlanError as error:
         fail(error)
     with writing_store(options, plan) as store:
-        token, info = FeedTokens(store, plan).create(
-            feed,
-            actor=who,
-            name=name,
-            department=department,
-            initiative=initiative,
-            field=field,
-            priority=priority,
-        )
+        token, info = FeedTokens(store, plan).create(feed, actor=who, name=name, **wanted)
     https, webcal = feed_urls(base, token, info.feed)
     label = f" {info.name}" if info.name else ""
     created = _(

@@ -167,20 +167,14 @@ def review_cycles(
     last = plan.period.end.halves()[1]
     cycles = []
     for half in Half.range(first, last):
-        snapshot, submission, meeting, publication, report = cycle_dates(
-            half, plan.review_policy, calendar
-        )
-        latest = report or publication
+        dates = cycle_dates(half, plan.review_policy, calendar)
+        snapshot, publication, report = dates[0], dates[3], dates[4]
         cycles.append(
             ReviewCycle(
-                half=half,
-                snapshot=snapshot,
-                submission_due=submission,
-                meeting_by=meeting,
-                publication=publication,
-                annual_report_due=report,
+                half,  # then its dates, in the order of the fields
+                *dates,
                 initiatives=_covered(half, computed, ongoing or {}),
-                predicted_holidays=calendar.relies_on_predictions(snapshot, latest),
+                predicted_holidays=calendar.relies_on_predictions(snapshot, report or publication),
             )
         )
     return cycles

@@ -56,7 +56,7 @@ from aomori_roadmap.engine.schedule import Schedule, plan_calendar, schedule
 from aomori_roadmap.engine.status import StatusState, actuals_of
 from aomori_roadmap.errors import PlanError, RoadmapError
 from aomori_roadmap.export.ical import DEFAULT_REFRESH, serialize_feed
-from aomori_roadmap.formats import check_feed
+from aomori_roadmap.formats import FeedFilters, check_feed
 from aomori_roadmap.i18n import LANGUAGES, _
 from aomori_roadmap.plan.model import Plan
 from aomori_roadmap.store import Revision, Store, plan_hash
@@ -111,7 +111,7 @@ class FeedRequest:
             )
         return cls(feed, **filters)
 
-    def filters(self) -> dict[str, str | None]:
+    def filters(self) -> FeedFilters:
         """The filters as keyword arguments of :func:`~aomori_roadmap.export.ical.feed_events`."""
         return {
             "department": self.department,

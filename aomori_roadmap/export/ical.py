@@ -31,6 +31,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from datetime import UTC, datetime, timedelta
+from typing import Unpack
 
 from ics.grammar.parse import Container, ContentLine
 
@@ -58,6 +59,7 @@ from aomori_roadmap.formats import FEEDS, FeedName
 from aomori_roadmap.views.events import (
     DEFAULT_RETENTION,
     FeedEvent,
+    FeedFilters,
     clean_text,
     feed_events,
     feed_name,
@@ -219,10 +221,6 @@ def ical_feed(
     feed: str = "reviews",
     cycles: Sequence[ReviewCycle] | None = None,
     states: Mapping[str, str] | None = None,
-    department: str | None = None,
-    initiative: str | None = None,
-    field: str | None = None,
-    priority: str | None = None,
     base_url: str | None = None,
     alarm_days: int | None = None,
     stamp: datetime | None = None,
@@ -230,6 +228,7 @@ def ical_feed(
     refresh: timedelta = DEFAULT_REFRESH,
     retention: timedelta = DEFAULT_RETENTION,
     lang: str = "ja",
+    **filters: Unpack[FeedFilters],
 ) -> bytes:
     """A whole feed of ``plan`` as iCalendar bytes.
 
@@ -245,18 +244,9 @@ def ical_feed(
     True
     """
     events = feed_events(
-        plan,
-        computed,
-        feed=feed,
-        cycles=cycles,
-        states=states,
-        department=department,
-        initiative=initiative,
-        field=field,
-        priority=priority,
-        base_url=base_url,
-        lang=lang,
-    )
+        plan, computed, feed=feed, cycles=cycles, states=states, base_url=base_url, lang=lang,
+        **filters,
+    )  # fmt: skip
     default_stamp = datetime.combine(
         FiscalYear(plan.period.start.year).start, datetime.min.time(), UTC
     )
@@ -265,7 +255,7 @@ def ical_feed(
         events = track_changes([*versions, (when, events)], retention=retention)
     return serialize_feed(
         events,
-        name=feed_name(plan, feed, department=department, lang=lang),
+        name=feed_name(plan, feed, department=filters.get("department"), lang=lang),
         stamp=when,
         timezone=plan.timezone,
         refresh=refresh,

@@ -22,6 +22,7 @@ import unicodedata
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
+from typing import Unpack
 from urllib.parse import quote, urlsplit
 
 from aomori_roadmap.calendar import Half
@@ -40,6 +41,7 @@ __all__ = [
     "DEFAULT_RETENTION",
     "FEEDS",
     "FeedEvent",
+    "FeedFilters",
     "FeedName",
     "clean_text",
     "feed_events",
@@ -49,7 +51,7 @@ __all__ = [
     "track_changes",
 ]
 
-from aomori_roadmap.formats import FEEDS, FeedName, check_feed
+from aomori_roadmap.formats import FEEDS, FeedFilters, FeedName, check_feed
 
 DEFAULT_RETENTION = timedelta(days=90)
 
@@ -154,14 +156,9 @@ def _department_of(plan: Plan, initiative: Initiative) -> str:
     return names.get(initiative.department, initiative.department)
 
 
-def _keep(
-    plan: Plan,
-    initiative: Initiative,
-    department: str | None,
-    initiative_id: str | None,
-    field: str | None,
-    priority: str | None,
-) -> bool:
+def _keep(plan: Plan, initiative: Initiative, filters: FeedFilters) -> bool:
+    department, initiative_id = filters.get("department"), filters.get("initiative")
+    field, priority = filters.get("field"), filters.get("priority")
     if department is not None and initiative.department != department:
         return False
     if initiative_id is not None and initiative.id != initiative_id:
@@ -297,12 +294,9 @@ def feed_events(
     feed: str = "reviews",
     cycles: Sequence[ReviewCycle] | None = None,
     states: Mapping[str, str] | None = None,
-    department: str | None = None,
-    initiative: str | None = None,
-    field: str | None = None,
-    priority: str | None = None,
     base_url: str | None = None,
     lang: str = "ja",
+    **filters: Unpack[FeedFilters],
 ) -> list[FeedEvent]:
     """The events of one feed, filtered, in date order (without change tracking).
 
@@ -319,11 +313,9 @@ def feed_events(
     '【令和7年度下期】▲ 運用開始'
     """
     check_feed(feed)
-    _check_filters(plan, department, initiative, field)
-    kept = {
-        i.id: i for i in plan.initiatives if _keep(plan, i, department, initiative, field, priority)
-    }
-    filtered = any(v is not None for v in (department, initiative, field, priority))
+    _check_filters(plan, filters)
+    kept = {i.id: i for i in plan.initiatives if _keep(plan, i, filters)}
+    filtered = any(v is not None for v in filters.values())
     wanted = ("reviews", "milestones") if feed == "all" else (feed,)
     events: dict[str, FeedEvent] = {}
     for name in wanted:
@@ -338,13 +330,22 @@ def feed_events(
     return sorted(events.values(), key=lambda e: (e.start, e.uid))
 
 
-def _check_filters(
-    plan: Plan, department: str | None, initiative: str | None, field: str | None
-) -> None:
+def _check_filters(plan: Plan, filters: FeedFilters) -> None:
+    unknown = sorted(set(filters) - FeedFilters.__optional_keys__)
+    if unknown:  # a caller's mistake, as an unknown keyword argument would be
+        raise TypeError(f"feed_events() got unexpected filters: {', '.join(unknown)}")
     for value, known, kind in (
-        (department, [d.id for d in plan.departments], pgettext("filter", "Department")),
-        (initiative, [i.id for i in plan.initiatives], pgettext("filter", "Initiative")),
-        (field, [f.id for f in plan.fields], pgettext("filter", "Field")),
+        (
+            filters.get("department"),
+            [d.id for d in plan.departments],
+            pgettext("filter", "Department"),
+        ),
+        (
+            filters.get("initiative"),
+            [i.id for i in plan.initiatives],
+            pgettext("filter", "Initiative"),
+        ),
+        (filters.get("field"), [f.id for f in plan.fields], pgettext("filter", "Field")),
     ):
         if value is not None and value not in known:
             raise PlanError(

@@ -234,3 +234,11 @@ def test_vobject_validates_the_feed(nasty_plan: Any) -> None:
     calendar = vobject.readOne(_feed(plan, feed="all", alarm_days=2).decode("utf-8"), validate=True)
     uids = sorted(e.uid.value for e in calendar.vevent_list)
     assert uids == sorted(_expected(plan, "all"))
+
+
+def test_a_misspelt_filter_is_a_callers_mistake_not_an_empty_filter() -> None:
+    plan = default_plan()
+    with pytest.raises(TypeError, match="depatment"):
+        feed_events(plan, schedule(plan), depatment="kikikanri")  # type: ignore[call-arg]
+    with pytest.raises(TypeError, match="depatment"):
+        ical_feed(plan, schedule(plan), depatment="kikikanri")  # type: ignore[call-arg]
