@@ -38,13 +38,13 @@ aomori_roadmap.errors.PlanError: 評価 '☆' は評価の尺度にありませ�
 from __future__ import annotations
 
 import math
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, fields
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import Connection, Select, Table, insert, select
+from sqlalchemy import Connection, Select, Table, exists, insert, select
 from sqlalchemy.exc import IntegrityError
 
 from aomori_roadmap.calendar import FiscalYear, parse_period
@@ -59,6 +59,7 @@ from aomori_roadmap.i18n import (
 )
 from aomori_roadmap.plan.model import Kpi, Plan
 from aomori_roadmap.store.tables import kpi_actuals, review_records
+from aomori_roadmap.store.writer import lock_refs
 
 if TYPE_CHECKING:  # the store attaches these logs to itself: no import of it at run time
     from aomori_roadmap.store.store import Store
@@ -66,11 +67,19 @@ if TYPE_CHECKING:  # the store attaches these logs to itself: no import of it at
 __all__ = [
     "REVIEW_STATES",
     "KpiActual",
+    "KpiEntry",
     "KpiLog",
     "ReviewLog",
     "ReviewRecord",
     "ReviewState",
+    "Submission",
+    "kpi_lock_key",
+    "review_lock_key",
+    "standing_kpi_actuals",
+    "standing_submissions",
     "state_label",
+    "write_kpi_actuals",
+    "write_reviews",
 ]
 
 #: Where an initiative stands in a cycle: 未提出 → 提出済 → 評価済.
@@ -167,6 +176,48 @@ class KpiActual:
     def to_json(self) -> dict[str, Any]:
         """The value as JSON-ready data (ISO 8601 UTC date-time), keys in field order."""
         return _json_of(self)
+
+
+@dataclass(frozen=True, slots=True)
+class Submission:
+    """A department's submission to record (the input of ``Store.record_together``).
+
+    The arguments of :meth:`ReviewLog.submit`: ``cycle`` as people write a half, ``rating`` a
+    symbol or label of the plan's scale. ``comment`` is kept with the record (a submission
+    made from a workbook keeps the workbook's name and fingerprint there).
+
+    >>> Submission("R7上期", "bousai-dx-alerts", "○", actor="危機管理局").corrects is None
+    True
+    """
+
+    cycle: str
+    initiative: str
+    rating: str
+    actor: str
+    achievements: str = ""
+    issues: str = ""
+    next_steps: str = ""
+    comment: str = ""
+    corrects: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class KpiEntry:
+    """A KPI actual value to record (the input of ``Store.record_together``).
+
+    The arguments of :meth:`KpiLog.record`; ``source`` defaults to the KPI's source.
+
+    >>> KpiEntry("kpi-business-dx-support", 2025, 130, actor="商工労働部").source
+    ''
+    """
+
+    kpi: str
+    fy: int | str
+    value: float
+    actor: str
+    source: str = ""
+    note: str = ""
+    corrects: int | None = None
 
 
 # --- shared plumbing ------------------------------------------------------------------------
@@ -271,6 +322,108 @@ def _check_target(
                 "correct that latest correction."
             ).format(what=what, number=corrects, by=by),
         )
+
+
+def review_lock_key(cycle: str, initiative: str, stage: str = "submitted") -> str:
+    """The name a writer of ``(cycle, initiative, stage)`` locks (PostgreSQL advisory lock).
+
+    Writers of review records and KPI actuals lock what they write, as status writers lock
+    their refs (:func:`~aomori_roadmap.store.writer.lock_refs`), so that a writer that checks
+    what stands before it writes sees every other writer's record.
+
+    >>> review_lock_key("FY2025-H1", "a")
+    'review:submitted:FY2025-H1:a'
+    """
+    return f"review:{stage}:{cycle}:{initiative}"
+
+
+def kpi_lock_key(kpi: str, fy: int) -> str:
+    """The name a writer of the actual of ``kpi`` in ``fy`` locks (see :func:`review_lock_key`)."""
+    return f"kpi:{kpi}:{fy}"
+
+
+def write_reviews(
+    conn: Connection, rows: Sequence[dict[str, Any]], recorded: datetime
+) -> list[ReviewRecord]:
+    """Insert checked review ``rows`` inside the open transaction ``conn``; return the records.
+
+    Each row is what :meth:`ReviewLog.check` made; its correction target is checked here, with
+    the write lock held. Any error leaves the transaction to roll back.
+    """
+    written = []
+    for checked in rows:
+        row = dict(checked)
+        corrects = row["corrects"]
+        if corrects is not None:
+            same = {"cycle": row["cycle"], "initiative": row["initiative"], "stage": row["stage"]}
+            what = _("review submission") if row["stage"] == "submitted" else _("review rating")
+            _check_target(conn, review_records, corrects, same, what)
+        row["recorded"] = recorded
+        statement = insert(review_records).values(**row).returning(review_records.c.id)
+        row["id"] = conn.execute(statement).scalar_one()
+        written.append(_review(row))
+    return written
+
+
+def write_kpi_actuals(
+    conn: Connection, rows: Sequence[dict[str, Any]], recorded: datetime
+) -> list[KpiActual]:
+    """Insert checked KPI ``rows`` inside the open transaction ``conn``; return the values.
+
+    Each row is what :meth:`KpiLog.check` made (see :func:`write_reviews`).
+    """
+    written = []
+    for checked in rows:
+        row = dict(checked)
+        corrects = row["corrects"]
+        if corrects is not None:
+            same = {"kpi": row["kpi"], "fy": row["fy"]}
+            _check_target(conn, kpi_actuals, corrects, same, _("KPI actual"))
+        row["recorded"] = recorded
+        statement = insert(kpi_actuals).values(**row).returning(kpi_actuals.c.id)
+        row["id"] = conn.execute(statement).scalar_one()
+        written.append(_actual(row))
+    return written
+
+
+def _standing(conn: Connection, table: Table, keys: list[str], where: Any) -> dict[Any, int]:
+    """The id of the newest uncorrected row of ``table`` per value of its ``keys`` columns."""
+    row, fix = table.alias("r"), table.alias("c")
+    corrected = exists().where(fix.c.corrects == row.c.id)
+    query = select(*(row.c[k] for k in keys), row.c.id).where(~corrected, *where(row))
+    found: dict[Any, int] = {}
+    for *key, record_id in conn.execute(query.order_by(row.c.id)):
+        found[tuple(key)] = record_id  # later rows replace earlier ones
+    return found
+
+
+def standing_submissions(
+    conn: Connection, pairs: Iterable[tuple[str, str]]
+) -> dict[tuple[str, str], int]:
+    """``(cycle code, initiative) → id`` of the submission that stands, for each of ``pairs``
+    that has one, as the open transaction ``conn`` sees it."""
+    wanted = set(pairs)
+    cycles = sorted({c for c, _i in wanted})
+    if not cycles:
+        return {}
+    found = _standing(
+        conn, review_records, ["cycle", "initiative"],
+        lambda r: (r.c.stage == "submitted", r.c.cycle.in_(cycles)),
+    )  # fmt: skip
+    return {key: value for key, value in found.items() if key in wanted}
+
+
+def standing_kpi_actuals(
+    conn: Connection, pairs: Iterable[tuple[str, int]]
+) -> dict[tuple[str, int], int]:
+    """``(kpi, fiscal year) → id`` of the value that stands, for each of ``pairs`` that has
+    one, as the open transaction ``conn`` sees it."""
+    wanted = set(pairs)
+    kpis = sorted({k for k, _fy in wanted})
+    if not kpis:
+        return {}
+    found = _standing(conn, kpi_actuals, ["kpi", "fy"], lambda r: (r.c.kpi.in_(kpis),))
+    return {key: value for key, value in found.items() if key in wanted}
 
 
 # --- reviews --------------------------------------------------------------------------------
@@ -422,7 +575,20 @@ class ReviewLog:
             comment=comment, revision=revision_id,
         )  # fmt: skip
 
-    def _record(
+    def check(self, submission: Submission) -> dict[str, Any]:
+        """The row a submission stores, after every check that needs no write lock.
+
+        Raises:
+            PlanError: bad input (see the module docstring).
+        """
+        return self._row(
+            "submitted", submission.cycle, submission.initiative, submission.rating,
+            submission.actor, submission.corrects, achievements=submission.achievements,
+            issues=submission.issues, next_steps=submission.next_steps,
+            comment=submission.comment,
+        )  # fmt: skip
+
+    def _row(
         self,
         stage: str,
         cycle: str,
@@ -431,7 +597,7 @@ class ReviewLog:
         actor: str,
         corrects: int | None,
         **texts: Any,
-    ) -> ReviewRecord:
+    ) -> dict[str, Any]:
         name = _actor(actor)
         symbol = self.rating(rating)
         found = self._cycle_for(cycle, initiative)
@@ -441,7 +607,7 @@ class ReviewLog:
                     "The number of the corrected record, {number}, must be a positive integer."
                 ).format(number=repr(corrects))
             )
-        row = {
+        return {
             "cycle": found.code,
             "initiative": initiative,
             "stage": stage,
@@ -454,18 +620,26 @@ class ReviewLog:
             "actor": name,
             "corrects": corrects,
         }
-        if stage == "submitted":
-            failure, what = _("Cannot record the submission"), _("review submission")
-        else:
-            failure, what = _("Cannot record the review"), _("review rating")
+
+    def _record(
+        self,
+        stage: str,
+        cycle: str,
+        initiative: str,
+        rating: str,
+        actor: str,
+        corrects: int | None,
+        **texts: Any,
+    ) -> ReviewRecord:
+        row = self._row(stage, cycle, initiative, rating, actor, corrects, **texts)
+        failure = (
+            _("Cannot record the submission")
+            if stage == "submitted"
+            else _("Cannot record the review")
+        )
         with _writing(self._store, failure) as conn:
-            if corrects is not None:
-                same = {"cycle": found.code, "initiative": initiative, "stage": stage}
-                _check_target(conn, review_records, corrects, same, what)
-            row["recorded"] = self._store.database.now()
-            statement = insert(review_records).values(**row).returning(review_records.c.id)
-            row["id"] = conn.execute(statement).scalar_one()
-        return _review(row)
+            lock_refs(conn, [review_lock_key(row["cycle"], initiative, stage)])
+            return write_reviews(conn, [row], self._store.database.now())[0]
 
     def records(
         self, cycle: str | None = None, initiative: str | None = None
@@ -637,9 +811,21 @@ class KpiLog:
                 number, an empty actor; nothing written.
             ConflictError: the corrected value has been corrected already.
         """
-        name = _actor(actor)
-        known = self._kpi(kpi)
-        year = self._fy(fy)
+        row = self.check(KpiEntry(kpi, fy, value, actor, source, note, corrects))
+        with _writing(self._store, _("Cannot record the KPI actual")) as conn:
+            lock_refs(conn, [kpi_lock_key(row["kpi"], row["fy"])])
+            return write_kpi_actuals(conn, [row], self._store.database.now())[0]
+
+    def check(self, entry: KpiEntry) -> dict[str, Any]:
+        """The row a KPI value stores, after every check that needs no write lock.
+
+        Raises:
+            PlanError: bad input (see :meth:`record`).
+        """
+        name = _actor(entry.actor)
+        known = self._kpi(entry.kpi)
+        year = self._fy(entry.fy)
+        value = entry.value
         if (
             isinstance(value, bool)
             or not isinstance(value, int | float)
@@ -648,29 +834,22 @@ class KpiLog:
             raise PlanError(
                 _("The actual value {value} must be a finite number.").format(value=repr(value))
             )
+        corrects = entry.corrects
         if corrects is not None and (type(corrects) is not int or corrects < 1):
             raise PlanError(
                 _(
                     "The number of the corrected record, {number}, must be a positive integer."
                 ).format(number=repr(corrects))
             )
-        row: dict[str, Any] = {
+        return {
             "kpi": known.id,
             "fy": year,
             "value": float(value),
-            "source": _text(source, pgettext("record", "source")) or (known.source or ""),
-            "note": _text(note, pgettext("record", "note")),
+            "source": _text(entry.source, pgettext("record", "source")) or (known.source or ""),
+            "note": _text(entry.note, pgettext("record", "note")),
             "actor": name,
             "corrects": corrects,
         }
-        with _writing(self._store, _("Cannot record the KPI actual")) as conn:
-            if corrects is not None:
-                same = {"kpi": known.id, "fy": year}
-                _check_target(conn, kpi_actuals, corrects, same, _("KPI actual"))
-            row["recorded"] = self._store.database.now()
-            statement = insert(kpi_actuals).values(**row).returning(kpi_actuals.c.id)
-            row["id"] = conn.execute(statement).scalar_one()
-        return _actual(row)
 
     def records(self, kpi: str | None = None) -> list[KpiActual]:
         """Every stored value (corrected ones included, see ``corrected_by``), oldest first."""

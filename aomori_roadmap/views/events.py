@@ -252,37 +252,28 @@ def _task_events(
                 "url": _link(base_url, initiative.id),
                 "cancelled": cancelled,
             }
-            half = Half.of(done.early_start).label(lang)
+            # What the feed shows of the task: (kind, the day naming its half, first, last day).
+            shown: list[tuple[str, date, date, date]] = []
             if feed == "tasks":
+                shown.append(("task", done.early_start, done.early_start, done.early_finish))
+            else:
+                if task.milestone and feed in ("milestones", "deadlines"):
+                    day = done.early_finish
+                    shown.append(("milestone", done.early_start, day, day))
+                deadline = done.due
+                if deadline is None and feed == "deadlines" and task.finish is not None:
+                    deadline = done.early_finish  # a fixed finish is a date to meet
+                if deadline is not None:
+                    shown.append(("due", deadline, deadline, deadline))
+            for kind, named_by, first, last in shown:
                 yield FeedEvent(
-                    uid=safe_uid("task", ref) + f"@{safe_uid(plan.id)}",
-                    summary=words["task"].format(period=half, title=task.name),
-                    start=done.early_start,
-                    end=done.early_finish + timedelta(days=1),
-                    categories=(words["task category"],),
-                    **common,  # type: ignore[arg-type]
-                )
-                continue
-            if task.milestone and feed in ("milestones", "deadlines"):
-                yield FeedEvent(
-                    uid=safe_uid("milestone", ref) + f"@{safe_uid(plan.id)}",
-                    summary=words["milestone"].format(period=half, title=task.name),
-                    start=done.early_finish,
-                    end=done.early_finish + timedelta(days=1),
-                    categories=(words["milestone category"],),
-                    **common,  # type: ignore[arg-type]
-                )
-            deadline = done.due
-            if deadline is None and feed == "deadlines" and task.finish is not None:
-                deadline = done.early_finish  # a fixed finish is a date to meet
-            if deadline is not None:
-                label = Half.of(deadline).label(lang)
-                yield FeedEvent(
-                    uid=safe_uid("due", ref) + f"@{safe_uid(plan.id)}",
-                    summary=words["due"].format(period=label, title=task.name),
-                    start=deadline,
-                    end=deadline + timedelta(days=1),
-                    categories=(words["due category"],),
+                    uid=safe_uid(kind, ref) + f"@{safe_uid(plan.id)}",
+                    summary=words[kind].format(
+                        period=Half.of(named_by).label(lang), title=task.name
+                    ),
+                    start=first,
+                    end=last + timedelta(days=1),
+                    categories=(words[f"{kind} category"],),
                     **common,  # type: ignore[arg-type]
                 )
 
