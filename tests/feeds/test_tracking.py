@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from storetest import Clock
 
 from aomori_roadmap.export.feeds import FeedBuilder, FeedCache, FeedRequest, etag_of
 from aomori_roadmap.plan.loader import plan_from_data
@@ -61,18 +62,6 @@ def make_plan(
     if rename is not None:
         tasks[0]["name"] = rename
     return plan_from_data(data)
-
-
-class Clock:
-    def __init__(self, start: datetime) -> None:
-        self.now = start
-
-    def __call__(self) -> datetime:
-        return self.now
-
-    def advance(self, **delta: float) -> datetime:
-        self.now += timedelta(**delta)
-        return self.now
 
 
 @pytest.fixture

@@ -1,4 +1,5 @@
-"""Helpers shared by the store tests (the fixtures are in ``conftest.py``)."""
+"""Helpers shared by the tests of the store and of what reads it (the fixtures are in the
+folders' ``conftest.py``)."""
 
 from __future__ import annotations
 
