@@ -712,62 +712,48 @@ def _check_structure(plan: Plan) -> list[Problem]:
 
 
 def _check_task(plan: Plan, where: Loc, task: Task, initiative: Initiative) -> list[Problem]:
-    problems = []
+    problems: list[Problem] = []
+
+    def bad(message: str, key: str, hint: str | None = None) -> None:
+        problems.append(Problem(message, hint=hint, code="bad-task", loc=(*where, key)))
+
     if task.milestone and (task.duration is not None or task.finish is not None):
-        problems.append(
-            Problem(
-                _("the milestone '{task}' cannot have a duration or finish.").format(task=task.id),
-                hint=_("remove duration and finish, or write milestone: false"),
-                code="bad-task",
-                loc=(*where, "duration" if task.duration is not None else "finish"),
-            )
+        bad(
+            _("the milestone '{task}' cannot have a duration or finish.").format(task=task.id),
+            "duration" if task.duration is not None else "finish",
+            _("remove duration and finish, or write milestone: false"),
         )
     if task.finish is not None and task.start is None:
-        problems.append(
-            Problem(
-                _("the finish of task '{task}' needs a start.").format(task=task.id),
-                hint=_("to fix both ends write start too; otherwise use duration"),
-                code="bad-task",
-                loc=(*where, "finish"),
-            )
+        bad(
+            _("the finish of task '{task}' needs a start.").format(task=task.id),
+            "finish",
+            _("to fix both ends write start too; otherwise use duration"),
         )
     if task.finish is not None and task.duration is not None:
-        problems.append(
-            Problem(
-                _("task '{task}' has both a finish and a duration.").format(task=task.id),
-                hint=_("keep one of them"),
-                code="bad-task",
-                loc=(*where, "duration"),
-            )
+        bad(
+            _("task '{task}' has both a finish and a duration.").format(task=task.id),
+            "duration",
+            _("keep one of them"),
         )
     if not task.milestone and task.duration is None and task.finish is None:
-        problems.append(
-            Problem(
-                _("the length of task '{task}' is not given.").format(task=task.id),
-                hint=_("write a duration (e.g. 4mo, 20bd) or a start and a finish"),
-                code="bad-task",
-                loc=(*where, "id"),
-            )
+        bad(
+            _("the length of task '{task}' is not given.").format(task=task.id),
+            "id",
+            _("write a duration (e.g. 4mo, 20bd) or a start and a finish"),
         )
     if task.duration is not None and task.duration.amount < 0:
-        problems.append(
-            Problem(
-                _("the duration '{duration}' of task '{task}' is negative.").format(
-                    duration=task.duration, task=task.id
-                ),
-                code="bad-task",
-                loc=(*where, "duration"),
-            )
+        bad(
+            _("the duration '{duration}' of task '{task}' is negative.").format(
+                duration=task.duration, task=task.id
+            ),
+            "duration",
         )
     if task.start is not None and task.finish is not None and task.finish.end < task.start.start:
-        problems.append(
-            Problem(
-                _("the finish {finish} of task '{task}' is before its start {start}.").format(
-                    finish=task.finish, task=task.id, start=task.start
-                ),
-                code="bad-task",
-                loc=(*where, "finish"),
-            )
+        bad(
+            _("the finish {finish} of task '{task}' is before its start {start}.").format(
+                finish=task.finish, task=task.id, start=task.start
+            ),
+            "finish",
         )
     links: list[tuple[str, Loc]] = [(r, (*where, "after", k)) for k, r in enumerate(task.after)]
     links += [(d.on, (*where, "depends", k, "on")) for k, d in enumerate(task.depends)]
