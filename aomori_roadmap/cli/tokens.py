@@ -59,7 +59,14 @@ def _filters_text(token: "FeedToken") -> str:
 )
 def tokens_create(
     ctx: typer.Context,
-    feed: Annotated[str, typer.Option(help=" | ".join(FEEDS))] = "reviews",
+    feed: Annotated[
+        str,
+        typer.Option(
+            help=" | ".join(FEEDS)
+            + " | "
+            + _("workbooks (a department's key for uploading its workbooks; needs --department)")
+        ),
+    ] = "reviews",
     department: DepartmentIdOption = None,
     initiative: InitiativeOption = None,
     field: FieldOption = None,
@@ -81,7 +88,7 @@ def tokens_create(
     ] = None,
 ) -> None:
     """非公開フィードのURLを作ります。URLはこの一度だけ表示されます。"""
-    from aomori_roadmap.export.feeds import feed_urls
+    from aomori_roadmap.export.feeds import feed_urls, upload_url
     from aomori_roadmap.store.feed_tokens import FeedTokens, check_request
 
     options = options_of(ctx)
@@ -96,14 +103,24 @@ def tokens_create(
     wanted = {"department": department, "initiative": initiative}
     wanted |= {"field": field, "priority": priority}
     try:  # the address, the feed, its filters and the labels, before anything is written
-        feed_urls(base, "x", feed)
+        feed_urls(base, "x", "reviews")  # checks the address
         check_request(plan, feed, wanted, actor=who, name=name)
     except PlanError as error:
         fail(error)
     with writing_store(options, plan) as store:
         token, info = FeedTokens(store, plan).create(feed, actor=who, name=name, **wanted)
-    https, webcal = feed_urls(base, token, info.feed)
     label = f" {info.name}" if info.name else ""
+    if info.uploads:
+        made = _(
+            "Created token #{id}{name} for the workbook uploads of {department}. Send it as"
+            " 'Authorization: Bearer TOKEN' to the URL below; it is shown now and never again."
+        )
+        shown = made.format(id=info.id, name=label, department=info.filters["department"])
+        err.print(shown, markup=False)
+        out.print(token, markup=False)
+        out.print(upload_url(base), markup=False)
+        return
+    https, webcal = feed_urls(base, token, info.feed)
     created = _(
         "Created token #{id}{name} ({feed}; {filters}). The URL is shown now and never again."
     )

@@ -47,7 +47,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from email.utils import format_datetime, parsedate_to_datetime
 from typing import Generic, TypeVar
-from urllib.parse import quote, urlsplit
+from urllib.parse import SplitResult, quote, urlsplit
 from zoneinfo import ZoneInfo
 
 from aomori_roadmap.calendar import FiscalYear
@@ -81,6 +81,7 @@ __all__ = [
     "http_date",
     "not_modified",
     "today_in",
+    "upload_url",
 ]
 
 K = TypeVar("K")
@@ -218,6 +219,24 @@ def feed_urls(base_url: str, token: str, feed: str) -> tuple[str, str]:
     ...
     aomori_roadmap.errors.PlanError: 基点URL 'ftp://x' は https://HOST[/PATH] の形にしてください。
     """
+    parts = _base(base_url)
+    check_feed(feed)
+    path = parts.path.rstrip("/") + f"/feeds/{quote(token, safe='')}/{feed}.ics"
+    return f"{parts.scheme}://{parts.netloc}{path}", f"webcal://{parts.netloc}{path}"
+
+
+def upload_url(base_url: str) -> str:
+    """Where departments send their filled workbooks (``POST``, with their upload token).
+
+    >>> upload_url("https://dx.example.jp/roadmap/")
+    'https://dx.example.jp/roadmap/workbooks'
+    """
+    parts = _base(base_url)
+    return f"{parts.scheme}://{parts.netloc}{parts.path.rstrip('/')}/workbooks"
+
+
+def _base(base_url: str) -> SplitResult:
+    """``base_url`` taken apart, when it is ``http(s)://HOST[/PATH]``."""
     parts = urlsplit(base_url.strip())
     if (
         parts.scheme not in ("http", "https")
@@ -229,9 +248,7 @@ def feed_urls(base_url: str, token: str, feed: str) -> tuple[str, str]:
         raise PlanError(
             _("Write the base URL '{url}' as https://HOST[/PATH].").format(url=base_url)
         )
-    check_feed(feed)
-    path = parts.path.rstrip("/") + f"/feeds/{quote(token, safe='')}/{feed}.ics"
-    return f"{parts.scheme}://{parts.netloc}{path}", f"webcal://{parts.netloc}{path}"
+    return parts
 
 
 # --- building -----------------------------------------------------------------------------------

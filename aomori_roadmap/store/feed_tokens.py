@@ -1,11 +1,14 @@
-"""Private feed URLs: secret tokens scoped to one feed and its filters, stored hashed.
+"""Secret tokens, stored hashed: private feed URLs, and a department's workbook uploads.
 
 A token is ``secrets.token_urlsafe(32)``: 256 random bits, 43 URL-safe characters. It is shown
 once, when it is created; the database keeps only its SHA-256, so a copy of the database
 (a backup, a dump) gives nobody a working URL. Each token is scoped to one feed (``reviews``,
 ``milestones``, ``deadlines``, ``tasks`` or ``all``) and the filters it was made with, which
-are checked against the plan. A token is revoked in place and its last use is noted at most
-once a minute, so that calendar clients polling every few minutes cost no write each time.
+are checked against the plan. A token of the scope :data:`UPLOADS` (``workbooks``) is instead
+a department's key for sending its filled 進捗管理シート to ``POST /workbooks``: it carries the
+department as its one filter, opens no feed, and a feed token cannot upload. A token is
+revoked in place and its last use is noted at most once a minute, so that calendar clients
+polling every few minutes cost no write each time.
 
 >>> from datetime import datetime, timezone
 >>> from aomori_roadmap.plan.loader import default_plan
@@ -56,6 +59,7 @@ __all__ = [
     "FILTER_KEYS",
     "TOKEN_BYTES",
     "TOUCH_INTERVAL",
+    "UPLOADS",
     "FeedToken",
     "FeedTokens",
     "check_filters",
@@ -68,6 +72,9 @@ TOKEN_BYTES = 32
 
 TOUCH_INTERVAL = timedelta(minutes=1)
 """A token's last use is written at most this often."""
+
+UPLOADS = "workbooks"
+"""The scope of a department's write token: uploading its filled workbooks, nothing else."""
 
 FILTER_KEYS = ("department", "initiative", "field", "priority")
 """The filters a token may carry, as :func:`~aomori_roadmap.export.ical.feed_events` takes them."""
@@ -106,6 +113,11 @@ class FeedToken:
     def active(self) -> bool:
         """Not revoked."""
         return self.revoked is None
+
+    @property
+    def uploads(self) -> bool:
+        """A department's token for uploading workbooks (:data:`UPLOADS`), not a feed's."""
+        return self.feed == UPLOADS
 
     def options(self) -> dict[str, str | None]:
         """The feed's filters as keyword arguments: every key of :data:`FILTER_KEYS`."""
@@ -206,15 +218,26 @@ def check_request(
     Call it first to refuse bad input before a database is even opened.
 
     Raises:
-        PlanError: an unknown feed, a filter naming nothing in ``plan``, an empty actor, a
-            name made of digits only (it would read as an id), or with control characters.
+        PlanError: an unknown feed, a filter naming nothing in ``plan``, an upload token
+            without exactly one department, an empty actor, a name made of digits only (it
+            would read as an id), or with control characters.
 
     >>> from aomori_roadmap.plan.loader import default_plan
     >>> check_request(default_plan(), "reviews", {"department": "kikikanri"}, actor=" 県 ")
     ('reviews', {'department': 'kikikanri'}, '県', '')
+    >>> check_request(default_plan(), UPLOADS, {"department": "kikikanri"}, actor="県")[:2]
+    ('workbooks', {'department': 'kikikanri'})
     """
-    check_feed(feed)
+    if feed != UPLOADS:
+        check_feed(feed)
     checked = check_filters(plan, filters)
+    if feed == UPLOADS and list(checked) != ["department"]:
+        raise PlanError(
+            _(
+                "A token for workbook uploads belongs to one department and nothing else: give"
+                " the department (--department) and no other filter."
+            )
+        )
     who = _label(actor, N_("creator (actor)"), required=True)
     label = _label(name, N_("token name"), required=False)
     if label.isdigit():
