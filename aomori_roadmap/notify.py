@@ -5,7 +5,9 @@ The only module that imports :mod:`smtplib` and :mod:`email`. Each :class:`Mail`
 subject and names are RFC 2047 encoded-words in UTF-8 (``=?utf-8?b?…?=``), the body is
 ``text/plain; charset="utf-8"`` in base64, so that the Japanese text arrives intact through
 any server — including those without the ``SMTPUTF8`` and ``8BITMIME`` extensions — and in any
-mail client.
+mail client. Attachments (a department's workbook) follow the text as base64 parts, their
+Japanese file names written as RFC 2231 ``filename*=utf-8''…`` parameters, which Outlook,
+Gmail, Thunderbird and Apple Mail read.
 
 Delivery is a **dry run** unless ``dry_run=False``: the messages are built (and so checked)
 and returned, nothing is sent. A real run opens one connection (``STARTTLS`` and login when
@@ -37,6 +39,7 @@ from aomori_roadmap.i18n import _, pgettext
 
 __all__ = [
     "DEFAULT_TIMEOUT",
+    "Attachment",
     "Delivery",
     "DeliveryError",
     "Mail",
@@ -73,6 +76,15 @@ class DeliveryError(RoadmapError):
 
 
 @dataclass(frozen=True, slots=True)
+class Attachment:
+    """A file sent with a message: its name as the recipient sees it, its bytes, its type."""
+
+    filename: str
+    data: bytes
+    media_type: str = "application/octet-stream"
+
+
+@dataclass(frozen=True, slots=True)
 class Mail:
     """One message to send: ``key`` names it in reports (a department id)."""
 
@@ -81,6 +93,7 @@ class Mail:
     subject: str
     body: str
     to_name: str | None = None
+    attachments: tuple[Attachment, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -160,6 +173,10 @@ def build_message(
     message["Date"] = format_datetime(now or datetime.now().astimezone())
     message["Message-ID"] = make_msgid(domain=sender.domain)
     message.set_content(mail.body, charset="utf-8", cte="base64")
+    for attached in mail.attachments:
+        main, _slash, sub = attached.media_type.partition("/")
+        name = " ".join(attached.filename.replace("/", "_").replace("\\", "_").split())
+        message.add_attachment(attached.data, maintype=main, subtype=sub, filename=name)
     return message
 
 
