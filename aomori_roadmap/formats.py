@@ -25,9 +25,11 @@ from aomori_roadmap.errors import PlanError
 from aomori_roadmap.i18n import _
 
 __all__ = [
+    "CSV_MEDIA_TYPE",
     "FEEDS",
     "GANTT",
     "GANTT_FORMATS",
+    "XLSX_MEDIA_TYPE",
     "FeedFilters",
     "FeedName",
     "GanttFormat",
@@ -61,6 +63,12 @@ class GanttFormat:
         return self.name == "xlsx"
 
 
+XLSX_MEDIA_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+"""The media type of an Excel workbook (the Gantt sheet, a department's workbook)."""
+
+CSV_MEDIA_TYPE = "text/csv"
+"""The media type of a CSV file (a department's task sheet as CSV)."""
+
 _JSON = "application/json"
 GANTT: dict[str, GanttFormat] = {
     f.name: f
@@ -71,12 +79,7 @@ GANTT: dict[str, GanttFormat] = {
         GanttFormat("mermaid", "text/plain; charset=utf-8", ".mmd", True),
         GanttFormat("html", "text/html; charset=utf-8", ".html", False),
         GanttFormat("svg", "image/svg+xml", ".svg", False),
-        GanttFormat(
-            "xlsx",
-            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-            ".xlsx",
-            False,
-        ),
+        GanttFormat("xlsx", XLSX_MEDIA_TYPE, ".xlsx", False),
         GanttFormat("mspdi", "application/xml", ".xml", False),
     )
 }

@@ -220,3 +220,50 @@ def test_sending_needs_a_server_and_a_sender(tmp_path: Path) -> None:
     )  # fmt: skip
     assert result.exit_code == 2
     assert "--smtp-host" in result.stderr
+
+
+def test_attach_workbooks_sends_each_department_its_own_sheet(
+    server: tuple[Received, int], tmp_path: Path
+) -> None:
+    from io import BytesIO
+
+    from openpyxl import load_workbook
+
+    from aomori_roadmap.workbook.layout import ORIGIN_SHEET, Origin
+    from aomori_roadmap.workbook.out import workbook_file_name
+
+    received, port = server
+    result = runner.invoke(
+        app,
+        ["--plan", str(MINIMAL), "--db", f"sqlite:///{tmp_path / 'x.db'}", "--as-of", AS_OF,
+         "reminders", "--send", "--no-dry-run", "--attach-workbooks", "--smtp-host",
+         "127.0.0.1", "--smtp-port", str(port), "--smtp-sender", "dx@pref.example.jp"],
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    plan = load_plan(MINIMAL)
+    contacts = {d.contact: d.id for d in plan.departments}
+    messages = received.parsed()
+    assert messages and len(messages) == len(received.messages)
+    for message in messages:
+        department = contacts[message["To"].addresses[0].addr_spec]
+        files = list(message.iter_attachments())
+        assert len(files) == 1
+        # The next cycle to submit on 2025-10-06 is the first half of FY2025 (due in October).
+        assert files[0].get_filename() == workbook_file_name(plan, "FY2025-H1", department)
+        assert files[0].get_content_type() == (
+            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+        )
+        book = load_workbook(BytesIO(files[0].get_content()))
+        origin = Origin.from_rows(list(book[ORIGIN_SHEET].iter_rows(values_only=True)))
+        assert (origin.department, origin.cycle, origin.plan) == (department, "FY2025-H1", plan.id)
+        assert "御中" in (message.get_body(("plain",)) or message).get_content()
+
+
+def test_attach_workbooks_without_send_is_refused(tmp_path: Path) -> None:
+    result = runner.invoke(
+        app,
+        ["--plan", str(MINIMAL), "--db", f"sqlite:///{tmp_path / 'x.db'}", "--as-of", AS_OF,
+         "reminders", "--attach-workbooks"],
+    )  # fmt: skip
+    assert result.exit_code == 2
+    assert "--send" in result.stderr

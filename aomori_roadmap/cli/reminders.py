@@ -32,7 +32,8 @@ if TYPE_CHECKING:
     from aomori_roadmap.engine.reminders import (
         DepartmentReminders,
     )
-    from aomori_roadmap.notify import SmtpSettings
+    from aomori_roadmap.engine.reviews import ReviewCycle
+    from aomori_roadmap.notify import Attachment, SmtpSettings
 
 
 ENV = "AOMORI_ROADMAP_SMTP_"
@@ -103,8 +104,35 @@ def _settings(
     )
 
 
+def cycle_to_submit(cycles: "list[ReviewCycle]", as_of: date) -> "ReviewCycle":
+    """The cycle whose submission is due next on ``as_of`` (the last one after them all)."""
+    coming = [c for c in cycles if c.submission_due >= as_of]
+    return coming[0] if coming else cycles[-1]
+
+
+def _workbooks(
+    options: Options, departments: list[str], cycle: str | None
+) -> "dict[str, Attachment]":
+    """Each department's workbook for ``cycle`` (default: the one to submit next), to attach."""
+    from aomori_roadmap.formats import XLSX_MEDIA_TYPE
+    from aomori_roadmap.notify import Attachment
+    from aomori_roadmap.workbook.out import department_workbook, workbook_file_name
+
+    plan = load(options)
+    as_of = as_of_date(options)
+    attached = {}
+    with reading_store(options, plan) as store:
+        snap = snapshot_at(plan, store, as_of)
+        chosen = cycle or cycle_to_submit(list(snap.cycles), as_of).code
+        for department in departments:
+            data = department_workbook(snap, chosen, department, store=store, lang=options.lang)
+            name = workbook_file_name(plan, chosen, department, options.lang)
+            attached[department] = Attachment(name, data, XLSX_MEDIA_TYPE)
+    return attached
+
+
 def _deliver(groups: "list[DepartmentReminders]", settings: "SmtpSettings", options: Options,
-             dry_run: bool) -> None:  # fmt: skip
+             dry_run: bool, attached: "dict[str, Attachment]") -> None:  # fmt: skip
     from aomori_roadmap.notify import DeliveryError, Mail, send_mails
 
     sendable = [g for g in groups if not g.no_contact]
@@ -115,7 +143,7 @@ def _deliver(groups: "list[DepartmentReminders]", settings: "SmtpSettings", opti
             )
     mails = [
         Mail(g.department or "-", g.contact or "", g.subject(options.lang), g.body(options.lang),
-             to_name=g.name)
+             to_name=g.name, attachments=tuple(_attached(attached, g.department)))
         for g in sendable
     ]  # fmt: skip
     try:
@@ -128,7 +156,11 @@ def _deliver(groups: "list[DepartmentReminders]", settings: "SmtpSettings", opti
     if dry_run:
         for message in done.messages:
             out.print(f"To: {message['To']}\nSubject: {message['Subject']}", markup=False)
-            body = message.get_body()
+            for part in message.iter_attachments():
+                size = len(part.get_content())
+                shown = _("Attached: {name} ({size:,} bytes)")
+                out.print(shown.format(name=part.get_filename(), size=size), markup=False)
+            body = message.get_body(("plain",))
             text = "" if body is None else body.get_content().replace("\r\n", "\n")
             out.print(text, markup=False)  # MIME text has CRLF line ends; the terminal, LF
         out.print(
@@ -137,6 +169,11 @@ def _deliver(groups: "list[DepartmentReminders]", settings: "SmtpSettings", opti
         return
     sent = _("Sent {n}: {names}").format(n=len(done.sent), names=", ".join(done.sent))
     out.print(sent, markup=False)
+
+
+def _attached(attached: "dict[str, Attachment]", department: str | None) -> "list[Attachment]":
+    found = attached.get(department or "")
+    return [] if found is None else [found]
 
 
 @app.command(
@@ -178,6 +215,17 @@ def reminders_command(
         str | None,
         typer.Option(help=_("Password ({variable} recommended)").format(variable=f"{ENV}PASSWORD")),
     ] = None,
+    attach_workbooks: Annotated[
+        bool,
+        typer.Option(
+            "--attach-workbooks",
+            help=_("Attach each department's progress workbook for the cycle (with --send)"),
+        ),
+    ] = False,
+    cycle: Annotated[
+        str | None,
+        typer.Option(help=_("Cycle of the attached workbooks (default: the next to submit)")),
+    ] = None,
 ) -> None:
     """期限が近い・過ぎた見直しや工程を、担当課ごとに示します（--send でメール送信）。"""
     from aomori_roadmap.engine.reminders import reminders_json, reminders_markdown, reminders_text
@@ -189,8 +237,13 @@ def reminders_command(
         settings = _settings(
             smtp_host, smtp_port, smtp_sender, smtp_starttls, smtp_user, smtp_password
         )
-        _deliver(groups, settings, options, dry_run)
+        wanted = [g.department for g in groups if g.department and not g.no_contact]
+        attached = _workbooks(options, wanted, cycle) if attach_workbooks else {}
+        _deliver(groups, settings, options, dry_run, attached)
         return
+    if attach_workbooks or cycle is not None:
+        err.print(_("--attach-workbooks and --cycle go with --send."), markup=False)
+        raise typer.Exit(EXIT_BAD_INPUT)
     window = {"as_of": as_of, "until": until}
     if format == "json":
         print_json(reminders_json(groups, **window), output)
