@@ -32,7 +32,6 @@ if TYPE_CHECKING:
     from aomori_roadmap.engine.reminders import (
         DepartmentReminders,
     )
-    from aomori_roadmap.engine.reviews import ReviewCycle
     from aomori_roadmap.notify import Attachment, SmtpSettings
 
 
@@ -104,16 +103,11 @@ def _settings(
     )
 
 
-def cycle_to_submit(cycles: "list[ReviewCycle]", as_of: date) -> "ReviewCycle":
-    """The cycle whose submission is due next on ``as_of`` (the last one after them all)."""
-    coming = [c for c in cycles if c.submission_due >= as_of]
-    return coming[0] if coming else cycles[-1]
-
-
 def _workbooks(
     options: Options, departments: list[str], cycle: str | None
 ) -> "dict[str, Attachment]":
     """Each department's workbook for ``cycle`` (default: the one to submit next), to attach."""
+    from aomori_roadmap.engine.reviews import cycle_to_submit
     from aomori_roadmap.formats import XLSX_MEDIA_TYPE
     from aomori_roadmap.notify import Attachment
     from aomori_roadmap.workbook.out import department_workbook, workbook_file_name

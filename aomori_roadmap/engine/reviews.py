@@ -21,7 +21,7 @@ move them. A cycle covers the initiatives whose roadmap is active in its half.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -31,7 +31,14 @@ from aomori_roadmap.errors import PlanError
 from aomori_roadmap.i18n import _
 from aomori_roadmap.plan.model import Plan, ReviewPolicy
 
-__all__ = ["ReviewCycle", "cycle_dates", "find_cycle", "ongoing_spans", "review_cycles"]
+__all__ = [
+    "ReviewCycle",
+    "cycle_dates",
+    "cycle_to_submit",
+    "find_cycle",
+    "ongoing_spans",
+    "review_cycles",
+]
 
 
 @dataclass(frozen=True, slots=True)
@@ -211,3 +218,19 @@ def find_cycle(cycles: Iterable[ReviewCycle], text: str) -> ReviewCycle:
             text=text, codes=codes
         )
     )
+
+
+def cycle_to_submit(cycles: Sequence[ReviewCycle], as_of: date) -> ReviewCycle:
+    """The cycle whose submission is due next on ``as_of`` (after the last one: the last).
+
+    Departments work towards it: its workbooks are the ones to send and to collect.
+
+    >>> from aomori_roadmap.plan.loader import default_plan
+    >>> cycles = review_cycles(default_plan())
+    >>> cycle_to_submit(cycles, date(2025, 10, 6)).code, cycle_to_submit(cycles, date(2040, 1, 1)).code
+    ('FY2025-H1', 'FY2028-H2')
+    """
+    if not cycles:
+        raise PlanError(_("The plan has no review cycles."))
+    coming = [c for c in cycles if c.submission_due >= as_of]
+    return coming[0] if coming else cycles[-1]
