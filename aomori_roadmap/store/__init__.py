@@ -1,6 +1,8 @@
 """The status store: the only code that talks SQL (sqlmodel/SQLAlchemy, Alembic).
 
-- :class:`Store` — status history with two-axis as-of replay, revisions, baselines;
+- :class:`Store` — status history with two-axis as-of replay, revisions, baselines, and
+  :meth:`Store.record_together` (status changes, :class:`Submission` s and :class:`KpiEntry`
+  values in one transaction);
 - :func:`upgrade_database` — ``aomori-roadmap db upgrade``; :func:`schema_revision`;
 - :mod:`~aomori_roadmap.store.revisions` — canonical plan JSON, diffs and variance (pure).
 
@@ -10,7 +12,7 @@
 """
 
 from aomori_roadmap.store.feed_tokens import FeedTokens
-from aomori_roadmap.store.review_log import KpiLog, ReviewLog
+from aomori_roadmap.store.review_log import KpiEntry, KpiLog, ReviewLog, Submission
 from aomori_roadmap.store.revisions import (
     PlanDiff,
     Shift,
@@ -26,19 +28,23 @@ from aomori_roadmap.store.schema import (
     schema_revision,
     upgrade_database,
 )
-from aomori_roadmap.store.store import Baseline, Revision, Store
+from aomori_roadmap.store.store import Baseline, Recorded, Revision, Store, Unchanged
 
 __all__ = [
     "DEFAULT_URL",
     "Baseline",
     "FeedTokens",
+    "KpiEntry",
     "KpiLog",
     "PlanDiff",
+    "Recorded",
     "ReviewLog",
     "Revision",
     "SchemaUpgrade",
     "Shift",
     "Store",
+    "Submission",
+    "Unchanged",
     "Variance",
     "canonical_json",
     "compare_plans",

@@ -15,7 +15,7 @@ from collections.abc import Iterator, Sequence
 from functools import cache
 from typing import Any
 
-from sqlalchemy import Select, bindparam, exists, select
+from sqlalchemy import Connection, Select, bindparam, exists, select
 from sqlalchemy.sql.elements import ColumnElement
 
 from aomori_roadmap.engine.status import Status
@@ -27,6 +27,7 @@ __all__ = [
     "IN_LIST",
     "chunks",
     "history_query",
+    "latest_events",
     "snapshot_query",
     "tails_query",
     "visible",
@@ -125,11 +126,28 @@ def tails_query() -> Select[Any]:
     """The id of each ref of ``:refs`` that is stored, with its latest event (``NULL``: none)."""
     r, e = status_refs, EVENT
     return (
-        select(r.c.ref, r.c.id.label("ref_id"), e.c.status, e.c.progress, e.c.effective)
+        select(
+            r.c.ref,
+            r.c.id.label("ref_id"),
+            e.c.id.label("event_id"),
+            e.c.status,
+            e.c.progress,
+            e.c.effective,
+        )
         .select_from(r)
         .outerjoin(e, e.c.id == _latest(by_t=False, by_k=False))
         .where(r.c.ref.in_(bindparam("refs", expanding=True)))
     )
+
+
+def latest_events(conn: Connection, refs: Sequence[str]) -> dict[str, int]:
+    """The id of the latest event of each of ``refs`` that has one (what its state shows)."""
+    found: dict[str, int] = {}
+    for chunk in chunks(refs):
+        for row in conn.execute(tails_query(), {"refs": list(chunk)}):
+            if row.event_id is not None:
+                found[row.ref] = row.event_id
+    return found
 
 
 @cache

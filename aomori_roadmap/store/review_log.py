@@ -39,7 +39,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterable, Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass, fields
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
@@ -62,6 +62,7 @@ from aomori_roadmap.store.tables import kpi_actuals, review_records
 from aomori_roadmap.store.writer import lock_refs
 
 if TYPE_CHECKING:  # the store attaches these logs to itself: no import of it at run time
+    from aomori_roadmap.store.database import Database
     from aomori_roadmap.store.store import Store
 
 __all__ = [
@@ -75,6 +76,7 @@ __all__ = [
     "Submission",
     "kpi_lock_key",
     "review_lock_key",
+    "review_writing",
     "standing_kpi_actuals",
     "standing_submissions",
     "state_label",
@@ -274,10 +276,16 @@ def _with_corrections(table: Table, *where: Any) -> Select[Any]:
     return select(row, by.label("corrected_by")).where(*conditions).order_by(row.c.id)
 
 
-@contextmanager
-def _writing(store: Store, what: str) -> Iterator[Connection]:
+def _writing(store: Store, what: str) -> AbstractContextManager[Connection]:
     """One write transaction, with the store's error messages; a lost race is a conflict."""
-    with store.database.errors(what), store.database.writing() as conn:
+    return review_writing(store.database, what)
+
+
+@contextmanager
+def review_writing(database: Database, what: str) -> Iterator[Connection]:
+    """One write transaction of review records or KPI actuals on ``database``, with its
+    error messages; a correction that lost the race to another is a ConflictError."""
+    with database.errors(what), database.writing() as conn:
         try:
             yield conn
         except IntegrityError as error:

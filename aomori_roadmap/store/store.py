@@ -32,7 +32,7 @@ import hashlib
 import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from contextlib import AbstractContextManager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -43,13 +43,27 @@ from sqlalchemy.sql.elements import ColumnElement
 
 from aomori_roadmap.engine.schedule import Actual, schedule
 from aomori_roadmap.engine.status import Status, StatusChange, StatusEvent, StatusState, actuals_of
-from aomori_roadmap.errors import PlanError
+from aomori_roadmap.errors import ConflictError, PlanError
 from aomori_roadmap.i18n import _, pgettext
 from aomori_roadmap.plan.model import Plan
 from aomori_roadmap.store.database import Database, aware
 from aomori_roadmap.store.feed_tokens import FeedTokens
-from aomori_roadmap.store.queries import history_query, snapshot_query
-from aomori_roadmap.store.review_log import KpiLog, ReviewLog
+from aomori_roadmap.store.queries import history_query, latest_events, snapshot_query
+from aomori_roadmap.store.review_log import (
+    KpiActual,
+    KpiEntry,
+    KpiLog,
+    ReviewLog,
+    ReviewRecord,
+    Submission,
+    kpi_lock_key,
+    review_lock_key,
+    review_writing,
+    standing_kpi_actuals,
+    standing_submissions,
+    write_kpi_actuals,
+    write_reviews,
+)
 from aomori_roadmap.store.revisions import (
     PlanDiff,
     Variance,
@@ -68,9 +82,9 @@ from aomori_roadmap.store.schema import (
     write_transaction,
 )
 from aomori_roadmap.store.tables import baselines, plan_revisions
-from aomori_roadmap.store.writer import Writer, check_change, lock_refs
+from aomori_roadmap.store.writer import Item, Writer, check_change, lock_refs
 
-__all__ = ["Baseline", "Revision", "Store"]
+__all__ = ["Baseline", "Recorded", "Revision", "Store", "Unchanged"]
 
 
 def _utc_now() -> datetime:
@@ -90,6 +104,29 @@ class Revision:
     author: str
     note: str
     recorded: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class Unchanged:
+    """What must still stand when :meth:`Store.record_together` writes, else ConflictError.
+
+    ``events``: ref → id of its latest event (``None``: it has none); ``submissions``:
+    ``(cycle code, initiative)`` → id of the submission that stands (``None``: none);
+    ``kpi_actuals``: ``(kpi, fiscal year)`` → id of the value that stands (``None``: none).
+    """
+
+    events: Mapping[str, int | None] = field(default_factory=dict)
+    submissions: Mapping[tuple[str, str], int | None] = field(default_factory=dict)
+    kpi_actuals: Mapping[tuple[str, int], int | None] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class Recorded:
+    """What :meth:`Store.record_together` wrote: how many status events, and the records."""
+
+    events: int
+    submissions: tuple[ReviewRecord, ...]
+    kpi_actuals: tuple[KpiActual, ...]
 
 
 @dataclass(frozen=True, slots=True)
@@ -260,15 +297,125 @@ class Store:
         items = [check_change(c, None if single else i, refs) for i, c in enumerate(changes)]
         with self._errors(_("Cannot record the status")), write_transaction(self._engine) as conn:
             lock_refs(conn, sorted({item.ref for item in items}))
-            writer = Writer(
-                conn,
-                items,
-                self._now(),  # after the locks: recorded times follow the order of writes
-                period=self._period,
-                default_revision=self._default_revision,
-                returning=single,
+            # After the locks: recorded times follow the order of writes.
+            return self._write_status(conn, items, self._now(), returning=single)
+
+    def _write_status(
+        self, conn: Connection, items: list[Item], recorded: datetime, *, returning: bool
+    ) -> list[dict[str, Any]]:
+        """Check and insert status changes inside the open transaction ``conn`` (locks held)."""
+        writer = Writer(
+            conn,
+            items,
+            recorded,
+            period=self._period,
+            default_revision=self._default_revision,
+            returning=returning,
+        )
+        return writer.run()
+
+    def record_together(
+        self,
+        status: Iterable[StatusChange] = (),
+        submissions: Iterable[Submission] = (),
+        kpi_actuals: Iterable[KpiEntry] = (),
+        *,
+        unchanged: Unchanged | None = None,
+    ) -> Recorded:
+        """Record status changes, review submissions and KPI actuals in one transaction.
+
+        All of them or none: what a department sends back at the end of a half (its
+        workbook) is one write. Each part is checked as :meth:`record_batch`,
+        :meth:`ReviewLog.submit <aomori_roadmap.store.review_log.ReviewLog.submit>` and
+        :meth:`KpiLog.record <aomori_roadmap.store.review_log.KpiLog.record>` check it, and
+        every record shares one recorded time. ``unchanged`` names what must still stand
+        when the write runs (the state a reader saw before deciding what to write); the
+        check runs with the write locks held, so another writer in between gives a
+        ConflictError, never a lost update.
+
+        Raises:
+            PlanError, StatusChangeError, TransitionError: bad input, as the single writes
+                raise it (a status change's place is its index in ``status``).
+            ConflictError: something in ``unchanged`` has changed, or a corrected record
+                has been corrected already.
+
+        >>> from datetime import datetime, timezone
+        >>> from aomori_roadmap.plan.loader import default_plan
+        >>> store = Store("sqlite://", plan=default_plan(),
+        ...     clock=lambda: datetime(2025, 10, 6, tzinfo=timezone.utc))
+        >>> done = store.record_together(
+        ...     status=[StatusChange("bousai-dx-alerts/build", "in_progress", "危機管理局")],
+        ...     submissions=[Submission("R7上期", "bousai-dx-alerts", "○", "危機管理局")],
+        ...     kpi_actuals=[KpiEntry("kpi-business-dx-support", 2025, 130, "商工労働部")])
+        >>> done.events, done.submissions[0].rating, done.kpi_actuals[0].value
+        (1, '○', 130.0)
+        >>> store.record_together(
+        ...     status=[StatusChange("bousai-dx-alerts/study", "done", "危機管理局")],
+        ...     kpi_actuals=[KpiEntry("kpi-business-dx-support", 2031, 1, "商工労働部")])
+        Traceback (most recent call last):
+        ...
+        aomori_roadmap.errors.PlanError: 年度 2031 はプランの期間（FY2024–FY2028）の外です。
+        >>> "bousai-dx-alerts/study" in store.status_as_of()
+        False
+        """
+        changes = status if isinstance(status, Sequence) else list(status)
+        items = [check_change(c, i, self._refs) for i, c in enumerate(changes)]
+        review_rows = [self.reviews.check(s) for s in submissions]
+        kpi_rows = [self.kpis.check(k) for k in kpi_actuals]
+        keys = {item.ref for item in items}
+        keys.update(review_lock_key(r["cycle"], r["initiative"]) for r in review_rows)
+        keys.update(kpi_lock_key(r["kpi"], r["fy"]) for r in kpi_rows)
+        guard = unchanged or Unchanged()
+        keys.update(guard.events)
+        keys.update(review_lock_key(cycle, initiative) for cycle, initiative in guard.submissions)
+        keys.update(kpi_lock_key(kpi, fy) for kpi, fy in guard.kpi_actuals)
+        if not keys:
+            return Recorded(0, (), ())
+        with review_writing(self.database, _("Cannot record the changes")) as conn:
+            lock_refs(conn, sorted(keys))
+            self._check_unchanged(conn, guard)
+            recorded = self._now()
+            if items:
+                self._write_status(conn, items, recorded, returning=False)
+            reviews = write_reviews(conn, review_rows, recorded)
+            values = write_kpi_actuals(conn, kpi_rows, recorded)
+        return Recorded(len(items), tuple(reviews), tuple(values))
+
+    def _check_unchanged(self, conn: Connection, guard: Unchanged) -> None:
+        """Raise ConflictError when what ``guard`` names no longer stands."""
+        found: list[tuple[str, int | None, int | None]] = []
+        if guard.events:
+            latest = latest_events(conn, sorted(guard.events))
+            for ref, expected in sorted(guard.events.items()):
+                if latest.get(ref) != expected:
+                    found.append((ref, expected, latest.get(ref)))
+        if guard.submissions:
+            standing = standing_submissions(conn, guard.submissions)
+            for (cycle, initiative), expected in sorted(guard.submissions.items()):
+                if standing.get((cycle, initiative)) != expected:
+                    where = f"{cycle} {initiative}"
+                    found.append((where, expected, standing.get((cycle, initiative))))
+        if guard.kpi_actuals:
+            values = standing_kpi_actuals(conn, guard.kpi_actuals)
+            for (kpi, fy), expected in sorted(guard.kpi_actuals.items()):
+                if values.get((kpi, fy)) != expected:
+                    found.append((f"{kpi} FY{fy}", expected, values.get((kpi, fy))))
+        if found:
+            first = found[0]
+            changed = ", ".join(
+                _("{what} (#{expected} → #{found})").format(
+                    what=what, expected=old or "-", found=new or "-"
+                )
+                for what, old, new in found
             )
-            return writer.run()
+            raise ConflictError(
+                f"#{first[1]}",
+                f"#{first[2]}",
+                _(
+                    "Someone recorded a change after the state you started from: {changed}. "
+                    "Read the latest state and try again."
+                ).format(changed=changed),
+            )
 
     def _default_revision(self, conn: Connection) -> int | None:
         if self._plan_revision is None and self.plan is not None:

@@ -169,7 +169,15 @@ def _department(url: str, worker: int) -> int:
                 standing = {a.fy: a.id for a in store.kpis.actuals("support")}
                 try:
                     store.record_together(
-                        kpi_actuals=[KpiEntry("support", 2025, worker * 1000 + n, f"課{worker}")],
+                        kpi_actuals=[
+                            KpiEntry(
+                                "support",
+                                2025,
+                                worker * 1000 + n,
+                                f"課{worker}",
+                                note=str(standing.get(2025)),
+                            )
+                        ],
                         unchanged=Unchanged(kpi_actuals={("support", 2025): standing.get(2025)}),
                     )
                     written += 1
@@ -180,8 +188,13 @@ def _department(url: str, worker: int) -> int:
 
 
 def test_two_writers_of_the_same_kpi_each_see_the_other(db_url: str) -> None:
+    # Each value names the value it replaced: with the guard checked under the write lock,
+    # the values form one chain, none written over one its writer never saw.
     Store(db_url).close()
     with SPAWN.Pool(2) as pool:
         results = pool.starmap(_department, [(db_url, 1), (db_url, 2)])
     assert results == [ROUNDS, ROUNDS]
-    assert counts(db_url)[2] == 2 * ROUNDS
+    with Store(db_url, plan=plan_from_data(PLAN)) as store:
+        records = store.kpis.records("support")
+    assert len(records) == 2 * ROUNDS
+    assert [r.note for r in records] == ["None", *(str(r.id) for r in records[:-1])]
