@@ -32,6 +32,7 @@ time stamps inside the zip.
 from __future__ import annotations
 
 import datetime as dt
+import shutil
 import zipfile
 from collections.abc import Iterator, Sequence
 from functools import cache
@@ -63,7 +64,7 @@ from aomori_roadmap.views.gantt import (
 )
 from aomori_roadmap.views.report import AnnualReport
 
-__all__ = ["gantt_xlsx", "report_xlsx"]
+__all__ = ["gantt_xlsx", "report_xlsx", "save_workbook"]
 
 
 # The words of the Gantt workbook, made in the language chosen now.
@@ -502,29 +503,72 @@ def _gantt_book(data: GanttData, lang: str) -> bytes:
         for marker in data.markers
     ]
     _table(book.create_sheet(sheets[3]), _marker_header(), markers, (12, 14, 30, 11, 16))
-    return _save(book, data.as_of)
+    return save_workbook(book, data.as_of)
 
 
-def _save(book: Workbook, as_of: dt.date | None) -> bytes:
-    """The workbook's bytes, with fixed document times and zip time stamps."""
+class _StampedZip(zipfile.ZipFile):
+    """A zip file whose every entry gets one fixed time stamp and mode, in the order written.
+
+    openpyxl stamps each entry with the clock (``writestr``) or a temporary file's time
+    (``write``, for write-only sheets): both are given the fixed stamp instead, in one pass.
+    """
+
+    def __init__(self, file: BytesIO, stamp: tuple[int, int, int, int, int, int]) -> None:
+        super().__init__(file, "w", zipfile.ZIP_DEFLATED)
+        self.stamp = stamp
+
+    def _entry(self, name: str) -> zipfile.ZipInfo:
+        entry = zipfile.ZipInfo(name, date_time=self.stamp)
+        entry.compress_type = zipfile.ZIP_DEFLATED
+        entry.external_attr = 0o600 << 16
+        return entry
+
+    def writestr(
+        self,
+        zinfo_or_arcname: str | zipfile.ZipInfo,
+        data: Any,
+        compress_type: int | None = None,
+        compresslevel: int | None = None,
+    ) -> None:
+        name = (
+            zinfo_or_arcname.filename
+            if isinstance(zinfo_or_arcname, zipfile.ZipInfo)
+            else zinfo_or_arcname
+        )
+        super().writestr(self._entry(name), data)
+
+    def write(
+        self,
+        filename: Any,
+        arcname: Any = None,
+        compress_type: int | None = None,
+        compresslevel: int | None = None,
+    ) -> None:
+        name = str(arcname if arcname is not None else filename)
+        with open(filename, "rb") as source, self.open(self._entry(name), "w") as target:
+            shutil.copyfileobj(source, target, 1 << 20)
+
+
+def save_workbook(book: Workbook, as_of: dt.date | None) -> bytes:
+    """The bytes of ``book`` (normal or write-only), the same for the same content.
+
+    The document's creator is ``aomori_roadmap`` and its created and modified times are
+    ``as_of`` (or 2000-01-01); every zip entry is stamped with that day too, in the years a
+    zip file can hold (1980–2107). A write-only workbook can be saved only once.
+
+    >>> book = Workbook()
+    >>> save_workbook(book, dt.date(2025, 4, 1)) == save_workbook(book, dt.date(2025, 4, 1))
+    True
+    """
     moment = dt.datetime(as_of.year, as_of.month, as_of.day) if as_of else _EPOCH
     book.properties.creator = "aomori_roadmap"
     book.properties.lastModifiedBy = "aomori_roadmap"
     book.properties.created = book.properties.modified = moment
-    raw = BytesIO()
-    with zipfile.ZipFile(raw, "w", zipfile.ZIP_DEFLATED) as archive:
-        ExcelWriter(book, archive).save()
-    # openpyxl stamps each zip entry with the clock: copy them with one fixed stamp, in the
-    # years a zip file can hold (1980–2107).
-    fixed = BytesIO()
     stamp = (min(max(moment.year, 1980), 2107), moment.month, moment.day, 0, 0, 0)
-    with zipfile.ZipFile(raw) as source, zipfile.ZipFile(fixed, "w", zipfile.ZIP_DEFLATED) as out:
-        for info in source.infolist():
-            entry = zipfile.ZipInfo(info.filename, date_time=stamp)
-            entry.compress_type = zipfile.ZIP_DEFLATED
-            entry.external_attr = 0o600 << 16
-            out.writestr(entry, source.read(info.filename))
-    return fixed.getvalue()
+    raw = BytesIO()
+    with _StampedZip(raw, stamp) as archive:
+        ExcelWriter(book, archive).save()
+    return raw.getvalue()
 
 
 # --- the annual progress report -------------------------------------------------------------
@@ -675,4 +719,4 @@ def _report_book(report: AnnualReport, lang: str) -> bytes:
     ]
     sheet = book.create_sheet(_sheet_name(_("Next year's milestones"), taken))
     _table(sheet, _milestone_header(), milestones, (11, 40, 28, 30, 9))
-    return _save(book, report.as_of)
+    return save_workbook(book, report.as_of)

@@ -1,0 +1,89 @@
+"""Department workbooks (進捗管理シート): the half-year progress sheet out to each department.
+
+:mod:`.layout` says where everything is (pure data, shared by writer and reader);
+:mod:`.out` writes a department's workbook. openpyxl is imported only when a workbook is
+written or read, never when this package is imported.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from aomori_roadmap.workbook.layout import (
+    DOCUMENT_FORMAT,
+    FORMAT_VERSION,
+    ORIGIN_SHEET,
+    Column,
+    InitiativeOrigin,
+    KpiOrigin,
+    Origin,
+    SheetLayout,
+    TaskOrigin,
+)
+
+if TYPE_CHECKING:
+    from aomori_roadmap.workbook.changes import (
+        Conflict,
+        WorkbookChanges,
+        WorkbookConflictError,
+        WorkbookError,
+        WorkbookProblem,
+        strip_provenance,
+    )
+    from aomori_roadmap.workbook.out import (
+        department_workbook,
+        department_workbooks,
+        workbook_file_name,
+        workbook_origin,
+    )
+    from aomori_roadmap.workbook.read import DEFAULT_MAX_BYTES, read_department_workbook
+
+_OUT, _READ, _CHANGES = (f"aomori_roadmap.workbook.{m}" for m in ("out", "read", "changes"))
+_LAZY = {
+    "department_workbook": _OUT,
+    "department_workbooks": _OUT,
+    "workbook_file_name": _OUT,
+    "workbook_origin": _OUT,
+    "DEFAULT_MAX_BYTES": _READ,
+    "read_department_workbook": _READ,
+    "Conflict": _CHANGES,
+    "WorkbookChanges": _CHANGES,
+    "WorkbookConflictError": _CHANGES,
+    "WorkbookError": _CHANGES,
+    "WorkbookProblem": _CHANGES,
+    "strip_provenance": _CHANGES,
+}
+
+__all__ = [
+    "DEFAULT_MAX_BYTES",
+    "DOCUMENT_FORMAT",
+    "FORMAT_VERSION",
+    "ORIGIN_SHEET",
+    "Column",
+    "Conflict",
+    "InitiativeOrigin",
+    "KpiOrigin",
+    "Origin",
+    "SheetLayout",
+    "TaskOrigin",
+    "WorkbookChanges",
+    "WorkbookConflictError",
+    "WorkbookError",
+    "WorkbookProblem",
+    "department_workbook",
+    "department_workbooks",
+    "read_department_workbook",
+    "strip_provenance",
+    "workbook_file_name",
+    "workbook_origin",
+]
+
+
+def __getattr__(name: str) -> Any:
+    """The writer's and the reader's names, imported (with openpyxl) on first use."""
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    from importlib import import_module
+
+    return getattr(import_module(module), name)
