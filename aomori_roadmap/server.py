@@ -1,4 +1,5 @@
-"""The HTTP server: calendar feeds and read-only JSON (the only module importing FastAPI/uvicorn).
+"""The HTTP server: calendar feeds, read-only JSON and the departments' workbook uploads (the
+only module importing FastAPI/uvicorn).
 
 Routes (see ``docs/feeds.md``):
 
@@ -7,6 +8,10 @@ Routes (see ``docs/feeds.md``):
 - ``GET /feeds/public/{name}.ics`` — only for the feeds named in ``public_feeds``;
 - ``GET /api/plan``, ``/api/schedule``, ``/api/gantt?format=json|frappe|dhtmlx|mermaid``,
   ``/api/reviews``, ``/api/status?as_of=YYYY-MM-DD`` — read-only JSON;
+- ``POST /workbooks`` — a department's filled progress workbook (xlsx, or its task sheet as
+  CSV), with that department's upload token as ``Authorization: Bearer``: 422 with every
+  problem located, 409 on rows changed meanwhile, else 200 with the changes recorded
+  (``?dry_run=true``: read only); 401, 413 and 415 for a bad token, size or type;
 - ``GET /healthz``; ``/openapi.json`` and ``/docs`` (FastAPI's).
 
 Feeds are built once per change of their inputs (:class:`~aomori_roadmap.export.feeds.FeedCache`)
@@ -33,6 +38,7 @@ import threading
 from collections import OrderedDict
 from collections.abc import AsyncIterator, Callable, Iterable, Mapping
 from contextlib import asynccontextmanager
+from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Annotated, Any
@@ -40,6 +46,7 @@ from typing import Annotated, Any
 import uvicorn
 from fastapi import BackgroundTasks, FastAPI, Query, Request
 from fastapi.responses import JSONResponse, Response
+from starlette.concurrency import run_in_threadpool
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from aomori_roadmap.errors import PlanError, RoadmapError, StoreError
@@ -55,8 +62,8 @@ from aomori_roadmap.export.feeds import (
 )
 from aomori_roadmap.export.ical import DEFAULT_REFRESH
 from aomori_roadmap.export.render import render_gantt
-from aomori_roadmap.formats import FEEDS, GANTT, gantt_format
-from aomori_roadmap.i18n import _
+from aomori_roadmap.formats import CSV_MEDIA_TYPE, FEEDS, GANTT, XLSX_MEDIA_TYPE, gantt_format
+from aomori_roadmap.i18n import _, using_language
 from aomori_roadmap.plan.loader import default_plan, load_plan
 from aomori_roadmap.plan.model import Plan
 from aomori_roadmap.store import DEFAULT_URL, Store
@@ -68,6 +75,7 @@ __all__ = [
     "API_GANTT_FORMATS",
     "DEFAULT_HOST",
     "DEFAULT_PORT",
+    "MAX_UPLOAD",
     "RedactTokens",
     "create_app",
     "log_config",
@@ -78,6 +86,8 @@ __all__ = [
 
 DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 8765
+MAX_UPLOAD = 20 * 1024 * 1024
+"""The largest workbook the server takes (20 MiB), as the importer's own limit."""
 API_GANTT_FORMATS = tuple(f.name for f in GANTT.values() if f.served)
 """The Gantt formats ``/api/gantt`` serves (the text ones; files come from the CLI)."""
 
@@ -222,6 +232,53 @@ def _feed_response(request: Request, built: BuiltFeed) -> Response:
     return Response(built.body, media_type=_CALENDAR, headers=headers)
 
 
+@dataclass(frozen=True, slots=True)
+class _Upload:
+    """A department's upload as received: the file, its type, and what was asked of it."""
+
+    data: bytes
+    media: str
+    department: str
+    name: str
+    force: bool
+    dry_run: bool
+    lang: str
+    max_bytes: int
+
+
+def _take_workbook(store: Store, upload: _Upload) -> tuple[int, dict[str, Any]]:
+    """Read a department's upload and record it: ``(HTTP status, JSON answer)``."""
+    from aomori_roadmap.workbook.changes import WorkbookConflictError, WorkbookError
+    from aomori_roadmap.workbook.read import read_department_workbook
+
+    read = read_department_workbook
+    if upload.media == CSV_MEDIA_TYPE:
+        from aomori_roadmap.workbook.csv_sheet import read_department_csv as read
+    try:
+        with using_language(upload.lang):
+            changes = read(
+                upload.data,
+                store,
+                force=upload.force,
+                department=upload.department,
+                name=upload.name,
+                max_bytes=upload.max_bytes,
+            )
+    except WorkbookError as error:
+        return 422, {"problems": [p.to_json() for p in error.problems]}
+    answer = changes.to_json(upload.lang)
+    if changes.conflicts:
+        return 409, answer
+    if upload.dry_run:
+        return 200, {**answer, "dry_run": True}
+    try:
+        done = changes.apply(store)
+    except WorkbookConflictError as error:  # a writer came in between: read again
+        return 409, {**answer, "detail": str(error)}
+    recorded = {"events": done.events, "submissions": len(done.submissions)}
+    return 200, {**answer, "recorded": {**recorded, "kpi_actuals": len(done.kpi_actuals)}}
+
+
 def _not_found() -> Response:
     return Response(_NOT_FOUND, status_code=404, media_type="application/json")
 
@@ -241,6 +298,7 @@ def create_app(
     refresh: timedelta = DEFAULT_REFRESH,
     retention: timedelta = DEFAULT_RETENTION,
     clock: Callable[[], datetime] | None = None,
+    max_upload: int = MAX_UPLOAD,
 ) -> FastAPI:
     """The server's application for the plan at ``plan_source`` and the store at ``db_url``.
 
@@ -254,6 +312,7 @@ def create_app(
         refresh: the refresh hint written into the feeds.
         retention: how long cancelled and removed events stay in the feeds.
         clock: the time source (tz-aware; default the real clock) for "today" and last use.
+        max_upload: the largest workbook ``POST /workbooks`` takes, in bytes.
 
     Raises:
         PlanError: the plan cannot be loaded, an unknown public feed, a bad base URL.
@@ -434,6 +493,55 @@ def create_app(
             "lateness": {ref: value.value for ref, value in sorted(snapshot.lateness.items())},
         }
         return json_text(json.dumps(data, ensure_ascii=False))
+
+    upload_responses: dict[int | str, dict[str, Any]] = {
+        200: {"description": "The changes, recorded (or only read, with dry_run)."},
+        401: {"description": "No upload token, or a bad or revoked one."},
+        409: {"description": "Rows changed in the store after the workbook was made."},
+        413: {"description": "The file is larger than the server takes."},
+        415: {"description": "Not an xlsx workbook (or a CSV task sheet)."},
+        422: {"description": "Problems in the workbook, each with its sheet and cell."},
+    }
+
+    @app.post(
+        "/workbooks",
+        tags=["workbooks"],
+        responses=upload_responses,
+        summary="A department's filled progress workbook, checked and recorded",
+    )
+    async def upload_workbook(
+        request: Request,
+        dry_run: Annotated[bool, Query(description="Read and check only")] = False,
+        force: Annotated[bool, Query(description="Record rows changed meanwhile anyway")] = False,
+        name: Annotated[str | None, Query(description="The file's name, for notes")] = None,
+    ) -> Response:
+        scheme, _space, secret = request.headers.get("authorization", "").partition(" ")
+        info = tokens.find(secret.strip()) if scheme.lower() == "bearer" else None
+        if info is None or not info.uploads:
+            return JSONResponse(
+                {"detail": "An active upload token is needed (Authorization: Bearer TOKEN)."},
+                status_code=401,
+                headers={"WWW-Authenticate": "Bearer"},
+            )
+        media = request.headers.get("content-type", "").split(";")[0].strip().lower()
+        if media not in (XLSX_MEDIA_TYPE, CSV_MEDIA_TYPE):
+            accepted = f"{XLSX_MEDIA_TYPE}, {CSV_MEDIA_TYPE}"
+            return _problem(415, f"Send the workbook as {accepted}.")
+        declared = request.headers.get("content-length", "")
+        if declared.isdigit() and int(declared) > max_upload:
+            return _problem(413, f"The file is larger than {max_upload} bytes.")
+        body = bytearray()
+        async for chunk in request.stream():
+            body += chunk
+            if len(body) > max_upload:
+                return _problem(413, f"The file is larger than {max_upload} bytes.")
+        department = info.filters["department"]
+        shown = name or ("workbook.csv" if media == CSV_MEDIA_TYPE else "workbook.xlsx")
+        upload = _Upload(bytes(body), media, department, shown, force, dry_run, lang, max_upload)
+        status, payload = await run_in_threadpool(_take_workbook, store, upload)
+        background = BackgroundTasks()
+        background.add_task(note_use, info.id, now())
+        return JSONResponse(payload, status_code=status, background=background)
 
     @app.get("/healthz", tags=["server"], summary="Liveness: the store answers")
     def healthz() -> Response:

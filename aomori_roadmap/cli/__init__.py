@@ -34,6 +34,7 @@ def _application() -> "typer.Typer":
         serve,
         status,
         tokens,
+        workbook,
     )
     from aomori_roadmap.cli.application import app
 

@@ -58,7 +58,8 @@ def fail(error: RoadmapError) -> NoReturn:
             err.print(str(problem), markup=False)
         err.print(_("{n} problem(s) found").format(n=len(error.problems)), markup=False)
         raise typer.Exit(EXIT_BAD_INPUT)
-    err.print(visible(str(error)), markup=False)
+    # Control characters are shown escaped; the lines of a message stay lines.
+    err.print("\n".join(visible(line) for line in str(error).split("\n")), markup=False)
     # Bad input (an illegal transition included) is 2; a store that failed or refused is 3.
     bad_input = isinstance(error, ValueError) or not isinstance(error, StoreError)
     raise typer.Exit(EXIT_BAD_INPUT if bad_input else EXIT_FAILURE)
