@@ -5,7 +5,10 @@ believable history for the illustrative roadmaps (so that every view has somethi
 records the FY2024 half-year reviews (the departments' self-assessments and the plan office's
 ratings), and writes what the plan office would hand out: the Gantt chart (HTML), its JSON and
 the Excel 工程表, the review and milestone calendar feeds, the schedule, and the FY2024 annual
-report (HTML and Excel). It also gives the reminders of a day in that history.
+report (HTML and Excel). It also gives the reminders of a day in that history, and runs the
+half-year loop with the departments: it writes every department's progress workbook for the
+half that ended last, fills one in as the department would (a task reported done on a date
+typed in 和暦, a self-assessment and its achievements) and imports it back into the store.
 
 The history is made up, deterministically: every task starts on its planned start or a few
 working days later, reports progress, and is done on its planned finish or a little later;
@@ -36,7 +39,7 @@ from zoneinfo import ZoneInfo
 from aomori_roadmap.calendar import Half
 from aomori_roadmap.engine.reminders import reminders, reminders_text, window_end
 from aomori_roadmap.engine.schedule import Schedule, plan_calendar, schedule
-from aomori_roadmap.engine.status import StatusChange
+from aomori_roadmap.engine.status import Status, StatusChange
 from aomori_roadmap.export import annual_report, report_html, report_xlsx
 from aomori_roadmap.export.render import render_feed, render_gantt
 from aomori_roadmap.i18n import language
@@ -56,6 +59,7 @@ REMINDERS_DAY = date(2025, 10, 6)
 _PLAN_OFFICE = "DX推進課"
 _HOLD_NOTE = "予算措置待ちのため一時保留"
 
+_REPORTED = "予定した工程を完了した（例示）"  # what the department writes in its workbook
 _RATINGS = ("◎", "○", "○", "○", "△", "△", "×")
 _OFFICE_COMMENTS = {
     "◎": "予定を上回って進んでいる。成果を他分野へ展開されたい。",
@@ -75,6 +79,8 @@ class DemoResult:
     end_of_fy2024: Snapshot
     today: Snapshot
     reminders: str
+    workbook: list[str]
+    """What the filled workbook changed, as the import shows it (empty: nothing new)."""
 
 
 def _noon(day: date, tz: ZoneInfo) -> datetime:
@@ -226,7 +232,8 @@ def run_demo(plan: Plan, out_dir: Path, *, today: date) -> DemoResult:
         reminder_text = reminders_text(
             groups, lang=lang, as_of=day, until=window_end(at_day, "14d")
         )
-    files = [db_path]
+        books, workbook = _department_loop(plan, store, planned, today, out_dir / "workbooks")
+    files = [db_path, *books]
     files.append(_write(out_dir / "schedule.json", _schedule_json(planned)))
     files.append(_write(out_dir / "gantt.html", render_gantt(now, "html", lang=lang)))
     files.append(_write(out_dir / "gantt.json", render_gantt(now, "json", lang=lang)))
@@ -235,7 +242,60 @@ def run_demo(plan: Plan, out_dir: Path, *, today: date) -> DemoResult:
     files.append(_write(out_dir / "feed-milestones.ics", render_feed(now, "milestones", lang=lang)))
     files.append(_write(out_dir / "report-FY2024.html", report_html(report, lang=lang)))
     files.append(_write(out_dir / "report-FY2024.xlsx", report_xlsx(report, lang=lang)))
-    return DemoResult(files, url, recorded, end_of_fy2024, now, reminder_text)
+    return DemoResult(files, url, recorded, end_of_fy2024, now, reminder_text, workbook)
+
+
+def _reported_done(plan: Plan, planned: Schedule, today: date, covered: set[str]) -> str | None:
+    """A task the demo history leaves running on ``today``, in a covered initiative: the one
+    the department reports done in its workbook (the same one on every run)."""
+    last: dict[str, str] = {}
+    for change in demo_history(plan, planned, today):
+        last[change.ref] = str(change.status)
+    for ref, initiative, _task in plan.iter_tasks():
+        if initiative.id in covered and initiative.department and last.get(ref) == "in_progress":
+            return ref
+    return None
+
+
+def _department_loop(
+    plan: Plan, store: Store, planned: Schedule, today: date, folder: Path
+) -> tuple[list[Path], list[str]]:
+    """Every department's workbook for the half that ended last; one filled in and imported."""
+    from aomori_roadmap.calendar import format_wareki
+    from aomori_roadmap.workbook import department_workbooks, read_department_workbook
+    from aomori_roadmap.workbook.fill import fill_workbook
+    from aomori_roadmap.workbook.out import workbook_file_name
+
+    lang = language()
+    snapshot = take_snapshot(plan, store, as_of=today)
+    ended = [c for c in snapshot.cycles if c.snapshot <= today]
+    if not ended:
+        return [], []
+    cycle = ended[-1]
+    folder.mkdir(parents=True, exist_ok=True)
+    books = department_workbooks(snapshot, cycle, store=store, lang=lang)
+    files = [_write(folder / name, data) for name, data in books]
+    ref = _reported_done(plan, planned, today, set(cycle.initiatives))
+    if ref is None:
+        return files, []
+    initiative = plan.initiative(ref.split("/")[0])
+    department = initiative.department or ""
+    name = workbook_file_name(plan, cycle, department, lang)
+    sent = (folder / name).read_bytes()
+    filled = fill_workbook(
+        sent,
+        plan,
+        {
+            ("tasks", ref, "status"): Status.DONE.label(lang),
+            ("tasks", ref, "finished"): format_wareki(today),
+            ("initiatives", initiative.id, "rating"): "○",
+            ("initiatives", initiative.id, "achievements"): _REPORTED,
+        },
+    )
+    files.append(_write(folder / f"filled-{name}", filled))
+    changes = read_department_workbook(filled, store, name=f"filled-{name}")
+    changes.apply(store)
+    return files, changes.lines(lang)
 
 
 def _schedule_json(computed: Schedule) -> str:

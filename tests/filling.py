@@ -9,21 +9,14 @@ them. The store tests' backends are used too (:mod:`storetest`): SQLite, and Pos
 from __future__ import annotations
 
 import io
-import os
-import tempfile
-import uuid
-from collections.abc import Iterator, Mapping
-from contextlib import contextmanager
+from collections.abc import Mapping
 from datetime import date
-from pathlib import Path
 from typing import Any
 
-import pytest
 from openpyxl import load_workbook
 from openpyxl.worksheet.worksheet import Worksheet
 from sqlalchemy import create_engine, text
-from sqlalchemy.engine import make_url
-from storetest import PG_URL, pg_unreachable
+from storetest import database as database  # re-exported for the workbook tests
 
 from aomori_roadmap.plan.loader import plan_from_data
 from aomori_roadmap.plan.model import Plan
@@ -84,40 +77,6 @@ def make_plan(**changes: Any) -> Plan:
 
 
 # --- backends -----------------------------------------------------------------------------------
-
-
-def _admin(sql: str) -> None:
-    engine = create_engine(PG_URL, isolation_level="AUTOCOMMIT")
-    with engine.connect() as conn:
-        conn.execute(text(sql))
-    engine.dispose()
-
-
-@contextmanager
-def database(backend: str, tmp_path: Path) -> Iterator[str]:
-    """The URL of an empty database: a SQLite file, or a fresh PostgreSQL schema."""
-    if backend == "sqlite":
-        shm = Path("/dev/shm")
-        if shm.is_dir() and os.access(shm, os.W_OK):
-            with tempfile.TemporaryDirectory(dir=shm, prefix="aomori-wb-") as folder:
-                yield f"sqlite:///{Path(folder) / 'roadmap.db'}"
-        else:
-            yield f"sqlite:///{tmp_path / 'roadmap.db'}"
-        return
-    reason = pg_unreachable()
-    if reason and os.environ.get("AOMORI_ROADMAP_REQUIRE_PG"):
-        pytest.fail(reason)
-    if reason:
-        pytest.skip(reason)
-    schema = f"aomori_wb_{uuid.uuid4().hex[:12]}"
-    _admin(f"CREATE SCHEMA {schema}")
-    url = make_url(PG_URL).update_query_dict(
-        {"options": f"-csearch_path={schema} -csynchronous_commit=off"}
-    )
-    try:
-        yield url.render_as_string(hide_password=False)
-    finally:
-        _admin(f"DROP SCHEMA {schema} CASCADE")
 
 
 def footprint(url: str) -> tuple[int, ...]:

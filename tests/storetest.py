@@ -4,9 +4,16 @@ folders' ``conftest.py``)."""
 from __future__ import annotations
 
 import os
+import tempfile
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
-from sqlalchemy import create_engine, text
+import pytest
+from sqlalchemy import Engine, create_engine, text
+from sqlalchemy.engine import make_url
 
 from aomori_roadmap.engine.status import StatusEvent, check_sequence
 
@@ -83,3 +90,46 @@ PLAN_DATA = {
 def assert_legal(events: list[StatusEvent]) -> None:
     """The events that stand (not corrected) form a legal sequence from ``planned``."""
     check_sequence((e.status, e.note) for e in events if e.corrected_by is None)
+
+
+_admin_engine: list[Engine] = []
+
+
+def _admin(sql: str) -> None:
+    if not _admin_engine:
+        _admin_engine.append(create_engine(PG_URL, isolation_level="AUTOCOMMIT"))
+    with _admin_engine[0].connect() as conn:
+        conn.execute(text(sql))
+
+
+# These tests check the store's logic, not the disk: a SQLite file in memory-backed /dev/shm
+# and PostgreSQL sessions with synchronous_commit off keep thousands of commits fast.
+# (The library itself keeps SQLite's synchronous=FULL and the server's settings.)
+_SHM = Path("/dev/shm")
+
+
+@contextmanager
+def database(backend: str, tmp_path: Path) -> Iterator[str]:
+    """The URL of an empty database: a SQLite file, or a fresh PostgreSQL schema (dropped
+    afterwards). Without a server the test is skipped with the reason, or fails when
+    ``AOMORI_ROADMAP_REQUIRE_PG`` is set (as CI does)."""
+    if backend == "sqlite":
+        if _SHM.is_dir() and os.access(_SHM, os.W_OK):
+            with tempfile.TemporaryDirectory(dir=_SHM, prefix="aomori-test-") as folder:
+                yield f"sqlite:///{Path(folder) / 'roadmap.db'}"
+        else:
+            yield f"sqlite:///{tmp_path / 'roadmap.db'}"
+        return
+    reason = pg_unreachable()
+    if reason and os.environ.get("AOMORI_ROADMAP_REQUIRE_PG"):
+        pytest.fail(reason)  # CI: a missing server must not pass as skipped tests
+    if reason:
+        pytest.skip(reason)
+    schema = f"aomori_test_{uuid.uuid4().hex[:12]}"
+    _admin(f"CREATE SCHEMA {schema}")
+    options = f"-csearch_path={schema} -csynchronous_commit=off"
+    url = make_url(PG_URL).update_query_dict({"options": options})
+    try:
+        yield url.render_as_string(hide_password=False)
+    finally:
+        _admin(f"DROP SCHEMA {schema} CASCADE")

@@ -216,7 +216,7 @@ DATA: dict[str, set[str]] = {
                 "一部に遅れがある。次期の工程を見直し、遅れを取り戻されたい。",
                 "遅れている。原因を分析し、ロードマップの見直しを検討されたい。",
                 "計画した工程を実施した（例示）", "関係機関との調整に時間を要している（例示）",
-                "次期の工程を着実に進める（例示）"},
+                "次期の工程を着実に進める（例示）", "予定した工程を完了した（例示）"},
     # The Gantt JSON's short_ja values (上期, 下期) and the meanings of its fields in the
     # published JSON Schema, which name the plan's Japanese terms.
     "views/gantt.py": {"上期", "下期", "Status codes of a task (未着手, 実施中, 保留, 完了, 中止).",

@@ -118,6 +118,12 @@ PriorityOption = Annotated[
 AlarmDaysOption = Annotated[int | None, typer.Option(help=_("Alarm N days before (VALARM)"))]
 
 
+CycleOption = Annotated[
+    str | None,
+    typer.Option(help=_("Review cycle (FY2025-H1 and the like; default: the next to submit)")),
+]
+
+
 OutputOption = Annotated[Path | None, typer.Option("-o", "--output", help=_("File to write to"))]
 
 

@@ -318,6 +318,10 @@ def demo(
     heading = _("Reminders on {date} (14 days)").format(date=day)
     out.print(f"[bold]{heading}[/bold]")
     out.print(result.reminders, markup=False)
+    if result.workbook:
+        heading = _("A department's progress workbook, filled in and imported")
+        out.print(f"[bold]{heading}[/bold]")
+        out.print("\n".join(result.workbook), markup=False)
     for path in result.files:
         out.print(_("Wrote") + f": {path}", markup=False)
 

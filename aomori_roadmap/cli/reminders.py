@@ -17,6 +17,7 @@ from aomori_roadmap.cli.console import (
     write_output,
 )
 from aomori_roadmap.cli.inputs import (
+    CycleOption,
     DepartmentOption,
     OutputOption,
     WithinOption,
@@ -216,10 +217,7 @@ def reminders_command(
             help=_("Attach each department's progress workbook for the cycle (with --send)"),
         ),
     ] = False,
-    cycle: Annotated[
-        str | None,
-        typer.Option(help=_("Cycle of the attached workbooks (default: the next to submit)")),
-    ] = None,
+    cycle: CycleOption = None,
 ) -> None:
     """期限が近い・過ぎた見直しや工程を、担当課ごとに示します（--send でメール送信）。"""
     from aomori_roadmap.engine.reminders import reminders_json, reminders_markdown, reminders_text

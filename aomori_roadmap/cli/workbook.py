@@ -1,27 +1,26 @@
 """The ``workbook`` command group: the departments' progress workbooks, out and back in."""
 
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from aomori_roadmap.cli.application import app, options_of
 from aomori_roadmap.cli.console import err, fail, out, write_output
-from aomori_roadmap.cli.inputs import as_of_date, load
+from aomori_roadmap.cli.inputs import CycleOption, as_of_date, load
 from aomori_roadmap.cli.stores import reading_store, snapshot_at, writing_store
 from aomori_roadmap.errors import RoadmapError
 from aomori_roadmap.i18n import _
+
+if TYPE_CHECKING:
+    from aomori_roadmap.store import Store
+    from aomori_roadmap.views.snapshot import Snapshot
 
 workbook_app = typer.Typer(
     help=_("The departments' progress workbooks: out to each department, and back into the store"),
     no_args_is_help=True,
 )
 app.add_typer(workbook_app, name="workbook")
-
-CycleOption = Annotated[
-    str | None,
-    typer.Option(help=_("Review cycle (FY2025-H1 and the like; default: the next to submit)")),
-]
 
 
 @workbook_app.command(
@@ -41,6 +40,9 @@ def workbook_out(
     output_dir: Annotated[
         Path, typer.Option("-o", "--output-dir", help=_("Folder to write the workbooks to"))
     ] = Path("."),
+    csv: Annotated[
+        bool, typer.Option("--csv", help=_("Write the task sheet as CSV (UTF-8 with BOM) too"))
+    ] = False,
 ) -> None:
     """担当課ごとの進捗管理シートを書き出します。"""
     from aomori_roadmap.engine.reviews import cycle_to_submit
@@ -55,6 +57,8 @@ def workbook_out(
         books = department_workbooks(snap, chosen, department, store=store, lang=options.lang)
         try:
             files = list(books)  # every workbook is made before any file is written
+            if csv:
+                files += _csv_sheets(snap, chosen, [n for n, _d in files], store, options.lang)
         except RoadmapError as error:
             fail(error)
     for n, (name, data) in enumerate(files, start=1):
@@ -64,6 +68,22 @@ def workbook_out(
         out.print(str(path), markup=False)
     if not files:
         err.print(_("No department has work in this cycle: nothing written."), markup=False)
+
+
+def _csv_sheets(
+    snap: "Snapshot", cycle: str, written: list[str], store: "Store | None", lang: str
+) -> list[tuple[str, bytes]]:
+    """The task sheets as CSV of the departments whose workbooks are in ``written``."""
+    from aomori_roadmap.workbook.csv_sheet import csv_file_name, department_csv
+    from aomori_roadmap.workbook.out import workbook_file_name
+
+    plan = snap.plan
+    names = {workbook_file_name(plan, cycle, d.id, lang): d.id for d in plan.departments}
+    return [
+        (csv_file_name(plan, cycle, names[name], lang),
+         department_csv(snap, cycle, names[name], store=store, lang=lang))
+        for name in written
+    ]  # fmt: skip
 
 
 @workbook_app.command(
@@ -108,6 +128,7 @@ def workbook_in(
         WorkbookError,
         WorkbookProblem,
     )
+    from aomori_roadmap.workbook.csv_sheet import read_department_csv
     from aomori_roadmap.workbook.read import read_department_workbook
 
     options = options_of(ctx)
@@ -119,9 +140,12 @@ def workbook_in(
             err.print(
                 _("[{n}/{total}] {path}").format(n=n, total=len(files), path=path), markup=False
             )
+            reader = (
+                read_department_csv if path.suffix.lower() == ".csv" else read_department_workbook
+            )
             try:
                 read.append(
-                    read_department_workbook(
+                    reader(
                         path, store, actor=actor, force=force, cycle=cycle, department=department
                     )
                 )

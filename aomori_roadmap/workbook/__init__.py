@@ -30,6 +30,7 @@ if TYPE_CHECKING:
         WorkbookProblem,
         strip_provenance,
     )
+    from aomori_roadmap.workbook.csv_sheet import csv_file_name, department_csv, read_department_csv
     from aomori_roadmap.workbook.out import (
         department_workbook,
         department_workbooks,
@@ -38,7 +39,8 @@ if TYPE_CHECKING:
     )
     from aomori_roadmap.workbook.read import DEFAULT_MAX_BYTES, read_department_workbook
 
-_OUT, _READ, _CHANGES = (f"aomori_roadmap.workbook.{m}" for m in ("out", "read", "changes"))
+_NAMES = ("out", "read", "changes", "csv_sheet")
+_OUT, _READ, _CHANGES, _CSV = (f"aomori_roadmap.workbook.{m}" for m in _NAMES)
 _LAZY = {
     "department_workbook": _OUT,
     "department_workbooks": _OUT,
@@ -52,6 +54,9 @@ _LAZY = {
     "WorkbookError": _CHANGES,
     "WorkbookProblem": _CHANGES,
     "strip_provenance": _CHANGES,
+    "csv_file_name": _CSV,
+    "department_csv": _CSV,
+    "read_department_csv": _CSV,
 }
 
 __all__ = [
@@ -70,8 +75,11 @@ __all__ = [
     "WorkbookConflictError",
     "WorkbookError",
     "WorkbookProblem",
+    "csv_file_name",
+    "department_csv",
     "department_workbook",
     "department_workbooks",
+    "read_department_csv",
     "read_department_workbook",
     "strip_provenance",
     "workbook_file_name",

@@ -244,7 +244,7 @@ def read_date(value: object, epoch: dt.datetime = EPOCH_1900) -> dt.date | None:
     >>> read_date("10/1")
     Traceback (most recent call last):
     ...
-    aomori_roadmap.workbook.cells.CellProblem: Write a date, such as ... (10/1 is not a date).
+    aomori_roadmap.workbook.cells.CellProblem: ...のように日付を書いてください（10/1 は日付ではありません）。
     """
     if value is None:
         return None

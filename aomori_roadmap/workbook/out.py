@@ -97,7 +97,14 @@ if TYPE_CHECKING:
     from aomori_roadmap.store import Store
     from aomori_roadmap.store.review_log import KpiActual, ReviewRecord
 
-__all__ = ["department_workbook", "department_workbooks", "workbook_file_name", "workbook_origin"]
+__all__ = [
+    "DepartmentBook",
+    "department_book",
+    "department_workbook",
+    "department_workbooks",
+    "workbook_file_name",
+    "workbook_origin",
+]
 
 # --- cells ---------------------------------------------------------------------------------
 
@@ -376,7 +383,7 @@ def _cycle(cycles: Sequence[ReviewCycle], cycle: ReviewCycle | str) -> ReviewCyc
 
 
 @dataclass(slots=True)
-class _Book:
+class DepartmentBook:
     """One department's workbook being made: its inputs, rows and origin."""
 
     snapshot: Snapshot
@@ -521,7 +528,7 @@ def _protect(ws: Worksheet) -> None:
 
 
 def _heading_rows(
-    ws: Worksheet, book: _Book, layout: SheetLayout, title: str, *, guard: bool = False
+    ws: Worksheet, book: DepartmentBook, layout: SheetLayout, title: str, *, guard: bool = False
 ) -> None:
     """Rows 1 to the header: title, whose and which cycle, the legend, the header.
 
@@ -631,75 +638,56 @@ def _validate(
     ws.data_validations.append(validation)
 
 
+def _validation(title: str, error: str, prompt: str | None = None, **rule: Any) -> DataValidation:
+    """A validation of ``rule`` (type, operator, formulas) with its messages cut to Excel's
+    limits (a title of 32 characters, a text of 255); a blank cell is always allowed."""
+    return DataValidation(
+        allow_blank=True,
+        errorTitle=title[:32],
+        error=error[:255],
+        promptTitle=None if prompt is None else title[:32],
+        prompt=None if prompt is None else prompt[:255],
+        **rule,
+    )
+
+
 def _list_validation(choices: Sequence[str], cells: str, title: str) -> DataValidation:
     """A drop-down of ``choices``: written out when Excel allows it, else the cover's ``cells``."""
     inline = ",".join(choices)
     plain = all("," not in c and '"' not in c for c in choices) and len(inline) <= 255
     formula = f'"{inline}"' if plain else cells
-    return DataValidation(
-        type="list",
-        formula1=formula,
-        allow_blank=True,
-        errorTitle=title[:32],
-        error=_("Choose one of the list.")[:255],
-        promptTitle=title[:32],
-        prompt=_("Choose from the list.")[:255],
-    )
+    error, prompt = _("Choose one of the list."), _("Choose from the list.")
+    return _validation(title, error, prompt, type="list", formula1=formula)
 
 
 def _whole_validation(title: str) -> DataValidation:
-    return DataValidation(
-        type="whole",
-        operator="between",
-        formula1="0",
-        formula2="100",
-        allow_blank=True,
-        errorTitle=title[:32],
-        error=_("Enter a whole number from 0 to 100.")[:255],
-        promptTitle=title[:32],
-        prompt=_("A whole number from 0 to 100.")[:255],
-    )
+    error, prompt = _("Enter a whole number from 0 to 100."), _("A whole number from 0 to 100.")
+    between = {"operator": "between", "formula1": "0", "formula2": "100"}
+    return _validation(title, error, prompt, type="whole", **between)
 
 
 def _date_validation(title: str, first: date, last: date) -> DataValidation:
     span = {"first": first.isoformat(), "last": last.isoformat()}
-    return DataValidation(
-        type="date",
-        operator="between",
-        formula1=str(_serial(first)),
-        formula2=str(_serial(last)),
-        allow_blank=True,
-        errorTitle=title[:32],
-        error=_("Enter a date from {first} to {last}.").format(**span)[:255],
-        promptTitle=title[:32],
-        prompt=_("A date from {first} to {last}, such as {first}.").format(**span)[:255],
-    )
+    error = _("Enter a date from {first} to {last}.").format(**span)
+    prompt = _("A date from {first} to {last}, such as {first}.").format(**span)
+    between = {
+        "operator": "between",
+        "formula1": str(_serial(first)),
+        "formula2": str(_serial(last)),
+    }
+    return _validation(title, error, prompt, type="date", **between)
 
 
 def _text_validation(title: str) -> DataValidation:
     limit = str(_CELL_LIMIT)
-    return DataValidation(
-        type="textLength",
-        operator="lessThanOrEqual",
-        formula1=limit,
-        allow_blank=True,
-        errorTitle=title[:32],
-        error=_("The text is too long (at most {limit} characters).").format(limit=limit)[:255],
-    )
+    error = _("The text is too long (at most {limit} characters).").format(limit=limit)
+    return _validation(title, error, type="textLength", operator="lessThanOrEqual", formula1=limit)
 
 
 def _number_validation(title: str) -> DataValidation:
-    return DataValidation(
-        type="decimal",
-        operator="between",
-        formula1="-1E+15",
-        formula2="1E+15",
-        allow_blank=True,
-        errorTitle=title[:32],
-        error=_("Enter a number.")[:255],
-        promptTitle=title[:32],
-        prompt=_("A number, without its unit.")[:255],
-    )
+    error, prompt = _("Enter a number."), _("A number, without its unit.")
+    between = {"operator": "between", "formula1": "-1E+15", "formula2": "1E+15"}
+    return _validation(title, error, prompt, type="decimal", **between)
 
 
 @dataclass(frozen=True, slots=True)
@@ -712,7 +700,7 @@ class _Lists:
     ratings_at: str
 
 
-def _cover_facts(book: _Book, fingerprint: str) -> list[tuple[str, str]]:
+def _cover_facts(book: DepartmentBook, fingerprint: str) -> list[tuple[str, str]]:
     plan, cycle, department = book.plan, book.cycle, book.department
     revision = book.facts.revision
     return [
@@ -727,7 +715,7 @@ def _cover_facts(book: _Book, fingerprint: str) -> list[tuple[str, str]]:
     ]
 
 
-def _choices(book: _Book) -> list[tuple[str, list[str]]]:
+def _choices(book: DepartmentBook) -> list[tuple[str, list[str]]]:
     """The drop-down lists, as the cover shows them: status labels and the rating scale."""
     statuses = [s.label(book.lang) for s in Status]
     ratings = [
@@ -737,7 +725,7 @@ def _choices(book: _Book) -> list[tuple[str, list[str]]]:
     return [(_("Status choices"), statuses), (_("Rating scale"), ratings)]
 
 
-def _lists(book: _Book, cover: str) -> _Lists:
+def _lists(book: DepartmentBook, cover: str) -> _Lists:
     """The drop-down lists and their cells on the cover (see :func:`_cover` for the rows)."""
     row = 2 + len(_cover_facts(book, "")) + 2 + len(_how_to()) + 1  # the last row before
     at = []
@@ -749,7 +737,7 @@ def _lists(book: _Book, cover: str) -> _Lists:
     return _Lists(statuses, at[0], ratings, at[1])
 
 
-def _cover(ws: Worksheet, book: _Book, fingerprint: str) -> None:
+def _cover(ws: Worksheet, book: DepartmentBook, fingerprint: str) -> None:
     """Title, the facts, how to fill it in, the lists (rows as :func:`_lists` counts them)."""
     _prepare(ws, COVER, freeze=None)
     ws.page_setup.fitToHeight = 1
@@ -772,7 +760,9 @@ def _cover(ws: Worksheet, book: _Book, fingerprint: str) -> None:
     _protect(ws)
 
 
-def _tasks(ws: Worksheet, book: _Book, lists: _Lists, origin: dict[str, TaskOrigin]) -> None:
+def _tasks(
+    ws: Worksheet, book: DepartmentBook, lists: _Lists, origin: dict[str, TaskOrigin]
+) -> None:
     layout = TASKS
     _prepare(ws, layout, freeze=f"D{layout.first_data_row}")
     _input_columns(ws, layout)
@@ -798,7 +788,7 @@ def _tasks(ws: Worksheet, book: _Book, lists: _Lists, origin: dict[str, TaskOrig
 
 
 def _initiatives(
-    ws: Worksheet, book: _Book, lists: _Lists, origin: dict[str, InitiativeOrigin]
+    ws: Worksheet, book: DepartmentBook, lists: _Lists, origin: dict[str, InitiativeOrigin]
 ) -> None:
     layout = INITIATIVES
     _prepare(ws, layout, freeze=f"C{layout.first_data_row}")
@@ -820,7 +810,7 @@ def _initiatives(
     _protect(ws)
 
 
-def _kpis(ws: Worksheet, book: _Book, origin: dict[str, KpiOrigin]) -> None:
+def _kpis(ws: Worksheet, book: DepartmentBook, origin: dict[str, KpiOrigin]) -> None:
     layout = kpi_layout(book.years)
     _prepare(ws, layout, freeze=f"C{layout.first_data_row}")
     _heading_rows(ws, book, layout, _("KPI actuals"))
@@ -851,7 +841,7 @@ def _years(plan: Plan) -> list[int]:
     return list(range(plan.period.start.year, plan.period.end.year + 1))
 
 
-def _make(book: _Book) -> bytes:
+def _make(book: DepartmentBook) -> bytes:
     """Write the workbook of ``book`` (in the language chosen now).
 
     Every sheet is made first, in order, and filled as its rows come: the cover, which names
@@ -894,7 +884,7 @@ def _make(book: _Book) -> bytes:
     return save_workbook(wb, book.snapshot.as_of)
 
 
-def _origin_of(book: _Book) -> Origin:
+def _origin_of(book: DepartmentBook) -> Origin:
     """The origin record of ``book``'s rows (the input cells as they will be written)."""
     if not book.years:
         book.years = _years(book.plan)
@@ -913,7 +903,7 @@ def _origin_of(book: _Book) -> Origin:
     )
 
 
-def _book(
+def department_book(
     snapshot: Snapshot,
     cycle: ReviewCycle | str,
     department: str,
@@ -921,13 +911,19 @@ def _book(
     lang: str,
     index: _Index | None = None,
     facts: _StoreFacts | None = None,
-) -> _Book:
+) -> DepartmentBook:
+    """What a department's workbook for ``cycle`` is made of: its rows, values and origin,
+    before any sheet is written (the CSV task sheet is made from the same).
+
+    Raises:
+        PlanError: an unknown department or cycle.
+    """
     index = index or _Index.of(snapshot.plan)
     chosen = _cycle(snapshot.cycles, cycle)
     found = _department(index, department)
     if facts is None:
         facts = _store_facts(store, snapshot.plan, chosen)
-    return _Book(snapshot, chosen, found, index, facts, lang)
+    return DepartmentBook(snapshot, chosen, found, index, facts, lang)
 
 
 def department_workbook(
@@ -953,7 +949,7 @@ def department_workbook(
     """
     check_language(lang)
     with using_language(lang):
-        return _make(_book(snapshot, cycle, department, store, lang))
+        return _make(department_book(snapshot, cycle, department, store, lang))
 
 
 def workbook_origin(
@@ -976,7 +972,7 @@ def workbook_origin(
     """
     check_language(lang)
     with using_language(lang):
-        return _origin_of(_book(snapshot, cycle, department, store, lang))
+        return _origin_of(department_book(snapshot, cycle, department, store, lang))
 
 
 _UNSAFE_NAME = re.compile(r'[\x00-\x1f\x7f<>:"/\\|?*]+')
@@ -1023,7 +1019,7 @@ def workbook_file_name(
     return f"{_file_safe(name)}.xlsx"
 
 
-def _has_work(book: _Book) -> bool:
+def _has_work(book: DepartmentBook) -> bool:
     return bool(book.initiatives() or book.index.kpis.get(book.department.id))
 
 
@@ -1052,7 +1048,7 @@ def department_workbooks(
         for department in wanted:
             _department(index, department)
         facts = _store_facts(store, plan, chosen)
-    books = [_book(snapshot, chosen, d, store, lang, index, facts) for d in wanted]
+    books = [department_book(snapshot, chosen, d, store, lang, index, facts) for d in wanted]
     for book in books:
         if departments is None and not _has_work(book):
             continue

@@ -91,7 +91,15 @@ from aomori_roadmap.workbook.layout import (
 if TYPE_CHECKING:
     from aomori_roadmap.store.store import Store
 
-__all__ = ["DEFAULT_MAX_BYTES", "read_department_workbook"]
+__all__ = [
+    "DEFAULT_MAX_BYTES",
+    "check_origin",
+    "check_rows",
+    "in_sheet_order",
+    "read_department_workbook",
+    "read_sheet",
+    "source_bytes",
+]
 
 _MB = 1024 * 1024
 DEFAULT_MAX_BYTES = 20 * _MB
@@ -106,9 +114,12 @@ _ZIP_MAGIC = b"PK\x03\x04"
 # --- the file -----------------------------------------------------------------------------------
 
 
-def _source_bytes(
+def source_bytes(
     source: Path | str | bytes | IO[bytes], file: str, max_bytes: int
 ) -> tuple[bytes | None, list[WorkbookProblem]]:
+    """The file's bytes, read up to ``max_bytes`` (a path, bytes or a binary file), or the
+    problem that stopped the reading (``None`` then)."""
+
     def too_large(size: int | None) -> list[WorkbookProblem]:
         limit = f"{max_bytes / _MB:g}"
         if size is None:
@@ -188,7 +199,7 @@ _CELL_CODES = {
 }
 
 
-def _read_sheet(
+def read_sheet(
     reading: Reading,
     worksheet: Any,
     title: str,
@@ -263,7 +274,7 @@ def _read_sheet(
     return found_rows
 
 
-def _check_rows(
+def check_rows(
     reading: Reading,
     title: str,
     layout: SheetLayout,
@@ -356,7 +367,7 @@ def read_department_workbook(
     >>> store.close()
     """
     file = name or (Path(source).name if isinstance(source, str | Path) else "workbook.xlsx")
-    data, problems = _source_bytes(source, file, max_bytes)
+    data, problems = source_bytes(source, file, max_bytes)
     if data is None:
         raise WorkbookError(problems)
     found = _file_problem(data, file, max_bytes)
@@ -408,7 +419,7 @@ def _read(
         origin = Origin.from_rows(book[sheets["origin"]].iter_rows(values_only=True))
     except PlanError as error:
         raise _not_ours(file, str(error)) from error
-    the_plan, found_cycle = _check_origin(file, origin, store, plan, cycle, department)
+    the_plan, found_cycle = check_origin(file, origin, store, plan, cycle, department)
     reading = Reading(file, the_plan, origin.lang)
     epoch = getattr(book, "epoch", EPOCH_1900)
     tasks = _read_tasks(reading, book, sheets, origin, epoch)
@@ -423,7 +434,7 @@ def _read(
     diff.initiatives(initiatives)
     diff.kpis(kpis)
     if reading.problems:
-        raise WorkbookError(_sorted(reading.problems, sheets))
+        raise WorkbookError(in_sheet_order(reading.problems, sheets))
     return WorkbookChanges(
         file=file,
         origin=origin,
@@ -439,7 +450,10 @@ def _read(
     )
 
 
-def _sorted(problems: list[WorkbookProblem], sheets: Mapping[str, str]) -> list[WorkbookProblem]:
+def in_sheet_order(
+    problems: list[WorkbookProblem], sheets: Mapping[str, str]
+) -> list[WorkbookProblem]:
+    """``problems`` in the order a person reads the file: by sheet, row, then column."""
     order = {title: n for n, title in enumerate(sheets.values())}
 
     def key(p: WorkbookProblem) -> tuple[int, int, int, str]:
@@ -454,7 +468,7 @@ def _sorted(problems: list[WorkbookProblem], sheets: Mapping[str, str]) -> list[
     return sorted(problems, key=key)
 
 
-def _check_origin(
+def check_origin(
     file: str,
     origin: Origin,
     store: Store,
@@ -557,10 +571,10 @@ def _read_tasks(
         "finished": lambda v, _f: read_date(v, epoch),
         "note": lambda v, _f: read_text(v),
     }
-    rows = _read_sheet(reading, worksheet, title, TASKS, "ref", readers)
+    rows = read_sheet(reading, worksheet, title, TASKS, "ref", readers)
     if rows is None:
         return []
-    by_key = _check_rows(reading, title, TASKS, "ref", rows, origin.tasks)
+    by_key = check_rows(reading, title, TASKS, "ref", rows, origin.tasks)
     return [(ref, row, title) for ref, row in by_key.items()]
 
 
@@ -578,10 +592,10 @@ def _read_initiatives(
         "issues": lambda v, _f: read_text(v),
         "next_steps": lambda v, _f: read_text(v),
     }
-    rows = _read_sheet(reading, worksheet, title, INITIATIVES, "id", readers)
+    rows = read_sheet(reading, worksheet, title, INITIATIVES, "id", readers)
     if rows is None:
         return []
-    by_key = _check_rows(reading, title, INITIATIVES, "id", rows, origin.initiatives)
+    by_key = check_rows(reading, title, INITIATIVES, "id", rows, origin.initiatives)
     return [(key, row, title) for key, row in by_key.items()]
 
 
@@ -597,8 +611,8 @@ def _read_kpis(
         "source": lambda v, _f: read_text(v),
     }
     layout = kpi_layout(plan_years(reading.plan))
-    rows = _read_sheet(reading, worksheet, title, layout, "id", readers)
+    rows = read_sheet(reading, worksheet, title, layout, "id", readers)
     if rows is None:
         return []
-    by_key = _check_rows(reading, title, layout, "id", rows, origin.kpis)
+    by_key = check_rows(reading, title, layout, "id", rows, origin.kpis)
     return [(key, row, title) for key, row in by_key.items()]

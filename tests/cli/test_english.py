@@ -161,6 +161,7 @@ COMMANDS: list[list[str]] = [
     ["reviews", "due"],
     ["reminders"],
     ["tokens", "create", "--name", "staff", "--actor", "Office"],
+    ["tokens", "create", "--feed", "workbooks", "--department", "bousai", "--actor", "Office"],
     ["tokens", "list"],
     ["ics"],
     *[["gantt", "--format", name] for name in GANTT_FORMATS if name != "xlsx"],
@@ -247,13 +248,48 @@ def test_mistakes_are_reported_in_english(place: Path) -> None:
 
 def test_help_is_in_english(place: Path) -> None:
     groups = [[], ["status"], ["revisions"], ["baseline"], ["db"], ["kpi"], ["reviews"],
-              ["tokens"], ["schema"]]  # fmt: skip
+              ["tokens"], ["schema"], ["workbook"]]  # fmt: skip
     commands = [["validate"], ["schedule"], ["gantt"], ["ics"], ["demo"], ["reminders"],
                 ["report"], ["serve"], ["status", "set"], ["kpi", "record"],
-                ["reviews", "record"], ["tokens", "create"]]  # fmt: skip
+                ["reviews", "record"], ["tokens", "create"], ["workbook", "out"],
+                ["workbook", "in"]]  # fmt: skip
     said = []
     for args in groups + commands:
         done = run(*args, "--help", cwd=place)
         assert done.returncode == 0, (args, done.stderr)
         said += [f"{' '.join(args)}: {line}" for line in japanese_in(done.stdout)]
+    assert said == []
+
+
+def test_the_department_workbooks_in_english(place: Path) -> None:
+    from aomori_roadmap.plan.loader import load_plan
+    from aomori_roadmap.workbook.fill import fill_workbook
+
+    folder = place / "workbooks"
+    store = ["--plan", str(place / "plan.yaml"), "--db", f"sqlite:///{place / 'wb.db'}"]
+    out = run(*store, "--as-of", "2025-09-30", "workbook", "out", "--cycle", "FY2025-H1",
+              "--csv", "-o", str(folder), cwd=place)  # fmt: skip
+    assert out.returncode == 0, out.stderr
+    book, sheet = (
+        folder / "FY2025-H1_progress_bousai.xlsx",
+        folder / "FY2025-H1_progress_bousai.csv",
+    )
+    said = japanese_in(out.stdout + out.stderr + file_text(book) + sheet.read_text("utf-8-sig"))
+    filled = fill_workbook(book.read_bytes(), load_plan(place / "plan.yaml"), {
+        ("tasks", "alerts/study", "status"): "In progress",
+        ("tasks", "alerts/study", "started"): "2025/4/10",
+        ("tasks", "alerts/trial", "progress"): "lots",
+        ("initiatives", "alerts", "rating"): "B",
+    })  # fmt: skip
+    book.write_bytes(filled)
+    wrong = run(*store, "workbook", "in", str(book), cwd=place)
+    assert wrong.returncode == 2 and "Tasks!" in wrong.stderr, wrong.stderr
+    fixed = fill_workbook(
+        filled, load_plan(place / "plan.yaml"), {("tasks", "alerts/trial", "progress"): 0}
+    )
+    book.write_bytes(fixed)
+    for args in (["--dry-run", str(book)], [str(book)], [str(sheet)]):
+        done = run(*store, "workbook", "in", *args, cwd=place)
+        assert done.returncode == 0, (args, done.stderr)
+        said += japanese_in(done.stdout + done.stderr)
     assert said == []

@@ -156,6 +156,14 @@ def test_a_row_changed_meanwhile_is_a_conflict_unless_forced(setup: Setup) -> No
 
 
 def test_a_csv_task_sheet_goes_the_same_way(setup: Setup) -> None:
-    answer = setup.post(b"not,a,sheet\r\n", setup.upload, media=CSV_MEDIA_TYPE)
-    assert answer.status_code == 422
-    assert answer.json()["problems"]
+    from aomori_roadmap.workbook import department_csv
+
+    with setup.store() as store:
+        snapshot = take_snapshot(store.plan, store, as_of=AS_OF)  # type: ignore[arg-type]
+        data = department_csv(snapshot, CYCLE, "kikikanri", store=store)
+    answer = setup.post(data, setup.upload, media=CSV_MEDIA_TYPE, name="r7.csv")
+    assert answer.status_code == 200, answer.text
+    assert answer.json()["recorded"]["events"] == 0
+    wrong = setup.post(b"not,a,sheet\r\n", setup.upload, media=CSV_MEDIA_TYPE)
+    assert wrong.status_code == 422
+    assert [p["code"] for p in wrong.json()["problems"]] == ["not-ours"]

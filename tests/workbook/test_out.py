@@ -15,6 +15,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from aomori_roadmap.engine.reviews import review_cycles
 from aomori_roadmap.engine.status import Status
 from aomori_roadmap.errors import PlanError
+from aomori_roadmap.i18n import using_language
 from aomori_roadmap.plan.loader import plan_from_data
 from aomori_roadmap.plan.model import Plan
 from aomori_roadmap.store import Store
@@ -318,7 +319,7 @@ def test_an_origin_sheet_that_was_changed_is_not_ours(ja_book: Workbook) -> None
     rows = [list(r) for r in ja_book["_origin"].iter_rows(values_only=True)]
     task = next(r for r in rows if r[0] == "task")
     task[3] = 50  # the exported progress, edited
-    with pytest.raises(PlanError, match="fingerprint"):
+    with using_language("en"), pytest.raises(PlanError, match="fingerprint"):
         Origin.from_rows(rows)
     with pytest.raises(PlanError):
         Origin.from_rows([["something", "else"]])
