@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 import subprocess
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -174,3 +174,12 @@ def computed(plan: Plan) -> Any:
 
     return schedule(plan)
 
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """A URL of an empty database: a SQLite file, or a fresh PostgreSQL schema (see
+    ``storetest.database``); every test that takes it runs on both."""
+    from storetest import database
+
+    with database(request.param, tmp_path) as url:
+        yield url

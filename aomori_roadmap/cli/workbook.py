@@ -15,6 +15,7 @@ from aomori_roadmap.i18n import _
 if TYPE_CHECKING:
     from aomori_roadmap.store import Store
     from aomori_roadmap.views.snapshot import Snapshot
+    from aomori_roadmap.workbook.changes import WorkbookChanges, WorkbookProblem
 
 workbook_app = typer.Typer(
     help=_("The departments' progress workbooks: out to each department, and back into the store"),
@@ -86,6 +87,22 @@ def _csv_sheets(
     ]  # fmt: skip
 
 
+# The options of ``workbook in``.
+_FORCE_HELP = _(
+    "Record rows changed in the store after the workbook was made anyway (noted on the events)"
+)
+DryRunOption = Annotated[
+    bool, typer.Option("--dry-run", help=_("Show what would change, without recording it"))
+]
+ForceOption = Annotated[bool, typer.Option("--force", help=_FORCE_HELP)]
+ImportActorOption = Annotated[
+    str | None, typer.Option(help=_("Who records the changes (default: the department's name)"))
+]
+FromDepartmentOption = Annotated[
+    str | None, typer.Option(help=_("The department the workbooks must be from (its ID)"))
+]
+
+
 @workbook_app.command(
     "in",
     help=_(
@@ -99,35 +116,14 @@ def workbook_in(
     files: Annotated[
         list[Path], typer.Argument(help=_("Filled workbooks (.xlsx) or task sheets (.csv)"))
     ],
-    dry_run: Annotated[
-        bool, typer.Option("--dry-run", help=_("Show what would change, without recording it"))
-    ] = False,
-    force: Annotated[
-        bool,
-        typer.Option(
-            "--force",
-            help=_(
-                "Record rows changed in the store after the workbook was made anyway"
-                " (noted on the events)"
-            ),
-        ),
-    ] = False,
-    actor: Annotated[
-        str | None,
-        typer.Option(help=_("Who records the changes (default: the department's name)")),
-    ] = None,
+    dry_run: DryRunOption = False,
+    force: ForceOption = False,
+    actor: ImportActorOption = None,
     cycle: CycleOption = None,
-    department: Annotated[
-        str | None, typer.Option(help=_("The department the workbooks must be from (its ID)"))
-    ] = None,
+    department: FromDepartmentOption = None,
 ) -> None:
     """記入済みの進捗管理シートをストアへ取り込みます。"""
-    from aomori_roadmap.workbook.changes import (
-        WorkbookChanges,
-        WorkbookConflictError,
-        WorkbookError,
-        WorkbookProblem,
-    )
+    from aomori_roadmap.workbook.changes import WorkbookConflictError, WorkbookError
     from aomori_roadmap.workbook.csv_sheet import read_department_csv
     from aomori_roadmap.workbook.read import read_department_workbook
 

@@ -22,7 +22,7 @@ from __future__ import annotations
 import random
 import sqlite3
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import cache
@@ -44,6 +44,7 @@ if TYPE_CHECKING:
 # would pay on ``import aomori_roadmap`` even when it never opens a store.
 
 __all__ = [
+    "APPEND_ONLY_FUNCTION",
     "DEFAULT_BUSY_TIMEOUT",
     "DEFAULT_URL",
     "MIGRATIONS",
@@ -51,6 +52,7 @@ __all__ = [
     "check_schema",
     "connect",
     "head_revision",
+    "make_append_only",
     "schema_revision",
     "upgrade_database",
     "write_transaction",
@@ -68,6 +70,35 @@ MIGRATIONS = "aomori_roadmap.store:migrations"
 # Advisory lock keys (namespace, key) on PostgreSQL; 0x414F5244 spells "AORD".
 LOCK_NAMESPACE = 0x414F5244
 SCHEMA_LOCK = (LOCK_NAMESPACE + 1, 0)
+
+
+APPEND_ONLY_FUNCTION = "aomori_roadmap_append_only"
+"""The PostgreSQL trigger function that refuses changes to history (made by migration 0002)."""
+
+
+def make_append_only(tables: Sequence[str], *, correction: str) -> None:
+    """In a migration: refuse UPDATE and DELETE on ``tables`` (and TRUNCATE, on PostgreSQL),
+    for anyone with SQL access; the message tells to record a correcting ``correction``."""
+    from alembic import op
+
+    if op.get_bind().dialect.name == "postgresql":
+        for table in tables:
+            op.execute(
+                f"CREATE TRIGGER {table}_append_only BEFORE UPDATE OR DELETE ON {table} "
+                f"FOR EACH ROW EXECUTE FUNCTION {APPEND_ONLY_FUNCTION}()"
+            )
+            op.execute(
+                f"CREATE TRIGGER {table}_no_truncate BEFORE TRUNCATE ON {table} "
+                f"FOR EACH STATEMENT EXECUTE FUNCTION {APPEND_ONLY_FUNCTION}()"
+            )
+        return
+    for table in tables:
+        for action in ("UPDATE", "DELETE"):
+            op.execute(
+                f"CREATE TRIGGER {table}_no_{action.lower()} BEFORE {action} ON {table} "
+                f"BEGIN SELECT RAISE(ABORT, 'aomori_roadmap: {action} on {table} refused: "
+                f"the history is append-only; record a correcting {correction} instead'); END"
+            )
 
 
 def _sqlite_setup(dbapi_connection: Any, _record: Any, busy_ms: int) -> None:

@@ -1,6 +1,7 @@
 """Department workbooks (進捗管理シート): the half-year progress sheet out to each department.
 
-:mod:`.layout` says where everything is (pure data, shared by writer and reader);
+:mod:`.layout` says where everything is (pure data, shared by writer and reader: import its
+tables and the origin record from there);
 :mod:`.out` writes a department's workbook. openpyxl is imported only when a workbook is
 written or read, never when this package is imported.
 """
@@ -8,18 +9,6 @@ written or read, never when this package is imported.
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
-
-from aomori_roadmap.workbook.layout import (
-    DOCUMENT_FORMAT,
-    FORMAT_VERSION,
-    ORIGIN_SHEET,
-    Column,
-    InitiativeOrigin,
-    KpiOrigin,
-    Origin,
-    SheetLayout,
-    TaskOrigin,
-)
 
 if TYPE_CHECKING:
     from aomori_roadmap.workbook.changes import (
@@ -61,16 +50,7 @@ _LAZY = {
 
 __all__ = [
     "DEFAULT_MAX_BYTES",
-    "DOCUMENT_FORMAT",
-    "FORMAT_VERSION",
-    "ORIGIN_SHEET",
-    "Column",
     "Conflict",
-    "InitiativeOrigin",
-    "KpiOrigin",
-    "Origin",
-    "SheetLayout",
-    "TaskOrigin",
     "WorkbookChanges",
     "WorkbookConflictError",
     "WorkbookError",

@@ -638,26 +638,9 @@ def read_department_csv(
 ) -> WorkbookChanges:
     """Read and check a filled task CSV against ``store``; write nothing.
 
-    The checks, messages and rules are those of
-    :func:`~aomori_roadmap.workbook.read.read_department_workbook` for its task sheet.
-
-    Args:
-        source: the CSV file: a path, its bytes or a binary file.
-        store: the store it goes into (opened with the plan).
-        plan: the plan the file must be made for (default: the store's).
-        actor: who records the changes (default: the department's name).
-        force: record rows changed in the store after the export anyway (noted on them).
-        name: the file name shown in problems and notes (default: the path's name).
-        cycle: the review cycle the file must be for (``R7上期``, ``FY2025-H1``…).
-        department: the department the file must be from (its id).
-        max_bytes: the largest file read.
-
-    Returns:
-        The changes, to show (``lines()``) and to write (``apply()``).
-
-    Raises:
-        WorkbookError: every problem of the file, located; nothing was written.
-        PlanError: the store has no plan, or not ``plan``.
+    The arguments, the result and the errors are those of
+    :func:`~aomori_roadmap.workbook.read.read_department_workbook` (``source`` is the CSV
+    file), and so are the checks, messages and rules of its task sheet.
 
     >>> from datetime import datetime, timezone
     >>> from aomori_roadmap.plan.loader import default_plan

@@ -59,16 +59,8 @@ from aomori_roadmap.errors import PlanError, shown
 from aomori_roadmap.i18n import _
 from aomori_roadmap.plan.model import Plan
 from aomori_roadmap.store.store import Unchanged
-from aomori_roadmap.workbook.cells import (
-    EPOCH_1900,
-    CellProblem,
-    read_date,
-    read_number,
-    read_percent,
-    read_rating,
-    read_status,
-    read_text,
-)
+from aomori_roadmap.workbook import cells
+from aomori_roadmap.workbook.cells import EPOCH_1900, CellProblem
 from aomori_roadmap.workbook.changes import (
     WorkbookChanges,
     WorkbookError,
@@ -241,17 +233,17 @@ def read_sheet(
     found_rows: list[SheetRow] = []
     key_at = columns[key_column]
     inputs = [(k, columns[k], readers[k], layout.column(k)) for k in readers]
-    for number, cells in enumerate(rows, layout.header_row + 1):
+    for number, line in enumerate(rows, layout.header_row + 1):
         if number < layout.first_data_row:
             continue
-        key_cell = cells[key_at] if key_at < len(cells) else None
+        key_cell = line[key_at] if key_at < len(line) else None
         key_value = None if key_cell is None else key_cell.value
-        key: str | None = read_text(key_value)
+        key: str | None = cells.read_text(key_value)
         values: dict[str, Any] = {}
         row = SheetRow(number, key, values)
         empty = key is None
         for name, at, reader, column in inputs:
-            cell = cells[at] if at < len(cells) else None
+            cell = line[at] if at < len(line) else None
             raw = None if cell is None else cell.value
             if raw is None:
                 values[name] = None
@@ -553,66 +545,58 @@ def _sheet(
     return book[title], title
 
 
-def _read_tasks(
+Readers = dict[str, Callable[[Any, str | None], Any]]
+"""How each input column of a sheet is read: ``reader(value, number_format)``."""
+
+
+def _read_table(
     reading: Reading,
     book: Any,
     sheets: Mapping[str, str],
-    origin: Origin,
-    epoch: datetime,
+    layout: SheetLayout,
+    readers: Readers,
+    exported: Mapping[str, object],
 ) -> list[tuple[str, SheetRow, str]]:
-    found = _sheet(reading, book, sheets, "tasks", bool(origin.tasks))
+    """The rows of one table sheet by key, checked against the rows it was exported with."""
+    found = _sheet(reading, book, sheets, layout.key, bool(exported))
     if found is None:
         return []
     worksheet, title = found
-    readers: dict[str, Callable[[Any, str | None], Any]] = {
-        "status": lambda v, _f: read_status(v),
-        "progress": read_percent,
-        "started": lambda v, _f: read_date(v, epoch),
-        "finished": lambda v, _f: read_date(v, epoch),
-        "note": lambda v, _f: read_text(v),
-    }
-    rows = read_sheet(reading, worksheet, title, TASKS, "ref", readers)
+    key_column = "ref" if layout.key == "tasks" else "id"
+    rows = read_sheet(reading, worksheet, title, layout, key_column, readers)
     if rows is None:
         return []
-    by_key = check_rows(reading, title, TASKS, "ref", rows, origin.tasks)
-    return [(ref, row, title) for ref, row in by_key.items()]
+    by_key = check_rows(reading, title, layout, key_column, rows, exported)
+    return [(key, row, title) for key, row in by_key.items()]
+
+
+def _read_tasks(
+    reading: Reading, book: Any, sheets: Mapping[str, str], origin: Origin, epoch: datetime
+) -> list[tuple[str, SheetRow, str]]:
+    readers: Readers = {
+        "status": lambda v, _f: cells.read_status(v),
+        "progress": cells.read_percent,
+        "started": lambda v, _f: cells.read_date(v, epoch),
+        "finished": lambda v, _f: cells.read_date(v, epoch),
+        "note": lambda v, _f: cells.read_text(v),
+    }
+    return _read_table(reading, book, sheets, TASKS, readers, origin.tasks)
 
 
 def _read_initiatives(
     reading: Reading, book: Any, sheets: Mapping[str, str], origin: Origin
 ) -> list[tuple[str, SheetRow, str]]:
-    found = _sheet(reading, book, sheets, "initiatives", bool(origin.initiatives))
-    if found is None:
-        return []
-    worksheet, title = found
     scale = reading.plan.review_policy.ratings
-    readers: dict[str, Callable[[Any, str | None], Any]] = {
-        "rating": lambda v, _f: read_rating(v, scale),
-        "achievements": lambda v, _f: read_text(v),
-        "issues": lambda v, _f: read_text(v),
-        "next_steps": lambda v, _f: read_text(v),
+    readers: Readers = {
+        "rating": lambda v, _f: cells.read_rating(v, scale),
+        **dict.fromkeys(("achievements", "issues", "next_steps"), lambda v, _f: cells.read_text(v)),
     }
-    rows = read_sheet(reading, worksheet, title, INITIATIVES, "id", readers)
-    if rows is None:
-        return []
-    by_key = check_rows(reading, title, INITIATIVES, "id", rows, origin.initiatives)
-    return [(key, row, title) for key, row in by_key.items()]
+    return _read_table(reading, book, sheets, INITIATIVES, readers, origin.initiatives)
 
 
 def _read_kpis(
     reading: Reading, book: Any, sheets: Mapping[str, str], origin: Origin
 ) -> list[tuple[str, SheetRow, str]]:
-    found = _sheet(reading, book, sheets, "kpis", bool(origin.kpis))
-    if found is None:
-        return []
-    worksheet, title = found
-    readers: dict[str, Callable[[Any, str | None], Any]] = {
-        "actual": read_number,
-        "source": lambda v, _f: read_text(v),
-    }
+    readers: Readers = {"actual": cells.read_number, "source": lambda v, _f: cells.read_text(v)}
     layout = kpi_layout(plan_years(reading.plan))
-    rows = read_sheet(reading, worksheet, title, layout, "id", readers)
-    if rows is None:
-        return []
-    by_key = check_rows(reading, title, layout, "id", rows, origin.kpis)
-    return [(key, row, title) for key, row in by_key.items()]
+    return _read_table(reading, book, sheets, layout, readers, origin.kpis)

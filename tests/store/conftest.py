@@ -10,21 +10,13 @@ PostgreSQL half of the tests is skipped with the reason — or fails, when
 from __future__ import annotations
 
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
-from storetest import PLAN_DATA, Clock, database, jst
+from storetest import PLAN_DATA, Clock, jst
 
 from aomori_roadmap.plan.loader import plan_from_data
 from aomori_roadmap.plan.model import Plan
 from aomori_roadmap.store import Store
-
-
-@pytest.fixture(params=["sqlite", "postgresql"])
-def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
-    """A URL of an empty database: a SQLite file, or a fresh PostgreSQL schema."""
-    with database(request.param, tmp_path) as url:
-        yield url
 
 
 @pytest.fixture

@@ -1,13 +1,38 @@
-"""Fixtures of the workbook tests: LibreOffice headless, as a department's office suite."""
+"""Fixtures of the workbook tests: the test plan's store (on SQLite and PostgreSQL), and
+LibreOffice headless, as a department's office suite."""
 
 from __future__ import annotations
 
 import shutil
 import subprocess
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 
 import pytest
+from filling import make_plan
+from storetest import Clock, jst
+
+from aomori_roadmap.store import Store
+
+NOW = jst(2025, 10, 6)
+
+
+@pytest.fixture
+def clock() -> Clock:
+    """Recorded times start on 2025-10-06 09:00 JST, after the test cycle's snapshot."""
+    return Clock(NOW)
+
+
+@pytest.fixture
+def store(db_url: str, clock: Clock) -> Iterator[Store]:
+    """The test plan's store: alerts/study started on 2025-04-07, the rest not yet."""
+    with Store(db_url, plan=make_plan(), clock=clock) as opened:
+        opened.record_status(
+            "alerts/study", "in_progress", actor="危機管理局", progress=20,
+            effective=jst(2025, 4, 7, 0), note="着手",
+        )  # fmt: skip
+        yield opened
+
 
 #: Converts files with LibreOffice: ``convert(files, "pdf" | "xlsx")`` → the converted files.
 Convert = Callable[[Sequence[Path], str], list[Path]]

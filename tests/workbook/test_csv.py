@@ -14,14 +14,14 @@ import json
 import re
 import shutil
 import subprocess
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import replace
 from datetime import UTC, date, datetime, time
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
-from filling import AS_OF, CYCLE, database, export, footprint, make_plan
+from filling import AS_OF, CYCLE, export, footprint, make_plan
 from storetest import Clock, jst
 
 from aomori_roadmap.engine.status import Status
@@ -49,28 +49,6 @@ TOKYO = ZoneInfo("Asia/Tokyo")
 NOW = jst(2025, 10, 6)
 BOM = b"\xef\xbb\xbf"
 KIKI = ["alerts/study", "alerts/build", "alerts/launch", "portal/plan", "portal/run"]
-
-
-@pytest.fixture(params=["sqlite", "postgresql"])
-def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
-    with database(request.param, tmp_path) as url:
-        yield url
-
-
-@pytest.fixture
-def clock() -> Clock:
-    return Clock(NOW)
-
-
-@pytest.fixture
-def store(db_url: str, clock: Clock) -> Iterator[Store]:
-    """The test plan's store: alerts/study started on 2025-04-07, the rest not yet."""
-    with Store(db_url, plan=make_plan(), clock=clock) as opened:
-        opened.record_status(
-            "alerts/study", "in_progress", actor="危機管理局", progress=20,
-            effective=jst(2025, 4, 7, 0), note="着手",
-        )  # fmt: skip
-        yield opened
 
 
 def export_csv(

@@ -8,13 +8,12 @@ refused import the store is unchanged: the same row counts and the same last ids
 from __future__ import annotations
 
 import io
-from collections.abc import Iterator
 from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
-from filling import AS_OF, CYCLE, Filler, database, export, footprint, make_plan
+from filling import AS_OF, CYCLE, Filler, export, footprint, make_plan
 from openpyxl import Workbook
 from storetest import Clock, jst
 
@@ -33,28 +32,6 @@ from aomori_roadmap.workbook.read import read_department_workbook
 
 TOKYO = ZoneInfo("Asia/Tokyo")
 NOW = jst(2025, 10, 6)
-
-
-@pytest.fixture(params=["sqlite", "postgresql"])
-def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
-    with database(request.param, tmp_path) as url:
-        yield url
-
-
-@pytest.fixture
-def clock() -> Clock:
-    return Clock(NOW)
-
-
-@pytest.fixture
-def store(db_url: str, clock: Clock) -> Iterator[Store]:
-    """The test plan's store: alerts/study started on 2025-04-07, the rest not yet."""
-    with Store(db_url, plan=make_plan(), clock=clock) as opened:
-        opened.record_status(
-            "alerts/study", "in_progress", actor="危機管理局", progress=20,
-            effective=jst(2025, 4, 7, 0), note="着手",
-        )  # fmt: skip
-        yield opened
 
 
 def filler(store: Store, department: str = "kiki", lang: str = "ja", as_of: date = AS_OF) -> Filler:

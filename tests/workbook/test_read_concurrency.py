@@ -11,12 +11,9 @@ writer did not see. On SQLite and on PostgreSQL.
 from __future__ import annotations
 
 import multiprocessing
-from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
-import pytest
-from filling import PLAN_DATA, Filler, database, export, make_plan
+from filling import PLAN_DATA, Filler, export, make_plan
 from storetest import jst
 
 from aomori_roadmap.errors import ConflictError
@@ -66,12 +63,6 @@ def _department(url: str, department: str, barrier: Any) -> tuple[int, int]:
                     retried += 1
                     assert retried < 10 * ROUNDS, "a conflict that never clears"
     return written, retried
-
-
-@pytest.fixture(params=["sqlite", "postgresql"])
-def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
-    with database(request.param, tmp_path) as url:
-        yield url
 
 
 def test_two_departments_importing_at_once_lose_nothing(db_url: str) -> None:

@@ -12,13 +12,15 @@ from __future__ import annotations
 
 from alembic import op
 
+from aomori_roadmap.store.schema import APPEND_ONLY_FUNCTION, make_append_only
+
 revision = "0002"
 down_revision = "0001"
 branch_labels = None
 depends_on = None
 
 TABLES = ("plan_revisions", "baselines", "status_refs", "status_events")
-FUNCTION = "aomori_roadmap_append_only"
+FUNCTION = APPEND_ONLY_FUNCTION
 
 
 def upgrade() -> None:
@@ -34,23 +36,7 @@ def upgrade() -> None:
             $$
             """
         )
-        for table in TABLES:
-            op.execute(
-                f"CREATE TRIGGER {table}_append_only BEFORE UPDATE OR DELETE ON {table} "
-                f"FOR EACH ROW EXECUTE FUNCTION {FUNCTION}()"
-            )
-            op.execute(
-                f"CREATE TRIGGER {table}_no_truncate BEFORE TRUNCATE ON {table} "
-                f"FOR EACH STATEMENT EXECUTE FUNCTION {FUNCTION}()"
-            )
-        return
-    for table in TABLES:
-        for action in ("UPDATE", "DELETE"):
-            op.execute(
-                f"CREATE TRIGGER {table}_no_{action.lower()} BEFORE {action} ON {table} "
-                f"BEGIN SELECT RAISE(ABORT, 'aomori_roadmap: {action} on {table} refused: "
-                "the history is append-only; record a correcting event instead'); END"
-            )
+    make_append_only(TABLES, correction="event")
 
 
 def downgrade() -> None:

@@ -10,13 +10,14 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
+from aomori_roadmap.store.schema import make_append_only
+
 revision = "0003"
 down_revision = "0002"
 branch_labels = None
 depends_on = None
 
 TABLES = ("review_records", "kpi_actuals")
-FUNCTION = "aomori_roadmap_append_only"  # created by 0002
 
 
 def upgrade() -> None:
@@ -70,24 +71,7 @@ def upgrade() -> None:
         ),
     )
     op.create_index("ix_kpi_actuals_kpi", "kpi_actuals", ["kpi", "fy", "id"])
-    if op.get_bind().dialect.name == "postgresql":
-        for table in TABLES:
-            op.execute(
-                f"CREATE TRIGGER {table}_append_only BEFORE UPDATE OR DELETE ON {table} "
-                f"FOR EACH ROW EXECUTE FUNCTION {FUNCTION}()"
-            )
-            op.execute(
-                f"CREATE TRIGGER {table}_no_truncate BEFORE TRUNCATE ON {table} "
-                f"FOR EACH STATEMENT EXECUTE FUNCTION {FUNCTION}()"
-            )
-        return
-    for table in TABLES:
-        for action in ("UPDATE", "DELETE"):
-            op.execute(
-                f"CREATE TRIGGER {table}_no_{action.lower()} BEFORE {action} ON {table} "
-                f"BEGIN SELECT RAISE(ABORT, 'aomori_roadmap: {action} on {table} refused: "
-                "the history is append-only; record a correcting entry instead'); END"
-            )
+    make_append_only(TABLES, correction="entry")
 
 
 def downgrade() -> None:
