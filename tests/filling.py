@@ -9,7 +9,7 @@ them. The store tests' backends are used too (:mod:`storetest`): SQLite, and Pos
 from __future__ import annotations
 
 import io
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from datetime import date
 from typing import Any
 
@@ -97,12 +97,18 @@ def footprint(url: str) -> tuple[int, ...]:
 
 
 def export(
-    store: Store, department: str = "kiki", *, lang: str = "ja", as_of: date = AS_OF
+    store: Store,
+    department: str = "kiki",
+    *,
+    lang: str = "ja",
+    as_of: date = AS_OF,
+    writer: Callable[..., bytes] = department_workbook,
 ) -> bytes:
-    """The department's workbook for the test cycle, as the exporter writes it."""
+    """The department's workbook for the test cycle, as the exporter writes it (``writer``:
+    :func:`~aomori_roadmap.workbook.csv_sheet.department_csv` for its task sheet as CSV)."""
     assert store.plan is not None
     snapshot = take_snapshot(store.plan, store, as_of=as_of)
-    return department_workbook(snapshot, CYCLE, department, store=store, lang=lang)
+    return writer(snapshot, CYCLE, department, store=store, lang=lang)
 
 
 def layout_of(key: str, plan: Plan) -> SheetLayout:

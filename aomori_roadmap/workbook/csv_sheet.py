@@ -69,7 +69,7 @@ from dataclasses import dataclass, replace
 from datetime import date
 from functools import cache
 from pathlib import Path
-from typing import IO, TYPE_CHECKING, Any
+from typing import IO, TYPE_CHECKING, Any, Unpack
 
 from aomori_roadmap.engine.reviews import ReviewCycle
 from aomori_roadmap.engine.status import Status
@@ -96,6 +96,7 @@ from aomori_roadmap.workbook.layout import (
 )
 from aomori_roadmap.workbook.read import (
     DEFAULT_MAX_BYTES,
+    ReadOptions,
     check_origin,
     check_rows,
     in_sheet_order,
@@ -625,16 +626,7 @@ def _known_headings() -> set[str]:
 
 
 def read_department_csv(
-    source: Path | str | bytes | IO[bytes],
-    store: Store,
-    *,
-    plan: Plan | None = None,
-    actor: str | None = None,
-    force: bool = False,
-    name: str | None = None,
-    cycle: str | None = None,
-    department: str | None = None,
-    max_bytes: int = DEFAULT_MAX_BYTES,
+    source: Path | str | bytes | IO[bytes], store: Store, **options: Unpack[ReadOptions]
 ) -> WorkbookChanges:
     """Read and check a filled task CSV against ``store``; write nothing.
 
@@ -659,8 +651,13 @@ def read_department_csv(
       r7.csv:工程!A1: ...
     >>> store.close()
     """
-    file = name or (Path(source).name if isinstance(source, str | Path) else "tasks.csv")
-    data, problems = source_bytes(source, file, max_bytes)
+    unknown = sorted(set(options) - ReadOptions.__optional_keys__)
+    if unknown:  # a caller's mistake, as an unknown keyword argument would be
+        raise TypeError(f"read_department_csv() got unexpected options: {', '.join(unknown)}")
+    file = options.get("name") or (
+        Path(source).name if isinstance(source, str | Path) else "tasks.csv"
+    )
+    data, problems = source_bytes(source, file, options.get("max_bytes", DEFAULT_MAX_BYTES))
     if data is None:
         raise WorkbookError(problems)
     decoded = _decode(data)
@@ -671,7 +668,14 @@ def read_department_csv(
     head = _head(records, file)
     title = sheet_name("tasks", head.origin.lang)
     try:
-        the_plan, found_cycle = check_origin(file, head.origin, store, plan, cycle, department)
+        the_plan, found_cycle = check_origin(
+            file,
+            head.origin,
+            store,
+            options.get("plan"),
+            options.get("cycle"),
+            options.get("department"),
+        )
     except WorkbookError as error:
         cell_of = {"other-plan": "plan", "other-cycle": "cycle", "other-department": "department"}
         raise WorkbookError([
@@ -687,7 +691,7 @@ def read_department_csv(
         raise WorkbookError([_encoding_problem(file, title, header_row)])
     return _compare(
         Reading(file, the_plan, head.origin.lang), store, head, title, found_cycle,
-        _CsvSheet(records), header_row, encoding, actor, force,
+        _CsvSheet(records), header_row, encoding, options.get("actor"), options.get("force", False),
     )  # fmt: skip
 
 

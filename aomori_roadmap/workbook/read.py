@@ -52,7 +52,7 @@ import zipfile
 from collections.abc import Callable, Iterable, Mapping
 from datetime import datetime
 from pathlib import Path
-from typing import IO, TYPE_CHECKING, Any
+from typing import IO, TYPE_CHECKING, Any, TypedDict
 
 from aomori_roadmap.engine.reviews import ReviewCycle, find_cycle
 from aomori_roadmap.errors import PlanError, shown
@@ -85,6 +85,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "DEFAULT_MAX_BYTES",
+    "ReadOptions",
     "check_origin",
     "check_rows",
     "in_sheet_order",
@@ -306,6 +307,19 @@ def check_rows(
 
 
 # --- the import ---------------------------------------------------------------------------------
+
+
+class ReadOptions(TypedDict, total=False):
+    """What a reader of a department's file takes beside the file and the store (see
+    :func:`read_department_workbook` for each)."""
+
+    plan: Plan | None
+    actor: str | None
+    force: bool
+    name: str | None
+    cycle: str | None
+    department: str | None
+    max_bytes: int
 
 
 def read_department_workbook(

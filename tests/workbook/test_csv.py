@@ -18,6 +18,7 @@ from collections.abc import Callable
 from dataclasses import replace
 from datetime import UTC, date, datetime, time
 from pathlib import Path
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -51,12 +52,8 @@ BOM = b"\xef\xbb\xbf"
 KIKI = ["alerts/study", "alerts/build", "alerts/launch", "portal/plan", "portal/run"]
 
 
-def export_csv(
-    store: Store, department: str = "kiki", *, lang: str = "ja", as_of: date = AS_OF
-) -> bytes:
-    assert store.plan is not None
-    snapshot = take_snapshot(store.plan, store, as_of=as_of)
-    return department_csv(snapshot, CYCLE, department, store=store, lang=lang)
+def export_csv(store: Store, department: str = "kiki", **options: Any) -> bytes:
+    return export(store, department, writer=department_csv, **options)
 
 
 class Sheet:
