@@ -22,7 +22,7 @@ before any history). Nothing here reads the clock: ``today`` is a parameter.
 >>> from aomori_roadmap.plan.loader import default_plan
 >>> with tempfile.TemporaryDirectory() as tmp:
 ...     result = run_demo(default_plan(), Path(tmp), today=date(2026, 11, 26))
-...     sorted(p.name for p in result.files)[:3]
+...     sorted(p.relative_to(tmp).as_posix() for p in result.files)[:3]
 ['aomori-roadmap.db', 'feed-milestones.ics', 'feed-reviews.ics']
 """
 
