@@ -19,7 +19,7 @@ takes it off again, to compare a note with the cell it came from.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field, fields
 from datetime import date
 from typing import TYPE_CHECKING, Any
@@ -230,72 +230,84 @@ def _number(value: float | None) -> str:
     return str(int(value)) if value.is_integer() and abs(value) < 1e15 else repr(value)
 
 
-def _diff_text(
-    layout: SheetLayout, before: Mapping[str, str], after: Mapping[str, str], lang: str | None
-) -> str:
-    parts = []
-    for key, new in after.items():
-        old = before.get(key, "-")
-        if old != new:
-            heading = layout.column(key).heading(lang)
-            parts.append(f"{heading}: {old} → {new}")
-    return ", ".join(parts)
+Values = TaskValues | SubmissionValues | KpiValues
 
 
 @dataclass(frozen=True, slots=True)
-class TaskChange:
-    """A task row that changes the store: its values before and after, the status changes."""
+class RowChange:
+    """A row that changes the store: its key (a task's ref, an initiative's or KPI's id), its
+    place, and its input values before (as the store holds them) and after (as filled in)."""
 
-    ref: str
+    key: str
     sheet: str
     row: int
-    before: TaskValues
-    after: TaskValues
+    before: Values
+    after: Values
+
+    def layout(self) -> SheetLayout:
+        """The table the row is in."""
+        return TASKS
+
+    def label(self) -> str:
+        """How the line names the row."""
+        return self.key
+
+    def line(self, lang: str | None = None) -> str:
+        """``工程!12 a/t: 状態: 未着手 → 実施中, …``: each changed cell, before → after."""
+        before, after = self.before.cells(lang), self.after.cells(lang)
+        layout = self.layout()
+        parts = [
+            f"{layout.column(key).heading(lang)}: {before.get(key, '-')} → {new}"
+            for key, new in after.items()
+            if before.get(key, "-") != new
+        ]
+        return f"{self.sheet}!{self.row} {self.label()}: {', '.join(parts)}"
+
+
+@dataclass(frozen=True, slots=True)
+class TaskChange(RowChange):
+    """A task row, with the status changes that record it."""
+
     changes: tuple[StatusChange, ...]
 
-    def line(self, lang: str | None = None) -> str:
-        """``工程!12 a/t: 状況: 未着手 → 実施中, …``."""
-        text = _diff_text(TASKS, self.before.cells(lang), self.after.cells(lang), lang)
-        return f"{self.sheet}!{self.row} {self.ref}: {text}"
+    @property
+    def ref(self) -> str:
+        """The task's ref."""
+        return self.key
 
 
 @dataclass(frozen=True, slots=True)
-class SubmissionChange:
+class SubmissionChange(RowChange):
     """An initiative row that records a submission for the cycle."""
 
-    initiative: str
-    sheet: str
-    row: int
-    before: SubmissionValues
-    after: SubmissionValues
     submission: Submission
 
-    def line(self, lang: str | None = None) -> str:
-        """``取組評価!5 a: 自己評価: - → ○, …``."""
-        text = _diff_text(INITIATIVES, self.before.cells(lang), self.after.cells(lang), lang)
-        return f"{self.sheet}!{self.row} {self.initiative}: {text}"
+    @property
+    def initiative(self) -> str:
+        """The initiative's id."""
+        return self.key
+
+    def layout(self) -> SheetLayout:
+        return INITIATIVES
 
 
 @dataclass(frozen=True, slots=True)
-class KpiChange:
+class KpiChange(RowChange):
     """A KPI row that records this fiscal year's actual value."""
 
-    kpi: str
     fy: int
-    sheet: str
-    row: int
-    before: KpiValues
-    after: KpiValues
     entry: KpiEntry
 
-    def line(self, lang: str | None = None) -> str:
-        """``KPI!5 k (FY2025): 実績: - → 130``."""
-        layout = kpi_layout(())
-        text = _diff_text(layout, self.before.cells(lang), self.after.cells(lang), lang)
-        return f"{self.sheet}!{self.row} {self.kpi} (FY{self.fy}): {text}"
+    @property
+    def kpi(self) -> str:
+        """The KPI's id."""
+        return self.key
 
+    def layout(self) -> SheetLayout:
+        return kpi_layout(())
 
-Values = TaskValues | SubmissionValues | KpiValues
+    def label(self) -> str:
+        return f"{self.key} (FY{self.fy})"
 
 
 def values_json(values: Values) -> dict[str, Any]:

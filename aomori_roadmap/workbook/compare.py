@@ -581,7 +581,7 @@ class Comparison:
             return
         self.seen_kpis[(kpi.id, exported.fy)] = record_id
         self.kpi_changes.append(
-            KpiChange(kpi.id, exported.fy, title, row.number, stored, filled, entry)
+            KpiChange(kpi.id, title, row.number, stored, filled, exported.fy, entry)
         )
 
 
