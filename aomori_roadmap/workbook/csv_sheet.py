@@ -634,22 +634,16 @@ def read_department_csv(
     :func:`~aomori_roadmap.workbook.read.read_department_workbook` (``source`` is the CSV
     file), and so are the checks, messages and rules of its task sheet.
 
-    >>> from datetime import datetime, timezone
+    A file in another encoding is refused where the reading stops:
+
     >>> from aomori_roadmap.plan.loader import default_plan
     >>> from aomori_roadmap.store import Store
-    >>> from aomori_roadmap.views.snapshot import take_snapshot
-    >>> store = Store("sqlite://", plan=default_plan(),
-    ...     clock=lambda: datetime(2025, 10, 6, tzinfo=timezone.utc))
-    >>> snapshot = take_snapshot(store.plan, store, as_of=date(2025, 9, 30))
-    >>> sent = department_csv(snapshot, "R7上期", "kikikanri", store=store)
-    >>> read_department_csv(sent, store, name="r7.csv").empty
-    True
-    >>> read_department_csv(sent.decode("utf-8-sig").encode("utf-16"), store, name="r7.csv")
+    >>> with Store("sqlite://", plan=default_plan()) as store:
+    ...     read_department_csv("参照,取組\\r\\n".encode("utf-16"), store, name="r7.csv")
     Traceback (most recent call last):
     ...
     aomori_roadmap.workbook.changes.WorkbookError: ...
       r7.csv:工程!A1: ...
-    >>> store.close()
     """
     unknown = sorted(set(options) - ReadOptions.__optional_keys__)
     if unknown:  # a caller's mistake, as an unknown keyword argument would be

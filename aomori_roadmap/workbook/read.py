@@ -428,9 +428,8 @@ def _read(
     the_plan, found_cycle = check_origin(file, origin, store, plan, cycle, department)
     reading = Reading(file, the_plan, origin.lang)
     epoch = getattr(book, "epoch", EPOCH_1900)
-    tasks = _read_tasks(reading, book, sheets, origin, epoch)
-    initiatives = _read_initiatives(reading, book, sheets, origin)
-    kpis = _read_kpis(reading, book, sheets, origin)
+    tables = _tables(reading, origin, epoch)
+    tasks, initiatives, kpis = (_read_table(reading, (book, sheets), t) for t in tables)
     fingerprint = origin.fingerprint()
     names = {d.id: d.name for d in the_plan.departments}
     who = (actor or "").strip() or names.get(origin.department, origin.department)
@@ -562,16 +561,17 @@ def _sheet(
 Readers = dict[str, Callable[[Any, str | None], Any]]
 """How each input column of a sheet is read: ``reader(value, number_format)``."""
 
+Rows = list[tuple[str, SheetRow, str]]
+"""The rows of a sheet: ``(key, row, sheet title)``."""
 
-def _read_table(
-    reading: Reading,
-    book: Any,
-    sheets: Mapping[str, str],
-    layout: SheetLayout,
-    readers: Readers,
-    exported: Mapping[str, object],
-) -> list[tuple[str, SheetRow, str]]:
+_Opened = tuple[Any, Mapping[str, str]]  # the workbook, and its sheets' titles by key
+_Table = tuple[SheetLayout, Readers, Mapping[str, object]]  # layout, readers, exported rows
+
+
+def _read_table(reading: Reading, opened: _Opened, table: _Table) -> Rows:
     """The rows of one table sheet by key, checked against the rows it was exported with."""
+    book, sheets = opened
+    layout, readers, exported = table
     found = _sheet(reading, book, sheets, layout.key, bool(exported))
     if found is None:
         return []
@@ -584,33 +584,27 @@ def _read_table(
     return [(key, row, title) for key, row in by_key.items()]
 
 
-def _read_tasks(
-    reading: Reading, book: Any, sheets: Mapping[str, str], origin: Origin, epoch: datetime
-) -> list[tuple[str, SheetRow, str]]:
-    readers: Readers = {
+def _tables(reading: Reading, origin: Origin, epoch: datetime) -> list[_Table]:
+    """The task, initiative and KPI sheets, each with how its inputs are read."""
+
+    def text(value: Any, _format: str | None) -> str | None:
+        return cells.read_text(value)
+
+    scale = reading.plan.review_policy.ratings
+    task_readers: Readers = {
         "status": lambda v, _f: cells.read_status(v),
         "progress": cells.read_percent,
         "started": lambda v, _f: cells.read_date(v, epoch),
         "finished": lambda v, _f: cells.read_date(v, epoch),
-        "note": lambda v, _f: cells.read_text(v),
+        "note": text,
     }
-    return _read_table(reading, book, sheets, TASKS, readers, origin.tasks)
-
-
-def _read_initiatives(
-    reading: Reading, book: Any, sheets: Mapping[str, str], origin: Origin
-) -> list[tuple[str, SheetRow, str]]:
-    scale = reading.plan.review_policy.ratings
-    readers: Readers = {
+    initiative_readers: Readers = {
         "rating": lambda v, _f: cells.read_rating(v, scale),
-        **dict.fromkeys(("achievements", "issues", "next_steps"), lambda v, _f: cells.read_text(v)),
+        **dict.fromkeys(("achievements", "issues", "next_steps"), text),
     }
-    return _read_table(reading, book, sheets, INITIATIVES, readers, origin.initiatives)
-
-
-def _read_kpis(
-    reading: Reading, book: Any, sheets: Mapping[str, str], origin: Origin
-) -> list[tuple[str, SheetRow, str]]:
-    readers: Readers = {"actual": cells.read_number, "source": lambda v, _f: cells.read_text(v)}
-    layout = kpi_layout(plan_years(reading.plan))
-    return _read_table(reading, book, sheets, layout, readers, origin.kpis)
+    kpi_readers: Readers = {"actual": cells.read_number, "source": text}
+    return [
+        (TASKS, task_readers, origin.tasks),
+        (INITIATIVES, initiative_readers, origin.initiatives),
+        (kpi_layout(plan_years(reading.plan)), kpi_readers, origin.kpis),
+    ]
