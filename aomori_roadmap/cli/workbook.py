@@ -95,9 +95,6 @@ DryRunOption = Annotated[
     bool, typer.Option("--dry-run", help=_("Show what would change, without recording it"))
 ]
 ForceOption = Annotated[bool, typer.Option("--force", help=_FORCE_HELP)]
-ImportActorOption = Annotated[
-    str | None, typer.Option(help=_("Who records the changes (default: the department's name)"))
-]
 FromDepartmentOption = Annotated[
     str | None, typer.Option(help=_("The department the workbooks must be from (its ID)"))
 ]
@@ -118,7 +115,9 @@ def workbook_in(
     ],
     dry_run: DryRunOption = False,
     force: ForceOption = False,
-    actor: ImportActorOption = None,
+    actor: Annotated[
+        str | None, typer.Option(help=_("Who records the changes (default: the department's name)"))
+    ] = None,
     cycle: CycleOption = None,
     department: FromDepartmentOption = None,
 ) -> None:

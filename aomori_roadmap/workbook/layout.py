@@ -35,10 +35,10 @@ from __future__ import annotations
 import hashlib
 import json
 import math
-from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field, fields
 from datetime import date
-from typing import Literal
+from typing import Any, Literal
 
 from aomori_roadmap.errors import PlanError, shown
 from aomori_roadmap.i18n import LANGUAGES, NC_, _, pgettext, using_language
@@ -446,9 +446,7 @@ class Origin:
                 )
             )
         facts: dict[str, object] = {}
-        tasks: dict[str, TaskOrigin] = {}
-        initiatives: dict[str, InitiativeOrigin] = {}
-        kpis: dict[str, KpiOrigin] = {}
+        rows_of: dict[str, dict[str, Any]] = {kind: {} for kind in _ROWS}
         for n, row in enumerate(lines[1:], 2):
             kind = row[0]
             cells = row[1:]
@@ -456,18 +454,10 @@ class Origin:
                 if kind in facts or len(cells) > 1:
                     raise _not_ours(_bad_row(n))
                 facts[str(kind)] = cells[0] if cells else None
-            elif kind == "task":
-                key, t = _task(_padded(cells, 7, n), n)
-                _put(tasks, key, n)
-                tasks[key] = t
-            elif kind == "initiative":
-                key, i = _initiative(_padded(cells, 6, n), n)
-                _put(initiatives, key, n)
-                initiatives[key] = i
-            elif kind == "kpi":
-                key, k = _kpi(_padded(cells, 5, n), n)
-                _put(kpis, key, n)
-                kpis[key] = k
+            elif kind in _ROWS:
+                key, record = _row_record(str(kind), cells, n)
+                _put(rows_of[str(kind)], key, n)
+                rows_of[str(kind)][key] = record
             else:
                 raise _not_ours(_bad_row(n))
         missing = [name for name in _FACTS if name not in facts]
@@ -480,9 +470,9 @@ class Origin:
             department=_required(facts["department"], "department"),
             as_of=_required_date(facts["as_of"], "as_of"),
             lang=_required(facts["lang"], "lang"),
-            tasks=tasks,
-            initiatives=initiatives,
-            kpis=kpis,
+            tasks=rows_of["task"],
+            initiatives=rows_of["initiative"],
+            kpis=rows_of["kpi"],
         )
         if origin.lang not in LANGUAGES:
             raise _not_ours(_("its language {lang} is unknown").format(lang=shown(origin.lang)))
@@ -574,37 +564,33 @@ def _optional_number(value: object, what: str) -> float | None:
     return number
 
 
-def _task(cells: list[object], n: int) -> tuple[str, TaskOrigin]:
-    ref, status, progress, started, finished, note, event = cells
-    where = f"task@{n}"
-    return _required(ref, where), TaskOrigin(
-        status=_required(status, where),
-        progress=_int(progress, where),
-        started=_optional_date(started, where),
-        finished=_optional_date(finished, where),
-        note=_optional_text(note, where),
-        event=_optional_int(event, where),
-    )
+# How each field of an origin row is read back from its cell, by the field's name.
+_FIELD_READERS: dict[str, Callable[[object, str], Any]] = {
+    "status": _required,
+    "progress": _int,
+    "started": _optional_date,
+    "finished": _optional_date,
+    "event": _optional_int,
+    "record": _optional_int,
+    "fy": _int,
+    "value": _optional_number,
+    **dict.fromkeys(("note", "rating", "achievements", "issues", "next_steps", "source"),
+                    _optional_text),
+}  # fmt: skip
+
+_ROWS: dict[str, type[TaskOrigin | InitiativeOrigin | KpiOrigin]] = {
+    "task": TaskOrigin,
+    "initiative": InitiativeOrigin,
+    "kpi": KpiOrigin,
+}
 
 
-def _initiative(cells: list[object], n: int) -> tuple[str, InitiativeOrigin]:
-    key, rating, achievements, issues, next_steps, record = cells
-    where = f"initiative@{n}"
-    return _required(key, where), InitiativeOrigin(
-        rating=_optional_text(rating, where),
-        achievements=_optional_text(achievements, where),
-        issues=_optional_text(issues, where),
-        next_steps=_optional_text(next_steps, where),
-        record=_optional_int(record, where),
-    )
-
-
-def _kpi(cells: list[object], n: int) -> tuple[str, KpiOrigin]:
-    key, fy, value, source, record = cells
-    where = f"kpi@{n}"
-    return _required(key, where), KpiOrigin(
-        fy=_int(fy, where),
-        value=_optional_number(value, where),
-        source=_optional_text(source, where),
-        record=_optional_int(record, where),
-    )
+def _row_record(kind: str, cells: list[object], n: int) -> tuple[str, object]:
+    """The key and the record of an origin row of ``kind``, read as :meth:`Origin.to_rows`
+    wrote it: the key, then each field of the record in order."""
+    record_type = _ROWS[kind]
+    names = [f.name for f in fields(record_type)]
+    key, *values = _padded(cells, len(names) + 1, n)
+    where = f"{kind}@{n}"
+    read = {name: _FIELD_READERS[name](v, where) for name, v in zip(names, values, strict=True)}
+    return _required(key, where), record_type(**read)
