@@ -760,6 +760,29 @@ def _cover(ws: Worksheet, book: DepartmentBook, fingerprint: str) -> None:
     _protect(ws)
 
 
+def _validate_inputs(
+    ws: Worksheet, book: DepartmentBook, layout: SheetLayout, lists: _Lists, rows: int
+) -> None:
+    """A validation on every input column of the sheet, by what its cells hold."""
+    period = book.plan.period
+    first, last = period.start.start, period.end.end
+    for column in layout.inputs():
+        title, kind = column.heading(), column.kind
+        if kind == "status":
+            rule = _list_validation(lists.statuses, lists.statuses_at, title)
+        elif kind == "rating":
+            rule = _list_validation(lists.ratings, lists.ratings_at, title)
+        elif kind == "percent":
+            rule = _whole_validation(title)
+        elif kind == "date":
+            rule = _date_validation(title, first, last)
+        elif kind == "number":
+            rule = _number_validation(title)
+        else:
+            rule = _text_validation(title)
+        _validate(ws, layout, column.key, rows, rule)
+
+
 def _tasks(
     ws: Worksheet, book: DepartmentBook, lists: _Lists, origin: dict[str, TaskOrigin]
 ) -> None:
@@ -774,15 +797,7 @@ def _tasks(
         ws.append([*fixed, *inputs.fill(values)])
         origin[ref] = exported
         rows += 1
-    period = book.plan.period
-    first, last = period.start.start, period.end.end
-    head = {c.key: c.heading() for c in layout.columns}
-    status = _list_validation(lists.statuses, lists.statuses_at, head["status"])
-    _validate(ws, layout, "status", rows, status)
-    _validate(ws, layout, "progress", rows, _whole_validation(head["progress"]))
-    _validate(ws, layout, "started", rows, _date_validation(head["started"], first, last))
-    _validate(ws, layout, "finished", rows, _date_validation(head["finished"], first, last))
-    _validate(ws, layout, "note", rows, _text_validation(head["note"]))
+    _validate_inputs(ws, book, layout, lists, rows)
     _mark_inputs(ws, layout, rows)
     _protect(ws)
 
@@ -802,15 +817,11 @@ def _initiatives(
         ws.append(cells.fill([*fixed, *values]))
         origin[key] = exported
         rows += 1
-    head = {c.key: c.heading() for c in layout.columns}
-    rating = _list_validation(lists.ratings, lists.ratings_at, head["rating"])
-    _validate(ws, layout, "rating", rows, rating)
-    for key in ("achievements", "issues", "next_steps"):
-        _validate(ws, layout, key, rows, _text_validation(head[key]))
+    _validate_inputs(ws, book, layout, lists, rows)
     _protect(ws)
 
 
-def _kpis(ws: Worksheet, book: DepartmentBook, origin: dict[str, KpiOrigin]) -> None:
+def _kpis(ws: Worksheet, book: DepartmentBook, lists: _Lists, origin: dict[str, KpiOrigin]) -> None:
     layout = kpi_layout(book.years)
     _prepare(ws, layout, freeze=f"C{layout.first_data_row}")
     _heading_rows(ws, book, layout, _("KPI actuals"))
@@ -821,9 +832,7 @@ def _kpis(ws: Worksheet, book: DepartmentBook, origin: dict[str, KpiOrigin]) -> 
         ws.append(cells.fill([*fixed, *values]))
         origin[key] = exported
         rows += 1
-    head = {c.key: c.heading() for c in layout.columns}
-    _validate(ws, layout, "actual", rows, _number_validation(head["actual"]))
-    _validate(ws, layout, "source", rows, _text_validation(head["source"]))
+    _validate_inputs(ws, book, layout, lists, rows)
     _protect(ws)
 
 
@@ -859,7 +868,7 @@ def _make(book: DepartmentBook) -> bytes:
     kpis: dict[str, KpiOrigin] = {}
     _tasks(tasks_sheet, book, lists, tasks)
     _initiatives(initiatives_sheet, book, lists, initiatives)
-    _kpis(kpis_sheet, book, kpis)
+    _kpis(kpis_sheet, book, lists, kpis)
     origin = Origin(
         book.plan.id, book.facts.revision, book.cycle.code, book.department.id,
         book.snapshot.as_of, book.lang, tasks, initiatives, kpis,
