@@ -24,7 +24,6 @@ if TYPE_CHECKING:
         department_workbook,
         department_workbooks,
         workbook_file_name,
-        workbook_origin,
     )
     from aomori_roadmap.workbook.read import DEFAULT_MAX_BYTES, read_department_workbook
 
@@ -34,7 +33,6 @@ _LAZY = {
     "department_workbook": _OUT,
     "department_workbooks": _OUT,
     "workbook_file_name": _OUT,
-    "workbook_origin": _OUT,
     "DEFAULT_MAX_BYTES": _READ,
     "read_department_workbook": _READ,
     "Conflict": _CHANGES,
@@ -63,7 +61,6 @@ __all__ = [
     "read_department_workbook",
     "strip_provenance",
     "workbook_file_name",
-    "workbook_origin",
 ]
 
 

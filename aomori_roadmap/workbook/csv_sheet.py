@@ -107,6 +107,7 @@ from aomori_roadmap.workbook.read import (
 if TYPE_CHECKING:
     from aomori_roadmap.store.store import Store
     from aomori_roadmap.views.snapshot import Snapshot
+    from aomori_roadmap.workbook.out import CycleRef
 
 __all__ = [
     "CSV_FORMAT",
@@ -236,7 +237,7 @@ def _first_line(origin: Origin, inputs: Sequence[str]) -> list[str]:
 
 def department_csv(
     snapshot: Snapshot,
-    cycle: ReviewCycle | str,
+    cycle: CycleRef,
     department: str,
     *,
     store: Store | None = None,
@@ -271,7 +272,7 @@ def department_csv(
 
     check_language(lang)
     with using_language(lang):
-        book = department_book(snapshot, cycle, department, store, lang)
+        book = department_book(snapshot, cycle, department, store=store, lang=lang)
         rows: list[list[str]] = []
         tasks: dict[str, TaskOrigin] = {}
         for fixed, inputs, exported, ref in book.task_rows():

@@ -98,13 +98,16 @@ if TYPE_CHECKING:
     from aomori_roadmap.store.review_log import KpiActual, ReviewRecord
 
 __all__ = [
+    "CycleRef",
     "DepartmentBook",
     "department_book",
     "department_workbook",
     "department_workbooks",
     "workbook_file_name",
-    "workbook_origin",
 ]
+
+CycleRef = ReviewCycle | str
+"""A review cycle of the plan, or its name as people write it (``R7上期``, ``FY2025-H1``)."""
 
 # --- cells ---------------------------------------------------------------------------------
 
@@ -397,6 +400,20 @@ class DepartmentBook:
     @property
     def plan(self) -> Plan:
         return self.snapshot.plan
+
+    def origin(self) -> Origin:
+        """The origin record the workbook carries (its hidden sheet) for these rows.
+
+        >>> from datetime import date
+        >>> from aomori_roadmap.plan.loader import default_plan
+        >>> from aomori_roadmap.views.snapshot import take_snapshot
+        >>> snap = take_snapshot(default_plan(), as_of=date(2025, 9, 30))
+        >>> origin = department_book(snap, "FY2025-H1", "kikikanri").origin()
+        >>> origin.cycle, origin.tasks["bousai-dx-alerts/study"].status
+        ('FY2025-H1', 'planned')
+        """
+        with using_language(self.lang):
+            return _origin_of(self)
 
     def initiatives(self) -> list[Initiative]:
         covered = set(self.cycle.initiatives)
@@ -914,10 +931,11 @@ def _origin_of(book: DepartmentBook) -> Origin:
 
 def department_book(
     snapshot: Snapshot,
-    cycle: ReviewCycle | str,
+    cycle: CycleRef,
     department: str,
-    store: Store | None,
-    lang: str,
+    *,
+    store: Store | None = None,
+    lang: str = "ja",
     index: _Index | None = None,
     facts: _StoreFacts | None = None,
 ) -> DepartmentBook:
@@ -937,7 +955,7 @@ def department_book(
 
 def department_workbook(
     snapshot: Snapshot,
-    cycle: ReviewCycle | str,
+    cycle: CycleRef,
     department: str,
     *,
     store: Store | None = None,
@@ -958,30 +976,7 @@ def department_workbook(
     """
     check_language(lang)
     with using_language(lang):
-        return _make(department_book(snapshot, cycle, department, store, lang))
-
-
-def workbook_origin(
-    snapshot: Snapshot,
-    cycle: ReviewCycle | str,
-    department: str,
-    *,
-    store: Store | None = None,
-    lang: str = "ja",
-) -> Origin:
-    """The origin record that :func:`department_workbook` writes for the same arguments.
-
-    >>> from datetime import date
-    >>> from aomori_roadmap.plan.loader import default_plan
-    >>> from aomori_roadmap.views.snapshot import take_snapshot
-    >>> snap = take_snapshot(default_plan(), as_of=date(2025, 9, 30))
-    >>> origin = workbook_origin(snap, "FY2025-H1", "kikikanri")
-    >>> origin.cycle, origin.tasks["bousai-dx-alerts/study"].status
-    ('FY2025-H1', 'planned')
-    """
-    check_language(lang)
-    with using_language(lang):
-        return _origin_of(department_book(snapshot, cycle, department, store, lang))
+        return _make(department_book(snapshot, cycle, department, store=store, lang=lang))
 
 
 _UNSAFE_NAME = re.compile(r'[\x00-\x1f\x7f<>:"/\\|?*]+')
@@ -1057,7 +1052,10 @@ def department_workbooks(
         for department in wanted:
             _department(index, department)
         facts = _store_facts(store, plan, chosen)
-    books = [department_book(snapshot, chosen, d, store, lang, index, facts) for d in wanted]
+    books = [
+        department_book(snapshot, chosen, d, store=store, lang=lang, index=index, facts=facts)
+        for d in wanted
+    ]
     for book in books:
         if departments is None and not _has_work(book):
             continue

@@ -44,7 +44,7 @@ from aomori_roadmap.workbook.csv_sheet import (
     read_department_csv,
 )
 from aomori_roadmap.workbook.layout import TASKS, sheet_name
-from aomori_roadmap.workbook.out import workbook_origin
+from aomori_roadmap.workbook.out import department_book
 
 TOKYO = ZoneInfo("Asia/Tokyo")
 NOW = jst(2025, 10, 6)
@@ -176,7 +176,7 @@ def test_the_csv_has_the_task_sheets_headings_and_rows(store: Store) -> None:
 def test_the_fingerprint_is_the_workbooks_origin_of_the_tasks(store: Store) -> None:
     assert store.plan is not None
     snapshot = take_snapshot(store.plan, store, as_of=AS_OF)
-    origin = workbook_origin(snapshot, CYCLE, "kiki", store=store)
+    origin = department_book(snapshot, CYCLE, "kiki", store=store).origin()
     tasks_only = replace(origin, initiatives={}, kpis={})
     first = sheet(store).records[0]
     assert f"fingerprint=sha256:{tasks_only.fingerprint()}" in first

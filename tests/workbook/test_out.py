@@ -32,7 +32,7 @@ from aomori_roadmap.workbook.layout import (
     sheet_name,
     sheet_names,
 )
-from aomori_roadmap.workbook.out import workbook_origin
+from aomori_roadmap.workbook.out import department_book
 
 AS_OF = date(2025, 9, 30)
 CYCLE = "FY2025-H1"
@@ -299,7 +299,7 @@ def test_the_origin_round_trips_and_matches_the_custom_properties(
     ja_book: Workbook, snapshot: Snapshot
 ) -> None:
     origin = origin_of(ja_book)
-    assert origin == workbook_origin(snapshot, CYCLE, DEPARTMENT)
+    assert origin == department_book(snapshot, CYCLE, DEPARTMENT).origin()
     assert (origin.plan, origin.cycle, origin.department, origin.as_of, origin.lang) == (
         "aomori-dx-2024-2028", CYCLE, DEPARTMENT, AS_OF, "ja",
     )  # fmt: skip
@@ -328,12 +328,12 @@ def test_an_origin_sheet_that_was_changed_is_not_ours(ja_book: Workbook) -> None
 def test_the_fingerprint_is_stable_and_changes_with_a_state(
     plan: Plan, store: Store, snapshot: Snapshot
 ) -> None:
-    before = workbook_origin(snapshot, CYCLE, DEPARTMENT).fingerprint()
-    assert before == workbook_origin(snapshot, CYCLE, DEPARTMENT).fingerprint()
+    before = department_book(snapshot, CYCLE, DEPARTMENT).origin().fingerprint()
+    assert before == department_book(snapshot, CYCLE, DEPARTMENT).origin().fingerprint()
     ref = expected_refs(plan, DEPARTMENT, CYCLE)[0]
     store.record_status(ref, "in_progress", actor="危機管理局", progress=20,
                         effective=datetime(2025, 6, 2, tzinfo=UTC))  # fmt: skip
-    after = workbook_origin(take_snapshot(plan, store, as_of=AS_OF), CYCLE, DEPARTMENT)
+    after = department_book(take_snapshot(plan, store, as_of=AS_OF), CYCLE, DEPARTMENT).origin()
     assert after.fingerprint() != before
     assert after.tasks[ref].progress == 20
 
