@@ -10,8 +10,10 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 import pytest
+import yaml
 from sqlalchemy import Engine, create_engine, text
 from sqlalchemy.engine import make_url
 
@@ -61,30 +63,24 @@ def jst(year: int, month: int, day: int, hour: int = 9) -> datetime:
     return datetime(year, month, day, hour, tzinfo=UTC) - timedelta(hours=9)
 
 
-PLAN_DATA = {
-    "id": "test-plan",
-    "name": "テストプラン",
-    "period": {"start": "FY2024", "end": "FY2028"},
-    "initiatives": [
-        {
-            "id": "alerts",
-            "name": "防災アラート",
-            "tasks": [
-                {"id": "study", "name": "検討", "start": "FY2024-H1", "duration": "1half"},
-                {"id": "build", "name": "構築", "after": "study", "duration": "6mo"},
-                {"id": "launch", "name": "運用開始", "milestone": True, "after": "build"},
-            ],
-        },
-        {
-            "id": "learning",
-            "name": "オンライン学習",
-            "tasks": [
-                {"id": "model", "name": "モデル校", "start": "FY2025", "duration": "1y"},
-                {"id": "expand", "name": "全県展開", "after": "model", "duration": "1y"},
-            ],
-        },
-    ],
-}
+# The store tests' plan, written as a department writes a plan file.
+PLAN_DATA: dict[str, Any] = yaml.safe_load("""
+id: test-plan
+name: テストプラン
+period: {start: FY2024, end: FY2028}
+initiatives:
+  - id: alerts
+    name: 防災アラート
+    tasks:
+      - {id: study, name: 検討, start: FY2024-H1, duration: 1half}
+      - {id: build, name: 構築, after: study, duration: 6mo}
+      - {id: launch, name: 運用開始, milestone: true, after: build}
+  - id: learning
+    name: オンライン学習
+    tasks:
+      - {id: model, name: モデル校, start: FY2025, duration: 1y}
+      - {id: expand, name: 全県展開, after: model, duration: 1y}
+""")
 
 
 def assert_legal(events: list[StatusEvent]) -> None:
