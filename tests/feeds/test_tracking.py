@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import yaml
 from storetest import Clock
 
 from aomori_roadmap.export.feeds import FeedBuilder, FeedCache, FeedRequest, etag_of
@@ -20,34 +21,29 @@ from aomori_roadmap.views.events import DEFAULT_RETENTION
 T0 = datetime(2024, 10, 1, 0, 0, tzinfo=UTC)
 MILESTONES = FeedRequest("milestones")
 
-BASE: dict[str, Any] = {
-    "id": "track-plan",
-    "name": "追跡テスト",
-    "period": {"start": "FY2024", "end": "FY2027"},
-    "departments": [{"id": "somu", "name": "総務部"}, {"id": "kikaku", "name": "企画部"}],
-    "initiatives": [
-        {
-            "id": "a",
-            "name": "取組A",
-            "department": "somu",
-            "tasks": [
-                {"id": "study", "name": "検討", "start": "R6下期", "duration": "3mo"},
-                {"id": "m", "name": "運用開始", "milestone": True, "after": "study"},
-                {"id": "x", "name": "廃止する節目", "milestone": True, "after": "study"},
-                {"id": "c", "name": "中止する節目", "milestone": True, "after": "study"},
-            ],
-        },
-        {
-            "id": "b",
-            "name": "取組B",
-            "department": "kikaku",
-            "tasks": [
-                {"id": "work", "name": "作業", "start": "R6下期", "duration": "2mo"},
-                {"id": "done", "name": "完了", "milestone": True, "after": "work"},
-            ],
-        },
-    ],
-}
+BASE: dict[str, Any] = yaml.safe_load("""
+id: track-plan
+name: 追跡テスト
+period: {start: FY2024, end: FY2027}
+departments:
+  - {id: somu, name: 総務部}
+  - {id: kikaku, name: 企画部}
+initiatives:
+  - id: a
+    name: 取組A
+    department: somu
+    tasks:
+      - {id: study, name: 検討, start: R6下期, duration: 3mo}
+      - {id: m, name: 運用開始, milestone: true, after: study}
+      - {id: x, name: 廃止する節目, milestone: true, after: study}
+      - {id: c, name: 中止する節目, milestone: true, after: study}
+  - id: b
+    name: 取組B
+    department: kikaku
+    tasks:
+      - {id: work, name: 作業, start: R6下期, duration: 2mo}
+      - {id: done, name: 完了, milestone: true, after: work}
+""")
 
 
 def make_plan(
