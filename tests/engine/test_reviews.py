@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
+import yaml
 
 from aomori_roadmap.calendar import Half, WorkCalendar
 from aomori_roadmap.engine.reviews import cycle_dates, find_cycle, review_cycles
@@ -125,23 +126,14 @@ def test_a_started_unfinished_initiative_stays_covered_after_its_planned_half() 
     from aomori_roadmap.views.snapshot import take_snapshot
 
     plan = plan_from_data(
-        {
-            "id": "p",
-            "name": "P",
-            "period": {"start": "FY2024", "end": "FY2026"},
-            "initiatives": [
-                {
-                    "id": "a",
-                    "name": "A",
-                    "tasks": [{"id": "x", "name": "X", "start": "R6上期", "duration": "1half"}],
-                },
-                {
-                    "id": "b",
-                    "name": "B",
-                    "tasks": [{"id": "y", "name": "Y", "start": "R6上期", "duration": "1half"}],
-                },
-            ],
-        }
+        yaml.safe_load("""
+        id: p
+        name: P
+        period: {start: FY2024, end: FY2026}
+        initiatives:
+          - {id: a, name: A, tasks: [{id: x, name: X, start: R6上期, duration: 1half}]}
+          - {id: b, name: B, tasks: [{id: y, name: Y, start: R6上期, duration: 1half}]}
+        """)
     )
     started = datetime(2024, 4, 5, 9, tzinfo=ZoneInfo("Asia/Tokyo"))
     with Store("sqlite://", plan=plan) as store:
