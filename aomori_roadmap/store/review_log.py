@@ -537,10 +537,10 @@ class ReviewLog:
             PlanError: bad input (see the module docstring); nothing written.
             ConflictError: the corrected record has been corrected already.
         """
-        return self._record(
+        return self._record(self._row(
             "submitted", cycle, initiative, rating, actor, corrects,
             achievements=achievements, issues=issues, next_steps=next_steps,
-        )  # fmt: skip
+        ))  # fmt: skip
 
     def review(
         self,
@@ -578,10 +578,10 @@ class ReviewLog:
         revision_id = None
         if revision is not None:
             revision_id = self._store.revision_info(revision).id
-        return self._record(
+        return self._record(self._row(
             "reviewed", cycle, initiative, rating, actor, corrects,
             comment=comment, revision=revision_id,
-        )  # fmt: skip
+        ))  # fmt: skip
 
     def check(self, submission: Submission) -> dict[str, Any]:
         """The row a submission stores, after every check that needs no write lock.
@@ -629,17 +629,9 @@ class ReviewLog:
             "corrects": corrects,
         }
 
-    def _record(
-        self,
-        stage: str,
-        cycle: str,
-        initiative: str,
-        rating: str,
-        actor: str,
-        corrects: int | None,
-        **texts: Any,
-    ) -> ReviewRecord:
-        row = self._row(stage, cycle, initiative, rating, actor, corrects, **texts)
+    def _record(self, row: dict[str, Any]) -> ReviewRecord:
+        """Write one checked row (:meth:`_row`) in a transaction of its own."""
+        stage, initiative = row["stage"], row["initiative"]
         failure = (
             _("Cannot record the submission")
             if stage == "submitted"
