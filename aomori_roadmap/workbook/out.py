@@ -106,8 +106,8 @@ __all__ = [
     "workbook_file_name",
 ]
 
+# A review cycle of the plan, or its name as people write it (R7上期, FY2025-H1).
 CycleRef = ReviewCycle | str
-"""A review cycle of the plan, or its name as people write it (``R7上期``, ``FY2025-H1``)."""
 
 # --- cells ---------------------------------------------------------------------------------
 
