@@ -12,7 +12,7 @@ better: ``up`` (支援件数) or ``down`` (コピー用紙使用量). For an act
   missing — the plan itself publishes no numbers, so this is the normal state until the plan
   office enters them).
 
->>> from aomori_roadmap.plan.model import Kpi
+>>> from aomori_roadmap.plan.model import Kpi, KpiPoint
 >>> paper = Kpi.model_validate({"id": "paper", "name": "コピー用紙使用量", "direction": "down",
 ...     "baseline": {"fy": 2023, "value": 1000}, "target": {"fy": 2028, "value": 500}})
 >>> progress(paper, 2025, 750)
@@ -21,6 +21,7 @@ KpiProgress(kpi='paper', fy=2025, actual=750.0, expected=800.0, rate=50.0, statu
 
 from __future__ import annotations
 
+import itertools
 from dataclasses import dataclass
 from enum import StrEnum
 
@@ -72,15 +73,21 @@ def _meets(kpi: Kpi, value: float, goal: float) -> bool:
 
 
 def expected_value(kpi: Kpi, fy: int) -> float | None:
-    """The value on the straight line from baseline to target in fiscal year ``fy``.
+    """The value expected in fiscal year ``fy``: its yearly target (年度別目標値) when the plan
+    gives one, else the straight line between the known points around it (the baseline, the
+    yearly targets with a value, the final target).
 
-    Before the baseline year it is the baseline; after the target year, the target.
+    Before the baseline year it is the baseline; from the target year on, the target.
 
     >>> from aomori_roadmap.plan.model import Kpi
     >>> k = Kpi.model_validate({"id": "k", "name": "K",
     ...     "baseline": {"fy": 2023, "value": 10}, "target": {"fy": 2028, "value": 60}})
     >>> expected_value(k, 2024), expected_value(k, 2030)
     (20.0, 60.0)
+    >>> from aomori_roadmap.plan.model import KpiPoint
+    >>> k = k.model_copy(update={"targets": [KpiPoint(fy=2025, value=20)]})
+    >>> expected_value(k, 2024), expected_value(k, 2025), expected_value(k, 2026)
+    (15.0, 20.0, 33.333333333333336)
     """
     start, end = kpi.baseline, kpi.target
     if start.value is None or end.value is None:
@@ -89,8 +96,12 @@ def expected_value(kpi: Kpi, fy: int) -> float | None:
         return float(end.value)
     if fy <= start.fy:
         return float(start.value)
-    share = (fy - start.fy) / (end.fy - start.fy)
-    return start.value + (end.value - start.value) * share
+    inner = sorted((p.fy, p.value) for p in kpi.targets if p.value is not None)
+    points = [(start.fy, start.value), *inner, (end.fy, end.value)]
+    for (fy0, v0), (fy1, v1) in itertools.pairwise(points):
+        if fy0 <= fy <= fy1 and fy1 > fy0:
+            return float(v0 + (v1 - v0) * (fy - fy0) / (fy1 - fy0))
+    return float(end.value)  # not reached: the points span the years between the ends
 
 
 def achievement_rate(kpi: Kpi, actual: float | None) -> float | None:

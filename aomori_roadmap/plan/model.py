@@ -361,7 +361,12 @@ class KpiPoint(_Model):
 
 
 class Kpi(_Model):
-    """成果指標: a KPI with its baseline, target, direction and source."""
+    """成果指標: a KPI with its baseline, target, direction and source.
+
+    ``targets`` are the yearly targets (年度別目標値) between the baseline and the final
+    target, each ``{fy, value}``; a year without one expects the straight line between the
+    points around it.
+    """
 
     id: Id
     name: Text
@@ -371,6 +376,7 @@ class Kpi(_Model):
     direction: Literal["up", "down"] = "up"
     baseline: KpiPoint
     target: KpiPoint
+    targets: list[KpiPoint] = []
     source: str | None = None
     department: Id | None = None
     note: str | None = None
@@ -685,6 +691,7 @@ def _check_structure(plan: Plan) -> list[Problem]:
             problems.append(
                 _unknown("department", kpi.department, department_ids, ("kpis", i, "department"))
             )
+        problems += _check_yearly_targets(kpi, ("kpis", i, "targets"))
     both = set(plan.calendar.closed_days) & set(plan.calendar.open_days)
     for k, day in enumerate(plan.calendar.open_days):
         if day in both:
@@ -708,6 +715,30 @@ def _check_structure(plan: Plan) -> list[Problem]:
                 loc=("period", "end"),
             )
         )
+    return problems
+
+
+def _check_yearly_targets(kpi: Kpi, where: Loc) -> list[Problem]:
+    """Each yearly target lies strictly between the baseline and the final target's years,
+    once per year."""
+    problems: list[Problem] = []
+    seen: set[int] = set()
+    first, last = kpi.baseline.fy, kpi.target.fy
+    for k, point in enumerate(kpi.targets):
+        if not first < point.fy < last:
+            message = _(
+                "the yearly target of KPI '{kpi}' for FY{fy} is not between its baseline"
+                " (FY{first}) and its target (FY{last})."
+            ).format(kpi=kpi.id, fy=point.fy, first=first, last=last)
+            problems.append(Problem(message, code="bad-kpi", loc=(*where, k, "fy")))
+        elif point.fy in seen:
+            message = _("KPI '{kpi}' has two yearly targets for FY{fy}.")
+            problems.append(
+                Problem(
+                    message.format(kpi=kpi.id, fy=point.fy), code="bad-kpi", loc=(*where, k, "fy")
+                )
+            )
+        seen.add(point.fy)
     return problems
 
 
