@@ -214,13 +214,16 @@ def run_demo(plan: Plan, out_dir: Path, *, today: date) -> DemoResult:
     url = f"sqlite:///{db_path}"
     calendar = plan_calendar(plan)
     planned = schedule(plan, calendar=calendar)
+    history = demo_history(plan, planned, today)
     recorded = 0
     with Store(url, plan=plan) as store:
         if not store.revisions():
             store.save_revision(plan, _PLAN_OFFICE, "当初計画（デモ）")
             store.set_baseline(BASELINE, actor=_PLAN_OFFICE, note="デモの基準線")
-            recorded = store.record_batch(demo_history(plan, planned, today))
+            recorded = store.record_batch(history)
             recorded += _record_reviews(plan, store, ("FY2024-H1", "FY2024-H2"))
+        # The departments' half first, so that every output below shows what they sent back.
+        books, workbook = _department_loop(plan, store, history, today, out_dir / "workbooks")
         end_of_fy2024 = take_snapshot(plan, store, as_of=FY2024_H2_END, baseline=BASELINE)
         now = take_snapshot(plan, store, as_of=today, baseline=BASELINE)
         report = annual_report(
@@ -232,7 +235,6 @@ def run_demo(plan: Plan, out_dir: Path, *, today: date) -> DemoResult:
         reminder_text = reminders_text(
             groups, lang=lang, as_of=day, until=window_end(at_day, "14d")
         )
-        books, workbook = _department_loop(plan, store, planned, today, out_dir / "workbooks")
     files = [db_path, *books]
     files.append(_write(out_dir / "schedule.json", _schedule_json(planned)))
     files.append(_write(out_dir / "gantt.html", render_gantt(now, "html", lang=lang)))
@@ -245,11 +247,11 @@ def run_demo(plan: Plan, out_dir: Path, *, today: date) -> DemoResult:
     return DemoResult(files, url, recorded, end_of_fy2024, now, reminder_text, workbook)
 
 
-def _reported_done(plan: Plan, planned: Schedule, today: date, covered: set[str]) -> str | None:
-    """A task the demo history leaves running on ``today``, in a covered initiative: the one
-    the department reports done in its workbook (the same one on every run)."""
+def _reported_done(plan: Plan, history: list[StatusChange], covered: set[str]) -> str | None:
+    """A task the demo history leaves running, in a covered initiative: the one the
+    department reports done in its workbook (the same one on every run)."""
     last: dict[str, str] = {}
-    for change in demo_history(plan, planned, today):
+    for change in history:
         last[change.ref] = str(change.status)
     for ref, initiative, _task in plan.iter_tasks():
         if initiative.id in covered and initiative.department and last.get(ref) == "in_progress":
@@ -258,7 +260,7 @@ def _reported_done(plan: Plan, planned: Schedule, today: date, covered: set[str]
 
 
 def _department_loop(
-    plan: Plan, store: Store, planned: Schedule, today: date, folder: Path
+    plan: Plan, store: Store, history: list[StatusChange], today: date, folder: Path
 ) -> tuple[list[Path], list[str]]:
     """Every department's workbook for the half that ended last; one filled in and imported."""
     from aomori_roadmap.calendar import format_wareki
@@ -275,7 +277,7 @@ def _department_loop(
     folder.mkdir(parents=True, exist_ok=True)
     books = department_workbooks(snapshot, cycle, store=store, lang=lang)
     files = [_write(folder / name, data) for name, data in books]
-    ref = _reported_done(plan, planned, today, set(cycle.initiatives))
+    ref = _reported_done(plan, history, set(cycle.initiatives))
     if ref is None:
         return files, []
     initiative = plan.initiative(ref.split("/")[0])

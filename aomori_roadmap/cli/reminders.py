@@ -2,7 +2,7 @@
 
 import os
 from datetime import date
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, NamedTuple
 
 import typer
 
@@ -34,14 +34,32 @@ if TYPE_CHECKING:
         DepartmentReminders,
     )
     from aomori_roadmap.notify import Attachment, SmtpSettings
+    from aomori_roadmap.store import Store
+    from aomori_roadmap.views.snapshot import Snapshot
 
 
 ENV = "AOMORI_ROADMAP_SMTP_"
 
 
+class Due(NamedTuple):
+    """What is due by department in the window, and the workbooks to attach (when asked)."""
+
+    groups: "list[DepartmentReminders]"
+    as_of: date
+    until: date
+    attached: "dict[str, Attachment]"
+
+
 def due_reminders(
-    options: Options, within: str, departments: list[str] | None
-) -> "tuple[list[DepartmentReminders], date, date]":
+    options: Options,
+    within: str,
+    departments: list[str] | None,
+    *,
+    attach: bool = False,
+    cycle: str | None = None,
+) -> Due:
+    """The reminders as of --as-of; with ``attach``, each department's workbook for ``cycle``
+    (default: the one to submit next), made from the same snapshot and store."""
     from aomori_roadmap.engine.reminders import reminders, window_end
     from aomori_roadmap.store.review_log import ReviewLog
 
@@ -54,7 +72,11 @@ def due_reminders(
             plan, snap, stages, within=within, departments=departments or None, lang=options.lang
         )
         until = window_end(snap, within)
-    return groups, as_of, until
+        attached = {}
+        if attach:
+            wanted = [g.department for g in groups if g.department and not g.no_contact]
+            attached = _workbooks(snap, store, wanted, cycle, options.lang)
+    return Due(groups, as_of, until, attached)
 
 
 def _env(name: str) -> str | None:
@@ -105,25 +127,20 @@ def _settings(
 
 
 def _workbooks(
-    options: Options, departments: list[str], cycle: str | None
+    snap: "Snapshot", store: "Store | None", departments: list[str], cycle: str | None, lang: str
 ) -> "dict[str, Attachment]":
     """Each department's workbook for ``cycle`` (default: the one to submit next), to attach."""
     from aomori_roadmap.engine.reviews import cycle_to_submit
     from aomori_roadmap.formats import XLSX_MEDIA_TYPE
     from aomori_roadmap.notify import Attachment
-    from aomori_roadmap.workbook.out import department_workbook, workbook_file_name
+    from aomori_roadmap.workbook.out import department_workbooks
 
-    plan = load(options)
-    as_of = as_of_date(options)
-    attached = {}
-    with reading_store(options, plan) as store:
-        snap = snapshot_at(plan, store, as_of)
-        chosen = cycle or cycle_to_submit(list(snap.cycles), as_of).code
-        for department in departments:
-            data = department_workbook(snap, chosen, department, store=store, lang=options.lang)
-            name = workbook_file_name(plan, chosen, department, options.lang)
-            attached[department] = Attachment(name, data, XLSX_MEDIA_TYPE)
-    return attached
+    chosen = cycle or cycle_to_submit(snap.cycles, snap.as_of).code
+    books = department_workbooks(snap, chosen, departments, store=store, lang=lang)
+    return {
+        department: Attachment(name, data, XLSX_MEDIA_TYPE)
+        for department, (name, data) in zip(departments, books, strict=True)
+    }
 
 
 def _deliver(groups: "list[DepartmentReminders]", settings: "SmtpSettings", options: Options,
@@ -224,18 +241,20 @@ def reminders_command(
 
     options = options_of(ctx)
     check_format(format, ("text", "markdown", "json"))
-    groups, as_of, until = due_reminders(options, within, department)
+    if not send and (attach_workbooks or cycle is not None):
+        err.print(_("--attach-workbooks and --cycle go with --send."), markup=False)
+        raise typer.Exit(EXIT_BAD_INPUT)
+    settings = None
     if send:
         settings = _settings(
             smtp_host, smtp_port, smtp_sender, smtp_starttls, smtp_user, smtp_password
         )
-        wanted = [g.department for g in groups if g.department and not g.no_contact]
-        attached = _workbooks(options, wanted, cycle) if attach_workbooks else {}
+    groups, as_of, until, attached = due_reminders(
+        options, within, department, attach=attach_workbooks, cycle=cycle
+    )
+    if settings is not None:
         _deliver(groups, settings, options, dry_run, attached)
         return
-    if attach_workbooks or cycle is not None:
-        err.print(_("--attach-workbooks and --cycle go with --send."), markup=False)
-        raise typer.Exit(EXIT_BAD_INPUT)
     window = {"as_of": as_of, "until": until}
     if format == "json":
         print_json(reminders_json(groups, **window), output)

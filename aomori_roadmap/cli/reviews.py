@@ -172,7 +172,7 @@ def reviews_due(
 
     options = options_of(ctx)
     check_format(format, ("text", "json"))
-    groups, as_of, until = due_reminders(options, within, department)
+    groups, as_of, until, _attached = due_reminders(options, within, department)
     kinds = (ReminderKind.SUBMISSION, ReminderKind.MEETING)
     due = [
         DepartmentReminders(
