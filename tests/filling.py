@@ -23,12 +23,9 @@ from aomori_roadmap.plan.model import Plan
 from aomori_roadmap.store import Store
 from aomori_roadmap.views.snapshot import take_snapshot
 from aomori_roadmap.workbook.layout import (
-    INITIATIVES,
-    TASKS,
-    SheetLayout,
-    kpi_layout,
     sheet_key,
     sheet_name,
+    table_layout,
 )
 from aomori_roadmap.workbook.out import department_workbook
 
@@ -111,15 +108,6 @@ def export(
     return writer(snapshot, CYCLE, department, store=store, lang=lang)
 
 
-def layout_of(key: str, plan: Plan) -> SheetLayout:
-    if key == "tasks":
-        return TASKS
-    if key == "initiatives":
-        return INITIATIVES
-    years = range(plan.period.start.year, plan.period.end.year + 1)
-    return kpi_layout(list(years))
-
-
 _KEY_COLUMN = {"tasks": "ref", "initiatives": "id", "kpis": "id"}
 
 
@@ -137,7 +125,7 @@ class Filler:
         raise KeyError(key)
 
     def row_of(self, key: str, row_key: str) -> int:
-        layout = layout_of(key, self.plan)
+        layout = table_layout(key, self.plan)
         ws = self.sheet(key)
         column = layout.index(_KEY_COLUMN[key])
         for row in range(layout.first_data_row, ws.max_row + 1):
@@ -147,7 +135,7 @@ class Filler:
 
     def address(self, key: str, column_key: str, row_key: str) -> str:
         """``Sheet!L12``: where the importer reports a problem of that cell."""
-        layout = layout_of(key, self.plan)
+        layout = table_layout(key, self.plan)
         cell = self.sheet(key).cell(self.row_of(key, row_key), layout.index(column_key))
         return f"{self.sheet(key).title}!{cell.coordinate}"
 
@@ -159,7 +147,7 @@ class Filler:
         value: object,
         number_format: str | None = None,
     ) -> Filler:
-        layout = layout_of(key, self.plan)
+        layout = table_layout(key, self.plan)
         cell = self.sheet(key).cell(self.row_of(key, row_key), layout.index(column_key))
         cell.value = value
         if number_format is not None:

@@ -53,14 +53,14 @@ from aomori_roadmap.workbook.layout import (
     Origin,
     SheetLayout,
     TaskOrigin,
-    kpi_layout,
+    table_layout,
 )
 
 if TYPE_CHECKING:
     from aomori_roadmap.store.review_log import KpiActual, ReviewState
     from aomori_roadmap.store.store import Store
 
-__all__ = ["Comparison", "Reading", "SheetRow", "plan_years"]
+__all__ = ["Comparison", "Reading", "SheetRow"]
 
 
 class Reading:
@@ -520,7 +520,7 @@ class Comparison:
         if not rows:
             return
         known = {k.id: k for k in self.reading.plan.kpis}
-        layout = kpi_layout(plan_years(self.reading.plan))
+        layout = table_layout("kpis", self.reading.plan)
         changed = []
         for key, row, title in rows:
             if row.bad:
@@ -658,8 +658,3 @@ def _same_kpi(a: KpiValues, b: KpiValues, kpi: Kpi) -> bool:
     if a.value is None or b.value is None:
         return a.value is b.value
     return math.isclose(a.value, b.value, rel_tol=1e-12, abs_tol=0.0)
-
-
-def plan_years(plan: Plan) -> list[int]:
-    """The fiscal years of ``plan``, first to last (the KPI sheet has a column for each)."""
-    return list(range(plan.period.start.year, plan.period.end.year + 1))

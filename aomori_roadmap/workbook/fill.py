@@ -31,8 +31,10 @@ from openpyxl.worksheet.worksheet import Worksheet
 from aomori_roadmap.errors import PlanError
 from aomori_roadmap.i18n import _
 from aomori_roadmap.plan.model import Plan
-from aomori_roadmap.workbook.compare import plan_years
-from aomori_roadmap.workbook.layout import INITIATIVES, TASKS, SheetLayout, kpi_layout, sheet_key
+from aomori_roadmap.workbook.layout import (
+    sheet_key,
+    table_layout,
+)
 
 __all__ = ["Value", "fill_workbook"]
 
@@ -45,12 +47,6 @@ Cell = tuple[str, str, str]
 
 def _row_key_column(sheet: str) -> str:
     return "ref" if sheet == "tasks" else "id"
-
-
-def _layout(sheet: str, plan: Plan) -> SheetLayout:
-    if sheet == "tasks":
-        return TASKS
-    return INITIATIVES if sheet == "initiatives" else kpi_layout(plan_years(plan))
 
 
 def fill_workbook(data: bytes, plan: Plan, cells: Mapping[Cell, Value]) -> bytes:
@@ -70,7 +66,7 @@ def fill_workbook(data: bytes, plan: Plan, cells: Mapping[Cell, Value]) -> bytes
         ws = sheets.get(sheet)
         if ws is None or sheet not in ("tasks", "initiatives", "kpis"):
             raise PlanError(_("The workbook has no sheet '{sheet}' to fill.").format(sheet=sheet))
-        layout = _layout(sheet, plan)
+        layout = table_layout(sheet, plan)
         if not any(c.key == column_key for c in layout.inputs()):
             choices = ", ".join(c.key for c in layout.inputs())
             raise PlanError(

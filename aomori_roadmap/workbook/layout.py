@@ -38,9 +38,13 @@ import math
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, fields
 from datetime import date
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from aomori_roadmap.errors import PlanError, shown
+
+if TYPE_CHECKING:
+    from aomori_roadmap.plan.model import Plan
+
 from aomori_roadmap.i18n import LANGUAGES, NC_, _, pgettext, using_language
 
 __all__ = [
@@ -63,10 +67,12 @@ __all__ = [
     "kpi_columns",
     "kpi_layout",
     "kpi_year_key",
+    "plan_years",
     "rating_choice",
     "sheet_key",
     "sheet_name",
     "sheet_names",
+    "table_layout",
 ]
 
 #: The custom document property ``aomori_roadmap_format`` of every department workbook.
@@ -274,6 +280,19 @@ def kpi_columns(years: Iterable[int]) -> tuple[Column, ...]:
 def kpi_layout(years: Iterable[int]) -> SheetLayout:
     """The KPI sheet's layout for a plan of fiscal ``years``."""
     return SheetLayout("kpis", KPIS.header_row, KPIS.first_data_row, kpi_columns(years))
+
+
+def plan_years(plan: Plan) -> list[int]:
+    """The fiscal years of ``plan``, first to last (the KPI sheet has a column for each)."""
+    return list(range(plan.period.start.year, plan.period.end.year + 1))
+
+
+def table_layout(key: str, plan: Plan) -> SheetLayout:
+    """The layout of the table sheet ``key`` (``tasks``, ``initiatives``, ``kpis``) in the
+    workbooks of ``plan``."""
+    if key == "tasks":
+        return TASKS
+    return INITIATIVES if key == "initiatives" else kpi_layout(plan_years(plan))
 
 
 def rating_choice(symbol: str, label: str) -> str:

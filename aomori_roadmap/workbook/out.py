@@ -89,6 +89,7 @@ from aomori_roadmap.workbook.layout import (
     SheetLayout,
     TaskOrigin,
     kpi_layout,
+    plan_years,
     rating_choice,
     sheet_name,
 )
@@ -863,17 +864,13 @@ def _origin_sheet(ws: Worksheet, origin: Origin) -> None:
 # --- the workbook ---------------------------------------------------------------------------
 
 
-def _years(plan: Plan) -> list[int]:
-    return list(range(plan.period.start.year, plan.period.end.year + 1))
-
-
 def _make(book: DepartmentBook) -> bytes:
     """Write the workbook of ``book`` (in the language chosen now).
 
     Every sheet is made first, in order, and filled as its rows come: the cover, which names
     the origin's fingerprint, and the origin sheet are filled last.
     """
-    book.years = _years(book.plan)
+    book.years = plan_years(book.plan)
     wb = Workbook(write_only=True)
     # A write-only sheet has the attributes of a worksheet that these functions use.
     cover, tasks_sheet, initiatives_sheet, kpis_sheet, origin_sheet = (
@@ -913,7 +910,7 @@ def _make(book: DepartmentBook) -> bytes:
 def _origin_of(book: DepartmentBook) -> Origin:
     """The origin record of ``book``'s rows (the input cells as they will be written)."""
     if not book.years:
-        book.years = _years(book.plan)
+        book.years = plan_years(book.plan)
     scale = book.plan.review_policy.ratings
     shown_as = {r.symbol: rating_choice(r.symbol, r.label) for r in scale}
     return Origin(

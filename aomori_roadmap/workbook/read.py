@@ -68,16 +68,16 @@ from aomori_roadmap.workbook.changes import (
     column_letter,
     provenance,
 )
-from aomori_roadmap.workbook.compare import Comparison, Reading, SheetRow, plan_years
+from aomori_roadmap.workbook.compare import Comparison, Reading, SheetRow
 from aomori_roadmap.workbook.layout import (
     INITIATIVES,
     ORIGIN_SHEET,
     TASKS,
     Origin,
     SheetLayout,
-    kpi_layout,
     sheet_key,
     sheet_name,
+    table_layout,
 )
 
 if TYPE_CHECKING:
@@ -606,5 +606,5 @@ def _tables(reading: Reading, origin: Origin, epoch: datetime) -> list[_Table]:
     return [
         (TASKS, task_readers, origin.tasks),
         (INITIATIVES, initiative_readers, origin.initiatives),
-        (kpi_layout(plan_years(reading.plan)), kpi_readers, origin.kpis),
+        (table_layout("kpis", reading.plan), kpi_readers, origin.kpis),
     ]
