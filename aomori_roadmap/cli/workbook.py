@@ -13,8 +13,6 @@ from aomori_roadmap.errors import RoadmapError
 from aomori_roadmap.i18n import _
 
 if TYPE_CHECKING:
-    from aomori_roadmap.store import Store
-    from aomori_roadmap.views.snapshot import Snapshot
     from aomori_roadmap.workbook.changes import WorkbookChanges, WorkbookProblem
 
 workbook_app = typer.Typer(
@@ -47,7 +45,8 @@ def workbook_out(
 ) -> None:
     """担当課ごとの進捗管理シートを書き出します。"""
     from aomori_roadmap.engine.reviews import cycle_to_submit
-    from aomori_roadmap.workbook.out import department_workbooks
+    from aomori_roadmap.workbook.csv_sheet import book_csv, csv_file_name
+    from aomori_roadmap.workbook.out import department_books
 
     options = options_of(ctx)
     plan = load(options)
@@ -55,11 +54,13 @@ def workbook_out(
     with reading_store(options, plan) as store:
         snap = snapshot_at(plan, store, as_of)
         chosen = cycle or cycle_to_submit(snap.cycles, as_of).code
-        books = department_workbooks(snap, chosen, department, store=store, lang=options.lang)
-        try:
-            files = list(books)  # every workbook is made before any file is written
-            if csv:
-                files += _csv_sheets(snap, chosen, [n for n, _d in files], store, options.lang)
+        files: list[tuple[str, bytes]] = []
+        try:  # every file is made before any is written
+            for book in department_books(snap, chosen, department, store=store, lang=options.lang):
+                files.append((book.file_name(), book.workbook()))
+                if csv:
+                    name = csv_file_name(plan, chosen, book.department.id, options.lang)
+                    files.append((name, book_csv(book)))
         except RoadmapError as error:
             fail(error)
     for n, (name, data) in enumerate(files, start=1):
@@ -69,22 +70,6 @@ def workbook_out(
         out.print(str(path), markup=False)
     if not files:
         err.print(_("No department has work in this cycle: nothing written."), markup=False)
-
-
-def _csv_sheets(
-    snap: "Snapshot", cycle: str, written: list[str], store: "Store | None", lang: str
-) -> list[tuple[str, bytes]]:
-    """The task sheets as CSV of the departments whose workbooks are in ``written``."""
-    from aomori_roadmap.workbook.csv_sheet import csv_file_name, department_csv
-    from aomori_roadmap.workbook.out import workbook_file_name
-
-    plan = snap.plan
-    names = {workbook_file_name(plan, cycle, d.id, lang): d.id for d in plan.departments}
-    return [
-        (csv_file_name(plan, cycle, names[name], lang),
-         department_csv(snap, cycle, names[name], store=store, lang=lang))
-        for name in written
-    ]  # fmt: skip
 
 
 # The options of ``workbook in``.

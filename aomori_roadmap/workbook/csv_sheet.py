@@ -107,12 +107,13 @@ from aomori_roadmap.workbook.read import (
 if TYPE_CHECKING:
     from aomori_roadmap.store.store import Store
     from aomori_roadmap.views.snapshot import Snapshot
-    from aomori_roadmap.workbook.out import CycleRef
+    from aomori_roadmap.workbook.out import CycleRef, DepartmentBook
 
 __all__ = [
     "CSV_FORMAT",
     "CSV_VERSION",
     "ORIGIN_COLUMN",
+    "book_csv",
     "csv_file_name",
     "department_csv",
     "read_department_csv",
@@ -271,8 +272,12 @@ def department_csv(
     from aomori_roadmap.workbook.out import department_book
 
     check_language(lang)
-    with using_language(lang):
-        book = department_book(snapshot, cycle, department, store=store, lang=lang)
+    return book_csv(department_book(snapshot, cycle, department, store=store, lang=lang))
+
+
+def book_csv(book: DepartmentBook) -> bytes:
+    """The task sheet of a department's workbook being made, as CSV bytes (UTF-8, BOM)."""
+    with using_language(book.lang):
         rows: list[list[str]] = []
         tasks: dict[str, TaskOrigin] = {}
         for fixed, inputs, exported, ref in book.task_rows():
@@ -281,7 +286,7 @@ def department_csv(
             tasks[ref] = exported
         origin = Origin(
             book.plan.id, book.facts.revision, book.cycle.code, book.department.id,
-            snapshot.as_of, lang, tasks,
+            book.snapshot.as_of, book.lang, tasks,
         )  # fmt: skip
         headings = [c.heading() for c in _LAYOUT.columns]
         first = _first_line(origin, [c.heading() for c in TASKS.inputs()])

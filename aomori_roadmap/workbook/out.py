@@ -102,6 +102,7 @@ __all__ = [
     "CycleRef",
     "DepartmentBook",
     "department_book",
+    "department_books",
     "department_workbook",
     "department_workbooks",
     "workbook_file_name",
@@ -401,6 +402,15 @@ class DepartmentBook:
     @property
     def plan(self) -> Plan:
         return self.snapshot.plan
+
+    def file_name(self) -> str:
+        """The workbook's file name (see :func:`workbook_file_name`)."""
+        return workbook_file_name(self.plan, self.cycle, self.department.id, self.lang)
+
+    def workbook(self) -> bytes:
+        """The workbook's xlsx bytes."""
+        with using_language(self.lang):
+            return _make(self)
 
     def origin(self) -> Origin:
         """The origin record the workbook carries (its hidden sheet) for these rows.
@@ -1024,21 +1034,22 @@ def _has_work(book: DepartmentBook) -> bool:
     return bool(book.initiatives() or book.index.kpis.get(book.department.id))
 
 
-def department_workbooks(
+def department_books(
     snapshot: Snapshot,
     cycle: ReviewCycle | str,
     departments: Iterable[str] | None = None,
     *,
     store: Store | None = None,
     lang: str = "ja",
-) -> Iterator[tuple[str, bytes]]:
-    """``(file name, xlsx bytes)`` of each department's workbook for ``cycle``, in plan order.
+) -> list[DepartmentBook]:
+    """Each department's workbook for ``cycle`` as data, in plan order, before any sheet is
+    written (:meth:`DepartmentBook.workbook`, and the CSV of its task sheet, make the files).
 
     ``departments`` are department ids (``None``: every department of the plan that has an
     initiative in the cycle or a KPI). The store is read once for all of them.
 
     Raises:
-        PlanError: an unknown department, cycle or language, before anything is written.
+        PlanError: an unknown department, cycle or language, before anything is made.
     """
     check_language(lang)
     plan = snapshot.plan
@@ -1053,9 +1064,22 @@ def department_workbooks(
         department_book(snapshot, chosen, d, store=store, lang=lang, index=index, facts=facts)
         for d in wanted
     ]
-    for book in books:
-        if departments is None and not _has_work(book):
-            continue
-        with using_language(lang):
-            content = _make(book)
-        yield workbook_file_name(plan, book.cycle, book.department.id, lang), content
+    return [book for book in books if departments is not None or _has_work(book)]
+
+
+def department_workbooks(
+    snapshot: Snapshot,
+    cycle: ReviewCycle | str,
+    departments: Iterable[str] | None = None,
+    *,
+    store: Store | None = None,
+    lang: str = "ja",
+) -> Iterator[tuple[str, bytes]]:
+    """``(file name, xlsx bytes)`` of each department's workbook for ``cycle``, in plan order
+    (the departments as :func:`department_books` chooses them).
+
+    Raises:
+        PlanError: an unknown department, cycle or language, before anything is written.
+    """
+    for book in department_books(snapshot, cycle, departments, store=store, lang=lang):
+        yield book.file_name(), book.workbook()
