@@ -86,9 +86,11 @@ def test_in_reports_every_problem_located_and_writes_nothing(db: str, tmp_path: 
     path.write_bytes(filled.set("tasks", "started", TASK, "R7.13.1").bytes())
     other = tmp_path / "note.txt"
     other.write_text("not a workbook", encoding="utf-8")
-    invoke(db, "status", "list")  # the store exists before the import
+    assert invoke(db, "db", "upgrade").exit_code == 0  # a store, to see that nothing is written
+    before = footprint(db)
     result = invoke(db, "workbook", "in", str(path), str(other))
     assert result.exit_code == 2
+    assert footprint(db) == before
     assert f"{path.name}:{filled.address('tasks', 'progress', TASK)}:" in result.stderr
     assert f"{path.name}:{filled.address('tasks', 'started', TASK)}:" in result.stderr
     assert "note.txt:" in result.stderr
