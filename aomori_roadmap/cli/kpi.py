@@ -42,7 +42,7 @@ def kpi_show(
 ) -> None:
     """成果指標の基準値・目標値・年度ごとの実績、達成率と状況を示します。"""
     from aomori_roadmap.calendar import FiscalYear
-    from aomori_roadmap.engine.kpi import progress
+    from aomori_roadmap.engine.kpi import KpiMark, progress
     from aomori_roadmap.store.review_log import KpiLog
 
     options = options_of(ctx)
@@ -63,7 +63,7 @@ def kpi_show(
                 "kpi": kpi.id, "name": kpi.name, "unit": kpi.unit, "direction": kpi.direction,
                 "baseline": kpi.baseline.value, "target": kpi.target.value,
                 "actuals": {str(y): actuals.get(y) for y in years}, "fy": year.year,
-                "expected": standing.expected, "rate": standing.rate,
+                "mark": standing.mark, "expected": standing.expected, "rate": standing.rate,
                 "status": standing.status.value,
             }
         )  # fmt: skip
@@ -72,7 +72,9 @@ def kpi_show(
         return
     unset = _("not set")
 
-    def shown(value: float | None) -> str:
+    def shown(value: float | KpiMark | None) -> str:
+        if isinstance(value, KpiMark):
+            return value.label(options.lang)
         return unset if value is None else f"{value:g}"
 
     from rich.table import Table
@@ -104,7 +106,10 @@ def kpi_record(
     ctx: typer.Context,
     kpi: Annotated[str, typer.Argument(help=_("ID of the KPI"))],
     fy: Annotated[str, typer.Argument(help=_("Fiscal year (2025, FY2025)"))],
-    value: Annotated[str, typer.Argument(help=_("Actual value (a number)"))],
+    value: Annotated[
+        str,
+        typer.Argument(help=_("Actual value: a number, or unknown / surveying")),
+    ],
     source: Annotated[
         str, typer.Option(help=_("Source (default: the source of the KPI in the plan)"))
     ] = "",
@@ -115,18 +120,27 @@ def kpi_record(
     actor: ActorOption = None,
 ) -> None:
     """成果指標の年度の実績値を記録します（訂正は --corrects で新しい記録として）。"""
+    from aomori_roadmap.engine.kpi import KpiMark
     from aomori_roadmap.store.review_log import KpiLog
 
     options = options_of(ctx)
-    try:
-        number = float(value.replace(",", ""))
-    except ValueError:
-        err.print(
-            _("write the actual value as a number (cannot read '{value}')").format(value=value)
-        )
-        raise typer.Exit(EXIT_BAD_INPUT) from None
+    entry: float | str
+    if KpiMark.read(value) is not None:
+        entry = value
+    else:
+        try:
+            entry = float(value.replace(",", ""))
+        except ValueError:
+            err.print(
+                _(
+                    "write the actual value as a number or one of {marks} (cannot read '{value}')"
+                ).format(marks=", ".join(KpiMark.forms(options.lang)), value=value)
+            )
+            raise typer.Exit(EXIT_BAD_INPUT) from None
     plan = load(options)
     who = actor_of(actor)  # before the store is opened
     with writing_store(options, plan) as store:
-        actual = KpiLog(store).record(kpi, fy, number, source, note, actor=who, corrects=corrects)
-    out.print(f"#{actual.id} {actual.kpi} FY{actual.fy}: {actual.value:g}", markup=False)
+        actual = KpiLog(store).record(kpi, fy, entry, source, note, actor=who, corrects=corrects)
+    measured = actual.measured
+    shown = measured.label(options.lang) if isinstance(measured, KpiMark) else f"{measured:g}"
+    out.print(f"#{actual.id} {actual.kpi} FY{actual.fy}: {shown}", markup=False)

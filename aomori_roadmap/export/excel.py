@@ -693,7 +693,9 @@ def _report_book(report: AnnualReport, lang: str) -> bytes:
 
     kpis = [
         [k.id, k.name, k.unit, _direction(k.direction), k.baseline_fy, value(k.baseline),
-         k.target_fy, value(k.target), value(k.actual), value(k.expected), value(k.rate),
+         k.target_fy, value(k.target),
+         k.mark.label(lang) if k.mark is not None else value(k.actual),
+         value(k.expected), value(k.rate),
          k.status.label(lang), k.source]
         for k in report.kpis
     ]  # fmt: skip

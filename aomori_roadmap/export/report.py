@@ -275,7 +275,8 @@ def _blocks(report: AnnualReport, lang: str) -> list[Block]:
     kpis = [
         [_("{name} ({unit})").format(name=k.name, unit=k.unit) + _ARROWS[k.direction] if k.unit
          else f"{k.name} {_ARROWS[k.direction]}",
-         _number(k.baseline, unset), _number(k.target, unset), _number(k.actual, unset),
+         _number(k.baseline, unset), _number(k.target, unset),
+         k.mark.label(lang) if k.mark is not None else _number(k.actual, unset),
          _number(k.expected, unset), _rate(k.rate, unset), k.status.label(lang)]
         for k in report.kpis
     ]  # fmt: skip

@@ -49,7 +49,15 @@ PLAN_SUFFIXES = (".yaml", ".yml", ".json")
 HEADER_NAMES = ("plan.yaml", "plan.yml", "plan.json")
 
 # Lists of the plan's structure merged by id when a header builds on a base plan.
-_MERGED_BY_ID = ("fields", "items", "foundations", "priorities", "departments", "kpis")
+_MERGED_BY_ID = (
+    "fields",
+    "items",
+    "foundations",
+    "priorities",
+    "departments",
+    "kpis",
+    "indicators",
+)
 
 _CLoader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 

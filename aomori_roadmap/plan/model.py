@@ -1,8 +1,9 @@
 """The plan as data: pydantic models for everything a plan file holds.
 
 A :class:`Plan` has the plan's structure (fields 分野, items 項目 with their policies 取組方針,
-foundations 基盤, priorities 重点的に取り組むDX, departments 担当課, KPIs 成果指標) and its
-initiatives 取組, each with the tasks 工程 of its roadmap.
+foundations 基盤, priorities 重点的に取り組むDX, departments 担当課, KPIs 成果指標 with their
+intermediate indicators 中間指標 and evaluation scale 評価) and its initiatives 取組, each with
+the tasks 工程 of its roadmap.
 
 Models are immutable and round-trip through JSON unchanged. Period and duration fields accept
 the expressions people write (``令和6年度上期``, ``10bd``) and store them as typed values
@@ -63,9 +64,12 @@ __all__ = [
     "CalendarSettings",
     "Department",
     "Dependency",
+    "EvaluationScale",
     "Field_",
     "Foundation",
     "Governance",
+    "Grade",
+    "Indicator",
     "Initiative",
     "Item",
     "Kpi",
@@ -382,6 +386,70 @@ class Kpi(_Model):
     note: str | None = None
 
 
+class Indicator(_Model):
+    """中間指標: an intermediate indicator, attached to exactly one KPI or one initiative.
+
+    Like a KPI it has a direction and, when the plan gives them, a baseline, a target and
+    yearly targets (年度別目標値); ``values`` are actual values the plan itself publishes.
+    Without a baseline or a target it has no achievement rate (its values are shown as they
+    are).
+
+    >>> Indicator.model_validate({"id": "ind-visits", "name": "相談件数", "unit": "件",
+    ...     "initiative": "a", "values": [{"fy": 2024, "value": 35}]}).values[0].value
+    35.0
+    """
+
+    id: Id
+    name: Text
+    unit: str | None = None
+    direction: Literal["up", "down"] = "up"
+    kpi: Id | None = None
+    initiative: Id | None = None
+    baseline: KpiPoint | None = None
+    target: KpiPoint | None = None
+    targets: list[KpiPoint] = []
+    values: list[KpiPoint] = []
+    department: Id | None = None
+    source: str | None = None
+    note: str | None = None
+
+
+GradeCode = Annotated[str, StringConstraints(min_length=1, max_length=20)]
+"""The short code of a grade (S, A, B, C): at most 20 characters."""
+
+UNSET_CODE = "unset"
+"""The code of an evaluation without a rate or status (not set); no grade may use it."""
+
+
+class Grade(_Model):
+    """One grade of a rate scale: ``code`` (S), ``label`` (達成) and the lowest achievement
+    rate in percent that earns it; the last grade has no ``min_rate`` (it takes the rest)."""
+
+    code: GradeCode
+    label: Text
+    min_rate: Annotated[float, Field(allow_inf_nan=False)] | None = None
+
+
+class EvaluationScale(_Model):
+    """How KPI values are evaluated (評価): the four statuses, or grades of a rate.
+
+    - ``scale: status`` (the default): 達成 / 順調 / 遅れ / 未設定, see
+      :class:`aomori_roadmap.engine.kpi.KpiStatus`; it takes no grades.
+    - ``scale: rate``: the achievement rate is graded by ``grades``, best first, each down
+      to its ``min_rate``; ``basis`` says which rate: ``final`` (towards the final target) or
+      ``year`` (towards the value expected in that fiscal year).
+
+    >>> scale = EvaluationScale.model_validate({"scale": "rate", "grades": [
+    ...     {"code": "A", "label": "順調", "min_rate": 80}, {"code": "B", "label": "遅れ"}]})
+    >>> scale.basis, [g.code for g in scale.grades]
+    ('final', ['A', 'B'])
+    """
+
+    scale: Literal["status", "rate"] = "status"
+    basis: Literal["final", "year"] = "final"
+    grades: list[Grade] = []
+
+
 class CalendarSettings(_Model):
     """The working calendar: the year-end closure and extra closed or open days."""
 
@@ -501,6 +569,8 @@ class Plan(_Model):
     departments: list[Department] = []
     kpis: list[Kpi] = []
     kpi_note: str | None = None
+    evaluation: EvaluationScale = EvaluationScale()
+    indicators: list[Indicator] = []
     calendar: CalendarSettings = CalendarSettings()
     review_policy: ReviewPolicy = ReviewPolicy()
     initiatives: list[Initiative] = []
@@ -597,6 +667,7 @@ def _kind_name(kind: str) -> str:
         "priority": pgettext("plan part", "priority"),
         "department": pgettext("plan part", "department"),
         "KPI": pgettext("plan part", "KPI"),
+        "indicator": pgettext("plan part", "indicator"),
         "initiative": pgettext("plan part", "initiative"),
         "task": pgettext("plan part", "task"),
     }
@@ -742,6 +813,169 @@ def _check_yearly_targets(kpi: Kpi, where: Loc) -> list[Problem]:
     return problems
 
 
+def _check_evaluation(scale: EvaluationScale) -> list[Problem]:
+    """A rate scale has two grades at least, best first with strictly falling thresholds, the
+    last without one; a status scale has no grades and no basis but the default."""
+    where: Loc = ("evaluation",)
+
+    def bad(message: str, loc: Loc, hint: str | None = None) -> Problem:
+        return Problem(message, hint=hint, code="bad-evaluation", loc=(*where, *loc))
+
+    grades = scale.grades
+    if scale.scale == "status":
+        problems = []
+        if grades:
+            problems.append(
+                bad(
+                    _("the status scale takes no grades."),
+                    ("grades",),
+                    _("write scale: rate to grade the achievement rate, or remove grades"),
+                )
+            )
+        if scale.basis != "final":  # the default, which a dumped plan writes out
+            problems.append(
+                bad(_("the status scale takes no basis."), ("basis",), _("remove basis"))
+            )
+        return problems
+    if len(grades) < 2:
+        return [
+            bad(
+                _("a rate scale needs two grades at least."),
+                ("grades",) if "grades" in scale.model_fields_set else ("scale",),
+                _("list the grades best first, each with min_rate; the last without one"),
+            )
+        ]
+    problems = []
+    seen: set[str] = set()
+    previous: float | None = None
+    for k, grade in enumerate(grades):
+        at: Loc = ("grades", k)
+        if grade.code in seen:
+            message = _("the grade code '{code}' is used twice.")
+            problems.append(bad(message.format(code=grade.code), (*at, "code")))
+        elif grade.code == UNSET_CODE:
+            message = _("the grade code '{code}' is kept for a missing value (not set).")
+            problems.append(bad(message.format(code=grade.code), (*at, "code")))
+        seen.add(grade.code)
+        last = k == len(grades) - 1
+        if last and grade.min_rate is not None:
+            problems.append(
+                bad(
+                    _("the last grade '{code}' takes no min_rate.").format(code=grade.code),
+                    (*at, "min_rate"),
+                    _("it holds every rate below the grade before it"),
+                )
+            )
+        elif not last and grade.min_rate is None:
+            message = _("grade '{code}' has no min_rate.").format(code=grade.code)
+            problems.append(bad(message, at, _("only the last grade goes without one")))
+        elif grade.min_rate is not None and previous is not None and grade.min_rate >= previous:
+            problems.append(
+                bad(
+                    _(
+                        "the min_rate {rate:g} of grade '{code}' is not below the one before"
+                        " it ({previous:g})."
+                    ).format(rate=grade.min_rate, code=grade.code, previous=previous),
+                    (*at, "min_rate"),
+                    _("list the grades best first"),
+                )
+            )
+        if grade.min_rate is not None:
+            previous = grade.min_rate
+    return problems
+
+
+def _check_indicators(plan: Plan) -> list[Problem]:
+    """Each indicator belongs to one known KPI or initiative, its id is unique among the
+    KPIs and indicators, and its yearly targets and values lie in the plan's period, one per
+    year."""
+    kpi_ids = [k.id for k in plan.kpis]
+    indicator_ids = [i.id for i in plan.indicators]
+    kpis = set(kpi_ids)
+    problems = [
+        Problem(
+            _twice("indicator", ident)
+            if ident not in kpis
+            else _("the indicator id '{ident}' is the id of a KPI.").format(ident=ident),
+            hint=_("each id must be unique among the KPIs and indicators"),
+            code="duplicate-id",
+            loc=("indicators", k, "id"),
+        )
+        for k, ident in enumerate(indicator_ids)
+        if ident in kpis or ident in indicator_ids[:k]
+    ]
+    initiative_ids = [i.id for i in plan.initiatives]
+    department_ids = [d.id for d in plan.departments]
+    first, last = plan.period.start.year, plan.period.end.year
+    for k, indicator in enumerate(plan.indicators):
+        at: Loc = ("indicators", k)
+        if (indicator.kpi is None) == (indicator.initiative is None):
+            problems.append(
+                Problem(
+                    _("indicator '{ident}' must belong to one KPI or one initiative.").format(
+                        ident=indicator.id
+                    ),
+                    hint=_("write either kpi: or initiative:"),
+                    code="bad-kpi",
+                    loc=(*at, "initiative" if indicator.initiative is not None else "id"),
+                )
+            )
+        if indicator.kpi is not None and indicator.kpi not in kpis:
+            problems.append(_unknown("KPI", indicator.kpi, kpi_ids, (*at, "kpi")))
+        if indicator.initiative is not None and indicator.initiative not in initiative_ids:
+            problems.append(
+                _unknown("initiative", indicator.initiative, initiative_ids, (*at, "initiative"))
+            )
+        if indicator.department is not None and indicator.department not in department_ids:
+            problems.append(
+                _unknown("department", indicator.department, department_ids, (*at, "department"))
+            )
+        for key in ("targets", "values"):
+            problems += _check_indicator_years(indicator, key, first, last, (*at, key))
+    return problems
+
+
+def _check_indicator_years(
+    indicator: Indicator, key: Literal["targets", "values"], first: int, last: int, where: Loc
+) -> list[Problem]:
+    problems: list[Problem] = []
+    seen: set[int] = set()
+    for k, point in enumerate(getattr(indicator, key)):
+        if not first <= point.fy <= last:
+            if key == "targets":
+                message = _(
+                    "the yearly target of indicator '{ident}' for FY{fy} is outside the plan's"
+                    " period (FY{first}–FY{last})."
+                )
+            else:
+                message = _(
+                    "the value of indicator '{ident}' for FY{fy} is outside the plan's period"
+                    " (FY{first}–FY{last})."
+                )
+            problems.append(
+                Problem(
+                    message.format(ident=indicator.id, fy=point.fy, first=first, last=last),
+                    code="bad-kpi",
+                    loc=(*where, k, "fy"),
+                )
+            )
+        elif point.fy in seen:
+            message = (
+                _("indicator '{ident}' has two yearly targets for FY{fy}.")
+                if key == "targets"
+                else _("indicator '{ident}' has two values for FY{fy}.")
+            )
+            problems.append(
+                Problem(
+                    message.format(ident=indicator.id, fy=point.fy),
+                    code="bad-kpi",
+                    loc=(*where, k, "fy"),
+                )
+            )
+        seen.add(point.fy)
+    return problems
+
+
 def _check_task(plan: Plan, where: Loc, task: Task, initiative: Initiative) -> list[Problem]:
     problems: list[Problem] = []
 
@@ -853,4 +1087,9 @@ def check_plan(plan: Plan) -> list[Problem]:
     >>> [p.message for p in check_plan(plan)]
     ["担当課 'somu' が見つかりません。"]
     """
-    return _check_structure(plan) + _check_initiatives(plan)
+    return (
+        _check_structure(plan)
+        + _check_evaluation(plan.evaluation)
+        + _check_indicators(plan)
+        + _check_initiatives(plan)
+    )

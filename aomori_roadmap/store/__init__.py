@@ -8,7 +8,7 @@
 
 >>> with Store("sqlite://") as store:
 ...     store.schema
-'0004'
+'0005'
 """
 
 from aomori_roadmap.store.feed_tokens import FeedTokens

@@ -10,7 +10,9 @@
 
 An initiative is ``not_submitted`` in a cycle until a submission is recorded, then
 ``submitted``, then ``reviewed`` once the office has rated it. :class:`KpiLog` keeps KPI
-actual values (成果指標の実績) per fiscal year, with their source and a note.
+actual values (成果指標の実績) per fiscal year, with their source and a note; the same for the
+plan's intermediate indicators (中間指標). A value is a number, or a mark where no number can be
+given (未把握 not known, 調査中 being surveyed: :class:`~aomori_roadmap.engine.kpi.KpiMark`).
 
 Nothing is updated or deleted (the database refuses it): a mistake is fixed by a new record
 that ``corrects`` the wrong one, of the same cycle, initiative and stage (or KPI and fiscal
@@ -48,6 +50,7 @@ from sqlalchemy import Connection, Select, Table, exists, insert, select
 from sqlalchemy.exc import IntegrityError
 
 from aomori_roadmap.calendar import FiscalYear, parse_period
+from aomori_roadmap.engine.kpi import KpiMark
 from aomori_roadmap.engine.reviews import ReviewCycle, find_cycle, ongoing_spans, review_cycles
 from aomori_roadmap.errors import ConflictError, PlanError
 from aomori_roadmap.i18n import (
@@ -57,7 +60,7 @@ from aomori_roadmap.i18n import (
     pgettext,
     using_language_or_default,
 )
-from aomori_roadmap.plan.model import Kpi, Plan
+from aomori_roadmap.plan.model import Indicator, Kpi, Plan
 from aomori_roadmap.store.tables import kpi_actuals, review_records
 from aomori_roadmap.store.writer import lock_refs
 
@@ -162,12 +165,15 @@ class ReviewState:
 
 @dataclass(frozen=True, slots=True)
 class KpiActual:
-    """A stored KPI actual value in a fiscal year, with its source and note."""
+    """A stored actual value of a KPI or an indicator in a fiscal year, with its source and
+    note: ``value`` the number, or ``mark`` a :class:`~aomori_roadmap.engine.kpi.KpiMark`
+    (未把握, 調査中); exactly one of the two is set."""
 
     id: int
     kpi: str
     fy: int
-    value: float
+    value: float | None
+    mark: str | None
     source: str
     note: str
     actor: str
@@ -178,6 +184,12 @@ class KpiActual:
     def to_json(self) -> dict[str, Any]:
         """The value as JSON-ready data (ISO 8601 UTC date-time), keys in field order."""
         return _json_of(self)
+
+    @property
+    def measured(self) -> float | KpiMark | None:
+        """The value as the engine takes it (:data:`~aomori_roadmap.engine.kpi.Measured`):
+        the number, or the mark."""
+        return self.value if self.mark is None else KpiMark(self.mark)
 
 
 @dataclass(frozen=True, slots=True)
@@ -207,7 +219,9 @@ class Submission:
 class KpiEntry:
     """A KPI actual value to record (the input of ``Store.record_together``).
 
-    The arguments of :meth:`KpiLog.record`; ``source`` defaults to the KPI's source.
+    The arguments of :meth:`KpiLog.record`: ``kpi`` the id of a KPI or an indicator, ``value``
+    a number or a mark (未把握, 調査中, ``unknown``, ``surveying``); ``source`` defaults to the
+    KPI's source.
 
     >>> KpiEntry("kpi-business-dx-support", 2025, 130, actor="商工労働部").source
     ''
@@ -215,7 +229,7 @@ class KpiEntry:
 
     kpi: str
     fy: int | str
-    value: float
+    value: float | str
     actor: str
     source: str = ""
     note: str = ""
@@ -728,7 +742,8 @@ def _review(row: Any) -> ReviewRecord:
 
 
 class KpiLog:
-    """The KPI actual values (成果指標の実績) of a store's plan, per fiscal year.
+    """The actual values (実績) of a store's plan's KPIs (成果指標) and intermediate indicators
+    (中間指標), per fiscal year.
 
     >>> from aomori_roadmap.plan.loader import default_plan
     >>> from aomori_roadmap.store import Store
@@ -737,8 +752,11 @@ class KpiLog:
     >>> first = kpis.record("kpi-business-dx-support", "令和6年度", 120, actor="商工労働部")
     >>> _ = kpis.record("kpi-business-dx-support", 2024, 125, actor="商工労働部",
     ...     note="集計漏れの訂正", corrects=first.id)
-    >>> [(a.fy, a.value, a.source) for a in kpis.actuals()]
-    [(2024, 125.0, '県商工労働部調べ')]
+    >>> _ = kpis.record("kpi-business-dx-support", 2025, "調査中", actor="商工労働部")
+    >>> [(a.fy, a.value, a.mark, a.source) for a in kpis.actuals()]
+    [(2024, 125.0, None, '県商工労働部調べ'), (2025, None, 'surveying', '県商工労働部調べ')]
+    >>> kpis.values()
+    {'kpi-business-dx-support': {2024: 125.0, 2025: <KpiMark.SURVEYING: 'surveying'>}}
     >>> kpis.record("kpi-business-dx-support", 2031, 1, actor="商工労働部")
     Traceback (most recent call last):
     ...
@@ -752,16 +770,20 @@ class KpiLog:
 
     @property
     def plan(self) -> Plan:
-        """The plan whose KPIs and period the values follow."""
+        """The plan whose KPIs, indicators and period the values follow."""
         return _plan_of(self._store, self._plan, N_("KPI actuals"))
 
-    def _kpi(self, kpi: str) -> Kpi:
-        known = {k.id: k for k in self.plan.kpis}
+    def _kpi(self, kpi: str) -> Kpi | Indicator:
+        plan = self.plan
+        known: dict[str, Kpi | Indicator] = {k.id: k for k in plan.kpis}
+        known.update((i.id, i) for i in plan.indicators if i.id not in known)
         found = known.get(kpi) if isinstance(kpi, str) else None
         if found is None:
             names = ", ".join(known) if len(known) <= 8 else _("See the list with kpi show")
             raise PlanError(
-                _("KPI '{kpi}' is not in the plan. {known}").format(kpi=kpi, known=names)
+                _("There is no KPI or indicator '{kpi}' in the plan. {known}").format(
+                    kpi=kpi, known=names
+                )
             )
         return found
 
@@ -794,21 +816,23 @@ class KpiLog:
         self,
         kpi: str,
         fy: int | str,
-        value: float,
+        value: float | str,
         source: str = "",
         note: str = "",
         *,
         actor: str,
         corrects: int | None = None,
     ) -> KpiActual:
-        """Record the actual ``value`` of ``kpi`` in fiscal year ``fy`` (2025, FY2025, 令和7年度).
+        """Record the actual ``value`` of ``kpi`` (a KPI or an indicator) in fiscal year ``fy``
+        (2025, FY2025, 令和7年度).
 
-        ``source`` defaults to the KPI's source in the plan. ``corrects`` is the id of the
-        value this one corrects (same KPI and year).
+        ``value`` is a number, or a mark where there is none: 未把握 or 調査中 (also written
+        ``unknown``, ``surveying``). ``source`` defaults to the KPI's source in the plan.
+        ``corrects`` is the id of the value this one corrects (same KPI and year).
 
         Raises:
-            PlanError: an unknown KPI, a year outside the plan, a value that is not a finite
-                number, an empty actor; nothing written.
+            PlanError: an unknown KPI or indicator, a year outside the plan, a value that is
+                neither a finite number nor a mark, an empty actor; nothing written.
             ConflictError: the corrected value has been corrected already.
         """
         row = self.check(KpiEntry(kpi, fy, value, actor, source, note, corrects))
@@ -825,15 +849,7 @@ class KpiLog:
         name = _actor(entry.actor)
         known = self._kpi(entry.kpi)
         year = self._fy(entry.fy)
-        value = entry.value
-        if (
-            isinstance(value, bool)
-            or not isinstance(value, int | float)
-            or not math.isfinite(value)
-        ):
-            raise PlanError(
-                _("The actual value {value} must be a finite number.").format(value=repr(value))
-            )
+        number, mark = _measured(entry.value)
         corrects = entry.corrects
         if corrects is not None and (type(corrects) is not int or corrects < 1):
             raise PlanError(
@@ -844,7 +860,8 @@ class KpiLog:
         return {
             "kpi": known.id,
             "fy": year,
-            "value": float(value),
+            "value": number,
+            "mark": None if mark is None else mark.value,
             "source": _text(entry.source, pgettext("record", "source")) or (known.source or ""),
             "note": _text(entry.note, pgettext("record", "note")),
             "actor": name,
@@ -862,23 +879,48 @@ class KpiLog:
         return [_actual(row) for row in rows]
 
     def actuals(self, kpi: str | None = None) -> list[KpiActual]:
-        """The standing value of each KPI and fiscal year: corrections applied, newest wins.
+        """The standing value of each KPI (or indicator) and fiscal year: corrections
+        applied, newest wins.
 
-        Sorted by KPI (in plan order) and fiscal year.
+        Sorted by KPI, then indicator (each in plan order), and fiscal year.
         """
         latest: dict[tuple[str, int], KpiActual] = {}
         for record in self.records(kpi):
             if record.corrected_by is None:
                 latest[(record.kpi, record.fy)] = record
-        order = {k.id: n for n, k in enumerate(self.plan.kpis)}
+        plan = self.plan
+        order: dict[str, int] = {}
+        for ident in [k.id for k in plan.kpis] + [i.id for i in plan.indicators]:
+            order.setdefault(ident, len(order))
         return sorted(latest.values(), key=lambda a: (order.get(a.kpi, len(order)), a.kpi, a.fy))
 
-    def values(self) -> dict[str, dict[int, float]]:
-        """``kpi → {fiscal year → value}`` of the standing values."""
-        found: dict[str, dict[int, float]] = {}
+    def values(self) -> dict[str, dict[int, float | KpiMark]]:
+        """``kpi → {fiscal year → value}`` of the standing values: a number or a mark."""
+        found: dict[str, dict[int, float | KpiMark]] = {}
         for actual in self.actuals():
-            found.setdefault(actual.kpi, {})[actual.fy] = actual.value
+            measured = actual.measured
+            if measured is not None:  # a stored row has one of the two
+                found.setdefault(actual.kpi, {})[actual.fy] = measured
         return found
+
+
+def _measured(value: object) -> tuple[float | None, KpiMark | None]:
+    """``(number, None)`` or ``(None, mark)`` of a value to record.
+
+    Raises:
+        PlanError: neither a finite number nor a mark.
+    """
+    if isinstance(value, str):
+        mark = KpiMark.read(value)
+        if mark is not None:
+            return None, mark
+    elif isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value):
+        return float(value), None
+    raise PlanError(
+        _("The actual value {value} must be a finite number or one of: {marks}.").format(
+            value=repr(value), marks=", ".join(KpiMark.forms(language()))
+        )
+    )
 
 
 def _actual(row: Any) -> KpiActual:
@@ -887,6 +929,7 @@ def _actual(row: Any) -> KpiActual:
         kpi=row["kpi"],
         fy=row["fy"],
         value=row["value"],
+        mark=row["mark"],
         source=row["source"],
         note=row["note"],
         actor=row["actor"],

@@ -255,7 +255,7 @@ def head_revision() -> str:
     """The newest schema version this library knows.
 
     >>> head_revision()
-    '0004'
+    '0005'
     """
     head = _script().get_current_head()
     assert head is not None, "the package ships its migrations"
@@ -385,7 +385,7 @@ def upgrade_database(url: str, *, busy_timeout: float = DEFAULT_BUSY_TIMEOUT) ->
     >>> with tempfile.TemporaryDirectory() as tmp:
     ...     url = f"sqlite:///{pathlib.Path(tmp) / 'roadmap.db'}"
     ...     upgrade_database(url)
-    SchemaUpgrade(before=None, after='0004')
+    SchemaUpgrade(before=None, after='0005')
     """
     engine = connect(url, busy_timeout=busy_timeout)
     try:

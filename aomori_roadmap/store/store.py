@@ -209,7 +209,7 @@ class Store:
         """Upgrade the database at ``url`` to this library's schema (``aomori-roadmap db upgrade``).
 
         >>> Store.upgrade("sqlite://").after
-        '0004'
+        '0005'
         """
         return upgrade_database(url)
 

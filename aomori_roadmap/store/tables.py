@@ -9,7 +9,8 @@ migrations ``0002`` and ``0003``):
   and the driving table of the one-query as-of replay);
 - ``status_events``: the status changes themselves;
 - ``review_records``: half-year review submissions and the plan office's ratings;
-- ``kpi_actuals``: KPI values per fiscal year.
+- ``kpi_actuals``: KPI and indicator values per fiscal year: a number, or a mark (未把握,
+  調査中) where there is none (migration ``0005``).
 
 ``feed_tokens`` (migration ``0004``) is not history: a token is revoked and its last use noted
 in place. The version table is ``aomori_roadmap_version``.
@@ -50,6 +51,7 @@ from sqlmodel import Field, SQLModel
 
 __all__ = [
     "HISTORY_TABLES",
+    "KPI_MARKS",
     "REVIEW_STAGES",
     "STATUS_CODES",
     "VERSION_TABLE",
@@ -90,6 +92,9 @@ REVIEW_STAGES = ("submitted", "reviewed")
 """A department's submission (its self-assessment), then the plan office's rating."""
 """The codes of :class:`aomori_roadmap.engine.status.Status`, as the CHECK constraints list them."""
 
+KPI_MARKS = ("unknown", "surveying")
+"""The codes of :class:`aomori_roadmap.engine.kpi.KpiMark`, as the CHECK constraint lists them."""
+
 # SQLite gives an autoincrement key only to a column declared exactly INTEGER PRIMARY KEY.
 EventId = BigInteger().with_variant(Integer(), "sqlite")
 
@@ -116,6 +121,7 @@ class UTCDateTime(TypeDecorator[datetime]):
 
 
 _STATUS_LIST = ", ".join(f"'{code}'" for code in STATUS_CODES)
+_MARK_LIST = ", ".join(f"'{code}'" for code in KPI_MARKS)
 
 
 # Deterministic constraint names, so that migrations can name what they create and alter.
@@ -233,11 +239,15 @@ class ReviewRecordRow(_Table, table=True):
 
 
 class KpiActualRow(_Table, table=True):
-    """A KPI's actual value in a fiscal year, with its source; a correction points back."""
+    """A KPI's (or an indicator's) actual value in a fiscal year, with its source; a
+    correction points back. ``value`` is the number; ``mark`` the code of a non-numeric entry
+    (``unknown`` 未把握, ``surveying`` 調査中): exactly one of the two is set."""
 
     __tablename__ = "kpi_actuals"
     __table_args__ = (
         CheckConstraint("actor <> ''", name="actor"),
+        CheckConstraint("(value IS NULL) <> (mark IS NULL)", name="value_or_mark"),
+        CheckConstraint(f"mark IN ({_MARK_LIST})", name="mark"),
         UniqueConstraint("corrects"),
         Index("ix_kpi_actuals_kpi", "kpi", "fy", "id"),
     )
@@ -245,7 +255,8 @@ class KpiActualRow(_Table, table=True):
     id: int | None = Field(default=None, primary_key=True)
     kpi: str = Field(sa_column=Column(String(200), nullable=False))
     fy: int = Field(sa_column=Column(Integer, nullable=False))
-    value: float = Field(sa_column=Column(Float, nullable=False))
+    value: float | None = Field(default=None, sa_column=Column(Float, nullable=True))
+    mark: str | None = Field(default=None, sa_column=Column(String(20), nullable=True))
     source: str = Field(sa_column=Column(Text, nullable=False))
     note: str = Field(sa_column=Column(Text, nullable=False))
     actor: str = Field(sa_column=Column(String(200), nullable=False))

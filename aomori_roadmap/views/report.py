@@ -8,8 +8,9 @@ the KPI actual values, everything the report says, as one :class:`AnnualReport`:
   planned span and the latest ratings of the year's two reviews (self-assessment and the
   office's rating, with the department's 成果・課題・今後の取組);
 - the **rating distribution** of each review of the year;
-- the **KPI table**: baseline, target, the year's actual, the expected value (to two
-  decimals), the achievement rate and the status (``unset`` when a value is missing);
+- the **KPI table**: baseline, target, the year's actual (a number, or a mark: 未把握,
+  調査中), the expected value (to two decimals), the achievement rate and the status
+  (``unset`` when a value is missing or a mark);
 - the **tasks slipped** against the baseline (or the plan, without one), in working days;
 - **what changed since the previous report**, marked as the prefecture's progress dashboard
   marks it: ``new``, ``changed`` (dates or status), ``done``;
@@ -39,7 +40,7 @@ from datetime import date
 from typing import TYPE_CHECKING, Any, Literal, TypeAlias
 
 from aomori_roadmap.calendar import FiscalYear, parse_period
-from aomori_roadmap.engine.kpi import KpiStatus, progress
+from aomori_roadmap.engine.kpi import KpiMark, KpiStatus, progress
 from aomori_roadmap.engine.status import Lateness, Status, StatusState
 from aomori_roadmap.errors import PlanError
 from aomori_roadmap.i18n import _
@@ -66,6 +67,7 @@ __all__ = [
     "ReportTask",
     "SlippedTask",
     "annual_report",
+    "roadmap_rows",
 ]
 
 Stage = Literal["submitted", "reviewed"]
@@ -209,18 +211,23 @@ class RatingDistribution:
 
 @dataclass(frozen=True, slots=True)
 class KpiValue:
-    """A KPI's standing actual value in one fiscal year."""
+    """A KPI's standing actual value in one fiscal year: a number, or a mark (未把握, 調査中)
+    with ``value`` ``None``."""
 
     fy: int
-    value: float
+    value: float | None
+    mark: KpiMark | None = None
 
     def to_json(self) -> dict[str, Any]:
-        return {"fy": self.fy, "value": self.value}
+        return {"fy": self.fy, "value": self.value, "mark": self.mark}
 
 
 @dataclass(frozen=True, slots=True)
 class KpiRow:
-    """A KPI in the report's year: baseline, target, actual, expected value, rate and status."""
+    """A KPI in the report's year: baseline, target, actual, expected value, rate and status.
+
+    ``mark`` is the year's non-numeric entry (未把握, 調査中), given instead of ``actual``.
+    """
 
     id: str
     name: str
@@ -237,6 +244,7 @@ class KpiRow:
     expected: float | None
     status: KpiStatus
     actuals: tuple[KpiValue, ...]
+    mark: KpiMark | None = None
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -244,8 +252,9 @@ class KpiRow:
             "field": self.field, "source": self.source,
             "baseline": self.baseline, "baseline_fy": self.baseline_fy,
             "target": self.target, "target_fy": self.target_fy,
-            "actual": self.actual, "rate": self.rate, "expected": self.expected,
-            "status": self.status.value, "actuals": [a.to_json() for a in self.actuals],
+            "actual": self.actual, "mark": self.mark, "rate": self.rate,
+            "expected": self.expected, "status": self.status.value,
+            "actuals": [a.to_json() for a in self.actuals],
         }  # fmt: skip
 
 
@@ -621,9 +630,11 @@ def _distribution(
 
 
 def _kpis(snapshot: Snapshot, values: Iterable[KpiActual], fy: int) -> tuple[KpiRow, ...]:
-    by_kpi: dict[str, dict[int, float]] = {}
+    by_kpi: dict[str, dict[int, float | KpiMark]] = {}
     for value in values:
-        by_kpi.setdefault(value.kpi, {})[value.fy] = float(value.value)
+        measured = value.measured
+        if measured is not None:
+            by_kpi.setdefault(value.kpi, {})[value.fy] = measured
     rows = []
     for kpi in snapshot.plan.kpis:
         actuals = by_kpi.get(kpi.id, {})
@@ -636,11 +647,17 @@ def _kpis(snapshot: Snapshot, values: Iterable[KpiActual], fy: int) -> tuple[Kpi
                 target=kpi.target.value, target_fy=kpi.target.fy,
                 actual=standing.actual, rate=standing.rate,
                 expected=None if standing.expected is None else round(standing.expected, 2),
-                status=standing.status,
-                actuals=tuple(KpiValue(fy=y, value=v) for y, v in sorted(actuals.items())),
+                status=standing.status, mark=standing.mark,
+                actuals=tuple(_value(y, v) for y, v in sorted(actuals.items())),
             )
         )  # fmt: skip
     return tuple(rows)
+
+
+def _value(fy: int, measured: float | KpiMark) -> KpiValue:
+    if isinstance(measured, KpiMark):
+        return KpiValue(fy=fy, value=None, mark=measured)
+    return KpiValue(fy=fy, value=measured)
 
 
 def _slipped(snapshot: Snapshot, tasks: list[ReportTask]) -> tuple[SlippedTask, ...]:
@@ -728,6 +745,21 @@ def _changes(
 
 def _previous_json(previous: AnnualReport | Mapping[str, Any]) -> Mapping[str, Any]:
     return previous.to_json() if isinstance(previous, AnnualReport) else previous
+
+
+def roadmap_rows(snapshot: Snapshot) -> tuple[tuple[ReportField, ...], tuple[ReportTask, ...]]:
+    """The report's fields → items → initiatives (status, progress, lateness, span, task
+    counts; no reviews) and every task of the current schedule: what the progress site shares
+    with the report, without the rest of the report's work.
+
+    >>> from aomori_roadmap.plan.loader import default_plan
+    >>> from aomori_roadmap.views.snapshot import take_snapshot
+    >>> fields, tasks = roadmap_rows(take_snapshot(default_plan(), as_of=date(2025, 3, 31)))
+    >>> [f.name for f in fields], tasks[0].ref
+    (['産業・しごと', '暮らし・まち', '行政経営'], 'bousai-dx-alerts/study')
+    """
+    tasks = _task_rows(snapshot)
+    return _structure(snapshot, _initiatives(snapshot, tasks, {}, [])), tuple(tasks)
 
 
 def annual_report(

@@ -30,9 +30,10 @@ from functools import lru_cache
 from typing import Any, Protocol
 
 from aomori_roadmap.calendar.eras import ERA_BY_KEY, ERA_LAST_YEAR, ERAS, Era, format_wareki
+from aomori_roadmap.engine.kpi import KpiMark
 from aomori_roadmap.engine.status import Status, parse_status
 from aomori_roadmap.errors import PlanError, shown
-from aomori_roadmap.i18n import _
+from aomori_roadmap.i18n import _, language
 from aomori_roadmap.plan.model import ReviewPolicy
 
 __all__ = [
@@ -44,6 +45,7 @@ __all__ = [
     "RatingStep",
     "read_cell",
     "read_date",
+    "read_measured",
     "read_number",
     "read_percent",
     "read_rating",
@@ -320,6 +322,30 @@ def read_number(value: object, number_format: str | None = None) -> float | None
     return _percent_points(number) if percent else number
 
 
+def read_measured(value: object, number_format: str | None = None) -> float | KpiMark | None:
+    """A KPI actual cell: a number (see :func:`read_number`), or a mark where there is none:
+    未把握 or 調査中 (also ``unknown``, ``surveying``).
+
+    Raises:
+        CellProblem: neither a finite number nor a mark.
+
+    >>> read_measured("１，２３４"), read_measured(" 未把握 "), read_measured("")
+    (1234.0, <KpiMark.UNKNOWN: 'unknown'>, None)
+    """
+    mark = KpiMark.read(value)
+    if mark is not None:
+        return mark
+    try:
+        return read_number(value, number_format)
+    except CellProblem:
+        raise CellProblem(
+            _(
+                "Write a number, such as 1234 or 12.5, or one of {marks} ({value} is neither)."
+            ).format(marks=", ".join(KpiMark.forms(language())), value=shown(value)),
+            value,
+        ) from None
+
+
 def _percent_points(fraction: float) -> float:
     """``fraction`` × 100 without the float noise of the multiplication (0.07 → 7.0)."""
     return float(round(fraction * 100, 10))
@@ -455,7 +481,7 @@ def read_rating(value: object, scale: Sequence[RatingStep]) -> str | None:
 # --- by kind ----------------------------------------------------------------------------------
 
 #: The kinds of input column the layout has, each with its reader.
-KINDS = ("text", "date", "percent", "number", "status", "rating")
+KINDS = ("text", "date", "percent", "number", "measured", "status", "rating")
 
 
 def read_cell(
@@ -483,6 +509,8 @@ def read_cell(
         return read_percent(value, number_format)
     if kind == "number":
         return read_number(value, number_format)
+    if kind == "measured":
+        return read_measured(value, number_format)
     if kind == "status":
         return read_status(value)
     if kind == "rating":

@@ -24,6 +24,7 @@ from dataclasses import dataclass, field, fields
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
+from aomori_roadmap.engine.kpi import KpiMark
 from aomori_roadmap.engine.status import Status, StatusChange
 from aomori_roadmap.errors import ConflictError, PlanError, shown, visible
 from aomori_roadmap.i18n import _, language, ngettext, using_language
@@ -206,14 +207,19 @@ class SubmissionValues:
 
 @dataclass(frozen=True, slots=True)
 class KpiValues:
-    """A KPI row's input cells: this year's actual (``None``: none) and its source."""
+    """A KPI row's input cells: this year's actual (a number, a mark such as 未把握, or
+    ``None``: none) and its source."""
 
-    value: float | None
+    value: float | KpiMark | None
     source: str
 
     def cells(self, lang: str | None = None) -> dict[str, str]:
         """Each value as shown, by column key."""
-        return {"actual": _number(self.value), "source": _note(self.source)}
+        actual = self.value
+        shown_actual = (
+            actual.label(lang or language()) if isinstance(actual, KpiMark) else _number(actual)
+        )
+        return {"actual": shown_actual, "source": _note(self.source)}
 
 
 def _day(value: date | None) -> str:

@@ -17,6 +17,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
+from aomori_roadmap.engine.kpi import KpiMark
 from aomori_roadmap.engine.reviews import ReviewCycle
 from aomori_roadmap.engine.status import (
     Status,
@@ -27,7 +28,7 @@ from aomori_roadmap.engine.status import (
     check_transition,
 )
 from aomori_roadmap.errors import PlanError, TransitionError
-from aomori_roadmap.i18n import _
+from aomori_roadmap.i18n import _, language
 from aomori_roadmap.plan.model import Kpi, Plan
 from aomori_roadmap.store.review_log import KpiEntry, Submission
 from aomori_roadmap.workbook.cells import read_text
@@ -553,7 +554,9 @@ class Comparison:
         actual: KpiActual | None,
         layout: SheetLayout,
     ) -> None:
-        stored = KpiValues(None, "") if actual is None else KpiValues(actual.value, actual.source)
+        stored = (
+            KpiValues(None, "") if actual is None else KpiValues(actual.measured, actual.source)
+        )
         record_id = None if actual is None else actual.id
         if record_id != exported.record:
             if _same_kpi(filled, stored, kpi):
@@ -568,8 +571,9 @@ class Comparison:
         cell = f"{column_letter(layout.index('actual'))}{row.number}"
         if filled.value is None:
             self.reading.problem(
-                _("Write this year's actual value as a number (a recorded value cannot be "
-                  "removed, only replaced)."),
+                _("Write this year's actual value as a number or one of {marks} (a recorded "
+                  "value cannot be removed, only replaced).").format(
+                    marks=", ".join(KpiMark.forms(language()))),
                 "bad-number", title, cell,
             )  # fmt: skip
             return
@@ -655,6 +659,6 @@ def _same_kpi(a: KpiValues, b: KpiValues, kpi: Kpi) -> bool:
     default = kpi.source or ""
     if (a.source or default) != (b.source or default):
         return False
-    if a.value is None or b.value is None:
-        return a.value is b.value
+    if not isinstance(a.value, float | int) or not isinstance(b.value, float | int):
+        return a.value == b.value  # a mark or nothing: the same only when equal
     return math.isclose(a.value, b.value, rel_tol=1e-12, abs_tol=0.0)

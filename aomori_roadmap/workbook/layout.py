@@ -40,6 +40,7 @@ from dataclasses import dataclass, field, fields
 from datetime import date
 from typing import TYPE_CHECKING, Any, Literal
 
+from aomori_roadmap.engine.kpi import KpiMark
 from aomori_roadmap.errors import PlanError, shown
 
 if TYPE_CHECKING:
@@ -83,7 +84,7 @@ FORMAT_VERSION = 1
 ORIGIN_SHEET = "_origin"
 
 #: What a cell holds, as the reader must read it.
-ColumnKind = Literal["text", "date", "percent", "status", "rating", "number"]
+ColumnKind = Literal["text", "date", "percent", "status", "rating", "number", "measured"]
 
 #: The keys of the sheets, in their order in the workbook.
 SHEET_KEYS = ("cover", "tasks", "initiatives", "kpis", "origin")
@@ -258,7 +259,7 @@ _KPI_HEAD = (
 )
 _KPI_TAIL = (
     _col("fy", NC_("workbook column", "Year to fill"), 10, "number"),
-    _col("actual", NC_("workbook column", "Actual"), 12, "number", input=True),
+    _col("actual", NC_("workbook column", "Actual"), 12, "measured", input=True),
     _col("source", NC_("workbook column", "Source"), 36, "text", input=True),
 )
 
@@ -337,10 +338,12 @@ class InitiativeOrigin:
 
 @dataclass(frozen=True, slots=True)
 class KpiOrigin:
-    """A KPI row's input cells as exported (year, value, source), and the actual's record."""
+    """A KPI row's input cells as exported (year, value, source), and the actual's record.
+
+    ``value`` is the number, or the mark (未把握, 調査中) recorded instead of one."""
 
     fy: int
-    value: float | None
+    value: float | KpiMark | None
     source: str
     record: int | None
 
@@ -362,7 +365,11 @@ def _text(value: str) -> str | None:
     return value if value else None
 
 
-def _number(value: float | None) -> str | None:
+def _number(value: float | KpiMark | None) -> str | None:
+    """A KPI value as the origin sheet keeps it: the number's exact ``repr``, or the mark's
+    code (``unknown``)."""
+    if isinstance(value, KpiMark):
+        return value.value
     return None if value is None else repr(float(value))
 
 
@@ -592,7 +599,7 @@ _FIELD_READERS: dict[str, Callable[[object, str], Any]] = {
     "event": _optional_int,
     "record": _optional_int,
     "fy": _int,
-    "value": _optional_number,
+    "value": lambda value, what: KpiMark.read(value) or _optional_number(value, what),
     **dict.fromkeys(("note", "rating", "achievements", "issues", "next_steps", "source"),
                     _optional_text),
 }  # fmt: skip

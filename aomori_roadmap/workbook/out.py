@@ -66,6 +66,7 @@ from openpyxl.worksheet.properties import PageSetupProperties
 from openpyxl.worksheet.worksheet import Worksheet
 
 from aomori_roadmap.calendar import fiscal_year_era, format_wareki, wareki
+from aomori_roadmap.engine.kpi import KpiMark
 from aomori_roadmap.engine.reviews import ReviewCycle, find_cycle
 from aomori_roadmap.engine.status import Status
 from aomori_roadmap.errors import PlanError, check_language, shown
@@ -506,11 +507,12 @@ class DepartmentBook:
             this_year = recorded.get(fy)
             exported = KpiOrigin(
                 fy,
-                this_year.value if this_year is not None else None,
+                this_year.measured if this_year is not None else None,
                 _lines(this_year.source) if this_year is not None else "",
                 this_year.id if this_year is not None else None,
             )
-            per_year = [recorded[y].value if y in recorded else None for y in self.years]
+            per_year = [self._shown(recorded[y].measured) if y in recorded else None
+                        for y in self.years]  # fmt: skip
             fixed = [
                 kpi.id,
                 _one_line(kpi.name),
@@ -522,7 +524,11 @@ class DepartmentBook:
                 *per_year,
                 fy,
             ]
-            yield fixed, [exported.value, exported.source], exported, kpi.id
+            yield fixed, [self._shown(exported.value), exported.source], exported, kpi.id
+
+    def _shown(self, value: float | KpiMark | None) -> float | str | None:
+        """A KPI value as its cell holds it: the number, or the mark's label (未把握)."""
+        return value.label(self.lang) if isinstance(value, KpiMark) else value
 
 
 # --- the sheets ----------------------------------------------------------------------------
@@ -718,6 +724,19 @@ def _number_validation(title: str) -> DataValidation:
     return _validation(title, error, prompt, type="decimal", **between)
 
 
+def _measured_validation(title: str, first: str, lang: str) -> DataValidation:
+    """A number, or one of the marks (未把握, 調査中) as the book's language labels them or by
+    their codes; ``first`` is the first cell of the range, which the rule's formula names."""
+    forms = KpiMark.forms(lang)
+    texts = ",".join(f'{first}="{form}"' for form in forms)
+    marks = ", ".join(forms)
+    error = _("Enter a number, or one of {marks}.").format(marks=marks)
+    prompt = _("A number without its unit, or one of {marks}.").format(marks=marks)
+    return _validation(
+        title, error, prompt, type="custom", formula1=f"OR(ISNUMBER({first}),{texts})"
+    )
+
+
 @dataclass(frozen=True, slots=True)
 class _Lists:
     """The drop-down choices and where the cover shows them (for a list Excel cannot inline)."""
@@ -806,6 +825,9 @@ def _validate_inputs(
             rule = _date_validation(title, first, last)
         elif kind == "number":
             rule = _number_validation(title)
+        elif kind == "measured":
+            top = f"{get_column_letter(layout.index(column.key))}{layout.first_data_row}"
+            rule = _measured_validation(title, top, book.lang)
         else:
             rule = _text_validation(title)
         _validate(ws, layout, column.key, rows, rule)

@@ -188,6 +188,7 @@ _CELL_CODES = {
     "date": "bad-date",
     "rating": "bad-rating",
     "number": "bad-number",
+    "measured": "bad-number",
     "text": "bad-text",
 }
 
@@ -602,7 +603,7 @@ def _tables(reading: Reading, origin: Origin, epoch: datetime) -> list[_Table]:
         "rating": lambda v, _f: cells.read_rating(v, scale),
         **dict.fromkeys(("achievements", "issues", "next_steps"), text),
     }
-    kpi_readers: Readers = {"actual": cells.read_number, "source": text}
+    kpi_readers: Readers = {"actual": cells.read_measured, "source": text}
     return [
         (TASKS, task_readers, origin.tasks),
         (INITIATIVES, initiative_readers, origin.initiatives),

@@ -19,7 +19,7 @@ from typing import Any
 import pytest
 from openpyxl import load_workbook
 
-from aomori_roadmap.engine.kpi import KpiStatus
+from aomori_roadmap.engine.kpi import KpiMark, KpiStatus
 from aomori_roadmap.engine.status import Lateness, Status
 from aomori_roadmap.errors import PlanError
 from aomori_roadmap.export.excel import report_xlsx
@@ -404,3 +404,33 @@ def test_the_xlsx_in_english_and_the_same_bytes_every_time(report: AnnualReport)
     assert report_xlsx(report) == report_xlsx(report)
     book = load_workbook(BytesIO(report_xlsx(report, lang="en")))
     assert book.sheetnames[-4:] == ["KPIs", "Slipped tasks", "Changes", "Next year's milestones"]
+
+
+def test_a_mark_is_shown_as_its_label_not_a_number() -> None:
+    plan = plan_from_data(PLAN)
+    store = Store("sqlite://", plan=plan, clock=lambda: at(2026, 5, 1))
+    kpis = KpiLog(store)
+    kpis.record("support", 2024, 180, actor="課")
+    kpis.record("support", 2025, "調査中", actor="課")
+    snap = take_snapshot(plan, store, as_of=date(2026, 3, 31))
+    report = annual_report(snap, [], kpis.actuals(), fy=2025)
+    support = next(k for k in report.kpis if k.id == "support")
+    assert (support.actual, support.mark, support.rate) == (None, KpiMark.SURVEYING, None)
+    assert support.status is KpiStatus.UNSET
+    assert support.actuals == (
+        KpiValue(fy=2024, value=180.0), KpiValue(fy=2025, value=None, mark=KpiMark.SURVEYING),
+    )  # fmt: skip
+    data = json.loads(json.dumps(report.to_json()))
+    row = next(k for k in data["kpis"] if k["id"] == "support")
+    assert (row["actual"], row["mark"]) == (None, "surveying")
+    assert row["actuals"][1] == {"fy": 2025, "value": None, "mark": "surveying"}
+    assert "| 支援件数（件）↑ | 100 | 400 | 調査中 | 300 | 未設定 | 未設定 |" in report_markdown(
+        report
+    )
+    assert "| 400 | being surveyed | 300 |" in report_markdown(report, lang="en")
+    sheet = list(
+        load_workbook(BytesIO(report_xlsx(report)))["成果指標"].iter_rows(values_only=True)
+    )
+    cells = dict(zip(sheet[0], next(r for r in sheet[1:] if r[0] == "support"), strict=True))
+    assert cells["実績"] == "調査中"
+    store.close()

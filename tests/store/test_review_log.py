@@ -13,6 +13,7 @@ from sqlalchemy import create_engine, text
 from sqlalchemy.exc import DBAPIError
 from storetest import PLAN_DATA, Clock, jst
 
+from aomori_roadmap.engine.kpi import KpiMark
 from aomori_roadmap.errors import ConflictError, PlanError
 from aomori_roadmap.plan.loader import plan_from_data
 from aomori_roadmap.plan.model import Plan
@@ -25,6 +26,7 @@ KPIS = [
     {"id": "paper", "name": "コピー用紙使用量", "direction": "down",
      "baseline": {"fy": 2023, "value": 1000}, "target": {"fy": 2028, "value": 500}},
 ]  # fmt: skip
+INDICATORS = [{"id": "consults", "name": "相談件数", "kpi": "support", "source": "窓口調べ"}]
 
 
 def rows(url: str, table: str) -> int:
@@ -43,7 +45,7 @@ def log(store: Store) -> ReviewLog:
 @pytest.fixture
 def kpi_store(db_url: str, clock: Clock) -> Iterator[Store]:
     """A store whose plan has two KPIs, one of each direction."""
-    plan = plan_from_data({**PLAN_DATA, "kpis": KPIS})
+    plan = plan_from_data({**PLAN_DATA, "kpis": KPIS, "indicators": INDICATORS})
     with Store(db_url, plan=plan, clock=clock) as opened:
         yield opened
 
@@ -243,6 +245,59 @@ def test_a_bad_kpi_value_is_refused_and_writes_nothing(
 ) -> None:
     with pytest.raises(PlanError, match=message):
         KpiLog(kpi_store).record(kpi, fy, value, actor="課")  # type: ignore[arg-type]
+    assert rows(db_url, "kpi_actuals") == 0
+
+
+@pytest.mark.parametrize(
+    ("written", "mark"),
+    [("未把握", KpiMark.UNKNOWN), (" 調査中", KpiMark.SURVEYING), ("unknown", KpiMark.UNKNOWN),
+     ("surveying", KpiMark.SURVEYING), (KpiMark.SURVEYING, KpiMark.SURVEYING)],
+)  # fmt: skip
+def test_a_mark_is_recorded_instead_of_a_number(
+    kpi_store: Store, written: str, mark: KpiMark
+) -> None:
+    kpis = KpiLog(kpi_store)
+    actual = kpis.record("support", 2025, written, actor="課")
+    assert (actual.value, actual.mark, actual.measured) == (None, mark.value, mark)
+    assert kpis.values() == {"support": {2025: mark}}
+
+
+def test_values_hold_numbers_and_marks_and_a_mark_corrects_a_number(kpi_store: Store) -> None:
+    kpis = KpiLog(kpi_store)
+    first = kpis.record("support", 2025, 130, actor="課")
+    kpis.record("support", 2025, "調査中", actor="課", corrects=first.id)
+    kpis.record("support", 2024, 120.5, actor="課")
+    kpis.record("paper", 2024, "未把握", actor="課")
+    values = kpis.values()
+    assert values == {
+        "support": {2024: 120.5, 2025: KpiMark.SURVEYING},
+        "paper": {2024: KpiMark.UNKNOWN},
+    }
+    assert type(values["support"][2024]) is float
+    assert [(a.kpi, a.fy, a.to_json()["mark"]) for a in kpis.actuals()] == [
+        ("support", 2024, None), ("support", 2025, "surveying"), ("paper", 2024, "unknown"),
+    ]  # fmt: skip
+
+
+def test_an_indicator_takes_values_like_a_kpi(kpi_store: Store) -> None:
+    kpis = KpiLog(kpi_store)
+    kpis.record("paper", 2025, 900, actor="課")
+    actual = kpis.record("consults", 2025, 42, actor="課")
+    assert (actual.kpi, actual.value, actual.source) == ("consults", 42.0, "窓口調べ")
+    kpis.record("consults", 2024, "unknown", actor="課")
+    assert [(a.kpi, a.fy) for a in kpis.actuals()] == [
+        ("paper", 2025), ("consults", 2024), ("consults", 2025),
+    ]  # fmt: skip  # KPIs first, then indicators, each in plan order
+    assert [a.fy for a in kpis.actuals("consults")] == [2024, 2025]
+
+
+@pytest.mark.parametrize("value", ["不明", "", "12", "n/a"])
+def test_a_text_that_is_not_a_mark_is_refused_naming_what_is_accepted(
+    kpi_store: Store, db_url: str, value: str
+) -> None:
+    with pytest.raises(PlanError) as caught:
+        KpiLog(kpi_store).record("support", 2025, value, actor="課")
+    assert "未把握, 調査中, unknown, surveying" in str(caught.value)
     assert rows(db_url, "kpi_actuals") == 0
 
 

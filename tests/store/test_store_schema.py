@@ -39,8 +39,8 @@ def execute(url: str, sql: str) -> None:
 def test_an_empty_database_is_created_at_head(db_url: str) -> None:
     assert schema_revision(db_url) is None
     with Store(db_url) as store:
-        assert store.schema == head_revision() == "0004"
-    assert schema_revision(db_url) == "0004"
+        assert store.schema == head_revision() == "0005"
+    assert schema_revision(db_url) == "0005"
 
 
 def test_the_tables_match_the_migrations(db_url: str) -> None:
@@ -100,6 +100,71 @@ def test_review_and_kpi_history_is_append_only_in_the_database(db_url: str, tabl
         execute(db_url, f"UPDATE {table} SET actor = 'x'")
     with pytest.raises(Exception, match="append-only"):
         execute(db_url, f"DELETE FROM {table}")
+
+
+def _kpi_rows(url: str) -> list[tuple[object, ...]]:
+    engine = create_engine(url)
+    with engine.connect() as conn:
+        rows = conn.execute(
+            text(
+                "SELECT id, kpi, fy, value, source, note, actor, recorded, corrects "
+                "FROM kpi_actuals ORDER BY id"
+            )
+        ).all()
+    engine.dispose()
+    return [tuple(row) for row in rows]
+
+
+_KPI_ROW = (
+    "INSERT INTO kpi_actuals (kpi, fy, {columns}, source, note, actor, recorded, corrects) "
+    "VALUES ('k', 2025, {values}, 'src', '', '県', '2025-10-0{day} 00:00:00', {corrects})"
+)
+
+
+def _kpi_row(
+    value: str = "1.5", mark: str | None = None, day: int = 1, corrects: str = "NULL"
+) -> str:
+    columns, values = ("value", value) if mark is None else ("value, mark", f"{value}, {mark}")
+    return _KPI_ROW.format(columns=columns, values=values, day=day, corrects=corrects)
+
+
+def test_0005_keeps_the_kpi_values_and_their_append_only_triggers(db_url: str) -> None:
+    migrate_to(db_url, "0004")
+    execute(db_url, _kpi_row("1.5"))
+    execute(db_url, _kpi_row("2.5", day=2, corrects="1"))  # a correction: points back
+    before = _kpi_rows(db_url)
+    assert Store.upgrade(db_url).after == "0005"
+    assert _kpi_rows(db_url) == before  # the same rows, ids and references
+    for sql in ("UPDATE kpi_actuals SET note = 'x'", "DELETE FROM kpi_actuals"):
+        with pytest.raises(Exception, match="append-only"):
+            execute(db_url, sql)
+    execute(db_url, _kpi_row("NULL", "'surveying'", day=3))  # a mark, after the upgrade
+    engine = create_engine(db_url)
+    with engine.connect() as conn:
+        marks = conn.execute(text("SELECT id, value, mark FROM kpi_actuals ORDER BY id")).all()
+    engine.dispose()
+    assert [tuple(row) for row in marks] == [(1, 1.5, None), (2, 2.5, None), (3, None, "surveying")]
+    with pytest.raises(Exception, match="append-only"):
+        execute(db_url, "UPDATE kpi_actuals SET mark = 'unknown' WHERE id = 3")
+    if db_url.startswith("postgresql"):
+        with pytest.raises(Exception, match="append-only"):
+            execute(db_url, "TRUNCATE kpi_actuals")
+    with Store(db_url) as store:
+        values = store.kpis.records()
+    assert [(a.id, a.value, a.mark, a.corrects) for a in values] == [
+        (1, 1.5, None, None), (2, 2.5, None, 1), (3, None, "surveying", None),
+    ]  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("value", "mark"),
+    [("1.0", "'unknown'"), ("NULL", "NULL"), ("NULL", "'guessed'")],
+    ids=["both", "neither", "not-a-mark"],
+)
+def test_a_kpi_row_holds_a_value_or_a_mark(db_url: str, value: str, mark: str) -> None:
+    Store(db_url).close()
+    with pytest.raises(Exception, match=r"(?i)check"):
+        execute(db_url, _kpi_row(value, mark))
 
 
 def test_a_database_with_tables_but_no_version_is_refused(db_url: str) -> None:

@@ -204,10 +204,19 @@ def test_the_rating_drop_down_offers_the_plans_scale(ja_book: Workbook, plan: Pl
     assert choices[0] == "◎ 予定以上"
 
 
-def test_kpi_inputs_are_validated_as_a_number_and_a_text(ja_book: Workbook, plan: Plan) -> None:
+def test_kpi_inputs_are_validated_as_a_number_or_a_mark_and_a_text(
+    ja_book: Workbook, plan: Plan
+) -> None:
     layout = kpi_layout(years(plan))
     found = validations(ja_book[sheet_name("kpis", "ja")])
-    assert found[chr(ord("A") + layout.index("actual") - 1)].type == "decimal"
+    letter = chr(ord("A") + layout.index("actual") - 1)
+    actual = found[letter]
+    first = f"{letter}{layout.first_data_row}"
+    assert actual.type == "custom"
+    assert actual.formula1 == (
+        f'OR(ISNUMBER({first}),{first}="未把握",{first}="調査中",{first}="unknown",'
+        f'{first}="surveying")'
+    )
     assert found[chr(ord("A") + layout.index("source") - 1)].type == "textLength"
 
 

@@ -17,6 +17,7 @@ from filling import AS_OF, CYCLE, Filler, export, footprint, make_plan
 from openpyxl import Workbook
 from storetest import Clock, jst
 
+from aomori_roadmap.engine.kpi import KpiMark
 from aomori_roadmap.engine.status import Status
 from aomori_roadmap.errors import ConflictError
 from aomori_roadmap.i18n import using_language
@@ -585,3 +586,25 @@ def test_undated_changes_take_effect_as_of_the_workbooks_date(store: Store) -> N
     assert read_department_workbook(export(store), store).empty
     states = store.status_as_of(AS_OF)
     assert states["alerts/study"].progress == 65
+
+
+@pytest.mark.parametrize(("lang", "written"), [("ja", " 調査中 "), ("en", "being surveyed")])
+def test_a_kpi_cell_may_hold_a_mark_instead_of_a_number(
+    store: Store, db_url: str, lang: str, written: str
+) -> None:
+    data = filler(store, lang=lang).fill({("kpis", "actual", "sns"): written}).bytes()
+    changes = read_department_workbook(data, store, name="r7.xlsx")
+    assert changes.kpis[0].after.value is KpiMark.SURVEYING
+    assert changes.kpis[0].after.cells("ja")["actual"] == "調査中"
+    changes.apply()
+    (actual,) = store.kpis.actuals("sns")
+    assert (actual.value, actual.mark) == (None, "surveying")
+    # Exported again, the mark is shown as the book's language labels it and reads back as
+    # the same value: nothing to import.
+    again = export(store, lang=lang)
+    assert read_department_workbook(again, store, name="r7-new.xlsx").empty
+    after = footprint(db_url)
+    replaced = filler(store, lang=lang).fill({("kpis", "actual", "sns"): 130}).bytes()
+    read_department_workbook(replaced, store, name="r7-fix.xlsx").apply()
+    assert footprint(db_url) != after
+    assert store.kpis.values() == {"sns": {2025: 130.0}}

@@ -1,0 +1,49 @@
+"""`kpi record` takes a mark (未把握, 調査中) instead of a number; `kpi show` prints it."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner, Result
+
+from aomori_roadmap.cli import app
+
+runner = CliRunner()
+KPI = "kpi-business-dx-support"
+
+
+@pytest.fixture
+def db(tmp_path: Path) -> str:
+    return f"sqlite:///{tmp_path / 'roadmap.db'}"
+
+
+def invoke(db: str, *args: str) -> Result:
+    return runner.invoke(app, ["--db", db, *args], env={"COLUMNS": "400"})  # no folding
+
+
+@pytest.mark.parametrize(("written", "shown"), [("調査中", "調査中"), ("unknown", "未把握")])
+def test_kpi_record_takes_a_mark(db: str, written: str, shown: str) -> None:
+    recorded = invoke(db, "kpi", "record", KPI, "2025", written, "--actor", "商工労働部")
+    assert recorded.exit_code == 0, recorded.output
+    assert recorded.stdout.strip() == f"#1 {KPI} FY2025: {shown}"
+
+
+def test_kpi_show_prints_a_mark_in_the_table_and_its_code_in_json(db: str) -> None:
+    invoke(db, "kpi", "record", KPI, "2024", "120", "--actor", "課")
+    invoke(db, "kpi", "record", KPI, "2025", "未把握", "--actor", "課")
+    shown = invoke(db, "kpi", "show", "--fy", "2025", "--format", "json")
+    row = {r["kpi"]: r for r in json.loads(shown.stdout)}[KPI]
+    assert row["actuals"]["2024"] == 120.0 and row["actuals"]["2025"] == "unknown"
+    assert (row["mark"], row["rate"], row["status"]) == ("unknown", None, "unset")
+    table = invoke(db, "kpi", "show", "--fy", "2025")
+    assert table.exit_code == 0 and "未把握" in table.stdout
+    english = invoke(db, "--lang", "en", "kpi", "show", "--fy", "2025")
+    assert "not known" in english.stdout
+
+
+def test_kpi_record_refuses_other_text_naming_the_marks(db: str) -> None:
+    result = invoke(db, "kpi", "record", KPI, "2025", "不明", "--actor", "課")
+    assert result.exit_code == 2
+    assert "未把握, 調査中, unknown, surveying" in result.stderr
