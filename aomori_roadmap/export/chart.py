@@ -738,6 +738,8 @@ def render_html(data: GanttData, *, lang: str = "ja", title: str | None = None) 
         '<meta http-equiv="Content-Security-Policy" '
         "content=\"default-src 'none'; style-src 'unsafe-inline'\">\n"
         '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
-        f"<title>{esc(title)}</title>\n<style>{style}</style>\n</head>\n<body>\n<main>\n"
+        # The chart scrolls inside <main>: focusable, so that a keyboard can scroll it too.
+        f"<title>{esc(title)}</title>\n<style>{style}</style>\n</head>\n<body>\n"
+        f'<main tabindex="0" aria-label="{esc(title)}">\n'
         f"{svg}</main>\n</body>\n</html>\n"
     )

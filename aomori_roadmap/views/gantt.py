@@ -29,7 +29,8 @@ reached.
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterable, Mapping, Sequence
+import itertools
+from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, fields, make_dataclass
 from datetime import date
 from functools import lru_cache
@@ -68,6 +69,7 @@ __all__ = [
     "TaskRow",
     "gantt_data",
     "gantt_json_schema",
+    "initiative_views",
     "paused_gc",
     "short_half_label",
 ]
@@ -842,7 +844,12 @@ def _markers(cycles: Sequence[ReviewCycle]) -> tuple[Marker, ...]:
 
 def _scale(first: date, last: date) -> Scale:
     """Whole fiscal years from the one holding ``first`` to the one holding ``last``."""
-    years = list(FiscalYear.range(FiscalYear.of(first), FiscalYear.of(last)))
+    return _fiscal_scale(FiscalYear.of(first).year, FiscalYear.of(last).year)
+
+
+@lru_cache(maxsize=64)
+def _fiscal_scale(first: int, last: int) -> Scale:
+    years = list(FiscalYear.range(FiscalYear(first), FiscalYear(last)))
     return Scale(
         years[0].start,
         years[-1].end,
@@ -937,7 +944,8 @@ def gantt_data(
     with paused_gc():
         chosen = _select(plan, field, item, initiative, department, priority)
         try:
-            rows, kept, lows, highs = _rows(plan, chosen, computed, states, lateness, baseline)
+            given = _inputs(plan, computed, states, lateness, baseline)
+            rows, kept, lows, highs = _rows(given, chosen)
         except KeyError as error:
             raise PlanError(
                 _("The schedule has no {ref}: pass a schedule computed from this plan.").format(
@@ -961,25 +969,105 @@ def gantt_data(
         )
 
 
-def _rows(
+@dataclass(frozen=True, slots=True)
+class _Inputs:
+    """What every selection's rows are made from, checked and made plain once."""
+
+    plan: Plan
+    tasks: dict[str, ScheduledTask]
+    spans: Mapping[str, Any]
+    state_of: dict[str, tuple[str, int]]
+    late_of: dict[str, str]
+    before: dict[str, ScheduledTask]
+    names: dict[str, str]
+    item_names: dict[str, str]
+    department_names: dict[str, str]
+    by_priority: dict[str, str]
+
+
+def _inputs(
     plan: Plan,
-    chosen: list[Initiative],
     computed: Schedule,
     states: Mapping[str, tuple[str, int]] | None,
     lateness: Mapping[str, str] | None,
     baseline: Schedule | None,
+) -> _Inputs:
+    # Plain dicts of the records: a lookup in the schedule's read-only mapping is a Python call.
+    return _Inputs(
+        plan,
+        dict(computed.tasks.items()),
+        computed.initiatives,
+        _states(states),
+        _lateness(lateness),
+        dict(baseline.tasks.items()) if baseline is not None else {},
+        {f.id: f.name for f in plan.fields},
+        {i.id: i.name for i in plan.items},
+        {d.id: d.name for d in plan.departments},
+        _priority_ids(plan),
+    )
+
+
+def initiative_views(
+    plan: Plan,
+    computed: Schedule,
+    *,
+    as_of: date | None = None,
+    states: Mapping[str, tuple[str, int]] | None = None,
+    lateness: Mapping[str, str] | None = None,
+    baseline: Schedule | None = None,
+    baseline_name: str | None = None,
+    cycles: Sequence[ReviewCycle] | None = None,
+) -> Iterator[tuple[str, GanttData]]:
+    """The Gantt view of each initiative with tasks, in plan order: what
+    ``gantt_data(..., initiative=id)`` gives for each, with the states, lateness, markers and
+    critical paths made plain once for all of them (a site draws thousands).
+
+    >>> from aomori_roadmap.plan.loader import default_plan
+    >>> from aomori_roadmap.engine.schedule import schedule
+    >>> plan = default_plan()
+    >>> computed = schedule(plan)
+    >>> views = dict(initiative_views(plan, computed))
+    >>> views["bousai-dx-alerts"] == gantt_data(plan, computed, initiative="bousai-dx-alerts")
+    True
+    """
+    with paused_gc():
+        given = _inputs(plan, computed, states, lateness, baseline)
+        markers = _markers(cycles or ())
+        runs: dict[str, list[tuple[str, ...]]] = {}
+        for path in computed.critical_paths:
+            for owner, steps in itertools.groupby(path, key=lambda ref: ref.split("/", 1)[0]):
+                runs.setdefault(owner, []).append(tuple(steps))
+        for initiative in plan.initiatives:
+            if not initiative.tasks:
+                continue
+            chosen = [initiative]
+            rows, kept, lows, highs = _rows(given, chosen)
+            if markers:
+                lows.append(min(m.date for m in markers))
+                highs.append(max(m.date for m in markers))
+            yield (
+                initiative.id,
+                GanttData(
+                    GanttPlan(plan.id, plan.name),
+                    as_of,
+                    baseline_name,
+                    _scale(min(lows), max(highs)),
+                    rows,
+                    _links(chosen, computed, kept),
+                    markers,
+                    tuple(runs.get(initiative.id, ())),
+                ),
+            )
+
+
+def _rows(
+    given: _Inputs, chosen: list[Initiative]
 ) -> tuple[tuple[Row, ...], set[str], list[date], list[date]]:
     """The rows, the refs of the tasks shown, and the dates the scale must cover."""
-    # Plain dicts of the records: a lookup in the schedule's read-only mapping is a Python call.
-    tasks = dict(computed.tasks.items())
-    spans = computed.initiatives
-    state_of = _states(states)
-    late_of = _lateness(lateness)
-    before = dict(baseline.tasks.items()) if baseline is not None else {}
-    names = {f.id: f.name for f in plan.fields}
-    item_names = {i.id: i.name for i in plan.items}
-    department_names = {d.id: d.name for d in plan.departments}
-    by_priority = _priority_ids(plan)
+    plan, tasks, spans = given.plan, given.tasks, given.spans
+    state_of, late_of, before = given.state_of, given.late_of, given.before
+    names, item_names = given.names, given.item_names
+    department_names, by_priority = given.department_names, given.by_priority
 
     rows: list[Row] = []
     kept: set[str] = set()
@@ -1059,11 +1147,14 @@ def _rows(
             lows.append(low)
             highs.append(high)
 
-    dues = [st.due for ref, st in tasks.items() if st.due is not None and ref in kept]
+    if len(kept) * 4 < len(tasks):  # a few initiatives: look up what is shown
+        dues = [due for ref in kept if (due := tasks[ref].due) is not None]
+    else:
+        dues = [st.due for ref, st in tasks.items() if st.due is not None and ref in kept]
     lows += dues
     highs += dues
-    if baseline is not None:
-        shown = [was for ref, was in before.items() if ref in kept]
+    if before:
+        shown = [was for ref in kept if (was := before.get(ref)) is not None]
         lows += [was.early_start for was in shown]
         highs += [was.early_finish for was in shown]
     return tuple(rows), kept, lows, highs
