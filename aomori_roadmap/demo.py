@@ -30,7 +30,7 @@ from __future__ import annotations
 
 import json
 import zlib
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
@@ -44,6 +44,7 @@ from aomori_roadmap.export import annual_report, report_html, report_xlsx
 from aomori_roadmap.export.render import render_feed, render_gantt
 from aomori_roadmap.i18n import language
 from aomori_roadmap.plan.model import Plan
+from aomori_roadmap.site import write_site
 from aomori_roadmap.store import Store
 from aomori_roadmap.views.snapshot import Snapshot, take_snapshot
 
@@ -158,12 +159,48 @@ def _one_on_hold(changes: list[StatusChange], today: date, tz: ZoneInfo) -> list
     return [StatusChange(chosen.ref, "on_hold", chosen.actor, effective=_noon(held, tz), note=note)]
 
 
-def _record_reviews(plan: Plan, store: Store, cycles: tuple[str, ...]) -> int:
-    """The FY2024 reviews: every covered illustrative initiative submitted and was rated."""
+class _HistoryClock:
+    """The time the demo's records are made at: when they happened, moved on by hand.
+
+    The store then knows each record from the day it was made, as a real one would, so a
+    view of a past day as known on that day (the progress site of a cycle) shows what was
+    known then.
+    """
+
+    def __init__(self, start: datetime) -> None:
+        self.now = start
+
+    def __call__(self) -> datetime:
+        return self.now
+
+
+def _record_as_it_happened(
+    plan: Plan, store: Store, clock: _HistoryClock, history: list[StatusChange]
+) -> int:
+    """Record the history and the FY2024 reviews in the order they happened, each change an
+    hour after it happened, each review step on its cycle's due date or meeting day."""
+    tz = ZoneInfo(plan.timezone)
+    steps: list[tuple[datetime, int, Callable[[], int]]] = []
+    for n, change in enumerate(history):
+        when = (change.effective or clock.now) + timedelta(hours=1)
+        steps.append((when, n, lambda change=change: store.record_batch([change])))  # type: ignore[misc]
+    for n, (when, step) in enumerate(_review_steps(plan, store, tz), start=len(history)):
+        steps.append((when, n, step))
+    recorded = 0
+    for when, _n, step in sorted(steps, key=lambda s: (s[0], s[1])):
+        clock.now = max(clock.now, when)
+        recorded += step()
+    return recorded
+
+
+def _review_steps(
+    plan: Plan, store: Store, tz: ZoneInfo
+) -> Iterator[tuple[datetime, Callable[[], int]]]:
+    """The FY2024 reviews: every covered illustrative initiative submitted (on its cycle's due
+    date) and was rated (on the meeting day)."""
     names = {d.id: d.name for d in plan.departments}
-    count = 0
     for cycle in store.reviews.cycles():
-        if cycle.code not in cycles:
+        if cycle.code not in ("FY2024-H1", "FY2024-H2"):
             continue
         for initiative_id in cycle.initiatives:
             initiative = plan.initiative(initiative_id)
@@ -171,24 +208,28 @@ def _record_reviews(plan: Plan, store: Store, cycles: tuple[str, ...]) -> int:
                 continue
             own = _RATINGS[_draw(initiative_id + cycle.code, "self", len(_RATINGS))]
             rated = _RATINGS[_draw(initiative_id + cycle.code, "office", len(_RATINGS))]
-            store.reviews.submit(
-                cycle.code,
-                initiative_id,
-                rating=own,
-                actor=names.get(initiative.department or "", _PLAN_OFFICE),
-                achievements="計画した工程を実施した（例示）",
-                issues="関係機関との調整に時間を要している（例示）",
-                next_steps="次期の工程を着実に進める（例示）",
-            )
-            store.reviews.review(
-                cycle.code,
-                initiative_id,
-                rating=rated,
-                actor=_PLAN_OFFICE,
-                comment=_OFFICE_COMMENTS[rated],
-            )
-            count += 2
-    return count
+            actor = names.get(initiative.department or "", _PLAN_OFFICE)
+
+            def submit(code: str = cycle.code, key: str = initiative_id, rating: str = own,
+                       who: str = actor) -> int:  # fmt: skip
+                store.reviews.submit(
+                    code, key, rating=rating, actor=who,
+                    achievements="計画した工程を実施した（例示）",
+                    issues="関係機関との調整に時間を要している（例示）",
+                    next_steps="次期の工程を着実に進める（例示）",
+                )  # fmt: skip
+                return 1
+
+            def review(
+                code: str = cycle.code, key: str = initiative_id, rating: str = rated
+            ) -> int:
+                store.reviews.review(
+                    code, key, rating=rating, actor=_PLAN_OFFICE, comment=_OFFICE_COMMENTS[rating]
+                )
+                return 1
+
+            yield _noon(cycle.submission_due, tz), submit
+            yield _noon(cycle.meeting_by, tz), review
 
 
 def _write(path: Path, payload: str | bytes) -> Path:
@@ -216,12 +257,14 @@ def run_demo(plan: Plan, out_dir: Path, *, today: date) -> DemoResult:
     planned = schedule(plan, calendar=calendar)
     history = demo_history(plan, planned, today)
     recorded = 0
-    with Store(url, plan=plan) as store:
+    tz = ZoneInfo(plan.timezone)
+    clock = _HistoryClock(datetime.combine(plan.period.start.start, time(9), tz))
+    with Store(url, plan=plan, clock=clock) as store:
         if not store.revisions():
             store.save_revision(plan, _PLAN_OFFICE, "当初計画（デモ）")
             store.set_baseline(BASELINE, actor=_PLAN_OFFICE, note="デモの基準線")
-            recorded = store.record_batch(history)
-            recorded += _record_reviews(plan, store, ("FY2024-H1", "FY2024-H2"))
+            recorded = _record_as_it_happened(plan, store, clock, history)
+        clock.now = max(clock.now, _noon(today, tz))  # the departments' half happens today
         # The departments' half first, so that every output below shows what they sent back.
         books, workbook = _department_loop(plan, store, history, today, out_dir / "workbooks")
         end_of_fy2024 = take_snapshot(plan, store, as_of=FY2024_H2_END, baseline=BASELINE)
@@ -244,6 +287,10 @@ def run_demo(plan: Plan, out_dir: Path, *, today: date) -> DemoResult:
     files.append(_write(out_dir / "feed-milestones.ics", render_feed(now, "milestones", lang=lang)))
     files.append(_write(out_dir / "report-FY2024.html", report_html(report, lang=lang)))
     files.append(_write(out_dir / "report-FY2024.xlsx", report_xlsx(report, lang=lang)))
+    with Store(url, plan=plan, clock=clock) as store:
+        site = write_site(out_dir / "site", plan, store, as_of=today, lang=lang, today=today)
+    files += [out_dir / "site" / page for page in ("index.html", "changes.html")]
+    del site
     return DemoResult(files, url, recorded, end_of_fy2024, now, reminder_text, workbook)
 
 

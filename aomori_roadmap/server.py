@@ -12,6 +12,9 @@ Routes (see ``docs/feeds.md``):
   CSV), with that department's upload token as ``Authorization: Bearer``: 422 with every
   problem located, 409 on rows changed meanwhile, else 200 with the changes recorded
   (``?dry_run=true``: read only); 401, 413 and 415 for a bad token, size or type;
+- ``GET /site/{token}/{path}`` — the progress site as of today, behind a read token of the
+  scope ``site``; ``GET /site/{path}`` without one when the server was started with
+  ``public_site`` (``serve --public site``); the same ETag/304 rules as the feeds;
 - ``GET /healthz``; ``/openapi.json`` and ``/docs`` (FastAPI's).
 
 Feeds are built once per change of their inputs (:class:`~aomori_roadmap.export.feeds.FeedCache`)
@@ -40,6 +43,7 @@ from collections.abc import AsyncIterator, Callable, Iterable, Mapping
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
+from email.utils import format_datetime
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -67,7 +71,7 @@ from aomori_roadmap.i18n import _, using_language
 from aomori_roadmap.plan.loader import default_plan, load_plan
 from aomori_roadmap.plan.model import Plan
 from aomori_roadmap.store import DEFAULT_URL, Store
-from aomori_roadmap.store.feed_tokens import FeedTokens
+from aomori_roadmap.store.feed_tokens import SITE, FeedTokens
 from aomori_roadmap.views.events import DEFAULT_RETENTION
 from aomori_roadmap.views.snapshot import Snapshot, take_snapshot
 
@@ -109,7 +113,12 @@ Filter = Annotated[str | None, Query()]
 
 # --- logs without tokens ------------------------------------------------------------------------
 
-_TOKEN_PATH = re.compile(r"(/feeds/+)(?!public(?:/|$|\s))[^/\s?#\"']+", re.IGNORECASE)
+_TOKEN_PATH = re.compile(
+    r"(/feeds/+)(?!public(?:/|$|\s))[^/\s?#\"']+"
+    r"|(/site/+)(?!(?:index\.html|changes\.html|fields|items|initiatives|kpis|cycles|data|assets)"
+    r"(?:/|$|\s|\?))[^/\s?#\"']+",
+    re.IGNORECASE,
+)
 
 
 def redact(text: str) -> str:
@@ -119,8 +128,10 @@ def redact(text: str) -> str:
     'GET /feeds/[token]/reviews.ics HTTP/1.1'
     >>> redact("/feeds/public/reviews.ics")
     '/feeds/public/reviews.ics'
+    >>> redact("GET /site/abcdefghijklmnopqrstuvwxyz/kpis/index.html"), redact("/site/kpis/a.html")
+    ('GET /site/[token]/kpis/index.html', '/site/kpis/a.html')
     """
-    return _TOKEN_PATH.sub(r"\1[token]", text)
+    return _TOKEN_PATH.sub(lambda m: f"{m.group(1) or m.group(2)}[token]", text)
 
 
 class RedactTokens(logging.Filter):
@@ -215,6 +226,85 @@ class _Snapshots:
         return snapshot
 
 
+_SITE_TYPES = {
+    ".html": "text/html; charset=utf-8",
+    ".css": "text/css; charset=utf-8",
+    ".csv": "text/csv; charset=utf-8",
+    ".json": "application/json",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class _BuiltSite:
+    """The site's files with their ETags, and what they were made from."""
+
+    key: tuple[object, ...]
+    files: Mapping[str, bytes]
+    etags: Mapping[str, str]
+    last_modified: datetime
+
+
+class _Sites:
+    """The progress site as of today, made again only when the day or the store's inputs
+    (status events, revisions, review records, KPI values) change."""
+
+    def __init__(self, plan: Plan, store: Store, builder: FeedBuilder, lang: str) -> None:
+        self._plan, self._store, self._builder, self._lang = plan, store, builder, lang
+        self._built: _BuiltSite | None = None
+        self._lock = threading.Lock()
+
+    def get(self, today: date) -> _BuiltSite:
+        from aomori_roadmap.store.history import latest_records
+
+        inputs = self._builder.inputs()
+        key = (today, inputs, latest_records(self._store.database))
+        with self._lock:  # one build at a time; the others wait for it
+            if self._built is None or self._built.key != key:
+                self._built = self._build(key, today, inputs)
+            return self._built
+
+    def _build(self, key: tuple[object, ...], today: date, inputs: FeedInputs) -> _BuiltSite:
+        import hashlib
+
+        from aomori_roadmap.site.build import build_site
+        from aomori_roadmap.views.site import Moment, site_data
+
+        data = site_data(self._plan, self._store, Moment(today, today), lang=self._lang)
+        files = build_site(data).files
+        etags = {
+            path: '"' + hashlib.sha256(body).hexdigest()[:32] + '"' for path, body in files.items()
+        }
+        stamp = inputs.changed or datetime.combine(today, datetime.min.time(), UTC)
+        return _BuiltSite(key, files, etags, stamp.replace(microsecond=0))
+
+
+def _site_response(request: Request, built: _BuiltSite, path: str, public: bool) -> Response:
+    if path == "" or path.endswith("/"):
+        path += "index.html"
+    body = built.files.get(path)
+    if body is None:
+        return _not_found()
+    headers = {
+        "ETag": built.etags[path],
+        "Last-Modified": format_datetime(built.last_modified, usegmt=True),
+        "Cache-Control": "public, no-cache" if public else "private, no-cache",
+        "Content-Security-Policy": "default-src 'none'; style-src 'self'; img-src 'self' data:",
+    }
+    conditional = not_modified(
+        built.etags[path],
+        built.last_modified,
+        request.headers.get("if-none-match"),
+        request.headers.get("if-modified-since"),
+    )
+    if conditional:
+        return Response(status_code=304, headers=headers)
+    media = next(
+        (kind for suffix, kind in _SITE_TYPES.items() if path.endswith(suffix)),
+        "application/octet-stream",
+    )
+    return Response(body, media_type=media, headers=headers)
+
+
 def _feed_response(request: Request, built: BuiltFeed) -> Response:
     headers = {
         "ETag": built.etag,
@@ -293,6 +383,7 @@ def create_app(
     *,
     base_url: str | None = None,
     public_feeds: Iterable[str] = (),
+    public_site: bool = False,
     lang: str = "ja",
     alarm_days: int | None = None,
     refresh: timedelta = DEFAULT_REFRESH,
@@ -307,6 +398,8 @@ def create_app(
         db_url: the store (SQLite or PostgreSQL); it holds the tokens, revisions and status.
         base_url: the server's public address, for links in event descriptions.
         public_feeds: feeds served without a token at ``/feeds/public/{name}.ics``.
+        public_site: serve the progress site at ``/site/`` without a token (otherwise at
+            ``/site/{token}/`` with a read token of the scope ``site``).
         lang: the feeds' language (``ja`` or ``en``).
         alarm_days: a VALARM this many days before each event (``None``: none).
         refresh: the refresh hint written into the feeds.
@@ -542,6 +635,41 @@ def create_app(
         background = BackgroundTasks()
         background.add_task(note_use, info.id, now())
         return JSONResponse(payload, status_code=status, background=background)
+
+    sites = _Sites(plan, store, builder, lang)
+    site_responses: dict[int | str, dict[str, Any]] = {
+        200: {"description": "A page, a style sheet or an open data file of the site."},
+        304: {"description": "Not modified since the ETag or date the client sent."},
+        404: {"description": "No such file (or a bad or revoked token)."},
+    }
+
+    @app.api_route("/site", methods=["GET", "HEAD"], include_in_schema=False)
+    def site_root() -> Response:
+        return Response(status_code=308, headers={"Location": "/site/"})
+
+    @app.api_route(
+        "/site/{path:path}",
+        methods=["GET", "HEAD"],
+        response_class=Response,
+        responses=site_responses,
+        tags=["site"],
+        summary="The progress site as of today (public, or behind /site/{token}/)",
+    )
+    async def site_file(path: str, request: Request) -> Response:
+        rest = path
+        background = BackgroundTasks()
+        if not public_site:
+            token, slash, rest = path.partition("/")
+            info = tokens.find(token) if token else None
+            if info is None or info.feed != SITE:
+                return _not_found()
+            if not slash:  # /site/{token}: the pages' relative links need the slash
+                return Response(status_code=308, headers={"Location": f"{token}/"})
+            background.add_task(note_use, info.id, now())
+        built = await run_in_threadpool(sites.get, today_in(plan, now))
+        response = _site_response(request, built, rest, public_site)
+        response.background = background
+        return response
 
     @app.get("/healthz", tags=["server"], summary="Liveness: the store answers")
     def healthz() -> Response:

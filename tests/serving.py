@@ -59,8 +59,9 @@ _RUN = (
     "import json, sys\n"
     "from aomori_roadmap.server import serve\n"
     "a = json.loads(sys.argv[1])\n"
-    "serve(a['plan'], a['db'], host='127.0.0.1', port=a['port'], public_feeds=a['public'],"
-    " base_url=a['base_url'])\n"
+    "public = [n for n in a['public'] if n != 'site']\n"
+    "serve(a['plan'], a['db'], host='127.0.0.1', port=a['port'], public_feeds=public,"
+    " public_site='site' in a['public'], base_url=a['base_url'])\n"
 )
 
 
@@ -123,7 +124,10 @@ def start_server(
     public: list[str] | None = None,
     base_url: str | None = None,
 ) -> Iterator[Running]:
-    """A running server for the block; stopped afterwards whatever happens."""
+    """A running server for the block; stopped afterwards whatever happens.
+
+    ``public`` lists the feeds served without a token, and ``site`` for the progress site.
+    """
     running: Running | None = None
     for _ in range(3):  # a free port can be taken between the probe and the bind
         try:

@@ -143,7 +143,7 @@ LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("plan files", ("plan/loader.py", "plan/schema.py")),
     ("store", ("store/",)),
     ("views", ("views/",)),
-    ("export", ("export/", "workbook/")),
+    ("export", ("export/", "workbook/", "site/")),
     ("application", ("cli/", "server.py", "notify.py", "demo.py", "__init__.py")),
 )
 

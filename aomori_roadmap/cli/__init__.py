@@ -32,6 +32,7 @@ def _application() -> "typer.Typer":
         reviews,
         revisions,
         serve,
+        site,
         status,
         tokens,
         workbook,

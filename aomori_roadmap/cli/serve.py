@@ -43,7 +43,8 @@ def serve(
             "--public",
             help=_("A feed served without a token (may be repeated): {feeds}").format(
                 feeds=" | ".join(FEEDS)
-            ),
+            )
+            + _("; site: the progress site at /site/ without a token"),
         ),
     ] = None,
     alarm_days: AlarmDaysOption = None,
@@ -53,7 +54,8 @@ def serve(
 
     options = options_of(ctx)
     plan = load(options)
-    public_feeds = public or []
+    public_site = "site" in (public or [])
+    public_feeds = [name for name in public or [] if name != "site"]
     if not 0 < port < 65536:
         err.print(_("--port is 1–65535 ({port} cannot be used)").format(port=port))
         raise typer.Exit(EXIT_BAD_INPUT)
@@ -65,6 +67,7 @@ def serve(
             options.db,
             base_url=base_url,
             public_feeds=public_feeds,
+            public_site=public_site,
             lang=options.lang,
             alarm_days=alarm_days,
         )
@@ -76,4 +79,6 @@ def serve(
     for name in public_feeds:
         https, webcal = feed_urls(shown, "public", name)
         err.print(f"  {public_word} {name}: {https}  {webcal}", markup=False)
+    if public_site:
+        err.print(f"  {public_word} site: {shown.rstrip('/')}/site/", markup=False)
     run(server_app, host=host, port=port)

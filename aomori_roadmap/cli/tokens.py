@@ -65,6 +65,8 @@ def tokens_create(
             help=" | ".join(FEEDS)
             + " | "
             + _("workbooks (a department's key for uploading its workbooks; needs --department)")
+            + " | "
+            + _("site (reads the progress site when it is not public)")
         ),
     ] = "reviews",
     department: DepartmentIdOption = None,
@@ -89,7 +91,7 @@ def tokens_create(
 ) -> None:
     """非公開フィードのURLを作ります。URLはこの一度だけ表示されます。"""
     from aomori_roadmap.export.feeds import feed_urls, upload_url
-    from aomori_roadmap.store.feed_tokens import FeedTokens, check_request
+    from aomori_roadmap.store.feed_tokens import SITE, FeedTokens, check_request
 
     options = options_of(ctx)
     if name is not None and not name.strip():
@@ -119,6 +121,13 @@ def tokens_create(
         err.print(shown, markup=False)
         out.print(token, markup=False)
         out.print(upload_url(base), markup=False)
+        return
+    if info.feed == SITE:
+        made = _(
+            "Created token #{id}{name} for the progress site. The URL is shown now and never again."
+        )
+        err.print(made.format(id=info.id, name=label), markup=False)
+        out.print(f"{base.rstrip('/')}/site/{token}/", markup=False)
         return
     https, webcal = feed_urls(base, token, info.feed)
     created = _(

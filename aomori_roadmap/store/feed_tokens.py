@@ -57,6 +57,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "FILTER_KEYS",
+    "SITE",
     "TOKEN_BYTES",
     "TOUCH_INTERVAL",
     "UPLOADS",
@@ -75,6 +76,9 @@ TOUCH_INTERVAL = timedelta(minutes=1)
 
 UPLOADS = "workbooks"
 """The scope of a department's write token: uploading its filled workbooks, nothing else."""
+
+SITE = "site"
+"""The scope of a read token for the progress site (``/site/{token}/``), when it is not public."""
 
 FILTER_KEYS = ("department", "initiative", "field", "priority")
 """The filters a token may carry, as :func:`~aomori_roadmap.export.ical.feed_events` takes them."""
@@ -228,9 +232,11 @@ def check_request(
     >>> check_request(default_plan(), UPLOADS, {"department": "kikikanri"}, actor="県")[:2]
     ('workbooks', {'department': 'kikikanri'})
     """
-    if feed != UPLOADS:
+    if feed not in (UPLOADS, SITE):
         check_feed(feed)
     checked = check_filters(plan, filters)
+    if feed == SITE and checked:
+        raise PlanError(_("A token for the progress site reads all of it: give no filter with it."))
     if feed == UPLOADS and list(checked) != ["department"]:
         raise PlanError(
             _(

@@ -5,8 +5,8 @@ points that cancel a task or take a cancellation back; these are the two queries
 
 >>> from aomori_roadmap.store import Store
 >>> with Store("sqlite://") as store:
-...     latest_inputs(store.database), status_changes(store.database)
-(LatestInputs(event=None, event_time=None, revision=None, revision_time=None), [])
+...     latest_inputs(store.database), status_changes(store.database), latest_records(store.database)
+(LatestInputs(event=None, event_time=None, revision=None, revision_time=None), [], (None, None))
 """
 
 from __future__ import annotations
@@ -18,9 +18,9 @@ from sqlalchemy import func, or_, select
 
 from aomori_roadmap.i18n import _
 from aomori_roadmap.store.database import Database
-from aomori_roadmap.store.tables import plan_revisions, status_events
+from aomori_roadmap.store.tables import kpi_actuals, plan_revisions, review_records, status_events
 
-__all__ = ["LatestInputs", "latest_inputs", "status_changes"]
+__all__ = ["LatestInputs", "latest_inputs", "latest_records", "status_changes"]
 
 
 class LatestInputs(NamedTuple):
@@ -47,6 +47,24 @@ def latest_inputs(database: Database) -> LatestInputs:
     )
     with database.errors(_("Cannot read the feeds' inputs")), database.reading() as conn:
         return LatestInputs(*conn.execute(query).one())
+
+
+def latest_records(database: Database) -> tuple[int | None, int | None]:
+    """The ids of the newest review record and KPI value (``None`` while there is none).
+
+    With :func:`latest_inputs`, what the progress site is made from: a site is made again
+    only when one of them changes.
+
+    Raises:
+        StoreError: the database failed.
+    """
+    query = select(
+        select(func.max(review_records.c.id)).scalar_subquery(),
+        select(func.max(kpi_actuals.c.id)).scalar_subquery(),
+    )
+    with database.errors(_("Cannot read the feeds' inputs")), database.reading() as conn:
+        review, kpi = conn.execute(query).one()
+    return review, kpi
 
 
 def status_changes(database: Database) -> list[tuple[int, datetime]]:

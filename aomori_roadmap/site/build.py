@@ -1,0 +1,156 @@
+"""Making the whole site: pages, open data and style sheet, as bytes by path, then on disk.
+
+:func:`build_site` returns every file of the site (``path → bytes``) for one moment;
+:func:`write_site` gathers the data from a plan and its store and writes the files into a
+directory. The same store, plan and moment give the same bytes: nothing in a file depends on
+the clock, the machine or the order of a set, so a past cycle's site is made again exactly.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from aomori_roadmap.errors import check_language
+from aomori_roadmap.export.svg import esc
+from aomori_roadmap.i18n import _, pgettext, using_language
+from aomori_roadmap.site.opendata import Table, data_package, table_csv, table_json, table_schema
+from aomori_roadmap.site.pages import _Site, render_pages
+from aomori_roadmap.site.style import SITE_CSS
+from aomori_roadmap.site.tables import site_tables
+from aomori_roadmap.views.site import SiteData, site_data, site_moment
+
+if TYPE_CHECKING:
+    from aomori_roadmap.plan.model import Plan
+    from aomori_roadmap.store import Store
+
+__all__ = ["Site", "build_site", "write_site"]
+
+
+@dataclass(frozen=True)
+class Site:
+    """The files of a site, ``path → bytes`` (paths relative to its root, ``/``-separated)."""
+
+    files: dict[str, bytes]
+
+    @property
+    def pages(self) -> list[str]:
+        """The paths of the HTML pages."""
+        return [p for p in self.files if p.endswith(".html")]
+
+    @property
+    def size(self) -> int:
+        """The bytes of every file together."""
+        return sum(len(b) for b in self.files.values())
+
+    def write(self, directory: Path, progress: Callable[[int, int], None] | None = None) -> None:
+        """Write the files under ``directory`` (created when missing)."""
+        made: set[Path] = set()
+        total = len(self.files)
+        for n, (path, content) in enumerate(sorted(self.files.items()), 1):
+            target = directory / path
+            if target.parent not in made:
+                target.parent.mkdir(parents=True, exist_ok=True)
+                made.add(target.parent)
+            target.write_bytes(content)
+            if progress is not None and (n % 500 == 0 or n == total):
+                progress(n, total)
+
+
+def _data_page(data: SiteData, tables: list[Table]) -> str:
+    rows = []
+    for table in tables:
+        links = " ".join(
+            f'<a href="{name}">{esc(label)}</a>'
+            for name, label in (
+                (f"{table.name}.csv", "CSV"),
+                (f"{table.name}.json", "JSON"),
+                (f"{table.name}.schema.json", "JSON Schema"),
+            )
+        )
+        rows.append(
+            f'<tr><th scope="row">{esc(table.title)}</th><td>{esc(table.description)}</td>'
+            f"<td>{len(table.rows):,}</td><td>{links}</td></tr>"
+        )
+    body = [
+        "<p>" + esc(_("Every table of this site as open data: CSV (UTF-8 with BOM) and JSON,"
+                      " one value per cell, dates in the Western calendar, with a JSON Schema"
+                      " for each JSON file and a data package that describes the CSV files."))
+        + "</p>",
+        '<div class="table" role="region" tabindex="0" aria-label="'
+        + esc(pgettext("site", "Open data")) + '"><table><caption>'
+        + esc(pgettext("site", "Open data"))
+        + "</caption><thead><tr>"
+        + "".join(f'<th scope="col">{esc(h)}</th>' for h in (
+            pgettext("site", "table"), pgettext("site", "content"), pgettext("site", "rows"),
+            pgettext("site", "files")))
+        + "</tr></thead><tbody>\n" + "\n".join(rows) + "\n</tbody></table></div>",
+        '<p><a href="datapackage.json">datapackage.json</a> '
+        + esc(_("(Frictionless Data Package: the CSV files and their columns)"))
+        + "</p>",
+    ]  # fmt: skip
+    return _Site(data).page("data/index.html", pgettext("site", "Open data"),
+                            [("index.html", pgettext("site", "Top"))], body)  # fmt: skip
+
+
+def build_site(data: SiteData) -> Site:
+    """Every file of the site for ``data`` (:func:`~aomori_roadmap.views.site.site_data`)."""
+    check_language(data.lang)
+    files: dict[str, bytes] = {"assets/site.css": SITE_CSS.encode("utf-8")}
+    for path, page in render_pages(data, lang=data.lang).items():
+        files[path] = page.encode("utf-8")
+    tables = site_tables(data)
+    with using_language(data.lang):
+        for table in tables:
+            files[f"data/{table.name}.csv"] = table_csv(table)
+            files[f"data/{table.name}.json"] = table_json(table)
+            files[f"data/{table.name}.schema.json"] = table_schema(table)
+        files["data/datapackage.json"] = data_package(
+            tables, name=f"{data.plan.id}-progress".lower(), title=data.plan.name
+        )
+        files["data/index.html"] = _data_page(data, tables).encode("utf-8")
+    return Site(files)
+
+
+def write_site(
+    directory: Path,
+    plan: Plan,
+    store: Store | None,
+    *,
+    as_of: date | None = None,
+    cycle: str | None = None,
+    lang: str = "ja",
+    today: date | None = None,
+    baseline: str | None = None,
+) -> Site:
+    """Make the site of ``plan`` for a date or a review cycle and write it into ``directory``.
+
+    Args:
+        directory: where the files go (created when missing; files of the site are
+            replaced, other files left alone).
+        plan: the plan.
+        store: its status history, review records and KPI values (``None``: nothing yet).
+        as_of: the date the site is as of; or
+        cycle: a review cycle (``R7上期``): the status at its half's end, as known on its
+            publication date (or ``today``, when that is still to come).
+        lang: ``ja`` (default) or ``en``.
+        today: the date it is now (default: the date where the plan is).
+        baseline: a stored baseline to measure lateness against.
+
+    Raises:
+        PlanError: neither or both of ``as_of`` and ``cycle``; an unknown cycle; an unknown
+            baseline.
+    """
+    check_language(lang)
+    if today is None:
+        from aomori_roadmap.export.feeds import today_in
+
+        today = today_in(plan)
+    moment = site_moment(plan, as_of=as_of, cycle=cycle, today=today)
+    data = site_data(plan, store, moment, lang=lang, baseline=baseline)
+    site = build_site(data)
+    site.write(directory)
+    return site

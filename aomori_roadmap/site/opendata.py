@@ -1,0 +1,478 @@
+"""Open data (オープンデータ) of the public site: typed tables as CSV, JSON, JSON Schema and a
+Frictionless Data Package.
+
+A :class:`Table` has typed columns (``string``, ``integer``, ``number``, ``date``, ``boolean``)
+and rows of plain values, one value per cell. It is written as:
+
+- **CSV** (:func:`table_csv`) for spreadsheets: UTF-8 with a BOM (so that Excel reads the
+  Japanese), CRLF line ends, quoting as RFC 4180 asks, the column *titles* in the header row.
+  Dates are 西暦 ``YYYY-MM-DD``, numbers plain decimals without exponent, booleans
+  ``true``/``false``, a missing value an empty cell. A text cell that a spreadsheet would take
+  for a formula (it starts with ``=``, ``+``, ``-``, ``@``, a tab or a carriage return) gets a
+  leading ``'``, and so does a text starting with ``'`` itself; :func:`read_table_csv` removes
+  exactly one, so what is read back is what was written. An empty text in a column that is not
+  required is an empty cell and reads back as None.
+- **JSON** (:func:`table_json`) for programs, with the column keys, and its **JSON Schema**
+  (:func:`table_schema`, draft 2020-12).
+- a **Data Package** (:func:`data_package`, ``datapackage.json``) listing the CSV files, their
+  dialect and every column's key, title, type and description.
+
+Every row is checked against its columns first: a value of the wrong type (a bool is not an
+integer), NaN or an infinity, or a row of the wrong length raises :class:`PlanError` (a
+``ValueError``). The output depends only on the table: the same table, the same bytes.
+
+>>> import datetime as dt
+>>> table = Table("kpis", "成果指標", "", (Column("id", "ID", "string", required=True),
+...     Column("value", "実績値", "number"), Column("day", "基準日", "date")),
+...     (("a", 12.5, dt.date(2025, 4, 1)), ("=b", None, None)))
+>>> table_csv(table).decode("utf-8-sig").splitlines()
+['ID,実績値,基準日', 'a,12.5,2025-04-01', "'=b,,"]
+>>> read_table_csv(table_csv(table), table.columns)[1]
+{'id': '=b', 'value': None, 'day': None}
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import json
+import math
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any, Literal
+
+from aomori_roadmap.errors import PlanError
+from aomori_roadmap.i18n import _
+
+__all__ = [
+    "Column",
+    "ColumnKind",
+    "Table",
+    "data_package",
+    "read_table_csv",
+    "table_csv",
+    "table_json",
+    "table_schema",
+]
+
+ColumnKind = Literal["string", "integer", "number", "date", "boolean"]
+"""The type of a column's values: ``str``, ``int``, ``int | float``, ``datetime.date``, ``bool``."""
+
+_KINDS: tuple[ColumnKind, ...] = ("string", "integer", "number", "date", "boolean")
+_TABLE_NAME = re.compile(r"[a-z0-9]+(-[a-z0-9]+)*")
+_PACKAGE_NAME = re.compile(r"[a-z0-9][a-z0-9._-]*")
+_INTEGER = re.compile(r"-?[0-9]+")
+_NUMBER = re.compile(r"-?[0-9]+(\.[0-9]+)?")
+_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+_DATE_PATTERN = "^[0-9]{4}-[0-9]{2}-[0-9]{2}$"
+_FORMULA = ("=", "+", "-", "@", "\t", "\r", "'")
+"""The first characters that make a spreadsheet read a text as a formula (and ``'`` itself)."""
+
+_SCHEMA_DIALECT = "https://json-schema.org/draft/2020-12/schema"
+
+
+@dataclass(frozen=True, slots=True)
+class Column:
+    """A column: its key (in JSON and the data package), its title (the CSV header), its kind.
+
+    A required column never holds None.
+    """
+
+    key: str
+    title: str
+    kind: ColumnKind
+    description: str = ""
+    required: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Table:
+    """A table of open data: ``name`` is the file stem (``kpi-values``: ``[a-z0-9-]``)."""
+
+    name: str
+    title: str
+    description: str
+    columns: tuple[Column, ...]
+    rows: tuple[tuple[object, ...], ...]
+
+
+# --- checking --------------------------------------------------------------------------------
+
+
+def _fits(kind: ColumnKind, value: object) -> bool:
+    if kind == "string":
+        return isinstance(value, str)
+    if kind == "boolean":
+        return isinstance(value, bool)
+    if kind == "integer":
+        return isinstance(value, int) and not isinstance(value, bool)
+    if kind == "number":
+        if isinstance(value, float):
+            return math.isfinite(value)
+        return isinstance(value, int) and not isinstance(value, bool)
+    return isinstance(value, dt.date) and not isinstance(value, dt.datetime)
+
+
+def _check_columns(columns: Sequence[Column]) -> None:
+    keys = [c.key for c in columns]
+    for column in columns:
+        if column.kind not in _KINDS:
+            raise PlanError(
+                _("Column {key}: unknown kind {kind}").format(key=column.key, kind=column.kind)
+            )
+    if len(set(keys)) != len(keys) or not all(keys):
+        raise PlanError(_("Column keys must be unique and not empty: {keys}").format(keys=keys))
+
+
+def _check(table: Table) -> None:
+    """Raise PlanError unless every row of ``table`` fits its columns."""
+    if not _TABLE_NAME.fullmatch(table.name):
+        raise PlanError(
+            _("A table name is made of a-z, 0-9 and hyphens: {name}").format(name=table.name)
+        )
+    _check_columns(table.columns)
+    width = len(table.columns)
+    for n, row in enumerate(table.rows, start=1):
+        if len(row) != width:
+            raise PlanError(
+                _("Table {name}, row {row}: {count} values for {width} columns").format(
+                    name=table.name, row=n, count=len(row), width=width
+                )
+            )
+        for column, value in zip(table.columns, row, strict=True):
+            if value is None and not column.required:
+                continue
+            if not _fits(column.kind, value):
+                raise PlanError(
+                    _("Table {name}, row {row}, column {key}: {value} is not a {kind}").format(
+                        name=table.name,
+                        row=n,
+                        key=column.key,
+                        value=repr(value),
+                        kind=column.kind,
+                    )
+                )
+
+
+# --- CSV -------------------------------------------------------------------------------------
+
+
+def _decimal(value: float) -> str:
+    """A number as a plain decimal that reads back to the same float: no exponent.
+
+    >>> _decimal(12.0), _decimal(1e-7), _decimal(1e16), _decimal(-0.5), _decimal(3)
+    ('12', '0.0000001', '10000000000000000', '-0.5', '3')
+    """
+    if isinstance(value, int):
+        return str(value)
+    return f"{Decimal(repr(value)).normalize():f}"
+
+
+def _cell(value: object) -> str:
+    """One CSV cell of a checked value; the value's type says how (a bool before an int)."""
+    if value is None:
+        return ""
+    if isinstance(value, str):
+        return "'" + value if value.startswith(_FORMULA) else value
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    assert isinstance(value, int | float)  # _check let nothing else through
+    return _decimal(value)
+
+
+def table_csv(table: Table) -> bytes:
+    """The table as CSV for spreadsheets: UTF-8 with BOM, CRLF, titles in the header row.
+
+    >>> table = Table("t", "T", "", (Column("n", "数", "integer"), Column("s", "文", "string")),
+    ...     ((-5, "-5"), (1, 'say "hi", then go')))
+    >>> table_csv(table)[:3], table_csv(table).decode("utf-8-sig")
+    (b'\\xef\\xbb\\xbf', '数,文\\r\\n-5,\\'-5\\r\\n1,"say ""hi"", then go"\\r\\n')
+    """
+    _check(table)
+    out = io.StringIO(newline="")
+    writer = csv.writer(out, lineterminator="\r\n", quoting=csv.QUOTE_MINIMAL)
+    writer.writerow([c.title for c in table.columns])
+    for row in table.rows:
+        writer.writerow([_cell(value) for value in row])
+    return out.getvalue().encode("utf-8-sig")
+
+
+def _read_cell(column: Column, text: str) -> object:
+    """The value of one CSV cell; raises ValueError (without the place) if it does not fit."""
+    if text == "":
+        if column.kind == "string":  # an empty text is no value, unless one is required
+            return "" if column.required else None
+        if column.required:
+            raise ValueError(text)
+        return None
+    if column.kind == "string":
+        return text[1:] if text.startswith("'") else text
+    if column.kind == "boolean":
+        if text not in ("true", "false"):
+            raise ValueError(text)
+        return text == "true"
+    if column.kind == "integer":
+        if not _INTEGER.fullmatch(text):
+            raise ValueError(text)
+        return int(text)
+    if column.kind == "number":
+        if not _NUMBER.fullmatch(text):
+            raise ValueError(text)
+        return float(text)
+    if not _DATE.fullmatch(text):
+        raise ValueError(text)
+    return dt.date.fromisoformat(text)
+
+
+def read_table_csv(data: bytes, columns: Sequence[Column]) -> list[dict[str, object]]:
+    """Read CSV written by :func:`table_csv` back: one dict per row, keyed by column key.
+
+    Raises:
+        PlanError: the bytes are not UTF-8, the header is not the columns' titles, a row has
+            the wrong number of cells, a cell does not fit its column (the message names the
+            row, counting the header as row 1, and the column), or a required cell is empty.
+
+    >>> columns = (Column("ok", "可否", "boolean"), Column("n", "件数", "integer"))
+    >>> read_table_csv("\\ufeff可否,件数\\r\\ntrue,-5\\r\\n".encode(), columns)
+    [{'ok': True, 'n': -5}]
+    >>> read_table_csv("可否,件数\\r\\nyes,1\\r\\n".encode(), columns)
+    Traceback (most recent call last):
+    ...
+    aomori_roadmap.errors.PlanError: 2 行目、列「可否」（ok）：'yes' は boolean ではありません
+    """
+    _check_columns(columns)
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        raise PlanError(_("The CSV is not UTF-8: {error}").format(error=error)) from None
+    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+    try:
+        records = list(reader)
+    except csv.Error as error:
+        raise PlanError(
+            _("The CSV cannot be read at line {line}: {error}").format(
+                line=reader.line_num, error=error
+            )
+        ) from None
+    titles = [c.title for c in columns]
+    if not records or records[0] != titles:
+        raise PlanError(
+            _("The CSV header {header} is not the columns' titles {titles}").format(
+                header=records[0] if records else [], titles=titles
+            )
+        )
+    rows: list[dict[str, object]] = []
+    for n, record in enumerate(records[1:], start=2):
+        if len(record) != len(columns):
+            raise PlanError(
+                _("Row {row}: {count} cells for {width} columns").format(
+                    row=n, count=len(record), width=len(columns)
+                )
+            )
+        row: dict[str, object] = {}
+        for column, cell in zip(columns, record, strict=True):
+            try:
+                row[column.key] = _read_cell(column, cell)
+            except ValueError:
+                raise PlanError(
+                    _("Row {row}, column {title} ({key}): {value} is not a {kind}").format(
+                        row=n,
+                        title=column.title,
+                        key=column.key,
+                        value=repr(cell),
+                        kind=column.kind,
+                    )
+                ) from None
+        rows.append(row)
+    return rows
+
+
+# --- JSON ------------------------------------------------------------------------------------
+
+
+def _json_value(value: object) -> object:
+    return value.isoformat() if isinstance(value, dt.date) else value
+
+
+def _dump(document: object) -> bytes:
+    return (json.dumps(document, ensure_ascii=False, indent=2, allow_nan=False) + "\n").encode()
+
+
+def table_json(table: Table) -> bytes:
+    """The table as JSON for programs: its name, title, description, columns and rows.
+
+    Each row is an object keyed by column key, in column order; dates are ISO strings.
+
+    >>> table = Table("t", "表", "", (Column("day", "日付", "date"),), ((dt.date(2025, 4, 1),),))
+    >>> print(table_json(table).decode())  # doctest: +ELLIPSIS
+    {
+      "name": "t",
+      "title": "表",
+      ...
+      "rows": [
+        {
+          "day": "2025-04-01"
+        }
+      ]
+    }
+    """
+    _check(table)
+    document = {
+        "name": table.name,
+        "title": table.title,
+        "description": table.description,
+        "columns": [
+            {"key": c.key, "title": c.title, "kind": c.kind, "description": c.description}
+            for c in table.columns
+        ],
+        "rows": [
+            {c.key: _json_value(v) for c, v in zip(table.columns, row, strict=True)}
+            for row in table.rows
+        ],
+    }
+    return _dump(document)
+
+
+def _value_schema(column: Column) -> dict[str, Any]:
+    kind: dict[str, Any] = (
+        {"type": "string", "format": "date", "pattern": _DATE_PATTERN}
+        if column.kind == "date"
+        else {"type": column.kind}
+    )
+    if not column.required:
+        kind["type"] = [kind["type"], "null"]
+    return {"title": column.title, "description": column.description, **kind}
+
+
+def table_schema(table: Table) -> bytes:
+    """The JSON Schema (draft 2020-12) of :func:`table_json`'s file for ``table``.
+
+    Every row holds every column; a value may be null unless its column is required.
+
+    >>> table = Table("t", "表", "", (Column("n", "件数", "integer", required=True),), ())
+    >>> schema = json.loads(table_schema(table))
+    >>> schema["properties"]["rows"]["items"]["properties"]["n"]["type"]
+    'integer'
+    """
+    _check(table)
+    keys = [c.key for c in table.columns]
+    column_schema = {
+        "type": "object",
+        "required": ["key", "title", "kind", "description"],
+        "additionalProperties": False,
+        "properties": {
+            "key": {"enum": keys},
+            "title": {"type": "string"},
+            "kind": {"enum": list(_KINDS)},
+            "description": {"type": "string"},
+        },
+    }
+    row_schema = {
+        "type": "object",
+        "required": keys,
+        "additionalProperties": False,
+        "properties": {c.key: _value_schema(c) for c in table.columns},
+    }
+    document = {
+        "$schema": _SCHEMA_DIALECT,
+        "title": table.title,
+        "description": table.description,
+        "type": "object",
+        "required": ["name", "title", "description", "columns", "rows"],
+        "additionalProperties": False,
+        "properties": {
+            "name": {"const": table.name},
+            "title": {"type": "string"},
+            "description": {"type": "string"},
+            "columns": {"type": "array", "items": column_schema},
+            "rows": {"type": "array", "items": row_schema},
+        },
+    }
+    return _dump(document)
+
+
+# --- data package ----------------------------------------------------------------------------
+
+
+def _field(column: Column) -> dict[str, Any]:
+    # The field's name is the CSV header's label (the title), as Table Schema matches them;
+    # "key" is the column's key in the JSON file beside it.
+    field: dict[str, Any] = {
+        "name": column.title,
+        "key": column.key,
+        "title": column.title,
+        "type": column.kind,
+        "description": column.description,
+    }
+    if column.kind == "boolean":
+        field |= {"trueValues": ["true"], "falseValues": ["false"]}
+    if column.required:
+        field["constraints"] = {"required": True}
+    return field
+
+
+def _resource(table: Table) -> dict[str, Any]:
+    return {
+        "name": table.name,
+        "path": f"{table.name}.csv",
+        "profile": "tabular-data-resource",
+        "title": table.title,
+        "description": table.description,
+        "format": "csv",
+        "mediatype": "text/csv",
+        "encoding": "utf-8",
+        "dialect": {
+            "delimiter": ",",
+            "lineTerminator": "\r\n",
+            "quoteChar": '"',
+            "doubleQuote": True,
+            "header": True,
+        },
+        "schema": {"fields": [_field(c) for c in table.columns], "missingValues": [""]},
+    }
+
+
+def data_package(tables: Sequence[Table], *, name: str, title: str) -> bytes:
+    """The ``datapackage.json`` (Frictionless Data Package) describing the tables' CSV files.
+
+    Each resource is ``<table name>.csv``: UTF-8 (with a BOM), CRLF, a header row of titles;
+    its schema gives every column's header label (``name``, the title, as Table Schema
+    matches header and fields), its ``key`` in the JSON file, type and description, in order.
+
+    Raises:
+        PlanError: ``name`` is not lower case ``[a-z0-9._-]``, two tables share a name, or a
+            table does not fit its columns.
+
+    >>> t = Table("kpis", "成果指標", "", (Column("id", "ID", "string", required=True),), ())
+    >>> package = json.loads(data_package([t], name="aomori-dx", title="青森県DX推進計画"))
+    >>> package["resources"][0]["path"], package["resources"][0]["schema"]["fields"][0]["key"]
+    ('kpis.csv', 'id')
+    """
+    if not _PACKAGE_NAME.fullmatch(name):
+        raise PlanError(
+            _("A data package name is made of a-z, 0-9, '.', '_' and '-': {name}").format(name=name)
+        )
+    names = [t.name for t in tables]
+    if len(set(names)) != len(names):
+        raise PlanError(_("Two tables share a name: {names}").format(names=names))
+    for table in tables:
+        _check(table)
+        titles = [c.title for c in table.columns]
+        if len(set(titles)) != len(titles):
+            raise PlanError(
+                _("Two columns of {table} share a title: {titles}").format(
+                    table=table.name, titles=titles
+                )
+            )
+    document = {
+        "profile": "tabular-data-package",
+        "name": name,
+        "title": title,
+        "resources": [_resource(t) for t in tables],
+    }
+    return _dump(document)

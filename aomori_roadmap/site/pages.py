@@ -1,0 +1,809 @@
+"""The site's HTML pages, from :class:`~aomori_roadmap.views.site.SiteData`.
+
+Every page is plain HTML with one linked style sheet: it reads without JavaScript, from the
+file system or any web server, and loads nothing from the network. Plan text is escaped
+everywhere (:func:`~aomori_roadmap.export.svg.esc`). What changed since the previous review
+cycle carries a symbol and a word (◆ 変更, ✚ 新規) as well as its colour, and a legend on
+every page says so. Charts are SVG with a title, a description and a data table beside them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from datetime import date
+
+from aomori_roadmap.calendar import FiscalYear, Half
+from aomori_roadmap.calendar.eras import format_wareki
+from aomori_roadmap.engine.kpi import KpiMark, KpiStatus
+from aomori_roadmap.engine.status import Lateness, Status
+from aomori_roadmap.export.chart import render_svg
+from aomori_roadmap.export.svg import esc
+from aomori_roadmap.i18n import _, language, pgettext, using_language
+from aomori_roadmap.site.charts import ChartPoint, KpiChartData, kpi_chart
+from aomori_roadmap.views.gantt import GanttData, initiative_views
+from aomori_roadmap.views.site import (
+    Change,
+    KpiYear,
+    SiteCycle,
+    SiteData,
+    SiteInitiative,
+    SiteKpi,
+)
+
+__all__ = ["page_paths", "render_pages"]
+
+Body = list[str]
+
+
+# --- words -------------------------------------------------------------------------------------
+
+
+def _day(day: date | None) -> str:
+    if day is None:
+        return "—"
+    return pgettext("site", "{date}").format(date=day.isoformat(), wareki=format_wareki(day))
+
+
+def _fy(year: int) -> str:
+    return FiscalYear(year).label(language())
+
+
+def _cycle(code: str) -> str:
+    return Half(int(code[2:6]), int(code[-1])).label(language())
+
+
+def _number(value: float | None, unit: str | None = None) -> str:
+    if value is None:
+        return "—"
+    text = f"{value:,.2f}".rstrip("0").rstrip(".") if value != int(value) else f"{int(value):,}"
+    return f"{text} {unit}" if unit else text
+
+
+def _entry(year: KpiYear | None, unit: str | None) -> str:
+    if year is None:
+        return pgettext("site", "no value yet")
+    if year.mark is not None:
+        return year.mark.label(language())
+    return _number(year.actual, unit)
+
+
+def _rate(value: float | None) -> str:
+    return "—" if value is None else f"{value:.1f}%"
+
+
+def _status(status: Status) -> str:
+    return status.label(language())
+
+
+def _lateness(value: Lateness | None) -> str:
+    return "—" if value is None else value.label(language())
+
+
+def _grade(year: KpiYear | None) -> str:
+    if year is None:
+        unset = pgettext("site", "not evaluated")
+        return f'<span class="grade g-unset">{esc(unset)}</span>'
+    ev = year.evaluation
+    code = ev.code if ev.code in ("achieved", "on_track", "behind", "unset") else "rated"
+    return f'<span class="grade g-{code}">{esc(ev.label)}</span>'
+
+
+# --- change marks ----------------------------------------------------------------------------
+
+
+def _mark(changes: Sequence[Change]) -> str:
+    """The mark of a subject with changes: ✚ new, or ◆ changed (a symbol and a word)."""
+    if not changes:
+        return ""
+    if any(c.kind == "new" for c in changes):
+        return f' <span class="mark"><span aria-hidden="true">✚</span>{esc(_new())}</span>'
+    return f' <span class="mark"><span aria-hidden="true">◆</span>{esc(_changed())}</span>'
+
+
+def _new() -> str:
+    return pgettext("site", "new")
+
+
+def _changed() -> str:
+    return pgettext("site", "changed")
+
+
+def _what(change: Change, data: SiteData) -> str:
+    what = change.what
+    if change.kind == "new":
+        return _new()
+    if what == "status":
+        return pgettext("site", "status")
+    if what in ("start", "finish"):
+        return pgettext("site", "start") if what == "start" else pgettext("site", "finish")
+    if what.startswith("self:"):
+        return _("self-assessment, {cycle}").format(cycle=_cycle(what[5:]))
+    if what.startswith("office:"):
+        return _("office's rating, {cycle}").format(cycle=_cycle(what[7:]))
+    if what == "evaluation":
+        return pgettext("site", "evaluation")
+    return _("value, {fy}").format(fy=_fy(int(what[2:])))
+
+
+def _shown(change: Change, value: str | None, data: SiteData) -> str:
+    if value is None:
+        return "—"
+    if change.what == "evaluation":
+        return _evaluation_label(value, data)
+    if change.what == "status":
+        return _status(Status(value))
+    if change.what in ("start", "finish"):
+        return _day(date.fromisoformat(value))
+    if change.kind == "value" and change.what != "evaluation":
+        mark = KpiMark.read(value)
+        return mark.label(language()) if mark is not None else _number(float(value))
+    return value
+
+
+def _evaluation_label(code: str, data: SiteData) -> str:
+    """An evaluation's label from its code: a grade of the plan's scale, else a status."""
+    for grade in data.plan.evaluation.grades:
+        if grade.code == code:
+            return grade.label
+    try:
+        return KpiStatus(code).label(language())
+    except ValueError:
+        return code
+
+
+def _legend(data: SiteData) -> str:
+    if data.previous is None:
+        return _p(_("No earlier review cycle to compare with yet."), "legend")
+    since = _cycle(data.previous.cycle) if data.previous.cycle else _day(data.previous.as_of)
+    changed = _("a status, a date, a rating or a value is not what it was then")
+    added = _("added since then")
+    return (
+        '<p class="legend">'
+        + esc(_("Compared with the previous review cycle ({cycle}):").format(cycle=since))
+        + f' <span class="mark"><span aria-hidden="true">◆</span>{esc(_changed())}</span> '
+        + esc(changed)
+        + f' / <span class="mark"><span aria-hidden="true">✚</span>{esc(_new())}</span> '
+        + esc(added)
+        + "</p>"
+    )  # fmt: skip
+
+
+def _changes_table(
+    changes: Sequence[Change], data: SiteData, root: str, caption: str, *, full: bool = False
+) -> str:
+    """The changes as a table; ``full``: a task is named with its initiative."""
+    if not changes:
+        return _p(_("Nothing changed since the previous review cycle."))
+    rows = [
+        (
+            _link_of(c, data, root, full),
+            esc(_what(c, data)),
+            esc(_shown(c, c.before, data)),
+            esc(_shown(c, c.after, data)),
+        )
+        for c in changes
+    ]
+    return _table(
+        caption,
+        [pgettext("site", "subject"), pgettext("site", "what"), pgettext("site", "before"),
+         pgettext("site", "now")],
+        rows,
+    )  # fmt: skip
+
+
+def _link_of(change: Change, data: SiteData, root: str, full: bool) -> str:
+    if change.subject == "kpi":
+        return _a(f"{root}kpis/{change.ref}.html", change.name)
+    if change.subject == "initiative":
+        return _a(f"{root}initiatives/{change.ref}.html", change.name)
+    initiative = change.ref.split("/")[0]
+    owner = data.initiatives.get(initiative)
+    label = change.name if owner is None or not full else f"{owner.name} / {change.name}"
+    return _a(f"{root}initiatives/{initiative}.html", label)
+
+
+# --- building blocks -------------------------------------------------------------------------
+
+
+def _a(href: str, text: str) -> str:
+    return f'<a href="{esc(href)}">{esc(text)}</a>'
+
+
+def _table(
+    caption: str, header: Sequence[str], rows: Iterable[Sequence[str]], numeric: Sequence[int] = ()
+) -> str:
+    """A table: ``rows`` hold markup already escaped; ``numeric`` columns align right."""
+    head = "".join(f'<th scope="col">{esc(h)}</th>' for h in header)
+    lines = []
+    for row in rows:
+        cells = []
+        for n, cell in enumerate(row):
+            if n == 0:
+                cells.append(f'<th scope="row">{cell}</th>')
+            else:
+                cells.append(f'<td class="num">{cell}</td>' if n in numeric else f"<td>{cell}</td>")
+        lines.append("<tr>" + "".join(cells) + "</tr>")
+    return (
+        f'<div class="table" role="region" tabindex="0" aria-label="{esc(caption)}">'
+        f"<table><caption>{esc(caption)}</caption>"
+        f"<thead><tr>{head}</tr></thead><tbody>\n" + "\n".join(lines) + "\n</tbody></table></div>"
+    )
+
+
+def _h2(text: str) -> str:
+    return f"<h2>{esc(text)}</h2>"
+
+
+def _p(text: str, cls: str = "") -> str:
+    return f'<p class="{cls}">{esc(text)}</p>' if cls else f"<p>{esc(text)}</p>"
+
+
+def _dl(pairs: Iterable[tuple[str, str]]) -> str:
+    return "<dl>" + "".join(f"<dt>{esc(k)}</dt><dd>{v}</dd>" for k, v in pairs) + "</dl>"
+
+
+def _text(value: str | None) -> str:
+    return "" if not value else f'<p class="text">{esc(value)}</p>'
+
+
+def _kpi_card(kpi: SiteKpi, root: str) -> str:
+    latest = kpi.latest
+    label = _fy(latest.fy) if latest is not None else "—"
+    shown = _entry(latest, kpi.unit)
+    pairs = [
+        (pgettext("site", "actual"), esc(shown if latest is None else _("{value} ({year})").format(
+            value=shown, year=label))),
+        (pgettext("site", "target"), esc(_target(kpi))),
+        (pgettext("site", "achievement rate"), esc(_rate(latest.rate if latest else None))),
+        (pgettext("site", "evaluation"), _grade(latest)),
+    ]  # fmt: skip
+    cls = "card changed" if kpi.changes else "card"
+    return (
+        f'<li class="{cls}"><h3>{_a(f"{root}kpis/{kpi.id}.html", kpi.name)}{_mark(kpi.changes)}'
+        f"</h3>{_dl(pairs)}</li>"
+    )
+
+
+def _target(kpi: SiteKpi) -> str:
+    if kpi.target_fy is None or kpi.target is None:
+        return pgettext("site", "not set")
+    return _("{value} ({year})").format(value=_number(kpi.target, kpi.unit),
+                                        year=_fy(kpi.target_fy))  # fmt: skip
+
+
+def _cards(kpis: Iterable[SiteKpi], root: str) -> str:
+    cards = [_kpi_card(k, root) for k in kpis]
+    if not cards:
+        return _p(_("No KPIs."))
+    return '<ul class="cards">' + "\n".join(cards) + "</ul>"
+
+
+def _latest_review(i: SiteInitiative, which: str) -> str:
+    for review in reversed(i.reviews):
+        rating = review.own if which == "own" else review.office
+        if rating is not None:
+            return esc(f"{rating} ({_cycle(review.cycle)})")
+    return "—"
+
+
+def _initiatives_table(items: Iterable[SiteInitiative], root: str, caption: str) -> str:
+    items = list(items)
+    if not items:
+        return _p(_("No initiatives yet."))
+    rows = [
+        (
+            _a(f"{root}initiatives/{i.id}.html", i.name) + _mark(i.changes),
+            esc(i.department or "—"),
+            esc(_status(i.status)),
+            esc(f"{i.progress}%"),
+            esc(_lateness(i.lateness)),
+            esc(f"{_day(i.start)} – {_day(i.finish)}"),
+            _latest_review(i, "own"),
+            _latest_review(i, "office"),
+        )
+        for i in items
+    ]
+    header = [
+        pgettext("site", "initiative"), pgettext("site", "department"),
+        pgettext("site", "status"), pgettext("site", "progress"), pgettext("site", "lateness"),
+        pgettext("site", "span"), pgettext("site", "self-assessment"),
+        pgettext("site", "office's rating"),
+    ]  # fmt: skip
+    return _table(caption, header, rows, numeric=(3,))
+
+
+def _kpi_years_table(kpi: SiteKpi) -> str:
+    rows = [
+        (
+            esc(_fy(y.fy)),
+            esc(_number(y.planned, kpi.unit)),
+            esc(_number(None if y.expected is None else round(y.expected, 2), kpi.unit)),
+            esc(_entry(y, kpi.unit) if y.entered else "—"),
+            esc(_rate(y.rate)),
+            _grade(y) if y.entered else "—",
+        )
+        for y in kpi.years
+    ]
+    header = [
+        pgettext("site", "fiscal year"), pgettext("site", "plan's figure"),
+        pgettext("site", "expected"), pgettext("site", "actual"),
+        pgettext("site", "achievement rate"), pgettext("site", "evaluation"),
+    ]  # fmt: skip
+    return _table(_("{name}: values by fiscal year").format(name=kpi.name), header, rows,
+                  numeric=(1, 2, 3, 4))  # fmt: skip
+
+
+def _chart(kpi: SiteKpi) -> str:
+    def point(y: KpiYear, value: float | None) -> ChartPoint:
+        return ChartPoint(fy=y.fy, value=value)
+
+    data = KpiChartData(
+        title=kpi.name,
+        unit=kpi.unit,
+        direction=kpi.direction,
+        years=tuple(y.fy for y in kpi.years),
+        actuals=tuple(
+            ChartPoint(y.fy, y.actual, None if y.mark is None else y.mark.label(language()))
+            for y in kpi.years
+            if y.entered
+        ),
+        targets=tuple(point(y, y.planned) for y in kpi.years if y.planned is not None),
+        expected=tuple(point(y, y.expected) for y in kpi.years if y.expected is not None),
+    )
+    return (
+        f'<figure class="chart">{kpi_chart(data, ident=f"kpi-{kpi.id}", lang=language())}</figure>'
+    )
+
+
+# --- pages -----------------------------------------------------------------------------------
+
+
+class _Site:
+    def __init__(self, data: SiteData) -> None:
+        self.data = data
+        plan = data.plan
+        self.fields = {f.id: f for f in plan.fields}
+        self.items = {i.id: i for i in plan.items}
+        self._views: dict[str, GanttData] | None = None
+
+    def gantt(self, initiative: str) -> GanttData | None:
+        """The roadmap chart's data of one initiative (``None``: it has no task); the charts of
+        all initiatives are made together, the snapshot's maps once for all of them. The
+        review cycles' markers are left out: the page has its own review history."""
+        if self._views is None:
+            snap = self.data.snapshot
+            self._views = dict(
+                initiative_views(
+                    snap.plan, snap.current, as_of=snap.as_of, states=snap.status_pairs(),
+                    lateness={ref: value.value for ref, value in snap.lateness.items()},
+                    baseline=snap.baseline, baseline_name=snap.baseline_name,
+                )
+            )  # fmt: skip
+        return self._views.get(initiative)
+
+    def page(self, path: str, title: str, crumbs: Sequence[tuple[str, str]], body: Body) -> str:
+        data = self.data
+        root = "../" * path.count("/")
+        moment = data.moment
+        if moment.cycle is not None:
+            asof = _("{cycle}: status as of {date}, records as known on {known}").format(
+                cycle=_cycle(moment.cycle), date=_day(moment.as_of), known=_day(moment.known)
+            )
+        else:
+            asof = _("Status as of {date}").format(date=_day(moment.as_of))
+        nav = [
+            (f"{root}index.html", pgettext("site", "Top")),
+            *((f"{root}fields/{f.id}.html", f.name) for f in data.plan.fields),
+            (f"{root}kpis/index.html", pgettext("site", "KPIs")),
+            (f"{root}cycles/index.html", pgettext("site", "Review cycles")),
+            (f"{root}changes.html", pgettext("site", "Changes")),
+            (f"{root}data/index.html", pgettext("site", "Open data")),
+        ]
+        links = "".join(f"<li>{_a(h, t)}</li>" for h, t in nav)
+        trail = ""
+        crumbs_label = pgettext("site", "Breadcrumbs")
+        skip, site_label = pgettext("site", "Skip to content"), pgettext("site", "Site")
+        if crumbs:
+            steps = "".join(f"<li>{_a(root + h, t)}</li>" for h, t in crumbs)
+            trail = (
+                f'<nav class="crumbs" aria-label="{esc(crumbs_label)}">'
+                f'<ol>{steps}<li aria-current="page">{esc(title)}</li></ol></nav>'
+            )
+        return (
+            f'<!DOCTYPE html>\n<html lang="{language()}">\n<head>\n<meta charset="utf-8">\n'
+            '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
+            f"<title>{esc(title)} | {esc(data.plan.name)}</title>\n"
+            f'<link rel="stylesheet" href="{root}assets/site.css">\n</head>\n<body>\n'
+            f'<a class="skip" href="#main">{esc(skip)}</a>\n'
+            f'<header class="site"><p class="plan">{_a(f"{root}index.html", data.plan.name)}</p>'
+            f'<p class="asof">{esc(asof)}</p>'
+            f'<nav class="top" aria-label="{esc(site_label)}"><ul>{links}</ul></nav>'
+            f'</header>\n<main id="main">\n{trail}<h1>{esc(title)}</h1>\n{_legend(data)}\n'
+            + "\n".join(body)
+            + "\n</main>\n<footer>"
+            + esc(_("Made by aomori_roadmap from the plan and its progress records."))
+            + " "
+            + _a(f"{root}data/index.html", pgettext("site", "Open data"))
+            + "</footer>\n"
+            "</body>\n</html>\n"
+        )
+
+    def field_kpis(self, field: str | None) -> list[SiteKpi]:
+        return [k for k in self.data.kpis.values() if k.kind == "kpi" and k.field == field]
+
+    # --- the pages ---
+
+    def index(self) -> str:
+        data = self.data
+        plan = data.plan
+        initiatives = list(data.initiatives.values())
+        tasks = [t for i in initiatives for t in i.tasks]
+        counts = [
+            (pgettext("site", "initiatives"), len(initiatives)),
+            (pgettext("site", "tasks"), len(tasks)),
+            (pgettext("site", "done"), sum(t.status is Status.DONE for t in tasks)),
+            (pgettext("site", "in progress"), sum(t.status is Status.IN_PROGRESS for t in tasks)),
+            (pgettext("site", "late"), sum(t.lateness is Lateness.LATE for t in tasks)),
+            (pgettext("site", "KPIs"), sum(k.kind == "kpi" for k in data.kpis.values())),
+            (pgettext("site", "changes"), len(data.changes)),
+        ]
+        body: Body = []
+        if plan.subtitle:
+            body.append(f'<p class="lead">{esc(plan.subtitle)}</p>')
+        body.append(
+            '<dl class="counts">'
+            + "".join(f"<div><dt>{esc(k)}</dt><dd>{v:,}</dd></div>" for k, v in counts)
+            + "</dl>"
+        )
+        basic = self.field_kpis(None)
+        basic = [k for k in data.kpis.values() if k.kind == "kpi" and k.field is None]
+        if basic:
+            body.append(_h2(pgettext("site", "Basic KPIs")))
+            body.append(_cards(basic, ""))
+        for f in plan.fields:
+            body.append(f"<h2>{_a(f'fields/{f.id}.html', f.name)}</h2>")
+            if f.title:
+                body.append(f'<p class="lead">{esc(f.title)}</p>')
+            body.append(_cards(self.field_kpis(f.id), ""))
+        return self.page("index.html", plan.name, [], body)
+
+    def field(self, fid: str) -> str:
+        f = self.fields[fid]
+        data = self.data
+        body: Body = [_text(f.purpose)]
+        body.append(_h2(pgettext("site", "KPIs")))
+        kpis = self.field_kpis(fid)
+        body.append(_cards(kpis, "../"))
+        body += [_chart(kpi) for kpi in kpis]  # each card above links to its page
+        for item in data.plan.items:
+            if item.field != fid:
+                continue
+            body.append(f"<h2>{_a(f'../items/{item.id}.html', item.name)}</h2>")
+            members = [i for i in data.initiatives.values() if i.item == item.id]
+            body.append(
+                _initiatives_table(
+                    members, "../", _("Initiatives of {item}").format(item=item.name)
+                )
+            )
+        return self.page(f"fields/{fid}.html", f.name, [("index.html", pgettext("site", "Top"))],
+                         body)  # fmt: skip
+
+    def item(self, iid: str) -> str:
+        item = self.items[iid]
+        data = self.data
+        body: Body = []
+        if item.policies:
+            body.append(_h2(pgettext("site", "Policies")))
+            body.append(
+                "<ul>" + "".join(f"<li>{esc(p.text)}</li>" for p in item.policies) + "</ul>"
+            )
+        members = [i for i in data.initiatives.values() if i.item == iid]
+        body.append(_h2(pgettext("site", "Initiatives")))
+        body.append(_initiatives_table(members, "../", _("Initiatives of {item}").format(
+            item=item.name)))  # fmt: skip
+        crumbs = [("index.html", pgettext("site", "Top"))]
+        owner = self.fields.get(item.field)
+        if owner is not None:
+            crumbs.append((f"fields/{owner.id}.html", owner.name))
+        return self.page(f"items/{iid}.html", item.name, crumbs, body)
+
+    def initiative(self, iid: str) -> str:
+        data = self.data
+        i = data.initiatives[iid]
+        body: Body = [_text(i.description)]
+        body.append(
+            _dl_block([
+                (pgettext("site", "department"), esc(i.department or "—")),
+                (pgettext("site", "status"), esc(_status(i.status)) + _mark(
+                    [c for c in i.changes if c.subject == "initiative"])),
+                (pgettext("site", "progress"), esc(f"{i.progress}%")),
+                (pgettext("site", "lateness"), esc(_lateness(i.lateness))),
+                (pgettext("site", "span"), esc(f"{_day(i.start)} – {_day(i.finish)}")),
+            ])
+        )  # fmt: skip
+        linked = [data.kpis[k] for k in (*i.kpis, *i.indicators) if k in data.kpis]
+        if linked:
+            body.append(_h2(pgettext("site", "KPIs and indicators")))
+            body.append(_cards(linked, "../"))
+        body.append(_h2(pgettext("site", "Roadmap")))
+        view = self.gantt(iid)
+        if view is not None:
+            region = _("Roadmap chart of {name}").format(name=i.name)
+            body.append(
+                f'<div class="gantt-wrap" role="region" tabindex="0" aria-label="{esc(region)}">'
+                + render_svg(view, lang=language())
+                + "</div>"
+            )
+        body.append(self.tasks_table(i))
+        body.append(_h2(pgettext("site", "Review history")))
+        body.append(self.reviews_table(i))
+        body.append(_h2(pgettext("site", "Changes")))
+        body.append(_changes_table(i.changes, data, "../", _("Changes of {name}").format(
+            name=i.name)))  # fmt: skip
+        return self.page(f"initiatives/{iid}.html", i.name, self.crumbs_of(i), body)
+
+    def crumbs_of(self, i: SiteInitiative) -> list[tuple[str, str]]:
+        crumbs = [("index.html", pgettext("site", "Top"))]
+        if i.field in self.fields:
+            crumbs.append((f"fields/{i.field}.html", self.fields[i.field].name))
+        if i.item in self.items:
+            crumbs.append((f"items/{i.item}.html", self.items[i.item].name))
+        return crumbs
+
+    def tasks_table(self, i: SiteInitiative) -> str:
+        marked = {c.ref for c in i.changes if c.subject == "task"}
+        rows = [
+            (
+                esc(("▲ " if t.milestone else "") + t.name) + _mark(
+                    [c for c in i.changes if c.subject == "task" and c.ref == t.ref]),
+                esc(_status(t.status)),
+                esc(f"{t.progress}%"),
+                esc(_lateness(t.lateness)),
+                esc(_day(t.start)),
+                esc(_day(t.finish)),
+            )
+            for t in i.tasks
+        ]  # fmt: skip
+        del marked
+        header = [
+            pgettext("site", "task"), pgettext("site", "status"), pgettext("site", "progress"),
+            pgettext("site", "lateness"), pgettext("site", "start"), pgettext("site", "finish"),
+        ]  # fmt: skip
+        return _table(_("Tasks of {name} (the chart's data)").format(name=i.name), header, rows,
+                      numeric=(2,))  # fmt: skip
+
+    def reviews_table(self, i: SiteInitiative) -> str:
+        if not i.reviews:
+            return _p(_("No review cycle has covered this initiative yet."))
+        changed = {c.what for c in i.changes if c.kind == "rating"}
+
+        def rating(value: str | None, what: str) -> str:
+            shown = esc(value or pgettext("site", "not yet"))
+            return shown + (_mark([Change("rating", "initiative", "", "", "", None, None)])
+                            if what in changed else "")  # fmt: skip
+
+        rows = [
+            (
+                esc(_cycle(r.cycle)),
+                rating(r.own, f"self:{r.cycle}"),
+                rating(r.office, f"office:{r.cycle}"),
+                _text(r.achievements) or "—",
+                _text(r.issues) or "—",
+                _text(r.next_steps) or "—",
+                _text(r.comment) or "—",
+            )
+            for r in i.reviews
+        ]
+        header = [
+            pgettext("site", "cycle"), pgettext("site", "self-assessment"),
+            pgettext("site", "office's rating"), pgettext("site", "achievements"),
+            pgettext("site", "issues"), pgettext("site", "next steps"),
+            pgettext("site", "office's comment"),
+        ]  # fmt: skip
+        return _table(_("Review history of {name}").format(name=i.name), header, rows)
+
+    def kpi(self, kid: str) -> str:
+        data = self.data
+        k = data.kpis[kid]
+        body: Body = []
+        pairs = [
+            (pgettext("site", "kind"), esc(pgettext("site", "KPI") if k.kind == "kpi"
+                                           else pgettext("site", "intermediate indicator"))),
+            (pgettext("site", "unit"), esc(k.unit or "—")),
+            (pgettext("site", "direction"), esc(pgettext("site", "higher is better")
+                                                if k.direction == "up"
+                                                else pgettext("site", "lower is better"))),
+            (pgettext("site", "baseline"), esc(f"{_number(k.baseline, k.unit)} ({_fy(k.baseline_fy)})"
+                                               if k.baseline_fy is not None else "—")),
+            (pgettext("site", "target"), esc(_target(k))),
+            (pgettext("site", "department"), esc(k.department or "—")),
+            (pgettext("site", "source"), esc(k.source or "—")),
+            (pgettext("site", "evaluation"), _grade(k.latest) + _mark(k.changes)),
+        ]  # fmt: skip
+        body.append(_dl_block(pairs))
+        body.append(_text(k.note))
+        body.append(_chart(k))
+        body.append(_kpi_years_table(k))
+        if k.parent is not None:
+            owner = data.kpis.get(k.parent) or None
+            of = esc(pgettext("site", "Indicator of"))
+            if owner is not None:
+                body.append(f"<p>{of} {_a(f'{owner.id}.html', owner.name)}</p>")
+            elif k.parent in data.initiatives:
+                parent = data.initiatives[k.parent]
+                body.append(f"<p>{of} {_a(f'../initiatives/{parent.id}.html', parent.name)}</p>")
+        drivers = [data.initiatives[i] for i in k.initiatives if i in data.initiatives]
+        if drivers:
+            body.append(_h2(pgettext("site", "Initiatives that drive it")))
+            body.append("<ul>" + "".join(
+                f"<li>{_a(f'../initiatives/{i.id}.html', i.name)}</li>" for i in drivers
+            ) + "</ul>")  # fmt: skip
+        indicators = [data.kpis[i] for i in k.indicators if i in data.kpis]
+        if indicators:
+            body.append(_h2(pgettext("site", "Intermediate indicators")))
+            body.append(_cards(indicators, "../"))
+        body.append(_h2(pgettext("site", "Changes")))
+        body.append(_changes_table(k.changes, data, "../", _("Changes of {name}").format(
+            name=k.name)))  # fmt: skip
+        crumbs = [("index.html", pgettext("site", "Top")), ("kpis/index.html",
+                  pgettext("site", "KPIs"))]  # fmt: skip
+        return self.page(f"kpis/{kid}.html", k.name, crumbs, body)
+
+    def kpi_index(self) -> str:
+        data = self.data
+        kpis = [k for k in data.kpis.values() if k.kind == "kpi"]
+        indicators = [k for k in data.kpis.values() if k.kind == "indicator"]
+        rows = [
+            (
+                _a(f"{k.id}.html", k.name) + _mark(k.changes),
+                esc(pgettext("site", "KPI") if k.kind == "kpi"
+                    else pgettext("site", "intermediate indicator")),
+                esc(_entry(k.latest, k.unit)),
+                esc(_fy(k.latest.fy) if k.latest else "—"),
+                esc(_target(k)),
+                esc(_rate(k.latest.rate if k.latest else None)),
+                _grade(k.latest),
+            )
+            for k in (*kpis, *indicators)
+        ]  # fmt: skip
+        header = [
+            pgettext("site", "name"), pgettext("site", "kind"), pgettext("site", "actual"),
+            pgettext("site", "fiscal year"), pgettext("site", "target"),
+            pgettext("site", "achievement rate"), pgettext("site", "evaluation"),
+        ]  # fmt: skip
+        body = [
+            _scale_note(data),
+            _table(pgettext("site", "KPIs and intermediate indicators"), header, rows,
+                   numeric=(2, 5)),
+        ]  # fmt: skip
+        return self.page("kpis/index.html", pgettext("site", "KPIs"),
+                         [("index.html", pgettext("site", "Top"))], body)  # fmt: skip
+
+    def cycle_index(self) -> str:
+        data = self.data
+        rows = [
+            (
+                _a(f"{c.code}.html", _cycle(c.code)),
+                esc(_day(c.snapshot)),
+                esc(_day(c.publication)),
+                esc(pgettext("site", "published") if c.published else pgettext("site", "under way")),
+                esc(str(len(c.initiatives))),
+            )
+            for c in reversed(data.cycles)
+        ]  # fmt: skip
+        header = [
+            pgettext("site", "cycle"), pgettext("site", "as of"),
+            pgettext("site", "publication"), pgettext("site", "state"),
+            pgettext("site", "initiatives"),
+        ]  # fmt: skip
+        body = [_table(pgettext("site", "Review cycles"), header, rows, numeric=(4,))]
+        return self.page("cycles/index.html", pgettext("site", "Review cycles"),
+                         [("index.html", pgettext("site", "Top"))], body)  # fmt: skip
+
+    def cycle(self, cycle: SiteCycle) -> str:
+        data = self.data
+        scale = [s for s, _l in data.scale]
+        counts = {stage: dict.fromkeys(scale, 0) for stage in ("own", "office")}
+        missing = {"own": 0, "office": 0}
+        rows = []
+        for iid in cycle.initiatives:
+            initiative = data.initiatives.get(iid)
+            if initiative is None:
+                continue
+            review = next((r for r in initiative.reviews if r.cycle == cycle.code), None)
+            own = None if review is None else review.own
+            office = None if review is None else review.office
+            for stage, value in (("own", own), ("office", office)):
+                if value in counts[stage]:
+                    counts[stage][value] += 1
+                else:
+                    missing[stage] += 1
+            rows.append((
+                _a(f"../initiatives/{iid}.html", initiative.name),
+                esc(initiative.department or "—"),
+                esc(own or pgettext("site", "not yet")),
+                esc(office or pgettext("site", "not yet")),
+            ))  # fmt: skip
+        legend = "、".join(f"{s} {label}" for s, label in data.scale) if language() == "ja" else (
+            ", ".join(f"{s} {label}" for s, label in data.scale))  # fmt: skip
+        dist = [
+            (esc(pgettext("site", "self-assessment") if stage == "own"
+                 else pgettext("site", "office's rating")),
+             *(esc(str(counts[stage][s])) for s in scale), esc(str(missing[stage])))
+            for stage in ("own", "office")
+        ]  # fmt: skip
+        body = [
+            _dl_block([
+                (pgettext("site", "as of"), esc(_day(cycle.snapshot))),
+                (pgettext("site", "publication"), esc(_day(cycle.publication))),
+                (pgettext("site", "rating scale"), esc(legend)),
+            ]),
+            _table(pgettext("site", "Ratings by count"),
+                   [pgettext("site", "step"), *scale, pgettext("site", "not yet")], dist,
+                   numeric=tuple(range(1, len(scale) + 2))),
+            _table(_("Ratings of {cycle}").format(cycle=_cycle(cycle.code)),
+                   [pgettext("site", "initiative"), pgettext("site", "department"),
+                    pgettext("site", "self-assessment"), pgettext("site", "office's rating")],
+                   rows),
+        ]  # fmt: skip
+        crumbs = [("index.html", pgettext("site", "Top")),
+                  ("cycles/index.html", pgettext("site", "Review cycles"))]  # fmt: skip
+        return self.page(f"cycles/{cycle.code}.html", _cycle(cycle.code), crumbs, body)
+
+    def changes(self) -> str:
+        data = self.data
+        body = [_changes_table(data.changes, data, "", pgettext("site", "Every change"), full=True)]
+        return self.page("changes.html", pgettext("site", "Changes since the previous cycle"),
+                         [("index.html", pgettext("site", "Top"))], body)  # fmt: skip
+
+
+def _dl_block(pairs: Iterable[tuple[str, str]]) -> str:
+    return f'<div class="card">{_dl(pairs)}</div>'
+
+
+def _scale_note(data: SiteData) -> str:
+    scale = data.plan.evaluation
+    if scale.scale == "status":
+        return _p(_("Evaluation: achieved, on track (the year's expected value is met), behind,"
+                    " or not set."))  # fmt: skip
+    basis = (_("the achievement rate towards the final target") if scale.basis == "final"
+             else _("the achievement rate towards the year's expected value"))  # fmt: skip
+    steps = [
+        f"{g.code} {g.label}" + (f" (≥ {g.min_rate:g}%)" if g.min_rate is not None else "")
+        for g in scale.grades
+    ]
+    return _p(_("Evaluation by {basis}: {steps}.").format(basis=basis, steps=", ".join(steps)))
+
+
+def page_paths(data: SiteData) -> list[str]:
+    """The path of every page of the site, relative to its root, in the order written."""
+    paths = ["index.html", "changes.html", "kpis/index.html", "cycles/index.html"]
+    paths += [f"fields/{f.id}.html" for f in data.plan.fields]
+    paths += [f"items/{i.id}.html" for i in data.plan.items]
+    paths += [f"initiatives/{i}.html" for i in data.initiatives]
+    paths += [f"kpis/{k}.html" for k in data.kpis]
+    paths += [f"cycles/{c.code}.html" for c in data.cycles]
+    return paths
+
+
+def render_pages(data: SiteData, *, lang: str = "ja") -> dict[str, str]:
+    """Every page of the site: ``path → HTML``, paths relative to the site's root."""
+    site = _Site(data)
+    with using_language(lang):
+        pages = {
+            "index.html": site.index(),
+            "changes.html": site.changes(),
+            "kpis/index.html": site.kpi_index(),
+            "cycles/index.html": site.cycle_index(),
+        }
+        for f in data.plan.fields:
+            pages[f"fields/{f.id}.html"] = site.field(f.id)
+        for item in data.plan.items:
+            pages[f"items/{item.id}.html"] = site.item(item.id)
+        for iid in data.initiatives:
+            pages[f"initiatives/{iid}.html"] = site.initiative(iid)
+        for kid in data.kpis:
+            pages[f"kpis/{kid}.html"] = site.kpi(kid)
+        for cycle in data.cycles:
+            pages[f"cycles/{cycle.code}.html"] = site.cycle(cycle)
+    return pages

@@ -1,0 +1,137 @@
+"""What the site says: the moment, the records as known, the KPI years and every kind of change."""
+
+from __future__ import annotations
+
+import dataclasses
+from datetime import date
+
+import pytest
+from sitetest import R6_END, R7_H1_END, record_later
+from storetest import Clock
+
+from aomori_roadmap.engine.kpi import KpiMark
+from aomori_roadmap.errors import PlanError
+from aomori_roadmap.plan.model import Plan
+from aomori_roadmap.store import Store
+from aomori_roadmap.views.site import (
+    Moment,
+    compare,
+    previous_moment,
+    site_data,
+    site_moment,
+)
+
+TODAY = date(2026, 6, 1)
+
+
+def test_a_cycle_is_its_half_end_as_known_on_its_publication(plan: Plan) -> None:
+    moment = site_moment(plan, cycle="R7上期", today=TODAY)
+    assert moment == Moment(R7_H1_END, date(2025, 11, 6), "FY2025-H1")
+    assert previous_moment(plan, moment) == Moment(R6_END, date(2025, 5, 8), "FY2024-H2")
+    # Not yet published: known today.
+    early = site_moment(plan, cycle="R7上期", today=date(2025, 10, 20))
+    assert early.known == date(2025, 10, 20)
+
+
+def test_a_date_compares_with_the_last_cycle_published_before_it(plan: Plan) -> None:
+    assert previous_moment(plan, Moment(date(2025, 11, 5), date(2025, 11, 5))) == Moment(
+        R6_END, date(2025, 5, 8), "FY2024-H2"
+    )
+    after = previous_moment(plan, Moment(date(2025, 11, 7), date(2025, 11, 7)))
+    assert after is not None and after.cycle == "FY2025-H1"
+    assert previous_moment(plan, Moment(date(2024, 6, 1), date(2024, 6, 1))) is None
+
+
+@pytest.mark.parametrize(
+    ("as_of", "cycle"), [(None, None), (date(2025, 1, 1), "R7上期")], ids=["neither", "both"]
+)
+def test_a_moment_needs_a_date_or_a_cycle(
+    plan: Plan, as_of: date | None, cycle: str | None
+) -> None:
+    with pytest.raises(PlanError):
+        site_moment(plan, as_of=as_of, cycle=cycle, today=TODAY)
+    with pytest.raises(PlanError):
+        site_moment(plan, cycle="R7第三期", today=TODAY)
+
+
+def test_the_records_are_those_known_at_the_moment(plan: Plan, store: Store) -> None:
+    then = site_data(plan, store, site_moment(plan, cycle="R6下期", today=TODAY))
+    a = then.initiatives["a"]
+    # The R6下期 submission as first recorded (its correction came in October).
+    assert [(r.cycle, r.own, r.office) for r in a.reviews] == [
+        ("FY2024-H1", None, None), ("FY2024-H2", "○", None),
+    ]  # fmt: skip
+    assert then.kpis["k1"].latest is not None and then.kpis["k1"].latest.actual == 120.0
+    now = site_data(plan, store, site_moment(plan, cycle="R7上期", today=TODAY))
+    a = now.initiatives["a"]
+    assert [(r.cycle, r.own, r.office) for r in a.reviews][1:] == [
+        ("FY2024-H2", "△", None), ("FY2025-H1", "◎", "○"),
+    ]  # fmt: skip
+    assert {t.ref: t.status.value for t in a.tasks} == {"a/t1": "done", "a/t2": "in_progress"}
+
+
+def test_kpi_years_by_hand(plan: Plan, store: Store) -> None:
+    data = site_data(plan, store, site_moment(plan, cycle="R7上期", today=TODAY))
+    k1 = {y.fy: y for y in data.kpis["k1"].years}
+    # Baseline 100 (2023), yearly target 130 (2025), target 200 (2028).
+    assert (k1[2023].planned, k1[2025].planned, k1[2028].planned, k1[2026].planned) == (
+        100, 130, 200, None,
+    )  # fmt: skip
+    assert k1[2024].expected == 115.0 and k1[2026].expected == pytest.approx(153.333, abs=1e-3)
+    assert (k1[2024].actual, k1[2024].rate, k1[2024].evaluation.code) == (120.0, 20.0, "on_track")
+    assert (k1[2025].actual, k1[2025].rate, k1[2025].evaluation.code) == (140.0, 40.0, "on_track")
+    assert data.kpis["k1"].latest is not None and data.kpis["k1"].latest.fy == 2025
+    k2 = {y.fy: y for y in data.kpis["k2"].years}
+    # Not a number: kept as a mark, no rate, not evaluated, never zero.
+    assert (k2[2024].actual, k2[2024].mark, k2[2024].rate) == (None, KpiMark.UNKNOWN, None)
+    assert k2[2024].evaluation.code == "unset" and k2[2024].entered
+    assert data.kpis["k1"].initiatives == ("a",) and data.kpis["k1"].indicators == ("ind1",)
+    assert data.kpis["ind2"].parent == "a" and data.initiatives["a"].indicators == ("ind2",)
+
+
+def test_every_kind_of_change_since_the_previous_cycle(plan: Plan, store: Store) -> None:
+    data = site_data(plan, store, site_moment(plan, cycle="R7上期", today=TODAY))
+    found = {(c.subject, c.ref, c.kind, c.what, c.before, c.after) for c in data.changes}
+    assert ("task", "a/t1", "status", "status", "in_progress", "done") in found
+    assert ("task", "a/t2", "status", "status", "planned", "in_progress") in found
+    assert any(c[1] == "a/t1" and c[2] == "dates" and c[3] == "finish" for c in found)
+    assert ("initiative", "a", "rating", "self:FY2024-H2", "○", "△") in found  # a correction
+    assert ("initiative", "a", "rating", "self:FY2025-H1", None, "◎") in found  # a first rating
+    assert ("initiative", "a", "rating", "office:FY2025-H1", None, "○") in found
+    assert ("kpi", "k1", "value", "FY2025", None, "140.0") in found
+    assert ("kpi", "k2", "value", "FY2024", None, "unknown") in found
+    # Nothing else changed: b and its task, k1's 2024 value, the indicators.
+    assert not {c for c in found if c[1] in ("b", "b/s1", "ind1", "ind2")}
+    assert not {c for c in found if c[1] == "k1" and c[3] == "FY2024"}
+    # Each subject carries its own changes (an initiative, its tasks' too).
+    assert {c.ref for c in data.initiatives["a"].changes} == {"a", "a/t1", "a/t2"}
+    assert data.initiatives["b"].changes == ()
+
+
+def test_a_new_subject_and_an_evaluation_change(plan: Plan, store: Store) -> None:
+    now = site_data(plan, store, site_moment(plan, cycle="R7上期", today=TODAY),
+                    compare_with=None)  # fmt: skip
+    assert now.changes == () and now.previous is None
+    then = dataclasses.replace(
+        now,
+        initiatives={k: v for k, v in now.initiatives.items() if k != "b"},
+        kpis={**now.kpis, "k1": dataclasses.replace(
+            now.kpis["k1"], latest=dataclasses.replace(
+                now.kpis["k1"].latest, evaluation=dataclasses.replace(
+                    now.kpis["k1"].latest.evaluation, code="behind")))},  # type: ignore[arg-type]
+    )  # fmt: skip
+    found = {(c.subject, c.ref, c.kind, c.what) for c in compare(now, then)}
+    assert ("initiative", "b", "new", "") in found and ("task", "b/s1", "new", "") in found
+    assert ("kpi", "k1", "value", "evaluation") in found
+
+
+def test_later_records_do_not_reach_a_past_cycle(plan: Plan, store: Store, clock: Clock) -> None:
+    moment = site_moment(plan, cycle="R7上期", today=TODAY)
+    before = site_data(plan, store, moment)
+    record_later(store, clock)
+    after = site_data(plan, store, moment)
+    assert after.changes == before.changes
+    assert after.initiatives == before.initiatives and after.kpis == before.kpis
+    later = site_data(plan, store, Moment(date(2025, 12, 2), date(2025, 12, 2)))
+    assert later.initiatives["a"].reviews[-1].own == "×"
+    assert later.kpis["k1"].latest is not None and later.kpis["k1"].latest.actual == 150.0
