@@ -288,9 +288,8 @@ def run_demo(plan: Plan, out_dir: Path, *, today: date) -> DemoResult:
     files.append(_write(out_dir / "report-FY2024.html", report_html(report, lang=lang)))
     files.append(_write(out_dir / "report-FY2024.xlsx", report_xlsx(report, lang=lang)))
     with Store(url, plan=plan, clock=clock) as store:
-        site = write_site(out_dir / "site", plan, store, as_of=today, lang=lang, today=today)
+        write_site(out_dir / "site", plan, store, as_of=today, lang=lang, today=today)
     files += [out_dir / "site" / page for page in ("index.html", "changes.html")]
-    del site
     return DemoResult(files, url, recorded, end_of_fy2024, now, reminder_text, workbook)
 
 

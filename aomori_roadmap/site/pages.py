@@ -30,7 +30,7 @@ from aomori_roadmap.views.site import (
     SiteKpi,
 )
 
-__all__ = ["page_paths", "render_pages"]
+__all__ = ["render_pages"]
 
 Body = list[str]
 
@@ -456,7 +456,6 @@ class _Site:
             + "</dl>"
         )
         basic = self.field_kpis(None)
-        basic = [k for k in data.kpis.values() if k.kind == "kpi" and k.field is None]
         if basic:
             body.append(_h2(pgettext("site", "Basic KPIs")))
             body.append(_cards(basic, ""))
@@ -551,11 +550,13 @@ class _Site:
         return crumbs
 
     def tasks_table(self, i: SiteInitiative) -> str:
-        marked = {c.ref for c in i.changes if c.subject == "task"}
+        of_task: dict[str, list[Change]] = {}
+        for change in i.changes:
+            if change.subject == "task":
+                of_task.setdefault(change.ref, []).append(change)
         rows = [
             (
-                esc(("▲ " if t.milestone else "") + t.name) + _mark(
-                    [c for c in i.changes if c.subject == "task" and c.ref == t.ref]),
+                esc(("▲ " if t.milestone else "") + t.name) + _mark(of_task.get(t.ref, [])),
                 esc(_status(t.status)),
                 esc(f"{t.progress}%"),
                 esc(_lateness(t.lateness)),
@@ -564,7 +565,6 @@ class _Site:
             )
             for t in i.tasks
         ]  # fmt: skip
-        del marked
         header = [
             pgettext("site", "task"), pgettext("site", "status"), pgettext("site", "progress"),
             pgettext("site", "lateness"), pgettext("site", "start"), pgettext("site", "finish"),
@@ -773,17 +773,6 @@ def _scale_note(data: SiteData) -> str:
         for g in scale.grades
     ]
     return _p(_("Evaluation by {basis}: {steps}.").format(basis=basis, steps=", ".join(steps)))
-
-
-def page_paths(data: SiteData) -> list[str]:
-    """The path of every page of the site, relative to its root, in the order written."""
-    paths = ["index.html", "changes.html", "kpis/index.html", "cycles/index.html"]
-    paths += [f"fields/{f.id}.html" for f in data.plan.fields]
-    paths += [f"items/{i.id}.html" for i in data.plan.items]
-    paths += [f"initiatives/{i}.html" for i in data.initiatives]
-    paths += [f"kpis/{k}.html" for k in data.kpis]
-    paths += [f"cycles/{c.code}.html" for c in data.cycles]
-    return paths
 
 
 def render_pages(data: SiteData, *, lang: str = "ja") -> dict[str, str]:

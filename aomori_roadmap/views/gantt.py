@@ -952,21 +952,40 @@ def gantt_data(
                     ref=error.args[0]
                 )
             ) from None
-        markers = _markers(cycles or ())
-        if markers:
-            days = [m.date for m in markers]
-            lows.append(min(days))
-            highs.append(max(days))
-        return GanttData(
-            GanttPlan(plan.id, plan.name),
-            as_of,
-            baseline_name,
-            _scale(min(lows), max(highs)),
-            rows,
-            _links(chosen, computed, kept),
-            markers,
-            _critical_runs(computed.critical_paths, kept),
+        runs = _critical_runs(computed.critical_paths, kept)
+        shown = (rows, kept, lows, highs)
+        return _view(
+            plan, computed, chosen, shown, _markers(cycles or ()), runs, as_of, baseline_name
         )
+
+
+def _view(
+    plan: Plan,
+    computed: Schedule,
+    chosen: list[Initiative],
+    shown: tuple[tuple[Row, ...], set[str], list[date], list[date]],
+    markers: tuple[Marker, ...],
+    runs: tuple[tuple[str, ...], ...],
+    as_of: date | None,
+    baseline_name: str | None,
+) -> GanttData:
+    """The view of the ``chosen`` initiatives from their rows (:func:`_rows`): the scale covers
+    the rows and the markers; the links are those between shown tasks."""
+    rows, kept, lows, highs = shown
+    if markers:
+        days = [m.date for m in markers]
+        lows.append(min(days))
+        highs.append(max(days))
+    return GanttData(
+        GanttPlan(plan.id, plan.name),
+        as_of,
+        baseline_name,
+        _scale(min(lows), max(highs)),
+        rows,
+        _links(chosen, computed, kept),
+        markers,
+        runs,
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -1041,23 +1060,10 @@ def initiative_views(
             if not initiative.tasks:
                 continue
             chosen = [initiative]
-            rows, kept, lows, highs = _rows(given, chosen)
-            if markers:
-                lows.append(min(m.date for m in markers))
-                highs.append(max(m.date for m in markers))
-            yield (
-                initiative.id,
-                GanttData(
-                    GanttPlan(plan.id, plan.name),
-                    as_of,
-                    baseline_name,
-                    _scale(min(lows), max(highs)),
-                    rows,
-                    _links(chosen, computed, kept),
-                    markers,
-                    tuple(runs.get(initiative.id, ())),
-                ),
-            )
+            own = tuple(runs.get(initiative.id, ()))
+            view = _view(plan, computed, chosen, _rows(given, chosen), markers, own, as_of,
+                         baseline_name)  # fmt: skip
+            yield initiative.id, view
 
 
 def _rows(

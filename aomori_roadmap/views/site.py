@@ -26,7 +26,7 @@ The pages and files are rendered in :mod:`aomori_roadmap.site`.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time, timedelta
 from typing import TYPE_CHECKING, Literal, Protocol, TypeVar
 from zoneinfo import ZoneInfo
@@ -351,10 +351,10 @@ def _reviews(
     found: dict[str, list[CycleReview]] = {i.id: [] for i in plan.initiatives}
     for cycle in cycles:
         for initiative in cycle.initiatives:
-            own = standing.get((cycle.code, initiative, "submitted"))
-            office = standing.get((cycle.code, initiative, "reviewed"))
             if initiative not in found:
                 continue
+            own = standing.get((cycle.code, initiative, "submitted"))
+            office = standing.get((cycle.code, initiative, "reviewed"))
             found[initiative].append(
                 CycleReview(
                     cycle=cycle.code,
@@ -655,6 +655,4 @@ T = TypeVar("T", SiteInitiative, SiteKpi)
 
 
 def _with_changes(subject: T, changes: list[Change]) -> T:
-    from dataclasses import replace
-
     return replace(subject, changes=tuple(changes)) if changes else subject
