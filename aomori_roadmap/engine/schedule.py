@@ -36,7 +36,7 @@ from collections.abc import Callable, ItemsView, Iterator, Mapping, ValuesView
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
-from typing import Literal, NamedTuple, TypeVar, cast
+from typing import Literal, NamedTuple, TypeVar, cast, overload
 
 from typing_extensions import TypedDict
 
@@ -180,6 +180,14 @@ class TaskTable(Mapping[str, ScheduledTask]):
 
     def __contains__(self, ref: object) -> bool:
         return ref in self._index
+
+    @overload
+    def get(self, ref: str, /) -> ScheduledTask | None: ...
+    @overload
+    def get(self, ref: str, /, default: ScheduledTask | _T) -> ScheduledTask | _T: ...
+    def get(self, ref: str, /, default: object = None) -> object:
+        # Mapping's own get goes through __getitem__ and a KeyError: a dict's is one C call.
+        return self._all().get(ref, default)
 
     def values(self) -> ValuesView[ScheduledTask]:
         return self._all().values()

@@ -33,6 +33,7 @@ import datetime as dt
 from dataclasses import dataclass
 from functools import lru_cache
 from itertools import pairwise
+from typing import NamedTuple
 
 from aomori_roadmap.calendar import format_wareki
 from aomori_roadmap.engine.status import Lateness, Status
@@ -62,6 +63,7 @@ from aomori_roadmap.views.gantt import (
     HalfColumn,
     InitiativeRow,
     Row,
+    Scale,
     TaskRow,
     short_half_label,
 )
@@ -89,6 +91,7 @@ _FAR_RUN = 18  # length of the stub of a far link
 _PAGE_MM = (404, 281)  # the printable area of A3 landscape inside the page's 8 mm margins
 
 
+@lru_cache(maxsize=256)
 def _status_label(code: str, lang: str) -> str:
     try:
         return Status(code).label(lang)
@@ -96,11 +99,37 @@ def _status_label(code: str, lang: str) -> str:
         return clean(code)
 
 
+@lru_cache(maxsize=256)
 def _lateness_label(code: str, lang: str) -> str:
     try:
         return Lateness(code).label(lang)
     except ValueError:
         return clean(code)
+
+
+class _Words(NamedTuple):
+    """The chart's words for each task, translated once per language."""
+
+    span: str
+    days: str
+    critical: str
+    slack: str
+    due: str
+    baseline: str
+    lateness_separator: str
+
+
+@lru_cache(maxsize=4)
+def _words(lang: str) -> _Words:  # lang: the cache's key; the words come in the language now
+    return _Words(
+        span=_("{start} – {finish}"),
+        days=_("{n} working days"),
+        critical=_("Critical path"),
+        slack=_("slack {n} working days"),
+        due=_("Due"),
+        baseline=pgettext("gantt", "Baseline"),
+        lateness_separator=pgettext("separator of a status and its lateness", ", "),
+    )
 
 
 def _both(day: dt.date) -> str:
@@ -176,11 +205,90 @@ class _Frame:
         return min(max(x, self.x0), self.x1)
 
 
+def _span_x(f: _Frame, period: FiscalYearColumn | HalfColumn) -> tuple[float, float]:
+    return f.clamp(f.x(period.start)), f.clamp(f.x(period.end) + f.px)
+
+
+@lru_cache(maxsize=64)
+def _legend_rows(items: tuple[tuple[str, str], ...], room: float) -> int:
+    """How many rows the legend takes."""
+    return len(legend_layout(list(items), room))
+
+
+@lru_cache(maxsize=64)
+def _legend_svg(items: tuple[tuple[str, str], ...], room: float, x: float, y: float) -> str:
+    return "\n".join(legend(legend_layout(list(items), room), x, y))
+
+
+@lru_cache(maxsize=16)
+def _legend_items(lang: str, has_baseline: bool, far: bool) -> tuple[tuple[str, str], ...]:
+    """(kind, label) of each legend entry, in reading order (in the language now: ``lang`` is
+    the cache's key)."""
+    items = [("s-" + code, _status_label(code, lang)) for code in STATUS_COLOURS]
+    items += [
+        ("progress", _("Progress")),
+        ("late", _lateness_label("late", lang)),
+        ("risk", _lateness_label("at_risk", lang)),
+        ("crit", _("Critical path")),
+        ("milestone", _("Milestone")),
+        ("due", _("Due")),
+    ]
+    if has_baseline:
+        items.append(("baseline", pgettext("gantt", "Baseline")))
+    items.append(("link", _("Dependency")))
+    if far:
+        items.append(("far", _("Dependency from a distant row")))
+    items += [
+        ("asof", _("As of")),
+        ("meeting", _("Review meeting")),
+        ("report", _("Annual report")),
+    ]
+    return tuple(items)
+
+
+@lru_cache(maxsize=64)
+def _header(f: _Frame, scale: Scale, lang: str) -> str:  # lang: the cache's key
+    """The header: the fiscal years and halves over the timeline, the columns' names."""
+    head_y = num(f.head_top + (_FY_H + _HALF_H) / 2 + 4)
+    strip_y = num(f.strip_top + _STRIP_H / 2 + 4)
+    head_name, head_info = _("Field / item / initiative / task"), _("Department / status")
+    reviews = _("Half-year reviews")
+    out = [
+        '<g class="head">',
+        f'<text class="hd" x="{f.name_x + 6}" y="{head_y}">{esc(head_name)}</text>',
+        f'<text class="hd" x="{f.info_x + 6}" y="{head_y}">{esc(head_info)}</text>',
+        f'<text class="hd" x="{f.name_x + 6}" y="{strip_y}">{esc(reviews)}</text>',
+    ]
+    for fy in scale.fiscal_years:
+        x1, x2 = _span_x(f, fy)
+        mid = num((x1 + x2) / 2)
+        year = clean(fy.code).removeprefix("FY")
+        # FY2024 on one line; in Japanese 2024年度, then its wareki 令和6年度 on a second.
+        label = pgettext("chart header", "FY{year}").format(year=year, wareki=clean(fy.wareki))
+        line1, _newline, wareki = label.partition("\n")
+        if text_width(line1, 13) > x2 - x1 - 4:
+            line1 = year
+        out.append(f'<text class="fy" x="{mid}" y="{num(f.head_top + 16)}">{esc(line1)}</text>')
+        if wareki and text_width(wareki, 11) <= x2 - x1 - 4:
+            out.append(
+                f'<text class="wk" x="{mid}" y="{num(f.head_top + 31)}">{esc(wareki)}</text>'
+            )
+    for half in scale.halves:
+        x1, x2 = _span_x(f, half)
+        label = short_half_label(clean(half.code))
+        if label and text_width(label, 11) <= x2 - x1 - 2:
+            y = num(f.head_top + _FY_H + 14)
+            out.append(f'<text class="hf" x="{num((x1 + x2) / 2)}" y="{y}">{esc(label)}</text>')
+    out.append("</g>")
+    return "\n".join(out)
+
+
 class _Chart:
     """One rendering: the document, its layout and the SVG parts drawn from them."""
 
     def __init__(self, data: GanttData, lang: str, width: float | None) -> None:
         self.data, self.lang = data, lang
+        self.words = _words(lang)
         self.start, self.finish = data.scale.start, data.scale.finish
         self.as_of = data.as_of
         rows = data.rows
@@ -188,7 +296,8 @@ class _Chart:
             r.baseline_start is not None for r in rows if isinstance(r, TaskRow)
         )
         self.links = self._classify_links(rows)
-        self.frame, self.rows, self.legend_rows = self._layout(rows, width)
+        self.legend_items = self._legend_items()
+        self.frame, self.rows, self.legend_room = self._layout(rows, width)
         self.spans = [self._bar_span(row) for row in rows]
 
     def _classify_links(self, rows: tuple[Row, ...]) -> list[tuple[int, int, str, str]]:
@@ -207,14 +316,16 @@ class _Chart:
 
     def _layout(
         self, rows: tuple[Row, ...], width: float | None
-    ) -> tuple[_Frame, list[_Row], list[list[tuple[float, str, str]]]]:
+    ) -> tuple[_Frame, list[_Row], float]:
+        """The frame, the rows placed, and the width the legend is laid out in."""
         halves = len(self.data.scale.halves) or 2
         fixed = 2 * _PAD + _NAME_W + _INFO_W
         auto = float(max(_MIN_TIMELINE, halves * _HALF_W))
         timeline = auto if width is None else max(200.0, float(width) - fixed)
-        legend_rows = legend_layout(self._legend_items(), fixed + timeline - 2 * _PAD)
+        room = fixed + timeline - 2 * _PAD
+        legend_rows = _legend_rows(self.legend_items, room)
         legend_top = _PAD + _TITLE_H
-        tag_top = legend_top + len(legend_rows) * LEGEND_ROW + 6
+        tag_top = legend_top + legend_rows * LEGEND_ROW + 6
         head_top = tag_top + _TAG_H
         strip_top = head_top + _FY_H + _HALF_H
         top = body_top = strip_top + _STRIP_H
@@ -242,7 +353,7 @@ class _Chart:
             body_bottom=body_bottom,
             height=body_bottom + _PAD,
         )
-        return frame, placed, legend_rows
+        return frame, placed, room
 
     # --- title and legend ---------------------------------------------------------------------
 
@@ -267,69 +378,18 @@ class _Chart:
             f'<text class="sub" x="{f.name_x}" y="{_PAD + 42}">{esc(sub)}</text>',
         ]
 
-    def _legend_items(self) -> list[tuple[str, str]]:
+    def _legend_items(self) -> tuple[tuple[str, str], ...]:
         """(kind, label) of each legend entry, in reading order."""
-        items = [("s-" + code, _status_label(code, self.lang)) for code in STATUS_COLOURS]
-        items += [
-            ("progress", _("Progress")),
-            ("late", _lateness_label("late", self.lang)),
-            ("risk", _lateness_label("at_risk", self.lang)),
-            ("crit", _("Critical path")),
-            ("milestone", _("Milestone")),
-            ("due", _("Due")),
-        ]
-        if self.has_baseline:
-            items.append(("baseline", pgettext("gantt", "Baseline")))
-        items.append(("link", _("Dependency")))
-        if any(how == "far" for *_, how in self.links):
-            items.append(("far", _("Dependency from a distant row")))
-        items += [
-            ("asof", _("As of")),
-            ("meeting", _("Review meeting")),
-            ("report", _("Annual report")),
-        ]
-        return items
+        far = any(how == "far" for *_, how in self.links)
+        return _legend_items(self.lang, self.has_baseline, far)
 
     # --- header, grid and bands -----------------------------------------------------------------
 
     def _span_x(self, period: FiscalYearColumn | HalfColumn) -> tuple[float, float]:
-        f = self.frame
-        return f.clamp(f.x(period.start)), f.clamp(f.x(period.end) + f.px)
+        return _span_x(self.frame, period)
 
     def _header(self) -> list[str]:
-        f, scale = self.frame, self.data.scale
-        head_y = num(f.head_top + (_FY_H + _HALF_H) / 2 + 4)
-        strip_y = num(f.strip_top + _STRIP_H / 2 + 4)
-        head_name, head_info = _("Field / item / initiative / task"), _("Department / status")
-        reviews = _("Half-year reviews")
-        out = [
-            '<g class="head">',
-            f'<text class="hd" x="{f.name_x + 6}" y="{head_y}">{esc(head_name)}</text>',
-            f'<text class="hd" x="{f.info_x + 6}" y="{head_y}">{esc(head_info)}</text>',
-            f'<text class="hd" x="{f.name_x + 6}" y="{strip_y}">{esc(reviews)}</text>',
-        ]
-        for fy in scale.fiscal_years:
-            x1, x2 = self._span_x(fy)
-            mid = num((x1 + x2) / 2)
-            year = clean(fy.code).removeprefix("FY")
-            # FY2024 on one line; in Japanese 2024年度, then its wareki 令和6年度 on a second.
-            label = pgettext("chart header", "FY{year}").format(year=year, wareki=clean(fy.wareki))
-            line1, _newline, wareki = label.partition("\n")
-            if text_width(line1, 13) > x2 - x1 - 4:
-                line1 = year
-            out.append(f'<text class="fy" x="{mid}" y="{num(f.head_top + 16)}">{esc(line1)}</text>')
-            if wareki and text_width(wareki, 11) <= x2 - x1 - 4:
-                out.append(
-                    f'<text class="wk" x="{mid}" y="{num(f.head_top + 31)}">{esc(wareki)}</text>'
-                )
-        for half in scale.halves:
-            x1, x2 = self._span_x(half)
-            label = short_half_label(clean(half.code))
-            if label and text_width(label, 11) <= x2 - x1 - 2:
-                y = num(f.head_top + _FY_H + 14)
-                out.append(f'<text class="hf" x="{num((x1 + x2) / 2)}" y="{y}">{esc(label)}</text>')
-        out.append("</g>")
-        return out
+        return [_header(self.frame, self.data.scale, self.lang)]
 
     def _backgrounds(self) -> list[str]:
         """Header shading and the bands of field and item rows."""
@@ -521,22 +581,23 @@ class _Chart:
         return out
 
     def _tooltip(self, row: TaskRow, state: str) -> str:
+        words, lang = self.words, self.lang
         lines = [row.name or row.id]
         start, finish = row.start, row.finish
         if row.milestone:
-            lines.append(_both(start))
+            lines.append(_dated(start, lang))
         else:
-            lines.append(_span(_both(start), _both(finish)))
-            lines.append(_("{n} working days").format(n=row.duration_days))
+            lines.append(words.span.format(start=_dated(start, lang), finish=_dated(finish, lang)))
+            lines.append(words.days.format(n=row.duration_days))
         lines.append(state)
         if row.critical:
-            lines.append(_("Critical path"))
-        lines.append(_("slack {n} working days").format(n=row.total_slack))
+            lines.append(words.critical)
+        lines.append(words.slack.format(n=row.total_slack))
         if row.due is not None:
-            lines.append(f"{_('Due')} {_both(row.due)}")
+            lines.append(f"{words.due} {_dated(row.due, lang)}")
         if row.baseline_start is not None and row.baseline_finish is not None:
-            span = _span(row.baseline_start, row.baseline_finish)
-            lines.append(f"{pgettext('gantt', 'Baseline')} {span}")
+            span = words.span.format(start=row.baseline_start, finish=row.baseline_finish)
+            lines.append(f"{words.baseline} {span}")
         return tooltip(*lines)
 
     def _task(self, r: _Row, row: TaskRow) -> list[str]:
@@ -549,8 +610,7 @@ class _Chart:
         if progress and status not in ("done", "cancelled"):
             state += f" {progress}%"
         if lateness:
-            separator = pgettext("separator of a status and its lateness", ", ")
-            state += separator + _lateness_label(lateness, lang)
+            state += self.words.lateness_separator + _lateness_label(lateness, lang)
         name_cls = {"late": "nlate", "at_risk": "nrisk"}.get(lateness, "")
         if status == "cancelled":
             name_cls = "ncan"
@@ -664,7 +724,7 @@ class _Chart:
             DEFS,
             f'<rect {size} fill="#fff"/>',
             *self._title(),
-            *legend(self.legend_rows, f.name_x, f.legend_top),
+            _legend_svg(self.legend_items, self.legend_room, f.name_x, f.legend_top),
             *self._backgrounds(),
             *self._grid(),
             *self._as_of_tag(),

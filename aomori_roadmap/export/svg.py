@@ -55,6 +55,7 @@ _UNSAFE = re.compile(
     "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ud800-\udfff\ufffe\uffff]"
 )
 _BREAKS = re.compile("[\t\n\r]+")
+_SPECIAL = re.compile("[&<>\"']")
 
 
 def clean(text: object) -> str:
@@ -75,7 +76,10 @@ def esc(text: object) -> str:
     >>> esc("A & B 'x'")
     'A &amp; B &#x27;x&#x27;'
     """
-    return html.escape(clean(text), quote=True)
+    value = clean(text)
+    if _SPECIAL.search(value) is None:  # most text has nothing to escape: one C-level scan
+        return value
+    return html.escape(value, quote=True)
 
 
 def tooltip(*lines: object) -> str:

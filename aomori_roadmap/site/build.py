@@ -14,6 +14,7 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from aomori_roadmap.engine.schedule import paused_gc
 from aomori_roadmap.errors import check_language
 from aomori_roadmap.export.svg import esc
 from aomori_roadmap.i18n import _, pgettext, using_language
@@ -99,6 +100,11 @@ def _data_page(data: SiteData, tables: list[Table]) -> str:
 def build_site(data: SiteData) -> Site:
     """Every file of the site for ``data`` (:func:`~aomori_roadmap.views.site.site_data`)."""
     check_language(data.lang)
+    with paused_gc():  # the pages and tables make no cycles: no collection walks them meanwhile
+        return _build(data)
+
+
+def _build(data: SiteData) -> Site:
     files: dict[str, bytes] = {"assets/site.css": SITE_CSS.encode("utf-8")}
     for path, page in render_pages(data, lang=data.lang).items():
         files[path] = page.encode("utf-8")

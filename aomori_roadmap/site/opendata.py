@@ -116,6 +116,31 @@ def _fits(kind: ColumnKind, value: object) -> bool:
     return isinstance(value, dt.date) and not isinstance(value, dt.datetime)
 
 
+_TYPES: dict[ColumnKind, frozenset[type]] = {
+    "string": frozenset({str}),
+    "boolean": frozenset({bool}),
+    "integer": frozenset({int}),
+    "number": frozenset({int, float}),
+    "date": frozenset({dt.date}),
+}
+"""The exact types a column's values may have; other types are looked at one by one."""
+
+
+def _column_fits(column: Column, values: list[object]) -> bool:
+    """Whether every value of a column fits it, judged by the set of their types (one pass in
+    C); ``False`` also when a value's type is a subclass, which :func:`_fits` then judges."""
+    allowed = _TYPES[column.kind]
+    if not column.required:
+        allowed = allowed | {type(None)}
+    if not set(map(type, values)) <= allowed:
+        return all(
+            (value is None and not column.required) or _fits(column.kind, value) for value in values
+        )
+    if column.kind == "number":
+        return all(map(math.isfinite, (v for v in values if type(v) is float)))
+    return True
+
+
 def _check_columns(columns: Sequence[Column]) -> None:
     keys = [c.key for c in columns]
     for column in columns:
@@ -135,7 +160,12 @@ def _check(table: Table) -> None:
         )
     _check_columns(table.columns)
     width = len(table.columns)
-    for n, row in enumerate(table.rows, start=1):
+    if all(len(row) == width for row in table.rows) and all(
+        _column_fits(column, [row[n] for row in table.rows])
+        for n, column in enumerate(table.columns)
+    ):
+        return
+    for n, row in enumerate(table.rows, start=1):  # find the first misfit, to name it
         if len(row) != width:
             raise PlanError(
                 _("Table {name}, row {row}: {count} values for {width} columns").format(
@@ -303,10 +333,15 @@ def _dump(document: object) -> bytes:
     return (json.dumps(document, ensure_ascii=False, indent=2, allow_nan=False) + "\n").encode()
 
 
+_ROW = json.JSONEncoder(ensure_ascii=False, allow_nan=False)
+"""A row on one line (without an indent, the encoder runs in C)."""
+
+
 def table_json(table: Table) -> bytes:
     """The table as JSON for programs: its name, title, description, columns and rows.
 
-    Each row is an object keyed by column key, in column order; dates are ISO strings.
+    Each row is an object keyed by column key, in column order, on a line of its own; dates
+    are ISO strings.
 
     >>> table = Table("t", "表", "", (Column("day", "日付", "date"),), ((dt.date(2025, 4, 1),),))
     >>> print(table_json(table).decode())  # doctest: +ELLIPSIS
@@ -315,14 +350,12 @@ def table_json(table: Table) -> bytes:
       "title": "表",
       ...
       "rows": [
-        {
-          "day": "2025-04-01"
-        }
+        {"day": "2025-04-01"}
       ]
     }
     """
     _check(table)
-    document = {
+    head = {
         "name": table.name,
         "title": table.title,
         "description": table.description,
@@ -330,12 +363,19 @@ def table_json(table: Table) -> bytes:
             {"key": c.key, "title": c.title, "kind": c.kind, "description": c.description}
             for c in table.columns
         ],
-        "rows": [
-            {c.key: _json_value(v) for c, v in zip(table.columns, row, strict=True)}
-            for row in table.rows
-        ],
     }
-    return _dump(document)
+    text = json.dumps(head, ensure_ascii=False, indent=2, allow_nan=False)
+    keys = [c.key for c in table.columns]
+    dates = [n for n, c in enumerate(table.columns) if c.kind == "date"]
+    lines = []
+    for row in table.rows:
+        values = list(row)
+        for n in dates:
+            if values[n] is not None:
+                values[n] = _json_value(values[n])
+        lines.append("    " + _ROW.encode(dict(zip(keys, values, strict=True))))
+    rows = "[\n" + ",\n".join(lines) + "\n  ]" if lines else "[]"
+    return (text[:-2] + f',\n  "rows": {rows}\n}}\n').encode()
 
 
 def _value_schema(column: Column) -> dict[str, Any]:

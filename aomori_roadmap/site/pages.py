@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from datetime import date
+from functools import lru_cache
 
 from aomori_roadmap.calendar import FiscalYear, Half
 from aomori_roadmap.calendar.eras import format_wareki
@@ -30,7 +31,11 @@ from aomori_roadmap.views.site import (
     SiteKpi,
 )
 
-__all__ = ["render_pages"]
+__all__ = ["FULL_CHANGES", "render_pages"]
+
+FULL_CHANGES = 2000
+"""Up to this many changes, the changes page lists each; above, it sums them up by initiative
+(each initiative's page lists its own, and the open data lists every one)."""
 
 Body = list[str]
 
@@ -41,6 +46,11 @@ Body = list[str]
 def _day(day: date | None) -> str:
     if day is None:
         return "—"
+    return _dated(day, language())
+
+
+@lru_cache(maxsize=8192)
+def _dated(day: date, lang: str) -> str:  # lang: the cache's key, with the day
     return pgettext("site", "{date}").format(date=day.isoformat(), wareki=format_wareki(day))
 
 
@@ -72,11 +82,16 @@ def _rate(value: float | None) -> str:
 
 
 def _status(status: Status) -> str:
-    return status.label(language())
+    return _label(status, language())
 
 
 def _lateness(value: Lateness | None) -> str:
-    return "—" if value is None else value.label(language())
+    return "—" if value is None else _label(value, language())
+
+
+@lru_cache(maxsize=64)
+def _label(value: Status | Lateness, lang: str) -> str:
+    return value.label(lang)
 
 
 def _grade(year: KpiYear | None) -> str:
@@ -108,9 +123,13 @@ def _changed() -> str:
     return pgettext("site", "changed")
 
 
-def _what(change: Change, data: SiteData) -> str:
-    what = change.what
-    if change.kind == "new":
+def _what(change: Change) -> str:
+    return _what_label(change.kind, change.what, language())
+
+
+@lru_cache(maxsize=1024)
+def _what_label(kind: str, what: str, lang: str) -> str:  # lang: the cache's key
+    if kind == "new":
         return _new()
     if what == "status":
         return pgettext("site", "status")
@@ -177,7 +196,7 @@ def _changes_table(
     rows = [
         (
             _link_of(c, data, root, full),
-            esc(_what(c, data)),
+            esc(_what(c)),
             esc(_shown(c, c.before, data)),
             esc(_shown(c, c.after, data)),
         )
@@ -365,6 +384,8 @@ class _Site:
         self.fields = {f.id: f for f in plan.fields}
         self.items = {i.id: i for i in plan.items}
         self._views: dict[str, GanttData] | None = None
+        self._chrome: dict[str, tuple[str, str]] = {}  # made in the language of the pages
+        self._legend: str | None = None
 
     def gantt(self, initiative: str) -> GanttData | None:
         """The roadmap chart's data of one initiative (``None``: it has no task); the charts of
@@ -382,8 +403,35 @@ class _Site:
         return self._views.get(initiative)
 
     def page(self, path: str, title: str, crumbs: Sequence[tuple[str, str]], body: Body) -> str:
-        data = self.data
         root = "../" * path.count("/")
+        top, bottom = self.chrome(root)
+        trail = ""
+        if crumbs:
+            steps = "".join(f"<li>{_a(root + h, t)}</li>" for h, t in crumbs)
+            trail = (
+                f'<nav class="crumbs" aria-label="{esc(pgettext("site", "Breadcrumbs"))}">'
+                f'<ol>{steps}<li aria-current="page">{esc(title)}</li></ol></nav>'
+            )
+        return (
+            f'<!DOCTYPE html>\n<html lang="{language()}">\n<head>\n<meta charset="utf-8">\n'
+            '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
+            f"<title>{esc(title)} | {esc(self.data.plan.name)}</title>\n"
+            f"{top}{trail}<h1>{esc(title)}</h1>\n{self.legend()}\n" + "\n".join(body) + bottom
+        )
+
+    def legend(self) -> str:
+        """The legend of the change marks, as every page shows it."""
+        if self._legend is None:
+            self._legend = _legend(self.data)
+        return self._legend
+
+    def chrome(self, root: str) -> tuple[str, str]:
+        """What every page at the depth of ``root`` shares: the markup from the style sheet's
+        link to the opening of ``<main>``, and from the closing of ``<main>`` to the end."""
+        found = self._chrome.get(root)
+        if found is not None:
+            return found
+        data = self.data
         moment = data.moment
         if moment.cycle is not None:
             asof = _("{cycle}: status as of {date}, records as known on {known}").format(
@@ -400,33 +448,25 @@ class _Site:
             (f"{root}data/index.html", pgettext("site", "Open data")),
         ]
         links = "".join(f"<li>{_a(h, t)}</li>" for h, t in nav)
-        trail = ""
-        crumbs_label = pgettext("site", "Breadcrumbs")
         skip, site_label = pgettext("site", "Skip to content"), pgettext("site", "Site")
-        if crumbs:
-            steps = "".join(f"<li>{_a(root + h, t)}</li>" for h, t in crumbs)
-            trail = (
-                f'<nav class="crumbs" aria-label="{esc(crumbs_label)}">'
-                f'<ol>{steps}<li aria-current="page">{esc(title)}</li></ol></nav>'
-            )
-        return (
-            f'<!DOCTYPE html>\n<html lang="{language()}">\n<head>\n<meta charset="utf-8">\n'
-            '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
-            f"<title>{esc(title)} | {esc(data.plan.name)}</title>\n"
+        top = (
             f'<link rel="stylesheet" href="{root}assets/site.css">\n</head>\n<body>\n'
             f'<a class="skip" href="#main">{esc(skip)}</a>\n'
             f'<header class="site"><p class="plan">{_a(f"{root}index.html", data.plan.name)}</p>'
             f'<p class="asof">{esc(asof)}</p>'
             f'<nav class="top" aria-label="{esc(site_label)}"><ul>{links}</ul></nav>'
-            f'</header>\n<main id="main">\n{trail}<h1>{esc(title)}</h1>\n{_legend(data)}\n'
-            + "\n".join(body)
-            + "\n</main>\n<footer>"
+            f'</header>\n<main id="main">\n'
+        )
+        bottom = (
+            "\n</main>\n<footer>"
             + esc(_("Made by aomori_roadmap from the plan and its progress records."))
             + " "
             + _a(f"{root}data/index.html", pgettext("site", "Open data"))
             + "</footer>\n"
             "</body>\n</html>\n"
         )
+        self._chrome[root] = top, bottom
+        return top, bottom
 
     def field_kpis(self, field: str | None) -> list[SiteKpi]:
         return [k for k in self.data.kpis.values() if k.kind == "kpi" and k.field == field]
@@ -752,9 +792,58 @@ class _Site:
 
     def changes(self) -> str:
         data = self.data
-        body = [_changes_table(data.changes, data, "", pgettext("site", "Every change"), full=True)]
+        if len(data.changes) <= FULL_CHANGES:
+            body = [
+                _changes_table(data.changes, data, "", pgettext("site", "Every change"), full=True)
+            ]
+        else:
+            body = self.changes_summary()
         return self.page("changes.html", pgettext("site", "Changes since the previous cycle"),
                          [("index.html", pgettext("site", "Top"))], body)  # fmt: skip
+
+    def changes_summary(self) -> Body:
+        """A long list of changes, summed up: the KPIs' changes in full, then per initiative
+        how many of its facts changed, each linking to the page that lists them; every change
+        is in the open data."""
+        data = self.data
+        kinds = ("new", "status", "dates", "rating")
+        counts: dict[str, dict[str, int]] = {}
+        kpi_changes = []
+        for change in data.changes:
+            if change.subject == "kpi":
+                kpi_changes.append(change)
+                continue
+            initiative = change.ref.split("/")[0]
+            per_kind = counts.setdefault(initiative, dict.fromkeys(kinds, 0))
+            per_kind[change.kind] = per_kind.get(change.kind, 0) + 1
+        note = _("{count} changes in all: the KPIs' changes are listed below, the initiatives'"
+                 " are counted by kind and listed on each initiative's page; the open data has"
+                 " every change, one per row.").format(count=f"{len(data.changes):,}")  # fmt: skip
+        body: Body = [
+            f"<p>{esc(note)} "
+            + _a("data/changes.csv", pgettext("site", "Every change (CSV)"))
+            + "</p>"
+        ]
+        body.append(_h2(pgettext("site", "KPIs and indicators")))
+        body.append(_changes_table(kpi_changes, data, "", pgettext("site", "Changes of the KPIs")))
+        body.append(_h2(pgettext("site", "Initiatives")))
+        rows = [
+            (
+                _a(f"initiatives/{iid}.html", data.initiatives[iid].name),
+                *(f"{per_kind[kind]:,}" for kind in kinds),
+            )
+            for iid, per_kind in counts.items()
+            if iid in data.initiatives
+        ]
+        header = [
+            pgettext("site", "initiative"), pgettext("site", "new"), pgettext("site", "status"),
+            pgettext("site", "dates"), pgettext("site", "ratings"),
+        ]  # fmt: skip
+        body.append(
+            _table(pgettext("site", "Changes of the initiatives by kind"), header, rows,
+                   numeric=(1, 2, 3, 4))
+        )  # fmt: skip
+        return body
 
 
 def _dl_block(pairs: Iterable[tuple[str, str]]) -> str:

@@ -28,7 +28,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time, timedelta
-from typing import TYPE_CHECKING, Literal, Protocol, TypeVar
+from typing import TYPE_CHECKING, Literal, Protocol, TypeVar, cast
 from zoneinfo import ZoneInfo
 
 from aomori_roadmap.calendar import FiscalYear
@@ -42,7 +42,7 @@ from aomori_roadmap.engine.kpi import (
     kpi_initiatives,
 )
 from aomori_roadmap.engine.reviews import ReviewCycle, find_cycle, review_cycles
-from aomori_roadmap.engine.schedule import plan_calendar, schedule
+from aomori_roadmap.engine.schedule import paused_gc, plan_calendar, schedule
 from aomori_roadmap.engine.status import Lateness, Status
 from aomori_roadmap.errors import PlanError
 from aomori_roadmap.i18n import _
@@ -536,9 +536,21 @@ def _number(value: float | None) -> str | None:
     return None if value is None else repr(value)
 
 
-def _facts(data: SiteData) -> dict[tuple[Subject, str], tuple[str, dict[str, str | None]]]:
-    """Every subject's comparable facts: ``(subject, ref) → (name, {what: value})``."""
-    facts: dict[tuple[Subject, str], tuple[str, dict[str, str | None]]] = {}
+_TASK_FACTS = ("status", "start", "finish")
+"""What a task's facts are, in order."""
+
+Facts = dict[tuple[Subject, str], tuple[str, "dict[str, str | None] | tuple[Status, date, date]"]]
+
+
+def _task_fact(value: object) -> str:
+    """A task's fact as the open data has it: a status code or an ISO date."""
+    return value.isoformat() if isinstance(value, date) else str(value)
+
+
+def _facts(data: SiteData) -> Facts:
+    """Every subject's comparable facts: ``(subject, ref) → (name, {what: value})``; a task's
+    are ``(status, start, finish)`` (:data:`_TASK_FACTS`)."""
+    facts: Facts = {}
     for i in data.initiatives.values():
         found: dict[str, str | None] = {
             "status": str(i.status),
@@ -549,12 +561,8 @@ def _facts(data: SiteData) -> dict[tuple[Subject, str], tuple[str, dict[str, str
             found[f"self:{review.cycle}"] = review.own
             found[f"office:{review.cycle}"] = review.office
         facts[("initiative", i.id)] = (i.name, found)
-        for t in i.tasks:
-            facts[("task", t.ref)] = (
-                t.name,
-                {"status": str(t.status), "start": t.start.isoformat(),
-                 "finish": t.finish.isoformat()},
-            )  # fmt: skip
+        for t in i.tasks:  # a task's facts are always these three: a tuple, compared at once
+            facts[("task", t.ref)] = (t.name, (t.status, t.start, t.finish))
     for k in data.kpis.values():
         values: dict[str, str | None] = {
             f"FY{y.fy}": y.mark.value if y.mark is not None else _number(y.actual) for y in k.years
@@ -589,6 +597,17 @@ def compare(now: SiteData, then: SiteData) -> list[Change]:
         if earlier is None:
             changes.append(Change("new", subject, ref, name, "", None, None))
             continue
+        if isinstance(facts, tuple):  # a task
+            old_facts = earlier[1]
+            if facts == old_facts:
+                continue
+            was_facts = cast("tuple[Status, date, date]", old_facts)
+            for what, value, old_value in zip(_TASK_FACTS, facts, was_facts, strict=True):
+                if value != old_value:
+                    after, was = _task_fact(value), _task_fact(old_value)
+                    changes.append(Change(_kind(what), subject, ref, name, what, was, after))
+            continue
+        assert isinstance(earlier[1], dict)
         for what, value in facts.items():
             old = earlier[1].get(what)
             if old != value:
@@ -616,6 +635,18 @@ def site_data(
         compare_with: the moment changes are counted from; ``"previous"``: the previous
             cycle's (:func:`previous_moment`); ``None``: no changes.
     """
+    with paused_gc():  # a few million objects, no cycles: no collection walks them meanwhile
+        return _site_data(plan, store, moment, lang, baseline, compare_with)
+
+
+def _site_data(
+    plan: Plan,
+    store: Store | None,
+    moment: Moment,
+    lang: str,
+    baseline: str | None,
+    compare_with: Moment | Literal["previous"] | None,
+) -> SiteData:
     snap = take_snapshot(plan, store, as_of=moment.as_of, known_at=moment.known, baseline=baseline)
     now = _state(plan, store, moment, snap, lang=lang)
     earlier = (

@@ -16,7 +16,7 @@ from sitetest import record_later, site_plan
 from storetest import Clock
 
 from aomori_roadmap.plan.model import Plan
-from aomori_roadmap.site import build_site, write_site
+from aomori_roadmap.site import build_site, pages, write_site
 from aomori_roadmap.site.opendata import read_table_csv
 from aomori_roadmap.site.tables import site_tables
 from aomori_roadmap.store import Store
@@ -86,6 +86,40 @@ def test_every_link_resolves_inside_the_site(plan: Plan, store: Store, lang: str
                 continue
             resolved = (Path("/") / path).parent.joinpath(target).resolve().as_posix()[1:]
             assert resolved in files, f"{path}: {link} → {resolved} is not in the site"
+
+
+def test_a_long_list_of_changes_is_summed_up_by_initiative(
+    plan: Plan, store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    chosen = site_moment(plan, today=TODAY, cycle="R7上期")
+    data = site_data(plan, store, chosen)
+    full = build_site(data).files["changes.html"].decode()
+    assert data.changes and full.count('<tr><th scope="row">') == len(data.changes)
+    monkeypatch.setattr(pages, "FULL_CHANGES", len(data.changes) - 1)
+    files = build_site(data).files
+    page = files["changes.html"].decode()
+    assert 'href="data/changes.csv"' in page and f"{len(data.changes):,}" in page
+    # The KPIs' changes in full; the initiatives' counted by kind, linking to their pages.
+    kpi_changes = [c for c in data.changes if c.subject == "kpi"]
+    assert kpi_changes and all(f'href="kpis/{c.ref}.html"' in page for c in kpi_changes)
+    counted = {c.ref.split("/")[0] for c in data.changes if c.subject != "kpi"}
+    for initiative in counted:
+        name = data.initiatives[initiative].name
+        row = re.search(
+            rf'<tr><th scope="row"><a href="initiatives/{initiative}.html">{name}</a></th>(.*?)</tr>',
+            page,
+        )
+        assert row is not None
+        cells = [
+            int(n.replace(",", "")) for n in re.findall(r'<td class="num">([\d,]+)</td>', row[1])
+        ]
+        mine = [c for c in data.changes if c.subject != "kpi" and c.ref.split("/")[0] == initiative]
+        assert cells == [
+            sum(c.kind == kind for c in mine) for kind in ("new", "status", "dates", "rating")
+        ]
+    parser = _Links()
+    parser.feed(page)
+    assert all(link.split("#")[0] in files for link in parser.links if not link.startswith("#"))
 
 
 def test_user_text_stays_text(tmp_path: Path, clock: Clock) -> None:
