@@ -135,7 +135,7 @@ def test_format_names_are_written_in_the_registry_only() -> None:
 # above; imports inside functions count (they run too), those under ``if TYPE_CHECKING:`` do
 # not. A path is a file or a folder ending in "/"; the first match decides.
 LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
-    ("base", ("errors.py", "i18n.py", "formats.py")),
+    ("base", ("errors.py", "i18n.py", "formats.py", "parallel.py")),
     ("calendar", ("calendar/",)),
     ("plan", ("plan/model.py", "plan/checks.py", "plan/sources.py", "plan/__init__.py")),
     ("engine", ("engine/",)),

@@ -45,8 +45,17 @@ def site_command(
     baseline: Annotated[
         str | None, typer.Option(help=_("Name of the baseline to measure delays against"))
     ] = None,
+    jobs: Annotated[
+        int | None,
+        typer.Option(
+            "--jobs",
+            min=1,
+            help=_("Processes that may work at once (default: the number of cores)"),
+        ),
+    ] = None,
 ) -> None:
     """進捗状況の公表サイト（静的ファイル）を書き出します。"""
+    from aomori_roadmap.parallel import cores
     from aomori_roadmap.site.build import build_site
     from aomori_roadmap.views.site import site_data, site_moment
 
@@ -76,8 +85,10 @@ def site_command(
         try:
             moment = site_moment(plan, as_of=day, cycle=cycle, today=today)
             err.print(_("Gathering the site's data…"), markup=False)
-            data = site_data(plan, store, moment, lang=language, baseline=baseline)
-            site = build_site(data)
+            workers = cores() if jobs is None else jobs
+            data = site_data(plan, store, moment, lang=language, baseline=baseline, jobs=workers)
+            err.print(_("Making the pages and the open data…"), markup=False)
+            site = build_site(data, jobs=workers)
         except RoadmapError as error:
             fail(error)
 

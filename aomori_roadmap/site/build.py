@@ -18,8 +18,9 @@ from aomori_roadmap.engine.schedule import paused_gc
 from aomori_roadmap.errors import check_language
 from aomori_roadmap.export.svg import esc
 from aomori_roadmap.i18n import _, pgettext, using_language
+from aomori_roadmap.parallel import Beside, can_fork
 from aomori_roadmap.site.opendata import Table, data_package, table_csv, table_json, table_schema
-from aomori_roadmap.site.pages import _Site, render_pages
+from aomori_roadmap.site.pages import Page, _Site, page_list, render_page
 from aomori_roadmap.site.style import SITE_CSS
 from aomori_roadmap.site.tables import site_tables
 from aomori_roadmap.views.site import SiteData, site_data, site_moment
@@ -28,7 +29,7 @@ if TYPE_CHECKING:
     from aomori_roadmap.plan.model import Plan
     from aomori_roadmap.store import Store
 
-__all__ = ["Site", "build_site", "write_site"]
+__all__ = ["SHARE_FROM", "Site", "build_site", "write_site"]
 
 
 @dataclass(frozen=True)
@@ -97,28 +98,75 @@ def _data_page(data: SiteData, tables: list[Table]) -> str:
                             [("index.html", pgettext("site", "Top"))], body)  # fmt: skip
 
 
-def build_site(data: SiteData) -> Site:
-    """Every file of the site for ``data`` (:func:`~aomori_roadmap.views.site.site_data`)."""
+def build_site(data: SiteData, *, jobs: int = 1) -> Site:
+    """Every file of the site for ``data`` (:func:`~aomori_roadmap.views.site.site_data`).
+
+    With ``jobs`` of 2 or more (and :data:`SHARE_FROM` initiatives or more), a forked process
+    makes two thirds of the initiatives' pages beside this one, where the system forks
+    (:mod:`aomori_roadmap.parallel`); the files are the same.
+    """
     check_language(data.lang)
     with paused_gc():  # the pages and tables make no cycles: no collection walks them meanwhile
-        return _build(data)
+        return _build(data, jobs)
 
 
-def _build(data: SiteData) -> Site:
-    files: dict[str, bytes] = {"assets/site.css": SITE_CSS.encode("utf-8")}
-    for path, page in render_pages(data, lang=data.lang).items():
-        files[path] = page.encode("utf-8")
-    tables = site_tables(data)
+SHARE_FROM = 200
+"""Initiatives from which a site's pages are shared with a second process (``jobs`` > 1)."""
+
+
+def _build(data: SiteData, jobs: int) -> Site:
+    site = _Site(data)
+    pages = page_list(data)
+    theirs: list[Page] = []
+    if jobs > 1 and len(data.initiatives) >= SHARE_FROM and can_fork():
+        # The child makes two thirds of the initiatives' pages; this process the rest, the
+        # other pages and the open data: about the same time each.
+        initiatives = [p for p in pages if p[1] == "initiative"]
+        theirs = initiatives[len(initiatives) // 3 :]
     with using_language(data.lang):
-        for table in tables:
-            files[f"data/{table.name}.csv"] = table_csv(table)
-            files[f"data/{table.name}.json"] = table_json(table)
-            files[f"data/{table.name}.schema.json"] = table_schema(table)
-        files["data/datapackage.json"] = data_package(
-            tables, name=f"{data.plan.id}-progress".lower(), title=data.plan.name
-        )
-        files["data/index.html"] = _data_page(data, tables).encode("utf-8")
-    return Site(files)
+        if not theirs:
+            made = {path: render_page(site, kind, key).encode() for path, kind, key in pages}
+            return Site(_files(made, pages, _open_data(data)))
+        site.gantt(theirs[0][2])  # every initiative's chart data, made once before the fork
+
+        def their_pages() -> dict[str, bytes]:
+            return {path: render_page(site, kind, key).encode() for path, kind, key in theirs}
+
+        with Beside(their_pages) as child:
+            skip = {path for path, _kind, _key in theirs}
+            made = {
+                path: render_page(site, kind, key).encode()
+                for path, kind, key in pages
+                if path not in skip
+            }
+            data_files = _open_data(data)
+            made.update(child.result())
+        return Site(_files(made, pages, data_files))
+
+
+def _files(
+    made: dict[str, bytes], pages: list[Page], data_files: dict[str, bytes]
+) -> dict[str, bytes]:
+    """The site's files in their order: the style sheet, the pages, the open data."""
+    files = {"assets/site.css": SITE_CSS.encode("utf-8")}
+    files.update((path, made[path]) for path, _kind, _key in pages)
+    files.update(data_files)
+    return files
+
+
+def _open_data(data: SiteData) -> dict[str, bytes]:
+    """The open-data files and their page (in the language chosen now)."""
+    tables = site_tables(data)
+    files = {}
+    for table in tables:
+        files[f"data/{table.name}.csv"] = table_csv(table)
+        files[f"data/{table.name}.json"] = table_json(table)
+        files[f"data/{table.name}.schema.json"] = table_schema(table)
+    files["data/datapackage.json"] = data_package(
+        tables, name=f"{data.plan.id}-progress".lower(), title=data.plan.name
+    )
+    files["data/index.html"] = _data_page(data, tables).encode("utf-8")
+    return files
 
 
 def write_site(
@@ -131,6 +179,7 @@ def write_site(
     lang: str = "ja",
     today: date | None = None,
     baseline: str | None = None,
+    jobs: int = 1,
 ) -> Site:
     """Make the site of ``plan`` for a date or a review cycle and write it into ``directory``.
 
@@ -145,6 +194,9 @@ def write_site(
         lang: ``ja`` (default) or ``en``.
         today: the date it is now (default: the date where the plan is).
         baseline: a stored baseline to measure lateness against.
+        jobs: how many processes may work on it at once (see :func:`build_site` and
+            :func:`~aomori_roadmap.views.site.site_data`); the command line gives the number
+            of cores, the library 1, since forking does not suit a server with threads.
 
     Raises:
         PlanError: neither or both of ``as_of`` and ``cycle``; an unknown cycle; an unknown
@@ -156,7 +208,7 @@ def write_site(
 
         today = today_in(plan)
     moment = site_moment(plan, as_of=as_of, cycle=cycle, today=today)
-    data = site_data(plan, store, moment, lang=lang, baseline=baseline)
-    site = build_site(data)
+    data = site_data(plan, store, moment, lang=lang, baseline=baseline, jobs=jobs)
+    site = build_site(data, jobs=jobs)
     site.write(directory)
     return site

@@ -31,7 +31,7 @@ from aomori_roadmap.views.site import (
     SiteKpi,
 )
 
-__all__ = ["FULL_CHANGES", "render_pages"]
+__all__ = ["FULL_CHANGES", "Page", "page_list", "render_page", "render_pages"]
 
 FULL_CHANGES = 2000
 """Up to this many changes, the changes page lists each; above, it sums them up by initiative
@@ -864,24 +864,44 @@ def _scale_note(data: SiteData) -> str:
     return _p(_("Evaluation by {basis}: {steps}.").format(basis=basis, steps=", ".join(steps)))
 
 
+Page = tuple[str, str, str]
+"""A page to make: its path, its kind (``index``, ``field``, ``initiative``…) and its key."""
+
+
+def page_list(data: SiteData) -> list[Page]:
+    """Every page of the site in order: ``(path, kind, key)``, paths relative to its root."""
+    pages: list[Page] = [
+        ("index.html", "index", ""),
+        ("changes.html", "changes", ""),
+        ("kpis/index.html", "kpi_index", ""),
+        ("cycles/index.html", "cycle_index", ""),
+    ]
+    pages += [(f"fields/{f.id}.html", "field", f.id) for f in data.plan.fields]
+    pages += [(f"items/{i.id}.html", "item", i.id) for i in data.plan.items]
+    pages += [(f"initiatives/{i}.html", "initiative", i) for i in data.initiatives]
+    pages += [(f"kpis/{k}.html", "kpi", k) for k in data.kpis]
+    pages += [(f"cycles/{c.code}.html", "cycle", c.code) for c in data.cycles]
+    return pages
+
+
+def render_page(site: _Site, kind: str, key: str) -> str:
+    """One page of ``site`` (see :func:`page_list`), in the language chosen now."""
+    if kind == "initiative":
+        return site.initiative(key)
+    if kind == "kpi":
+        return site.kpi(key)
+    if kind == "field":
+        return site.field(key)
+    if kind == "item":
+        return site.item(key)
+    if kind == "cycle":
+        return site.cycle(next(c for c in site.data.cycles if c.code == key))
+    made: str = getattr(site, kind)()  # index, changes, kpi_index, cycle_index
+    return made
+
+
 def render_pages(data: SiteData, *, lang: str = "ja") -> dict[str, str]:
     """Every page of the site: ``path → HTML``, paths relative to the site's root."""
     site = _Site(data)
     with using_language(lang):
-        pages = {
-            "index.html": site.index(),
-            "changes.html": site.changes(),
-            "kpis/index.html": site.kpi_index(),
-            "cycles/index.html": site.cycle_index(),
-        }
-        for f in data.plan.fields:
-            pages[f"fields/{f.id}.html"] = site.field(f.id)
-        for item in data.plan.items:
-            pages[f"items/{item.id}.html"] = site.item(item.id)
-        for iid in data.initiatives:
-            pages[f"initiatives/{iid}.html"] = site.initiative(iid)
-        for kid in data.kpis:
-            pages[f"kpis/{kid}.html"] = site.kpi(kid)
-        for cycle in data.cycles:
-            pages[f"cycles/{cycle.code}.html"] = site.cycle(cycle)
-    return pages
+        return {path: render_page(site, kind, key) for path, kind, key in page_list(data)}

@@ -61,6 +61,15 @@ class Database:
         """The database's URL for messages, with its password hidden."""
         self._clock = clock or _utc_now
 
+    @property
+    def shareable(self) -> bool:
+        """Whether another process can open the same data: any database but an in-memory
+        SQLite one (which lives in this process alone)."""
+        url = self.engine.url
+        if url.get_backend_name() != "sqlite":
+            return True
+        return url.database not in (None, "", ":memory:") and url.query.get("mode") != "memory"
+
     @contextmanager
     def errors(self, what: str) -> Iterator[None]:
         """Turn a database failure inside the block into a :class:`StoreError` saying ``what``."""

@@ -46,6 +46,7 @@ from aomori_roadmap.engine.schedule import paused_gc, plan_calendar, schedule
 from aomori_roadmap.engine.status import Lateness, Status
 from aomori_roadmap.errors import PlanError
 from aomori_roadmap.i18n import _
+from aomori_roadmap.parallel import Beside, can_fork
 from aomori_roadmap.plan.model import UNSET_CODE, Indicator, Kpi, Plan
 from aomori_roadmap.views.report import ReportField, roadmap_rows
 from aomori_roadmap.views.snapshot import Snapshot, take_snapshot
@@ -590,9 +591,12 @@ def compare(now: SiteData, then: SiteData) -> list[Change]:
     A fact missing before counts as ``None`` (a rating not yet given, a year not yet entered),
     so a first rating or a first value is a change; a subject missing now is not listed.
     """
-    before = _facts(then)
+    return _compare(_facts(now), _facts(then))
+
+
+def _compare(now: Facts, before: Facts) -> list[Change]:
     changes = []
-    for (subject, ref), (name, facts) in _facts(now).items():
+    for (subject, ref), (name, facts) in now.items():
         earlier = before.get((subject, ref))
         if earlier is None:
             changes.append(Change("new", subject, ref, name, "", None, None))
@@ -623,6 +627,7 @@ def site_data(
     lang: str = "ja",
     baseline: str | None = None,
     compare_with: Moment | Literal["previous"] | None = "previous",
+    jobs: int = 1,
 ) -> SiteData:
     """Everything the site for ``moment`` says, with the changes since the previous cycle.
 
@@ -634,9 +639,12 @@ def site_data(
         baseline: a stored baseline's name, for lateness (default: the plan).
         compare_with: the moment changes are counted from; ``"previous"``: the previous
             cycle's (:func:`previous_moment`); ``None``: no changes.
+        jobs: with 2 or more, the earlier moment is read and scheduled in a forked process
+            beside this one, where the system forks and the store is not an in-memory
+            SQLite database (:mod:`aomori_roadmap.parallel`); the answer is the same.
     """
     with paused_gc():  # a few million objects, no cycles: no collection walks them meanwhile
-        return _site_data(plan, store, moment, lang, baseline, compare_with)
+        return _site_data(plan, store, moment, lang, baseline, compare_with, jobs)
 
 
 def _site_data(
@@ -646,18 +654,34 @@ def _site_data(
     lang: str,
     baseline: str | None,
     compare_with: Moment | Literal["previous"] | None,
+    jobs: int,
 ) -> SiteData:
     snap = take_snapshot(plan, store, as_of=moment.as_of, known_at=moment.known, baseline=baseline)
-    now = _state(plan, store, moment, snap, lang=lang)
     earlier = (
         previous_moment(plan, moment, snap.cycles)
         if isinstance(compare_with, str)  # "previous"
         else compare_with
     )
     if earlier is None:
-        return now
-    then = _state(plan, store, earlier, _earlier_snapshot(plan, store, earlier, snap), lang=lang)
-    changes = compare(now, then)
+        return _state(plan, store, moment, snap, lang=lang)
+    if jobs > 1 and store is not None and store.database.shareable and can_fork():
+        url = store.url
+
+        def facts_then() -> Facts:
+            from aomori_roadmap.store import Store
+
+            with Store(url, plan=plan) as own:  # the child's own connection, never the parent's
+                then_snap = _earlier_snapshot(plan, own, earlier, snap)
+                return _facts(_state(plan, own, earlier, then_snap, lang=lang))
+
+        with Beside(facts_then) as child:  # the earlier moment on a second core
+            now = _state(plan, store, moment, snap, lang=lang)
+            before = child.result()
+    else:
+        now = _state(plan, store, moment, snap, lang=lang)
+        then_snap = _earlier_snapshot(plan, store, earlier, snap)
+        before = _facts(_state(plan, store, earlier, then_snap, lang=lang))
+    changes = _compare(_facts(now), before)
     by_subject: dict[tuple[str, str], list[Change]] = {}
     for change in changes:
         by_subject.setdefault((change.subject, change.ref), []).append(change)

@@ -108,6 +108,21 @@ def test_every_kind_of_change_since_the_previous_cycle(plan: Plan, store: Store)
     assert data.initiatives["b"].changes == ()
 
 
+@pytest.mark.parametrize("in_memory", [False, True])
+def test_the_earlier_moment_read_beside_gives_the_same_changes(
+    plan: Plan, store: Store, in_memory: bool
+) -> None:
+    moment = site_moment(plan, cycle="R7上期", today=TODAY)
+    if in_memory:  # lives in this process alone: read here, not in a forked one
+        assert store.database.shareable
+        store = Store("sqlite://", plan=plan)
+        assert not store.database.shareable
+    alone = site_data(plan, store, moment)
+    beside = site_data(plan, store, moment, jobs=2)
+    assert beside.changes == alone.changes and (beside.changes or in_memory)
+    assert beside.initiatives == alone.initiatives and beside.kpis == alone.kpis
+
+
 def test_a_new_subject_and_an_evaluation_change(plan: Plan, store: Store) -> None:
     now = site_data(plan, store, site_moment(plan, cycle="R7上期", today=TODAY),
                     compare_with=None)  # fmt: skip
