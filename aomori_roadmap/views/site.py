@@ -31,7 +31,7 @@ from datetime import date, datetime, time, timedelta
 from typing import TYPE_CHECKING, Literal, Protocol, TypeVar, cast
 from zoneinfo import ZoneInfo
 
-from aomori_roadmap.calendar import FiscalYear
+from aomori_roadmap.calendar import FiscalYear, Half
 from aomori_roadmap.engine.kpi import (
     Evaluation,
     KpiMark,
@@ -41,7 +41,13 @@ from aomori_roadmap.engine.kpi import (
     indicators_of,
     kpi_initiatives,
 )
-from aomori_roadmap.engine.reviews import ReviewCycle, find_cycle, review_cycles
+from aomori_roadmap.engine.reviews import (
+    ReviewCycle,
+    cycle_dates,
+    find_cycle,
+    ongoing_spans,
+    review_cycles,
+)
 from aomori_roadmap.engine.schedule import paused_gc, plan_calendar, schedule
 from aomori_roadmap.engine.status import Lateness, Status
 from aomori_roadmap.errors import PlanError
@@ -129,14 +135,31 @@ def previous_moment(
     ``None`` before the first cycle's publication.
     """
     found = None
-    for cycle in cycles if cycles is not None else _cycles(plan):
-        if moment.cycle is not None and cycle.code >= moment.cycle:
+    dated = (
+        [(c.code, c.snapshot, c.publication) for c in cycles]
+        if cycles is not None
+        else _cycle_dates(plan)
+    )
+    for code, snapshot, publication in dated:
+        if moment.cycle is not None and code >= moment.cycle:
             continue
-        if cycle.publication < moment.known and cycle.snapshot < moment.as_of:
-            found = cycle
+        if publication < moment.known and snapshot < moment.as_of:
+            found = (code, snapshot, publication)
     if found is None:
         return None
-    return Moment(found.snapshot, found.publication, found.code)
+    return Moment(found[1], found[2], found[0])
+
+
+def _cycle_dates(plan: Plan) -> list[tuple[str, date, date]]:
+    """Every review cycle's code, snapshot date and publication date: the plan's calendar
+    alone gives them, no schedule."""
+    calendar = plan_calendar(plan)
+    halves = Half.range(plan.period.start.halves()[0], plan.period.end.halves()[1])
+    found = []
+    for half in halves:
+        dates = cycle_dates(half, plan.review_policy, calendar)
+        found.append((half.code, dates[0], dates[3]))
+    return found
 
 
 # --- records as known ------------------------------------------------------------------------
@@ -442,12 +465,15 @@ def _kpis(plan: Plan, actuals: Sequence[KpiActual], fy: int, lang: str) -> dict[
     return found
 
 
-def _earlier_snapshot(plan: Plan, store: Store | None, moment: Moment, now: Snapshot) -> Snapshot:
-    """The plan at an earlier moment, for comparing: its states and current schedule, the
-    planned schedule and cycles of ``now`` (the same plan), no lateness (not compared)."""
+def _earlier_snapshot(plan: Plan, store: Store | None, moment: Moment) -> Snapshot:
+    """The plan at an earlier moment, for comparing: its states, schedules and review cycles
+    as they stood then; no lateness (it is not compared)."""
+    calendar = plan_calendar(plan)
     states = store.status_as_of(moment.as_of, known_at=moment.known) if store is not None else {}
     actuals = store.actuals_of(states) if store is not None else {}
-    return Snapshot(plan, moment.as_of, states, now.planned, {}, now.cycles, actuals=actuals)
+    planned = schedule(plan, calendar=calendar)
+    cycles = review_cycles(plan, planned, calendar=calendar, ongoing=ongoing_spans(actuals))
+    return Snapshot(plan, moment.as_of, states, planned, {}, cycles, actuals=actuals)
 
 
 def _state(
@@ -656,14 +682,19 @@ def _site_data(
     compare_with: Moment | Literal["previous"] | None,
     jobs: int,
 ) -> SiteData:
-    snap = take_snapshot(plan, store, as_of=moment.as_of, known_at=moment.known, baseline=baseline)
     earlier = (
-        previous_moment(plan, moment, snap.cycles)
-        if isinstance(compare_with, str)  # "previous"
-        else compare_with
-    )
-    if earlier is None:
+        previous_moment(plan, moment) if isinstance(compare_with, str) else compare_with
+    )  # "previous": the cycles' dates need no status, so the earlier moment is known first
+
+    def now_state() -> SiteData:
+        snap = take_snapshot(
+            plan, store, as_of=moment.as_of, known_at=moment.known, baseline=baseline
+        )
         return _state(plan, store, moment, snap, lang=lang)
+
+    if earlier is None:
+        return now_state()
+    moment_then = earlier
     if jobs > 1 and store is not None and store.database.shareable and can_fork():
         url = store.url
 
@@ -671,15 +702,15 @@ def _site_data(
             from aomori_roadmap.store import Store
 
             with Store(url, plan=plan) as own:  # the child's own connection, never the parent's
-                then_snap = _earlier_snapshot(plan, own, earlier, snap)
-                return _facts(_state(plan, own, earlier, then_snap, lang=lang))
+                then_snap = _earlier_snapshot(plan, own, moment_then)
+                return _facts(_state(plan, own, moment_then, then_snap, lang=lang))
 
         with Beside(facts_then) as child:  # the earlier moment on a second core
-            now = _state(plan, store, moment, snap, lang=lang)
+            now = now_state()
             before = child.result()
     else:
-        now = _state(plan, store, moment, snap, lang=lang)
-        then_snap = _earlier_snapshot(plan, store, earlier, snap)
+        now = now_state()
+        then_snap = _earlier_snapshot(plan, store, earlier)
         before = _facts(_state(plan, store, earlier, then_snap, lang=lang))
     changes = _compare(_facts(now), before)
     by_subject: dict[tuple[str, str], list[Change]] = {}
