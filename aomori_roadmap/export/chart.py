@@ -205,6 +205,12 @@ class _Frame:
         return min(max(x, self.x0), self.x1)
 
 
+@lru_cache(maxsize=4096)
+def _info_text(text: str) -> str:
+    """The text of the info column, fitted and escaped (the same few states over and over)."""
+    return esc(ellipsize(text, _INFO_W - 12, 11))
+
+
 def _span_x(f: _Frame, period: FiscalYearColumn | HalfColumn) -> tuple[float, float]:
     return f.clamp(f.x(period.start)), f.clamp(f.x(period.end) + f.px)
 
@@ -550,9 +556,8 @@ class _Chart:
         return out
 
     def _info(self, r: _Row, text: str, cls: str = "info") -> str:
-        shown = ellipsize(text, _INFO_W - 12, 11)
         x, y = num(self.frame.info_x + 6), num(r.mid + 4)
-        return f'<text class="{cls}" x="{x}" y="{y}">{esc(shown)}</text>'
+        return f'<text class="{cls}" x="{x}" y="{y}">{_info_text(text)}</text>'
 
     def _group(self, r: _Row) -> list[str]:
         row = r.data

@@ -88,7 +88,7 @@ def tooltip(*lines: object) -> str:
     >>> tooltip("A & B", "2024-04-01\\nx")
     '<title>A &amp; B\\n2024-04-01 x</title>'
     """
-    return "<title>" + "\n".join(esc(line) for line in lines) + "</title>"
+    return "<title>" + "\n".join(map(esc, lines)) + "</title>"
 
 
 @lru_cache(maxsize=65536)

@@ -19,7 +19,7 @@ from aomori_roadmap.errors import check_language
 from aomori_roadmap.export.svg import esc
 from aomori_roadmap.i18n import _, pgettext, using_language
 from aomori_roadmap.parallel import Beside, can_fork
-from aomori_roadmap.site.opendata import Table, data_package, table_csv, table_json, table_schema
+from aomori_roadmap.site.opendata import Table, data_package, table_files, table_schema
 from aomori_roadmap.site.pages import Page, _Site, page_list, render_page
 from aomori_roadmap.site.style import SITE_CSS
 from aomori_roadmap.site.tables import site_tables
@@ -127,13 +127,14 @@ def _build(data: SiteData, jobs: int) -> Site:
         if not theirs:
             made = {path: render_page(site, kind, key).encode() for path, kind, key in pages}
             return Site(_files(made, pages, _open_data(data)))
-        site.gantt(theirs[0][2])  # every initiative's chart data, made once before the fork
 
         def their_pages() -> dict[str, bytes]:
+            site.only(key for _path, _kind, key in theirs)  # the charts of its pages alone
             return {path: render_page(site, kind, key).encode() for path, kind, key in theirs}
 
         with Beside(their_pages) as child:
             skip = {path for path, _kind, _key in theirs}
+            site.only(key for path, kind, key in pages if kind == "initiative" and path not in skip)
             made = {
                 path: render_page(site, kind, key).encode()
                 for path, kind, key in pages
@@ -159,8 +160,7 @@ def _open_data(data: SiteData) -> dict[str, bytes]:
     tables = site_tables(data)
     files = {}
     for table in tables:
-        files[f"data/{table.name}.csv"] = table_csv(table)
-        files[f"data/{table.name}.json"] = table_json(table)
+        files[f"data/{table.name}.csv"], files[f"data/{table.name}.json"] = table_files(table)
         files[f"data/{table.name}.schema.json"] = table_schema(table)
     files["data/datapackage.json"] = data_package(
         tables, name=f"{data.plan.id}-progress".lower(), title=data.plan.name

@@ -9,7 +9,7 @@ every page says so. Charts are SVG with a title, a description and a data table 
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from datetime import date
 from functools import lru_cache
 
@@ -47,6 +47,17 @@ def _day(day: date | None) -> str:
     if day is None:
         return "—"
     return _dated(day, language())
+
+
+@lru_cache(maxsize=8192)
+def _day_html(day: date, lang: str) -> str:  # lang: the cache's key, with the day
+    return esc(_dated(day, lang))
+
+
+@lru_cache(maxsize=256)
+def _html(text: str) -> str:
+    """A label of the library's own, escaped (the same few over and over)."""
+    return esc(text)
 
 
 @lru_cache(maxsize=8192)
@@ -110,9 +121,17 @@ def _mark(changes: Sequence[Change]) -> str:
     """The mark of a subject with changes: ✚ new, or ◆ changed (a symbol and a word)."""
     if not changes:
         return ""
-    if any(c.kind == "new" for c in changes):
-        return f' <span class="mark"><span aria-hidden="true">✚</span>{esc(_new())}</span>'
-    return f' <span class="mark"><span aria-hidden="true">◆</span>{esc(_changed())}</span>'
+    new, changed = _marks(language())
+    return new if any(c.kind == "new" for c in changes) else changed
+
+
+@lru_cache(maxsize=4)
+def _marks(lang: str) -> tuple[str, str]:  # lang: the cache's key
+    """The marks ✚ new and ◆ changed, in the language now."""
+    return (
+        f' <span class="mark"><span aria-hidden="true">✚</span>{esc(_new())}</span>',
+        f' <span class="mark"><span aria-hidden="true">◆</span>{esc(_changed())}</span>',
+    )
 
 
 def _new() -> str:
@@ -145,18 +164,40 @@ def _what_label(kind: str, what: str, lang: str) -> str:  # lang: the cache's ke
 
 
 def _shown(change: Change, value: str | None, data: SiteData) -> str:
+    if value is not None and change.what == "evaluation":
+        return _evaluation_label(value, data)
+    return _shown_value(change.kind, change.what, value)
+
+
+def _shown_value(kind: str, what: str, value: str | None) -> str:
+    """A value of a change as people read it (an evaluation aside: its scale is the plan's)."""
     if value is None:
         return "—"
-    if change.what == "evaluation":
-        return _evaluation_label(value, data)
-    if change.what == "status":
+    if what == "status":
         return _status(Status(value))
-    if change.what in ("start", "finish"):
+    if what in ("start", "finish"):
         return _day(date.fromisoformat(value))
-    if change.kind == "value" and change.what != "evaluation":
+    if kind == "value":
         mark = KpiMark.read(value)
         return mark.label(language()) if mark is not None else _number(float(value))
     return value
+
+
+def _shown_html(change: Change, value: str | None, data: SiteData, lang: str) -> str:
+    """:func:`_shown`, escaped; the same few statuses and dates come back from a cache."""
+    if change.what == "evaluation":
+        return esc(_shown(change, value, data))
+    return _shown_cached(change.kind, change.what, value, lang)
+
+
+@lru_cache(maxsize=16384)
+def _shown_cached(kind: str, what: str, value: str | None, lang: str) -> str:  # lang: a key
+    return esc(_shown_value(kind, what, value))
+
+
+@lru_cache(maxsize=1024)
+def _what_html(kind: str, what: str, lang: str) -> str:
+    return esc(_what_label(kind, what, lang))
 
 
 def _evaluation_label(code: str, data: SiteData) -> str:
@@ -193,12 +234,13 @@ def _changes_table(
     """The changes as a table; ``full``: a task is named with its initiative."""
     if not changes:
         return _p(_("Nothing changed since the previous review cycle."))
+    lang = language()
     rows = [
         (
             _link_of(c, data, root, full),
-            esc(_what(c)),
-            esc(_shown(c, c.before, data)),
-            esc(_shown(c, c.after, data)),
+            _what_html(c.kind, c.what, lang),
+            _shown_html(c, c.before, data, lang),
+            _shown_html(c, c.after, data, lang),
         )
         for c in changes
     ]
@@ -233,15 +275,14 @@ def _table(
 ) -> str:
     """A table: ``rows`` hold markup already escaped; ``numeric`` columns align right."""
     head = "".join(f'<th scope="col">{esc(h)}</th>' for h in header)
-    lines = []
-    for row in rows:
-        cells = []
-        for n, cell in enumerate(row):
-            if n == 0:
-                cells.append(f'<th scope="row">{cell}</th>')
-            else:
-                cells.append(f'<td class="num">{cell}</td>' if n in numeric else f"<td>{cell}</td>")
-        lines.append("<tr>" + "".join(cells) + "</tr>")
+    opens = ['<th scope="row">'] + [
+        '<td class="num">' if n in numeric else "<td>" for n in range(1, len(header))
+    ]
+    closes = ["</th>"] + ["</td>"] * (len(header) - 1)
+    lines = [
+        "<tr>" + "".join(map(str.__add__, map(str.__add__, opens, row), closes)) + "</tr>"
+        for row in rows
+    ]
     return (
         f'<div class="table" role="region" tabindex="0" aria-label="{esc(caption)}">'
         f"<table><caption>{esc(caption)}</caption>"
@@ -383,24 +424,38 @@ class _Site:
         plan = data.plan
         self.fields = {f.id: f for f in plan.fields}
         self.items = {i.id: i for i in plan.items}
-        self._views: dict[str, GanttData] | None = None
+        self._views: dict[str, GanttData] = {}  # made ahead of the page that asks
+        self._pending: Iterator[tuple[str, GanttData]] | None = None
+        self._only: frozenset[str] | None = None
         self._chrome: dict[str, tuple[str, str]] = {}  # made in the language of the pages
         self._legend: str | None = None
 
     def gantt(self, initiative: str) -> GanttData | None:
-        """The roadmap chart's data of one initiative (``None``: it has no task); the charts of
-        all initiatives are made together, the snapshot's maps once for all of them. The
-        review cycles' markers are left out: the page has its own review history."""
-        if self._views is None:
+        """The roadmap chart's data of one initiative (``None``: it has no task).
+
+        The charts are made in plan order as the pages ask for them, the snapshot's maps once
+        for all of them (:meth:`only` narrows them to the pages this process makes). The
+        review cycles' markers are left out: the page has its own review history.
+        """
+        views = self._views
+        if initiative in views:
+            return views.pop(initiative)  # each page is made once: the view is not kept
+        if self._pending is None:
             snap = self.data.snapshot
-            self._views = dict(
-                initiative_views(
-                    snap.plan, snap.current, as_of=snap.as_of, states=snap.status_pairs(),
-                    lateness={ref: value.value for ref, value in snap.lateness.items()},
-                    baseline=snap.baseline, baseline_name=snap.baseline_name,
-                )
+            self._pending = initiative_views(
+                snap.plan, snap.current, as_of=snap.as_of, states=snap.status_pairs(),
+                lateness={ref: value.value for ref, value in snap.lateness.items()},
+                baseline=snap.baseline, baseline_name=snap.baseline_name, only=self._only,
             )  # fmt: skip
-        return self._views.get(initiative)
+        for found, view in self._pending:
+            if found == initiative:
+                return view
+            views[found] = view
+        return None
+
+    def only(self, initiatives: Iterable[str]) -> None:
+        """Make the charts of these initiatives alone (before the first :meth:`gantt`)."""
+        self._only = frozenset(initiatives)
 
     def page(self, path: str, title: str, crumbs: Sequence[tuple[str, str]], body: Body) -> str:
         root = "../" * path.count("/")
@@ -590,6 +645,7 @@ class _Site:
         return crumbs
 
     def tasks_table(self, i: SiteInitiative) -> str:
+        lang = language()
         of_task: dict[str, list[Change]] = {}
         for change in i.changes:
             if change.subject == "task":
@@ -597,11 +653,11 @@ class _Site:
         rows = [
             (
                 esc(("▲ " if t.milestone else "") + t.name) + _mark(of_task.get(t.ref, [])),
-                esc(_status(t.status)),
-                esc(f"{t.progress}%"),
-                esc(_lateness(t.lateness)),
-                esc(_day(t.start)),
-                esc(_day(t.finish)),
+                _html(_status(t.status)),
+                f"{t.progress}%",
+                _html(_lateness(t.lateness)),
+                _day_html(t.start, lang),
+                _day_html(t.finish, lang),
             )
             for t in i.tasks
         ]  # fmt: skip

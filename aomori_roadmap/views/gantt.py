@@ -1036,10 +1036,12 @@ def initiative_views(
     baseline: Schedule | None = None,
     baseline_name: str | None = None,
     cycles: Sequence[ReviewCycle] | None = None,
+    only: Collection[str] | None = None,
 ) -> Iterator[tuple[str, GanttData]]:
     """The Gantt view of each initiative with tasks, in plan order: what
     ``gantt_data(..., initiative=id)`` gives for each, with the states, lateness, markers and
-    critical paths made plain once for all of them (a site draws thousands).
+    critical paths made plain once for all of them (a site draws thousands). ``only``: these
+    initiatives alone. Each view is made when the iterator comes to it.
 
     >>> from aomori_roadmap.plan.loader import default_plan
     >>> from aomori_roadmap.engine.schedule import schedule
@@ -1057,7 +1059,7 @@ def initiative_views(
             for owner, steps in itertools.groupby(path, key=lambda ref: ref.split("/", 1)[0]):
                 runs.setdefault(owner, []).append(tuple(steps))
         for initiative in plan.initiatives:
-            if not initiative.tasks:
+            if not initiative.tasks or (only is not None and initiative.id not in only):
                 continue
             chosen = [initiative]
             own = tuple(runs.get(initiative.id, ()))
