@@ -39,7 +39,7 @@ import io
 import json
 import math
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any, Literal, cast
@@ -397,17 +397,37 @@ def _json(table: Table) -> bytes:
         ],
     }
     text = json.dumps(head, ensure_ascii=False, indent=2, allow_nan=False)
-    keys = [c.key for c in table.columns]
-    dates = [n for n, c in enumerate(table.columns) if c.kind == "date"]
-    lines = []
-    for row in table.rows:
-        values = list(row)
-        for n in dates:
-            if values[n] is not None:
-                values[n] = _json_value(values[n])
-        lines.append("    " + _ROW.encode(dict(zip(keys, values, strict=True))))
+    # Each row as json.dumps writes an object ({"key": value, ...}), its values encoded a
+    # column at a time and put in place by one format call per row.
+    template = "    {{" + ", ".join(
+        _STRING(c.key).replace("{", "{{").replace("}", "}}") + ": {}" for c in table.columns
+    ) + "}}"  # fmt: skip
+    columns = [
+        _json_cells(column.kind, [row[n] for row in table.rows])
+        for n, column in enumerate(table.columns)
+    ]
+    lines = [template.format(*values) for values in zip(*columns, strict=True)]
     rows = "[\n" + ",\n".join(lines) + "\n  ]" if lines else "[]"
     return (text[:-2] + f',\n  "rows": {rows}\n}}\n').encode()
+
+
+_STRING: Callable[[str], str] = json.encoder.encode_basestring
+"""A text as JSON writes it without ensure_ascii (in C)."""
+
+
+def _json_cells(kind: ColumnKind, values: list[object]) -> list[str]:
+    """The JSON of each value of a checked column, as ``json.dumps`` writes it."""
+    if kind == "string":
+        texts = cast("list[str | None]", values)
+        return ["null" if v is None else _STRING(v) for v in texts]
+    if kind == "date":
+        days = cast("list[dt.date | None]", values)
+        return ["null" if v is None else f'"{v.isoformat()}"' for v in days]
+    if kind == "boolean":
+        return ["null" if v is None else "true" if v else "false" for v in values]
+    if kind == "integer":
+        return ["null" if v is None else int.__repr__(cast(int, v)) for v in values]
+    return ["null" if v is None else _ROW.encode(v) for v in values]  # numbers, as json does
 
 
 def _value_schema(column: Column) -> dict[str, Any]:

@@ -395,3 +395,20 @@ def test_any_table_as_json_validates_against_its_schema(t: Table) -> None:
         for row in as_dicts(t)
     ]
     assert rows == expected
+
+
+@settings(max_examples=200, deadline=None)
+@given(t=tables(), keys=st.lists(st.text(min_size=1), min_size=6, max_size=6, unique=True))
+def test_each_json_row_is_what_json_dumps_writes(t: Table, keys: list[str]) -> None:
+    # Any key (braces, quotes, newlines included): each row is one line, as json.dumps has it.
+    columns = tuple(
+        Column(key, c.title, c.kind, required=c.required)
+        for key, c in zip(keys, t.columns, strict=False)
+    )
+    t = Table(t.name, t.title, t.description, columns, t.rows)
+    lines = table_json(t).decode().split("\n")
+    start = lines.index('  "rows": [') + 1 if t.rows else len(lines)
+    for line, row in zip(lines[start:], t.rows, strict=False):
+        values = {c.key: v.isoformat() if isinstance(v, dt.date) else v
+                  for c, v in zip(columns, row, strict=True)}  # fmt: skip
+        assert line.rstrip(",") == "    " + json.dumps(values, ensure_ascii=False)
