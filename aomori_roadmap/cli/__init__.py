@@ -27,6 +27,7 @@ def _application() -> "typer.Typer":
         db,
         kpi,
         plan,
+        plans,
         reminders,
         report,
         reviews,

@@ -1,5 +1,7 @@
 """The ``db`` command group: the store's database schema."""
 
+from typing import Annotated
+
 import typer
 
 from aomori_roadmap.cli.application import app, options_of
@@ -12,13 +14,25 @@ app.add_typer(db_app, name="db")
 
 
 @db_app.command("upgrade", help=_("Upgrade the database to the schema of this version."))
-def db_upgrade(ctx: typer.Context) -> None:
+def db_upgrade(
+    ctx: typer.Context,
+    plan_id: Annotated[
+        str | None,
+        typer.Option(
+            "--plan-id",
+            help=_(
+                "The plan whose history a single-plan database holds, where its revisions do "
+                "not say it"
+            ),
+        ),
+    ] = None,
+) -> None:
     """データベースをこの版のスキーマに更新します。"""
     from aomori_roadmap.store import upgrade_database
 
     options = options_of(ctx)
     try:
-        result = upgrade_database(options.db)
+        result = upgrade_database(options.db, plan_id=plan_id)
     except RoadmapError as error:
         fail(error)
     if result.changed:
