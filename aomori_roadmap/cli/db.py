@@ -26,15 +26,30 @@ def db_upgrade(
             ),
         ),
     ] = None,
+    with_rls: Annotated[
+        bool,
+        typer.Option(
+            "--with-rls",
+            help=_(
+                "Also switch PostgreSQL's row-level security on: each role reads and writes "
+                "only the plans granted to it (plans grant)"
+            ),
+        ),
+    ] = False,
 ) -> None:
     """データベースをこの版のスキーマに更新します。"""
     from aomori_roadmap.store import upgrade_database
+    from aomori_roadmap.store.security import enable_row_security
 
     options = options_of(ctx)
     try:
         result = upgrade_database(options.db, plan_id=plan_id)
+        if with_rls:
+            enable_row_security(options.db)
     except RoadmapError as error:
         fail(error)
+    if with_rls:
+        out.print(_("row-level security: on"))
     if result.changed:
         before = result.before or _("(empty)")
         out.print(f"{before} → {result.after}")

@@ -117,3 +117,29 @@ def plans_show(
         (_("Added"), tokyo_time(info.recorded)),
     ):
         out.print(f"{label}: {value}", markup=False)
+
+
+@plans_app.command(
+    "grant",
+    help=_(
+        "Let a PostgreSQL role read and write one plan's rows (with db upgrade --with-rls). "
+        "Run it as the owner of the tables."
+    ),
+)
+def plans_grant(
+    ctx: typer.Context,
+    plan_id: Annotated[str, typer.Argument(help=_("The plan's id"))],
+    role: Annotated[str, typer.Argument(help=_("The database role of the office"))],
+    actor: Annotated[str | None, typer.Option(help=_("Person or department granting it"))] = None,
+) -> None:
+    """PostgreSQL のロールに一つのプランの行の読み書きを許可します（db upgrade --with-rls と併用）。"""
+    from aomori_roadmap.errors import RoadmapError
+    from aomori_roadmap.store.security import grant_plan
+
+    options = options_of(ctx)
+    who = actor_of(actor)
+    try:
+        grant_plan(options.db, plan_id, role, actor=who)
+    except RoadmapError as error:
+        fail(error)
+    out.print(f"{plan_id} → {role}", markup=False)

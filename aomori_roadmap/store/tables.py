@@ -64,6 +64,7 @@ __all__ = [
     "FeedTokenRow",
     "KpiActualRow",
     "PlanRevisionRow",
+    "PlanRoleRow",
     "PlanRow",
     "ReviewRecordRow",
     "StatusEventRow",
@@ -74,6 +75,7 @@ __all__ = [
     "kpi_actuals",
     "metadata",
     "plan_revisions",
+    "plan_roles",
     "plans",
     "review_records",
     "status_events",
@@ -163,6 +165,18 @@ class PlanRow(_Table, table=True):
     owner: str = Field(sa_column=Column(String(200), nullable=False))
     start_fy: int | None = Field(default=None, sa_column=Column(Integer, nullable=True))
     end_fy: int | None = Field(default=None, sa_column=Column(Integer, nullable=True))
+    actor: str = Field(sa_column=Column(String(200), nullable=False))
+    recorded: datetime = Field(sa_column=Column(UTCDateTime, nullable=False))
+
+
+class PlanRoleRow(_Table, table=True):
+    """A PostgreSQL role that may read and write a plan's rows, where row-level security is on
+    (``aomori-roadmap db upgrade --with-rls``, ``plans grant``)."""
+
+    __tablename__ = "plan_roles"
+
+    plan_id: str = Field(sa_column=Column(String(PLAN_ID_LENGTH), primary_key=True))
+    role_name: str = Field(sa_column=Column(String(63), primary_key=True))
     actor: str = Field(sa_column=Column(String(200), nullable=False))
     recorded: datetime = Field(sa_column=Column(UTCDateTime, nullable=False))
 
@@ -329,6 +343,7 @@ def _table(model: Any) -> Table:
 
 metadata: MetaData = _Table.metadata
 plans = _table(PlanRow)
+plan_roles = _table(PlanRoleRow)
 plan_revisions = _table(PlanRevisionRow)
 baselines = _table(BaselineRow)
 status_refs = _table(StatusRefRow)

@@ -95,3 +95,14 @@ def test_two_plans_keep_their_own_tokens(plans: tuple[str, str]) -> None:
 def test_db_upgrade_takes_the_plan_id(plans: tuple[str, str]) -> None:
     result = runner.invoke(app, ["db", "upgrade", "--plan-id", "town-a"])
     assert result.exit_code == 0, result.output
+
+
+def test_row_level_security_needs_postgresql(plans: tuple[str, str]) -> None:
+    result = runner.invoke(app, ["db", "upgrade", "--with-rls"])
+    assert result.exit_code == 3
+    assert "PostgreSQL" in result.stderr
+
+
+def test_plans_grant_checks_the_role_name(plans: tuple[str, str]) -> None:
+    result = runner.invoke(app, ["plans", "grant", "town-a", "Robert'); DROP TABLE plans;--"])
+    assert result.exit_code == 2

@@ -1,10 +1,11 @@
 """Many plans in one store: a catalogue of plans, and every row belongs to one plan.
 
-A ``plans`` table lists the plans the store holds. ``plan_id`` joins the keys of every other
-table: ``status_refs`` is unique per ``(plan_id, ref)`` (two plans may use the same ids),
-``status_events``, ``baselines``, ``review_records``, ``kpi_actuals`` and ``feed_tokens``
-carry it too (``plan_revisions`` always had it), and the indexes the store reads by start with
-it.
+A ``plans`` table lists the plans the store holds; ``plan_roles`` names the PostgreSQL roles
+that may read and write each plan's rows where row-level security is on (``--with-rls``).
+``plan_id`` joins the keys of every other table: ``status_refs`` is unique per
+``(plan_id, ref)`` (two plans may use the same ids), ``status_events``, ``baselines``,
+``review_records``, ``kpi_actuals`` and ``feed_tokens`` carry it too (``plan_revisions``
+always had it), and the indexes the store reads by start with it.
 
 The rows already stored belong to one plan; which one is decided in this order:
 
@@ -149,6 +150,14 @@ def upgrade() -> None:
         sa.Column("actor", sa.String(200), nullable=False),
         sa.Column("recorded", sa.DateTime(timezone=True), nullable=False),
         sa.PrimaryKeyConstraint("id", name="pk_plans"),
+    )
+    op.create_table(
+        "plan_roles",
+        sa.Column("plan_id", PLAN_ID, nullable=False),
+        sa.Column("role_name", sa.String(63), nullable=False),
+        sa.Column("actor", sa.String(200), nullable=False),
+        sa.Column("recorded", sa.DateTime(timezone=True), nullable=False),
+        sa.PrimaryKeyConstraint("plan_id", "role_name", name="pk_plan_roles"),
     )
     if plan_id:
         entry = _catalogue_entry(bind, plan_id)
