@@ -32,6 +32,7 @@ def _application() -> "typer.Typer":
         report,
         reviews,
         revisions,
+        rollup,
         serve,
         site,
         status,
