@@ -58,8 +58,11 @@ class Database:
         *,
         clock: Callable[[], datetime] | None = None,
         busy_timeout: float = DEFAULT_BUSY_TIMEOUT,
+        engine: Engine | None = None,
     ) -> None:
-        self.engine: Engine = connect(url, busy_timeout=busy_timeout)
+        self._owns_engine = engine is None
+        self.engine: Engine = engine or connect(url, busy_timeout=busy_timeout)
+        """The engine (its pool of connections); given, it is another's and stays open."""
         self.shown = self.engine.url.render_as_string(hide_password=True)
         """The database's URL for messages, with its password hidden."""
         self._clock = clock or _utc_now
@@ -137,10 +140,16 @@ class Database:
         conn.execute(dialect.insert(plans).values(**row).on_conflict_do_nothing())
         return True  # plans are never removed from the catalogue
 
+    @property
+    def clock(self) -> Callable[[], datetime]:
+        """The clock the recorded times come from."""
+        return self._clock
+
     def now(self) -> datetime:
         """The time a write is recorded at, from the clock, in UTC."""
         return aware(self._clock(), _("The time of the clock"))
 
     def close(self) -> None:
-        """Close every connection."""
-        self.engine.dispose()
+        """Close every connection (of an engine given by another: left to its owner)."""
+        if self._owns_engine:
+            self.engine.dispose()

@@ -37,7 +37,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import Connection, Select, func, insert, select, update
+from sqlalchemy import Connection, Engine, Select, func, insert, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.sql.elements import ColumnElement
 
@@ -203,6 +203,7 @@ class Store:
         plan_id: str | None = None,
         clock: Callable[[], datetime] | None = None,
         busy_timeout: float = DEFAULT_BUSY_TIMEOUT,
+        _sharing: Store | None = None,
     ) -> None:
         if plan_id is not None and (
             not isinstance(plan_id, str) or not _PLAN_ID_RE.match(plan_id) or len(plan_id) > 200
@@ -230,13 +231,17 @@ class Store:
                 datetime.combine(last, time(), self._tz).astimezone(UTC),
             )
         self._plan_revision: int | None = None
-        self.database = Database(url, clock=clock, busy_timeout=busy_timeout)
+        shared = None if _sharing is None else _sharing._pool()
+        self.database: Database = Database(
+            url, clock=clock, busy_timeout=busy_timeout, engine=shared
+        )
         """The connection that the store and its parts share (:class:`Database`)."""
         self._engine = self.database.engine
         self._shown = self.database.shown  # messages name the database, never its password
         try:
             with self._errors(_("Cannot open the database")):
-                self.schema = check_schema(self._engine)
+                known = None if _sharing is None else _sharing.schema_version
+                self.schema: str = check_schema(self._engine) if known is None else known
                 self._choose_plan(plan, plan_id)
         except BaseException:
             self.database.close()
@@ -270,6 +275,29 @@ class Store:
             database.choices = held
         else:
             database.plan_id = held[0] if held else DEFAULT_PLAN_ID
+
+    @property
+    def schema_version(self) -> str:
+        """The schema version of the database (as :attr:`schema`)."""
+        return self.schema
+
+    def _pool(self) -> Engine:
+        """The engine (the pool of connections) the store and its parts share."""
+        return self.database.engine
+
+    def for_plan(self, plan: Plan | None = None, *, plan_id: str | None = None) -> Store:
+        """A store of another plan of the same database, on this store's connections.
+
+        Cheaper than opening the database again (a roll-up reads many plans): its schema is
+        known and its pool is this one's. Closing it leaves the connections to this store.
+
+        >>> from aomori_roadmap.plan.loader import default_plan
+        >>> with Store("sqlite://", plan_id="town-a") as store:
+        ...     store.for_plan(default_plan()).plan_id
+        'aomori-dx-2024-2028'
+        """
+        clock = self.database.clock
+        return Store(self.url, plan=plan, plan_id=plan_id, clock=clock, _sharing=self)
 
     @property
     def plan_id(self) -> str | None:

@@ -167,11 +167,13 @@ def _reviews(store: Store) -> dict[str, dict[str, int]]:
     return found
 
 
-def _one(url: str, info: PlanInfo, as_of: date, lang: str, behind_share: float) -> PlanRollup:
-    with Store(url, plan_id=info.id) as reader:
+def _one(
+    catalogue: Store, info: PlanInfo, as_of: date, lang: str, behind_share: float
+) -> PlanRollup:
+    with catalogue.for_plan(plan_id=info.id) as reader:
         kept = _planned(reader, info)
     plan, planned = kept if kept is not None else (None, None)
-    with Store(url, plan=plan, plan_id=info.id) as store:
+    with catalogue.for_plan(plan, plan_id=info.id) as store:
         states = store.status_as_of(as_of)
         status: Counter[str] = Counter()
         late: Counter[str] = Counter()
@@ -231,17 +233,17 @@ def rollup(
         PlanError: a plan id that the store does not hold.
         StoreError: the store cannot be read.
     """
-    with Store(url) as catalogue:
+    with Store(url) as catalogue:  # one pool of connections for every plan
         held = {info.id: info for info in catalogue.plans()}
-    wanted = list(held) if plans is None else list(dict.fromkeys(plans))
-    unknown = [plan_id for plan_id in wanted if plan_id not in held]
-    if unknown:
-        raise PlanError(
-            _("The store holds no plan {plans}. It holds: {held}").format(
-                plans=", ".join(unknown), held=", ".join(held) or "-"
+        wanted = list(held) if plans is None else list(dict.fromkeys(plans))
+        unknown = [plan_id for plan_id in wanted if plan_id not in held]
+        if unknown:
+            raise PlanError(
+                _("The store holds no plan {plans}. It holds: {held}").format(
+                    plans=", ".join(unknown), held=", ".join(held) or "-"
+                )
             )
-        )
-    rows = [_one(url, held[plan_id], as_of, lang, behind_share) for plan_id in wanted]
+        rows = [_one(catalogue, held[p], as_of, lang, behind_share) for p in wanted]
     return Rollup(
         as_of=as_of,
         plans=rows,
