@@ -240,6 +240,8 @@ class StatusEventRow(_Table, table=True):
         UniqueConstraint("corrects"),
         # The as-of replay seeks, per ref, the last event at or before T on this index.
         Index("ix_status_events_ref_effective", "ref_id", "effective", "id"),
+        # A plan's newest event (what the feeds are made from) without a scan of the others'.
+        Index("ix_status_events_plan", "plan_id", "id"),
     )
 
     id: int | None = Field(default=None, sa_column=Column(EventId, primary_key=True))

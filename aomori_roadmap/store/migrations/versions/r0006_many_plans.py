@@ -178,6 +178,7 @@ def upgrade() -> None:
         op.drop_index(old, table_name=table)
         op.create_index(new, table, columns)
     op.create_index("ix_plan_revisions_plan", "plan_revisions", ["plan_id", "id"])
+    op.create_index("ix_status_events_plan", "status_events", ["plan_id", "id"])
 
 
 EVENT_ID = sa.BigInteger().with_variant(sa.Integer(), "sqlite")
