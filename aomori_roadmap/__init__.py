@@ -91,11 +91,13 @@ if TYPE_CHECKING:
         Baseline,
         FeedTokens,
         KpiLog,
+        PlanInfo,
         ReviewLog,
         Revision,
         Store,
         upgrade_database,
     )
+    from aomori_roadmap.views.rollup import Rollup, rollup
     from aomori_roadmap.views.snapshot import Snapshot, take_snapshot
 
 __version__ = "0.1.0"
@@ -129,6 +131,7 @@ __all__ = [
     "PeriodError",
     "Plan",
     "PlanError",
+    "PlanInfo",
     "PlanValidationError",
     "Policy",
     "Problem",
@@ -139,6 +142,7 @@ __all__ = [
     "ReviewLog",
     "Revision",
     "RoadmapError",
+    "Rollup",
     "Schedule",
     "ScheduleError",
     "ScheduledTask",
@@ -177,6 +181,7 @@ __all__ = [
     "render_feed",
     "render_gantt",
     "review_cycles",
+    "rollup",
     "schedule",
     "take_snapshot",
     "upgrade_database",
@@ -215,6 +220,7 @@ _WHERE = {
     "LinkType": "aomori_roadmap.plan.model",
     "PeriodError": "aomori_roadmap.errors",
     "Plan": "aomori_roadmap.plan.model",
+    "PlanInfo": "aomori_roadmap.store",
     "PlanError": "aomori_roadmap.errors",
     "PlanValidationError": "aomori_roadmap.errors",
     "Policy": "aomori_roadmap.plan.model",
@@ -226,6 +232,7 @@ _WHERE = {
     "ReviewLog": "aomori_roadmap.store",
     "Revision": "aomori_roadmap.store",
     "RoadmapError": "aomori_roadmap.errors",
+    "Rollup": "aomori_roadmap.views.rollup",
     "Schedule": "aomori_roadmap.engine.schedule",
     "ScheduleError": "aomori_roadmap.errors",
     "ScheduledTask": "aomori_roadmap.engine.schedule",
@@ -263,6 +270,7 @@ _WHERE = {
     "render_feed": "aomori_roadmap.export.render",
     "render_gantt": "aomori_roadmap.export.render",
     "review_cycles": "aomori_roadmap.engine.reviews",
+    "rollup": "aomori_roadmap.views.rollup",
     "schedule": "aomori_roadmap.engine.schedule",
     "take_snapshot": "aomori_roadmap.views.snapshot",
     "upgrade_database": "aomori_roadmap.store",

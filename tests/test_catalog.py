@@ -287,3 +287,36 @@ def test_no_language_tables_or_branches_outside_the_catalog_module() -> None:
             if re.search(r"""["']en["']\s*:|lang\s*[!=]=|==\s*["']en["']|\bpick\(""", line):
                 found.append(f"{path.relative_to(PACKAGE)}:{n}: {line.strip()}")
     assert found == []
+
+
+GETTEXT_CALLS = {"_", "pgettext", "ngettext", "npgettext"}
+
+
+def gettext_in_fstrings(path: Path) -> list[int]:
+    """Lines where a gettext call sits inside an f-string: Babel does not extract it there,
+    so its text would never reach the catalog (and would show untranslated)."""
+    found = []
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if not isinstance(node, ast.JoinedStr):
+            continue
+        for inner in ast.walk(node):
+            if (
+                isinstance(inner, ast.Call)
+                and isinstance(inner.func, ast.Name)
+                and inner.func.id in GETTEXT_CALLS
+            ):
+                found.append(inner.lineno)
+    return found
+
+
+def test_the_f_string_probe_finds_a_call_inside_one(tmp_path: Path) -> None:
+    probe = tmp_path / "probe.py"
+    probe.write_text('x = f"<p>{_(\'Hello\')}</p>"\ny = _("fine")\n', encoding="utf-8")
+    assert gettext_in_fstrings(probe) == [1]
+
+
+@pytest.mark.parametrize(
+    "path", sorted(PACKAGE.rglob("*.py")), ids=lambda p: p.relative_to(PACKAGE).as_posix()
+)
+def test_no_gettext_call_inside_an_f_string(path: Path) -> None:
+    assert gettext_in_fstrings(path) == []

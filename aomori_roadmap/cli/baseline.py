@@ -54,6 +54,7 @@ def baseline_set(
 def baseline_list(ctx: typer.Context) -> None:
     """基準線の一覧を表示します。"""
     options = options_of(ctx)
-    with reading_store(options, None) as store:  # reading never creates a database file
+    # The plan names its part of the store; reading never creates a database file.
+    with reading_store(options, load(options)) as store:
         for baseline in [] if store is None else store.baselines():
             out.print(f"{baseline.name} → #{baseline.revision.id} ({baseline.actor})", markup=False)

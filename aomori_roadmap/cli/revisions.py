@@ -22,7 +22,8 @@ app.add_typer(revisions_app, name="revisions")
 def revisions_list(ctx: typer.Context) -> None:
     """保存された改訂の一覧を表示します。"""
     options = options_of(ctx)
-    with reading_store(options, None) as store:  # reading never creates a database file
+    # The plan names its part of the store; reading never creates a database file.
+    with reading_store(options, load(options)) as store:
         found = [] if store is None else store.revisions()
     from rich.table import Table
 
@@ -74,7 +75,8 @@ def revisions_diff(
     """ふたつの改訂の差分（追加・削除・変更と、工程の日程のずれ）を表示します。"""
     options = options_of(ctx)
     check_format(format, ("table", "json"))
-    with reading_store(options, None) as store:  # reading never creates a database file
+    # The plan names its part of the store; reading never creates a database file.
+    with reading_store(options, load(options)) as store:
         if store is None:
             missing = _("there is no revision '{ref}' (the status store does not exist yet).")
             fail(PlanError(missing.format(ref=old)))

@@ -488,7 +488,8 @@ class _Chart:
         f, x, as_of = self.frame, self._as_of_x(), self.as_of
         if x is None or as_of is None:
             return []
-        label = f"{_('As of')} {as_of.year}/{as_of.month}/{as_of.day}"
+        word = _("As of")
+        label = f"{word} {as_of.year}/{as_of.month}/{as_of.day}"
         tw = text_width(label, 11) + 10
         left = min(max(x - tw / 2, f.x0), f.x1 - tw)
         tip = tooltip(_as_of(as_of))
@@ -741,9 +742,10 @@ class _Chart:
             row = r.data
             parts += self._task(r, row) if isinstance(row, TaskRow) else self._group(r)
         if not self.rows:
+            empty = _("No tasks to show")
             parts.append(
                 f'<text class="empty" x="{num(f.x0 + 12)}" y="{num(f.body_top + 24)}">'
-                f"{esc(_('No tasks to show'))}</text>"
+                f"{esc(empty)}</text>"
             )
         parts += self._as_of_line()
         parts.append("</svg>")

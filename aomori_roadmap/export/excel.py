@@ -63,8 +63,9 @@ from aomori_roadmap.views.gantt import (
     short_half_label,
 )
 from aomori_roadmap.views.report import AnnualReport
+from aomori_roadmap.views.rollup import Rollup, rollup_tables
 
-__all__ = ["gantt_xlsx", "report_xlsx", "save_workbook"]
+__all__ = ["gantt_xlsx", "report_xlsx", "rollup_xlsx", "save_workbook"]
 
 
 # The words of the Gantt workbook, made in the language chosen now.
@@ -722,3 +723,37 @@ def _report_book(report: AnnualReport, lang: str) -> bytes:
     sheet = book.create_sheet(_sheet_name(_("Next year's milestones"), taken))
     _table(sheet, _milestone_header(), milestones, (11, 40, 28, 30, 9))
     return save_workbook(book, report.as_of)
+
+
+# --- the roll-up of many plans --------------------------------------------------------------
+
+
+def rollup_xlsx(found: Rollup, *, lang: str = "ja") -> bytes:
+    """Write the roll-up of many plans (:func:`~aomori_roadmap.views.rollup.rollup`) as xlsx:
+    a sheet with a row per plan and the totals, and one with the review submissions per cycle.
+
+    >>> from io import BytesIO
+    >>> from openpyxl import load_workbook
+    >>> from aomori_roadmap.views.rollup import Rollup
+    >>> empty = Rollup(dt.date(2025, 3, 31), [], {}, {}, {}, {}, [])
+    >>> load_workbook(BytesIO(rollup_xlsx(empty))).sheetnames
+    ['プラン別', '見直しの提出']
+    """
+    with using_language(check_language(lang)):
+        tables = rollup_tables(found, lang)
+        book = Workbook()
+        first = book.active
+        assert first is not None
+        first.title = pgettext("sheet", "Plans")
+        first.append(tables.plan_header)
+        for row in tables.plans:
+            first.append(row)
+        reviews = book.create_sheet(pgettext("sheet", "Review submissions"))
+        reviews.append(tables.review_header)
+        for row in tables.reviews:
+            reviews.append(row)
+        for sheet in (first, reviews):
+            sheet.freeze_panes = "A2"
+            for cell in sheet[1]:
+                cell.font = Font(bold=True)
+        return save_workbook(book, found.as_of)

@@ -463,8 +463,9 @@ class _Site:
         trail = ""
         if crumbs:
             steps = "".join(f"<li>{_a(root + h, t)}</li>" for h, t in crumbs)
+            label = pgettext("site", "Breadcrumbs")
             trail = (
-                f'<nav class="crumbs" aria-label="{esc(pgettext("site", "Breadcrumbs"))}">'
+                f'<nav class="crumbs" aria-label="{esc(label)}">'
                 f'<ol>{steps}<li aria-current="page">{esc(title)}</li></ol></nav>'
             )
         return (

@@ -8,7 +8,7 @@
 
 >>> with Store("sqlite://") as store:
 ...     store.schema
-'0005'
+'0006'
 """
 
 from aomori_roadmap.store.feed_tokens import FeedTokens
@@ -28,15 +28,25 @@ from aomori_roadmap.store.schema import (
     schema_revision,
     upgrade_database,
 )
-from aomori_roadmap.store.store import Baseline, Recorded, Revision, Store, Unchanged
+from aomori_roadmap.store.store import (
+    DEFAULT_PLAN_ID,
+    Baseline,
+    PlanInfo,
+    Recorded,
+    Revision,
+    Store,
+    Unchanged,
+)
 
 __all__ = [
+    "DEFAULT_PLAN_ID",
     "DEFAULT_URL",
     "Baseline",
     "FeedTokens",
     "KpiEntry",
     "KpiLog",
     "PlanDiff",
+    "PlanInfo",
     "Recorded",
     "ReviewLog",
     "Revision",

@@ -21,11 +21,13 @@ from contextlib import contextmanager
 from datetime import UTC, datetime
 
 from sqlalchemy import Connection, Engine
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import SQLAlchemyError
 
 from aomori_roadmap.errors import PlanError, StoreError
 from aomori_roadmap.i18n import _
 from aomori_roadmap.store.schema import DEFAULT_BUSY_TIMEOUT, connect, write_transaction
+from aomori_roadmap.store.tables import plans
 
 __all__ = ["Database", "aware"]
 
@@ -47,7 +49,8 @@ def _utc_now() -> datetime:
 
 
 class Database:
-    """One database: an engine, its name as shown in messages (never its password), a clock."""
+    """One database: an engine, its name as shown in messages (never its password), a clock,
+    and the plan whose part of the store is read and written (:attr:`plan`)."""
 
     def __init__(
         self,
@@ -55,11 +58,37 @@ class Database:
         *,
         clock: Callable[[], datetime] | None = None,
         busy_timeout: float = DEFAULT_BUSY_TIMEOUT,
+        engine: Engine | None = None,
     ) -> None:
-        self.engine: Engine = connect(url, busy_timeout=busy_timeout)
+        self._owns_engine = engine is None
+        self.engine: Engine = engine or connect(url, busy_timeout=busy_timeout)
+        """The engine (its pool of connections); given, it is another's and stays open."""
         self.shown = self.engine.url.render_as_string(hide_password=True)
         """The database's URL for messages, with its password hidden."""
         self._clock = clock or _utc_now
+        self.plan_id: str | None = None
+        """The plan whose rows are read and written; ``None``: not decided (see :attr:`plan`)."""
+        self.choices: tuple[str, ...] = ()
+        """The plans of the store, when :attr:`plan_id` could not be decided among them."""
+        self.entry: dict[str, object] = {}
+        """The plan's catalogue row (name, period) as written when the plan's first row is."""
+        self._registered = False
+
+    @property
+    def plan(self) -> str:
+        """The id of the plan whose part of the store is read and written.
+
+        Raises:
+            StoreError: the store holds several plans and none was named.
+        """
+        if self.plan_id is None:
+            raise StoreError(
+                _(
+                    "The database {database} holds several plans ({plans}). Name the one to "
+                    "use: Store(url, plan=...) or plan_id=..., or --plan on the command line."
+                ).format(database=self.shown, plans=", ".join(self.choices))
+            )
+        return self.plan_id
 
     @property
     def shareable(self) -> bool:
@@ -95,12 +124,41 @@ class Database:
     def writing(self) -> Iterator[Connection]:
         """One write transaction: committed at the end of the block, rolled back on an error."""
         with write_transaction(self.engine) as conn:
+            entered = self.register(conn)
             yield conn
+        self._registered = self._registered or entered  # only once committed
+
+    def register(self, conn: Connection) -> bool:
+        """Enter the plan into the store's catalogue (``plans``) inside a write, unless known
+        to be there; returns whether it was tried."""
+        if self._registered:
+            return False
+        dialect = postgresql if conn.dialect.name == "postgresql" else sqlite
+        row = {
+            "name": self.plan,
+            "owner": "",
+            "start_fy": None,
+            "end_fy": None,
+            "actor": "aomori_roadmap",
+            **self.entry,
+            "id": self.plan,
+            # The real time, not the clock's: entering the catalogue is not history, and a
+            # clock handed in for the history's times gives those only.
+            "recorded": _utc_now(),
+        }
+        conn.execute(dialect.insert(plans).values(**row).on_conflict_do_nothing())
+        return True  # plans are never removed from the catalogue
+
+    @property
+    def clock(self) -> Callable[[], datetime]:
+        """The clock the recorded times come from."""
+        return self._clock
 
     def now(self) -> datetime:
         """The time a write is recorded at, from the clock, in UTC."""
         return aware(self._clock(), _("The time of the clock"))
 
     def close(self) -> None:
-        """Close every connection."""
-        self.engine.dispose()
+        """Close every connection (of an engine given by another: left to its owner)."""
+        if self._owns_engine:
+            self.engine.dispose()

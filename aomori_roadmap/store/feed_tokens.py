@@ -320,6 +320,7 @@ class FeedTokens:
             created = store.database.now()
             result = conn.execute(
                 insert(feed_tokens).values(
+                    plan_id=store.database.plan,
                     token_hash=digest,
                     feed=feed,
                     filters=encoded,
@@ -366,7 +367,10 @@ class FeedTokens:
         store = self._store
         with store.database.errors(_("Cannot read the tokens")), store.database.reading() as conn:
             row = conn.execute(
-                select(feed_tokens).where(feed_tokens.c.token_hash == digest)
+                select(feed_tokens).where(
+                    feed_tokens.c.token_hash == digest,
+                    feed_tokens.c.plan_id == store.database.plan,  # a token reads its own plan
+                )
             ).first()
         if row is None:
             return None
@@ -388,19 +392,21 @@ class FeedTokens:
     def _active_named(self, conn: Connection, name: str) -> FeedToken | None:
         c = feed_tokens.c
         row = conn.execute(
-            select(feed_tokens).where(c.name == name, c.revoked.is_(None)).limit(1)
+            select(feed_tokens)
+            .where(c.plan_id == self._store.database.plan, c.name == name, c.revoked.is_(None))
+            .limit(1)
         ).first()
         return None if row is None else self._info(row)
 
     def _resolve(self, conn: Connection, ref: int | str) -> FeedToken:
         c = feed_tokens.c
         label = str(ref).strip()
+        mine = select(feed_tokens).where(c.plan_id == self._store.database.plan)
         if isinstance(ref, int) or label.isdigit():
-            row = conn.execute(select(feed_tokens).where(c.id == int(label))).first()
+            row = conn.execute(mine.where(c.id == int(label))).first()
         else:
             row = conn.execute(
-                select(feed_tokens)
-                .where(c.name == label)
+                mine.where(c.name == label)
                 .order_by(c.revoked.is_(None).desc(), c.id.desc())
                 .limit(1)
             ).first()
@@ -418,7 +424,8 @@ class FeedTokens:
         Raises:
             StoreError: the database failed.
         """
-        query = select(feed_tokens).order_by(feed_tokens.c.id)
+        plan = self._store.database.plan
+        query = select(feed_tokens).where(feed_tokens.c.plan_id == plan).order_by(feed_tokens.c.id)
         if not include_revoked:
             query = query.where(feed_tokens.c.revoked.is_(None))
         store = self._store
@@ -454,7 +461,7 @@ class FeedTokens:
             ):
                 result = conn.execute(
                     update(feed_tokens)
-                    .where(c.id == ident)
+                    .where(c.id == ident, c.plan_id == store.database.plan)
                     .where(c.last_used.is_(None) | (c.last_used <= when - TOUCH_INTERVAL))
                     .values(last_used=when)
                 )
@@ -482,7 +489,11 @@ class FeedTokens:
             when = store.database.now()
             conn.execute(
                 update(feed_tokens)
-                .where(feed_tokens.c.id == found.id, feed_tokens.c.revoked.is_(None))
+                .where(
+                    feed_tokens.c.id == found.id,
+                    feed_tokens.c.plan_id == store.database.plan,
+                    feed_tokens.c.revoked.is_(None),
+                )
                 .values(revoked=when)
             )
         with self._lock:

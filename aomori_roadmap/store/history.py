@@ -33,17 +33,18 @@ class LatestInputs(NamedTuple):
 
 
 def latest_inputs(database: Database) -> LatestInputs:
-    """The newest status event and revision, in one query.
+    """The newest status event and revision of the database's plan, in one query.
 
     Raises:
         StoreError: the database failed.
     """
     e, r = status_events.c, plan_revisions.c
+    plan = database.plan
     query = select(
-        select(func.max(e.id)).scalar_subquery(),
-        select(func.max(e.recorded)).scalar_subquery(),
-        select(func.max(r.id)).scalar_subquery(),
-        select(func.max(r.recorded)).scalar_subquery(),
+        select(func.max(e.id)).where(e.plan_id == plan).scalar_subquery(),
+        select(func.max(e.recorded)).where(e.plan_id == plan).scalar_subquery(),
+        select(func.max(r.id)).where(r.plan_id == plan).scalar_subquery(),
+        select(func.max(r.recorded)).where(r.plan_id == plan).scalar_subquery(),
     )
     with database.errors(_("Cannot read the feeds' inputs")), database.reading() as conn:
         return LatestInputs(*conn.execute(query).one())
@@ -58,9 +59,12 @@ def latest_records(database: Database) -> tuple[int | None, int | None]:
     Raises:
         StoreError: the database failed.
     """
+    plan = database.plan
     query = select(
-        select(func.max(review_records.c.id)).scalar_subquery(),
-        select(func.max(kpi_actuals.c.id)).scalar_subquery(),
+        select(func.max(review_records.c.id))
+        .where(review_records.c.plan_id == plan)
+        .scalar_subquery(),
+        select(func.max(kpi_actuals.c.id)).where(kpi_actuals.c.plan_id == plan).scalar_subquery(),
     )
     with database.errors(_("Cannot read the feeds' inputs")), database.reading() as conn:
         review, kpi = conn.execute(query).one()
@@ -80,7 +84,7 @@ def status_changes(database: Database) -> list[tuple[int, datetime]]:
     e = status_events.c
     query = (
         select(e.id, e.recorded)
-        .where(or_(e.status != e.from_status, e.corrects.is_not(None)))
+        .where(e.plan_id == database.plan, or_(e.status != e.from_status, e.corrects.is_not(None)))
         .order_by(e.id)
     )
     with database.errors(_("Cannot read the status history")), database.reading() as conn:

@@ -5,8 +5,10 @@ index ``(ref_id, effective, id)``, the last event effective by T and known at K 
 correction known at K replaces. That is one index seek per ref in both SQLite and PostgreSQL,
 whatever the length of the history, in a single statement.
 
-Each statement is built once per shape, with bound parameters (``:t``, ``:k``, ``:ref``,
-``:refs``): building a statement costs more than running it on a small database.
+Each statement is built once per shape, with bound parameters (``:plan``, ``:t``, ``:k``,
+``:ref``, ``:refs``): building a statement costs more than running it on a small database.
+Every statement reads one plan's refs (``:plan``): the refs of the other plans in the store are
+never visited (the key ``(plan_id, ref)`` of ``status_refs`` leads the scan).
 """
 
 from __future__ import annotations
@@ -101,6 +103,7 @@ def snapshot_query(*, by_t: bool, by_k: bool) -> Select[Any]:
     )
     seeks = (
         select(r.c.ref, _latest(by_t=by_t, by_k=by_k).label("event_id"), first.label("started"))
+        .where(r.c.plan_id == bindparam("plan"))
         .offset(0)  # keeps PostgreSQL from merging this query into the outer one
         .subquery("seek")
     )
@@ -123,7 +126,8 @@ def snapshot_query(*, by_t: bool, by_k: bool) -> Select[Any]:
 
 @cache
 def tails_query() -> Select[Any]:
-    """The id of each ref of ``:refs`` that is stored, with its latest event (``NULL``: none)."""
+    """The id of each ref of ``:refs`` stored for ``:plan``, with its latest event (``NULL``:
+    none)."""
     r, e = status_refs, EVENT
     return (
         select(
@@ -136,15 +140,16 @@ def tails_query() -> Select[Any]:
         )
         .select_from(r)
         .outerjoin(e, e.c.id == _latest(by_t=False, by_k=False))
-        .where(r.c.ref.in_(bindparam("refs", expanding=True)))
+        .where(r.c.plan_id == bindparam("plan"), r.c.ref.in_(bindparam("refs", expanding=True)))
     )
 
 
-def latest_events(conn: Connection, refs: Sequence[str]) -> dict[str, int]:
-    """The id of the latest event of each of ``refs`` that has one (what its state shows)."""
+def latest_events(conn: Connection, plan: str, refs: Sequence[str]) -> dict[str, int]:
+    """The id of the latest event of each of ``refs`` of ``plan`` that has one (what its state
+    shows)."""
     found: dict[str, int] = {}
     for chunk in chunks(refs):
-        for row in conn.execute(tails_query(), {"refs": list(chunk)}):
+        for row in conn.execute(tails_query(), {"plan": plan, "refs": list(chunk)}):
             if row.event_id is not None:
                 found[row.ref] = row.event_id
     return found
@@ -152,7 +157,8 @@ def latest_events(conn: Connection, refs: Sequence[str]) -> dict[str, int]:
 
 @cache
 def history_query(*, by_k: bool) -> Select[Any]:
-    """Every event of ``:ref`` known at ``:k`` in replay order, with the id correcting each."""
+    """Every event of ``:ref`` of ``:plan`` known at ``:k`` in replay order, with the id
+    correcting each."""
     e, c = EVENT, CORRECTION
     by = select(c.c.id).where(c.c.corrects == e.c.id)
     if by_k:
@@ -160,7 +166,7 @@ def history_query(*, by_k: bool) -> Select[Any]:
     query = (
         select(e, by.scalar_subquery().label("corrected_by"))
         .join(status_refs, status_refs.c.id == e.c.ref_id)
-        .where(status_refs.c.ref == bindparam("ref"))
+        .where(status_refs.c.plan_id == bindparam("plan"), status_refs.c.ref == bindparam("ref"))
         .order_by(e.c.effective, e.c.id)
     )
     if by_k:

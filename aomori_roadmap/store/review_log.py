@@ -316,10 +316,10 @@ def review_writing(database: Database, what: str) -> Iterator[Connection]:
 
 
 def _check_target(
-    conn: Connection, table: Table, corrects: int, same: dict[str, Any], what: str
+    conn: Connection, table: Table, corrects: int, same: dict[str, Any], what: str, plan: str
 ) -> None:
-    """The corrected row exists, matches ``same`` and is not corrected yet."""
-    query = _with_corrections(table, ("id", corrects))
+    """The corrected row exists in ``plan``, matches ``same`` and is not corrected yet."""
+    query = _with_corrections(table, ("id", corrects), ("plan_id", plan))
     found = conn.execute(query).mappings().first()
     if found is None:
         raise PlanError(
@@ -379,7 +379,7 @@ def write_reviews(
         if corrects is not None:
             same = {"cycle": row["cycle"], "initiative": row["initiative"], "stage": row["stage"]}
             what = _("review submission") if row["stage"] == "submitted" else _("review rating")
-            _check_target(conn, review_records, corrects, same, what)
+            _check_target(conn, review_records, corrects, same, what, row["plan_id"])
         row["recorded"] = recorded
         statement = insert(review_records).values(**row).returning(review_records.c.id)
         row["id"] = conn.execute(statement).scalar_one()
@@ -400,7 +400,7 @@ def write_kpi_actuals(
         corrects = row["corrects"]
         if corrects is not None:
             same = {"kpi": row["kpi"], "fy": row["fy"]}
-            _check_target(conn, kpi_actuals, corrects, same, _("KPI actual"))
+            _check_target(conn, kpi_actuals, corrects, same, _("KPI actual"), row["plan_id"])
         row["recorded"] = recorded
         statement = insert(kpi_actuals).values(**row).returning(kpi_actuals.c.id)
         row["id"] = conn.execute(statement).scalar_one()
@@ -420,31 +420,33 @@ def _standing(conn: Connection, table: Table, keys: list[str], where: Any) -> di
 
 
 def standing_submissions(
-    conn: Connection, pairs: Iterable[tuple[str, str]]
+    conn: Connection, plan: str, pairs: Iterable[tuple[str, str]]
 ) -> dict[tuple[str, str], int]:
-    """``(cycle code, initiative) → id`` of the submission that stands, for each of ``pairs``
-    that has one, as the open transaction ``conn`` sees it."""
+    """``(cycle code, initiative) → id`` of the submission of ``plan`` that stands, for each
+    of ``pairs`` that has one, as the open transaction ``conn`` sees it."""
     wanted = set(pairs)
     cycles = sorted({c for c, _i in wanted})
     if not cycles:
         return {}
     found = _standing(
         conn, review_records, ["cycle", "initiative"],
-        lambda r: (r.c.stage == "submitted", r.c.cycle.in_(cycles)),
+        lambda r: (r.c.plan_id == plan, r.c.stage == "submitted", r.c.cycle.in_(cycles)),
     )  # fmt: skip
     return {key: value for key, value in found.items() if key in wanted}
 
 
 def standing_kpi_actuals(
-    conn: Connection, pairs: Iterable[tuple[str, int]]
+    conn: Connection, plan: str, pairs: Iterable[tuple[str, int]]
 ) -> dict[tuple[str, int], int]:
-    """``(kpi, fiscal year) → id`` of the value that stands, for each of ``pairs`` that has
-    one, as the open transaction ``conn`` sees it."""
+    """``(kpi, fiscal year) → id`` of the value of ``plan`` that stands, for each of
+    ``pairs`` that has one, as the open transaction ``conn`` sees it."""
     wanted = set(pairs)
     kpis = sorted({k for k, _fy in wanted})
     if not kpis:
         return {}
-    found = _standing(conn, kpi_actuals, ["kpi", "fy"], lambda r: (r.c.kpi.in_(kpis),))
+    found = _standing(
+        conn, kpi_actuals, ["kpi", "fy"], lambda r: (r.c.plan_id == plan, r.c.kpi.in_(kpis))
+    )
     return {key: value for key, value in found.items() if key in wanted}
 
 
@@ -641,6 +643,7 @@ class ReviewLog:
             "revision_id": texts.get("revision"),
             "actor": name,
             "corrects": corrects,
+            "plan_id": self._store.database.plan,
         }
 
     def _record(self, row: dict[str, Any]) -> ReviewRecord:
@@ -652,7 +655,7 @@ class ReviewLog:
             else _("Cannot record the review")
         )
         with _writing(self._store, failure) as conn:
-            lock_refs(conn, [review_lock_key(row["cycle"], initiative, stage)])
+            lock_refs(conn, row["plan_id"], [review_lock_key(row["cycle"], initiative, stage)])
             return write_reviews(conn, [row], self._store.database.now())[0]
 
     def records(
@@ -662,7 +665,7 @@ class ReviewLog:
 
         ``cycle`` may be written as people write a half; filters are optional.
         """
-        where: list[tuple[str, Any]] = []
+        where: list[tuple[str, Any]] = [("plan_id", self._store.database.plan)]
         if cycle is not None:
             where.append(("cycle", find_cycle(self.cycles(), cycle).code))
         if initiative is not None:
@@ -837,7 +840,7 @@ class KpiLog:
         """
         row = self.check(KpiEntry(kpi, fy, value, actor, source, note, corrects))
         with _writing(self._store, _("Cannot record the KPI actual")) as conn:
-            lock_refs(conn, [kpi_lock_key(row["kpi"], row["fy"])])
+            lock_refs(conn, row["plan_id"], [kpi_lock_key(row["kpi"], row["fy"])])
             return write_kpi_actuals(conn, [row], self._store.database.now())[0]
 
     def check(self, entry: KpiEntry) -> dict[str, Any]:
@@ -866,11 +869,14 @@ class KpiLog:
             "note": _text(entry.note, pgettext("record", "note")),
             "actor": name,
             "corrects": corrects,
+            "plan_id": self._store.database.plan,
         }
 
     def records(self, kpi: str | None = None) -> list[KpiActual]:
         """Every stored value (corrected ones included, see ``corrected_by``), oldest first."""
-        where = [] if kpi is None else [("kpi", self._kpi(kpi).id)]
+        where: list[tuple[str, Any]] = [("plan_id", self._store.database.plan)]
+        if kpi is not None:
+            where.append(("kpi", self._kpi(kpi).id))
         with (
             self._store.database.errors(_("Cannot read the KPI actuals")),
             self._store.database.reading() as conn,

@@ -33,7 +33,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, SQLAlchemyError
 
 from aomori_roadmap.errors import StoreError
-from aomori_roadmap.i18n import _
+from aomori_roadmap.i18n import _, pgettext
 from aomori_roadmap.store.tables import HISTORY_TABLES, VERSION_TABLE, metadata
 
 if TYPE_CHECKING:
@@ -53,6 +53,7 @@ __all__ = [
     "connect",
     "head_revision",
     "make_append_only",
+    "plan_id_needed",
     "schema_revision",
     "upgrade_database",
     "write_transaction",
@@ -99,6 +100,27 @@ def make_append_only(tables: Sequence[str], *, correction: str) -> None:
                 f"BEGIN SELECT RAISE(ABORT, 'aomori_roadmap: {action} on {table} refused: "
                 f"the history is append-only; record a correcting {correction} instead'); END"
             )
+
+
+def plan_id_needed(stored: Sequence[str], given: str | None) -> StoreError:
+    """The error of an upgrade to many plans that cannot tell which plan the rows are of.
+
+    ``stored``: the plan ids of the stored revisions; ``given``: the id the upgrade was given.
+    """
+    if given is not None:
+        return StoreError(
+            _(
+                "The stored revisions are of plan {stored}, not {given}. Give the id of the "
+                "plan this database holds: aomori-roadmap db upgrade --plan-id ID"
+            ).format(stored=", ".join(stored), given=given)
+        )
+    return StoreError(
+        _(
+            "This database holds the history of one plan but does not say which one "
+            "(revisions: {stored}). Upgrade it with `aomori-roadmap db upgrade --plan-id ID`, "
+            "ID being the id of the plan whose history it holds."
+        ).format(stored=", ".join(stored) or pgettext("no choices", "none"))
+    )
 
 
 def _sqlite_setup(dbapi_connection: Any, _record: Any, busy_ms: int) -> None:
@@ -232,7 +254,9 @@ def _script() -> ScriptDirectory:
     return ScriptDirectory.from_config(_config())
 
 
-def _migrate(connection: Connection, destination: str = "head") -> None:
+def _migrate(
+    connection: Connection, destination: str = "head", *, plan_id: str | None = None
+) -> None:
     """Run the migrations up to ``destination`` on ``connection``, inside its transaction.
 
     This is what ``migrations/env.py`` does for the ``alembic`` command, without reading
@@ -245,7 +269,10 @@ def _migrate(connection: Connection, destination: str = "head") -> None:
     def steps(revision: Any, _context: Any) -> Any:
         return script._upgrade_revs(destination, revision)
 
-    with EnvironmentContext(_config(), script, fn=steps, destination_rev=destination) as env:
+    config = _config()
+    if plan_id is not None:
+        config.attributes["plan_id"] = plan_id  # read by migration 0006
+    with EnvironmentContext(config, script, fn=steps, destination_rev=destination) as env:
         env.configure(connection=connection, target_metadata=metadata, version_table=VERSION_TABLE)
         with env.begin_transaction():
             env.run_migrations()
@@ -255,7 +282,7 @@ def head_revision() -> str:
     """The newest schema version this library knows.
 
     >>> head_revision()
-    '0005'
+    '0006'
     """
     head = _script().get_current_head()
     assert head is not None, "the package ships its migrations"
@@ -373,10 +400,17 @@ class SchemaUpgrade:
         return self.before != self.after
 
 
-def upgrade_database(url: str, *, busy_timeout: float = DEFAULT_BUSY_TIMEOUT) -> SchemaUpgrade:
+def upgrade_database(
+    url: str,
+    *,
+    plan_id: str | None = None,
+    busy_timeout: float = DEFAULT_BUSY_TIMEOUT,
+) -> SchemaUpgrade:
     """Bring the database at ``url`` to the newest schema version (``aomori-roadmap db upgrade``).
 
     Every step runs in one transaction: a failed upgrade leaves the database as it was.
+    ``plan_id`` names the plan whose rows a single-plan database (before version 0006) holds,
+    where its stored revisions do not say it (see migration 0006).
 
     Raises:
         StoreError: the database is newer than this library, or it cannot be reached.
@@ -385,7 +419,7 @@ def upgrade_database(url: str, *, busy_timeout: float = DEFAULT_BUSY_TIMEOUT) ->
     >>> with tempfile.TemporaryDirectory() as tmp:
     ...     url = f"sqlite:///{pathlib.Path(tmp) / 'roadmap.db'}"
     ...     upgrade_database(url)
-    SchemaUpgrade(before=None, after='0005')
+    SchemaUpgrade(before=None, after='0006')
     """
     engine = connect(url, busy_timeout=busy_timeout)
     try:
@@ -396,7 +430,7 @@ def upgrade_database(url: str, *, busy_timeout: float = DEFAULT_BUSY_TIMEOUT) ->
                 raise _refuse_foreign()
             if before is not None and not _known(before):
                 raise _refuse_newer(before)
-            _migrate(connection)
+            _migrate(connection, plan_id=plan_id)
             return SchemaUpgrade(before, head_revision())
     except SQLAlchemyError as error:
         raise StoreError(_("Cannot upgrade the database: {error}").format(error=error)) from error

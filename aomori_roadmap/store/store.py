@@ -37,7 +37,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import Connection, Select, insert, select
+from sqlalchemy import Connection, Engine, Select, func, insert, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.sql.elements import ColumnElement
 
@@ -45,7 +45,7 @@ from aomori_roadmap.engine.schedule import Actual, schedule
 from aomori_roadmap.engine.status import Status, StatusChange, StatusEvent, StatusState, actuals_of
 from aomori_roadmap.errors import ConflictError, PlanError
 from aomori_roadmap.i18n import _, pgettext
-from aomori_roadmap.plan.model import Plan
+from aomori_roadmap.plan.model import ID_PATTERN, Plan
 from aomori_roadmap.store.database import Database, aware
 from aomori_roadmap.store.feed_tokens import FeedTokens
 from aomori_roadmap.store.queries import history_query, latest_events, snapshot_query
@@ -79,12 +79,16 @@ from aomori_roadmap.store.schema import (
     SchemaUpgrade,
     check_schema,
     upgrade_database,
-    write_transaction,
 )
-from aomori_roadmap.store.tables import baselines, plan_revisions
+from aomori_roadmap.store.tables import baselines, plan_revisions, plans
 from aomori_roadmap.store.writer import Item, Writer, check_change, lock_refs
 
-__all__ = ["Baseline", "Recorded", "Revision", "Store", "Unchanged"]
+__all__ = ["DEFAULT_PLAN_ID", "Baseline", "PlanInfo", "Recorded", "Revision", "Store", "Unchanged"]
+
+DEFAULT_PLAN_ID = "default"
+"""The plan of a store opened without one on a database that holds no plan yet."""
+
+_PLAN_ID_RE = re.compile(ID_PATTERN)
 
 
 def _utc_now() -> datetime:
@@ -104,6 +108,35 @@ class Revision:
     author: str
     note: str
     recorded: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class PlanInfo:
+    """A plan of the store's catalogue: id, name, owning office, period, newest revision.
+
+    ``start_fy`` and ``end_fy`` are the fiscal years of its period (``None``: not known, for a
+    plan that was only ever written without its plan file); ``revision`` is the id of its
+    newest stored revision (``None``: none).
+    """
+
+    id: str
+    name: str
+    owner: str
+    start_fy: int | None
+    end_fy: int | None
+    revision: int | None
+    recorded: datetime
+
+    @property
+    def period(self) -> str:
+        """The period as ``FY2024–FY2028`` (empty when not known).
+
+        >>> PlanInfo("p", "P", "", 2024, 2028, None, datetime(2025, 1, 1)).period
+        'FY2024–FY2028'
+        """
+        if self.start_fy is None or self.end_fy is None:
+            return ""
+        return f"FY{self.start_fy}–FY{self.end_fy}"
 
 
 @dataclass(frozen=True, slots=True)
@@ -143,13 +176,23 @@ class Baseline:
 class Store:
     """The status-history store on SQLite (default) or PostgreSQL (``postgresql+psycopg://``).
 
-    ``plan`` validates refs and the plan period of status changes (without it, refs are only
-    checked for their form); ``clock`` gives the ``recorded`` time (tz-aware; default: the
-    real UTC clock). An empty database gets the store's tables; an older one must be upgraded
-    first (``aomori-roadmap db upgrade``); a newer one is refused.
+    A database holds many plans; a store reads and writes one plan's part of it
+    (:attr:`plan_id`). ``plan`` names that plan and validates refs and the plan period of
+    status changes; ``plan_id`` names it without a plan file (refs are then only checked for
+    their form). Without either, the store uses the database's only plan, or
+    :data:`DEFAULT_PLAN_ID` while it holds none; in a database of several plans it can then
+    only list them (:meth:`plans`). ``clock`` gives the ``recorded`` time (tz-aware;
+    default: the real UTC clock). An empty database gets the store's tables; an older one
+    must be upgraded first (``aomori-roadmap db upgrade``); a newer one is refused.
 
     Raises:
         StoreError: the database cannot be reached, or its schema version does not fit.
+        PlanError: ``plan_id`` is not a plan id, or differs from ``plan``'s.
+
+    >>> from aomori_roadmap.plan.loader import default_plan
+    >>> with Store("sqlite://", plan=default_plan()) as store:
+    ...     store.plan_id
+    'aomori-dx-2024-2028'
     """
 
     def __init__(
@@ -157,9 +200,23 @@ class Store:
         url: str = DEFAULT_URL,
         *,
         plan: Plan | None = None,
+        plan_id: str | None = None,
         clock: Callable[[], datetime] | None = None,
         busy_timeout: float = DEFAULT_BUSY_TIMEOUT,
+        _sharing: Store | None = None,
     ) -> None:
+        if plan_id is not None and (
+            not isinstance(plan_id, str) or not _PLAN_ID_RE.match(plan_id) or len(plan_id) > 200
+        ):
+            raise PlanError(
+                _("'{plan}' is not a plan id (letters, digits, '.', '_', '-').").format(
+                    plan=plan_id
+                )
+            )
+        if plan is not None and plan_id is not None and plan.id != plan_id:
+            raise PlanError(
+                _("The plan is {plan}, not {plan_id}.").format(plan=plan.id, plan_id=plan_id)
+            )
         self.url = url
         self.plan = plan
         self._tz = ZoneInfo(plan.timezone if plan is not None else "Asia/Tokyo")
@@ -174,13 +231,18 @@ class Store:
                 datetime.combine(last, time(), self._tz).astimezone(UTC),
             )
         self._plan_revision: int | None = None
-        self.database = Database(url, clock=clock, busy_timeout=busy_timeout)
+        shared = None if _sharing is None else _sharing._pool()
+        self.database: Database = Database(
+            url, clock=clock, busy_timeout=busy_timeout, engine=shared
+        )
         """The connection that the store and its parts share (:class:`Database`)."""
         self._engine = self.database.engine
         self._shown = self.database.shown  # messages name the database, never its password
         try:
             with self._errors(_("Cannot open the database")):
-                self.schema = check_schema(self._engine)
+                known = None if _sharing is None else _sharing.schema_version
+                self.schema: str = check_schema(self._engine) if known is None else known
+                self._choose_plan(plan, plan_id)
         except BaseException:
             self.database.close()
             raise
@@ -192,7 +254,113 @@ class Store:
         """Private feed tokens (:class:`FeedTokens`)."""
 
     def __repr__(self) -> str:
-        return f"Store({self._shown!r}, schema={self.schema!r})"
+        return f"Store({self._shown!r}, schema={self.schema!r}, plan={self.plan_id!r})"
+
+    def _choose_plan(self, plan: Plan | None, plan_id: str | None) -> None:
+        database = self.database
+        if plan is not None:
+            database.plan_id = plan.id
+            database.entry = {
+                "name": plan.name,
+                "start_fy": plan.period.start.year,
+                "end_fy": plan.period.end.year,
+            }
+            return
+        if plan_id is not None:
+            database.plan_id = plan_id
+            return
+        with self._reading() as conn:
+            held = tuple(conn.execute(select(plans.c.id).order_by(plans.c.id)).scalars())
+        if len(held) > 1:
+            database.choices = held
+        else:
+            database.plan_id = held[0] if held else DEFAULT_PLAN_ID
+
+    @property
+    def schema_version(self) -> str:
+        """The schema version of the database (as :attr:`schema`)."""
+        return self.schema
+
+    def _pool(self) -> Engine:
+        """The engine (the pool of connections) the store and its parts share."""
+        return self.database.engine
+
+    def for_plan(self, plan: Plan | None = None, *, plan_id: str | None = None) -> Store:
+        """A store of another plan of the same database, on this store's connections.
+
+        Cheaper than opening the database again (a roll-up reads many plans): its schema is
+        known and its pool is this one's. Closing it leaves the connections to this store.
+
+        >>> from aomori_roadmap.plan.loader import default_plan
+        >>> with Store("sqlite://", plan_id="town-a") as store:
+        ...     store.for_plan(default_plan()).plan_id
+        'aomori-dx-2024-2028'
+        """
+        clock = self.database.clock
+        return Store(self.url, plan=plan, plan_id=plan_id, clock=clock, _sharing=self)
+
+    @property
+    def plan_id(self) -> str | None:
+        """The id of the plan this store reads and writes (``None``: the database holds several
+        plans and none was named; only :meth:`plans` answers)."""
+        return self.database.plan_id
+
+    # --- the catalogue of plans -------------------------------------------------------------
+
+    def plans(self) -> list[PlanInfo]:
+        """Every plan the database holds, by id, with its newest revision.
+
+        >>> from aomori_roadmap.plan.loader import default_plan
+        >>> with Store("sqlite://", plan=default_plan()) as store:
+        ...     _ = store.save_revision(default_plan(), "DX推進課")
+        ...     [(p.id, p.period, p.revision) for p in store.plans()]
+        [('aomori-dx-2024-2028', 'FY2024–FY2028', 1)]
+        """
+        p, r = plans.c, plan_revisions.c
+        newest = select(func.max(r.id)).where(r.plan_id == p.id).scalar_subquery()
+        query = select(
+            p.id, p.name, p.owner, p.start_fy, p.end_fy, newest.label("revision"), p.recorded
+        ).order_by(p.id)
+        with self._errors(_("Cannot read the plans")), self._reading() as conn:
+            return [PlanInfo(*row) for row in conn.execute(query).all()]
+
+    def add_plan(self, plan: Plan, *, owner: str, actor: str, note: str = "") -> PlanInfo:
+        """Enter ``plan`` into the catalogue with its ``owner`` (the office that keeps it) and
+        save it as a revision; adding it again updates its name, owner and period.
+
+        Raises:
+            PlanError: the store is scoped to another plan, or ``owner`` or ``actor`` is empty.
+
+        >>> from aomori_roadmap.plan.loader import default_plan
+        >>> with Store("sqlite://", plan=default_plan()) as store:
+        ...     info = store.add_plan(default_plan(), owner="青森県", actor="DX推進課")
+        ...     info.owner, info.revision
+        ('青森県', 1)
+        """
+        if not owner.strip() or not actor.strip():
+            raise PlanError(_("Write the plan's owner (the office that keeps it) and who adds it."))
+        self._own_plan(plan)
+        values = {
+            "name": plan.name,
+            "owner": owner.strip(),
+            "start_fy": plan.period.start.year,
+            "end_fy": plan.period.end.year,
+            "actor": actor.strip(),
+        }
+        with self._errors(_("Cannot save the plan")), self.database.writing() as conn:
+            conn.execute(update(plans).where(plans.c.id == plan.id).values(**values))
+        self.save_revision(plan, actor, note)
+        return next(info for info in self.plans() if info.id == plan.id)
+
+    def _own_plan(self, plan: Plan) -> None:
+        """Refuse to write ``plan`` (its revision, its catalogue row) into another plan's part."""
+        if plan.id != self.database.plan:
+            raise PlanError(
+                _(
+                    "This store holds the part of plan {store}; plan {plan} is written through "
+                    "a store of its own: Store(url, plan=...)."
+                ).format(store=self.database.plan, plan=plan.id)
+            )
 
     def __enter__(self) -> Store:
         return self
@@ -205,13 +373,16 @@ class Store:
         self.database.close()
 
     @staticmethod
-    def upgrade(url: str = DEFAULT_URL) -> SchemaUpgrade:
+    def upgrade(url: str = DEFAULT_URL, *, plan_id: str | None = None) -> SchemaUpgrade:
         """Upgrade the database at ``url`` to this library's schema (``aomori-roadmap db upgrade``).
 
+        ``plan_id``: the plan whose history an older single-plan database holds, where its
+        revisions do not say it (see :func:`~aomori_roadmap.store.schema.upgrade_database`).
+
         >>> Store.upgrade("sqlite://").after
-        '0005'
+        '0006'
         """
-        return upgrade_database(url)
+        return upgrade_database(url, plan_id=plan_id)
 
     # --- plumbing ---------------------------------------------------------------------------
 
@@ -295,8 +466,8 @@ class Store:
     def _record(self, changes: Sequence[StatusChange], *, single: bool) -> list[dict[str, Any]]:
         refs = self._refs
         items = [check_change(c, None if single else i, refs) for i, c in enumerate(changes)]
-        with self._errors(_("Cannot record the status")), write_transaction(self._engine) as conn:
-            lock_refs(conn, sorted({item.ref for item in items}))
+        with self._errors(_("Cannot record the status")), self.database.writing() as conn:
+            lock_refs(conn, self.database.plan, sorted({item.ref for item in items}))
             # After the locks: recorded times follow the order of writes.
             return self._write_status(conn, items, self._now(), returning=single)
 
@@ -308,6 +479,7 @@ class Store:
             conn,
             items,
             recorded,
+            plan_id=self.database.plan,
             period=self._period,
             default_revision=self._default_revision,
             returning=returning,
@@ -372,7 +544,7 @@ class Store:
         if not keys:
             return Recorded(0, (), ())
         with review_writing(self.database, _("Cannot record the changes")) as conn:
-            lock_refs(conn, sorted(keys))
+            lock_refs(conn, self.database.plan, sorted(keys))
             self._check_unchanged(conn, guard)
             recorded = self._now()
             if items:
@@ -385,18 +557,18 @@ class Store:
         """Raise ConflictError when what ``guard`` names no longer stands."""
         found: list[tuple[str, int | None, int | None]] = []
         if guard.events:
-            latest = latest_events(conn, sorted(guard.events))
+            latest = latest_events(conn, self.database.plan, sorted(guard.events))
             for ref, expected in sorted(guard.events.items()):
                 if latest.get(ref) != expected:
                     found.append((ref, expected, latest.get(ref)))
         if guard.submissions:
-            standing = standing_submissions(conn, guard.submissions)
+            standing = standing_submissions(conn, self.database.plan, guard.submissions)
             for (cycle, initiative), expected in sorted(guard.submissions.items()):
                 if standing.get((cycle, initiative)) != expected:
                     where = f"{cycle} {initiative}"
                     found.append((where, expected, standing.get((cycle, initiative))))
         if guard.kpi_actuals:
-            values = standing_kpi_actuals(conn, guard.kpi_actuals)
+            values = standing_kpi_actuals(conn, self.database.plan, guard.kpi_actuals)
             for (kpi, fy), expected in sorted(guard.kpi_actuals.items()):
                 if values.get((kpi, fy)) != expected:
                     found.append((f"{kpi} FY{fy}", expected, values.get((kpi, fy))))
@@ -469,7 +641,7 @@ class Store:
         k = self._instant(known_at, "known_at")
         query = snapshot_query(by_t=t is not None, by_k=k is not None)
         with self._errors(_("Cannot read the status")), self._reading() as conn:
-            rows = conn.execute(query, {"t": t, "k": k}).all()
+            rows = conn.execute(query, {"plan": self.database.plan, "t": t, "k": k}).all()
         return {
             row.ref: StatusState(
                 ref=row.ref,
@@ -498,7 +670,7 @@ class Store:
         k = self._instant(known_at, "known_at")
         query = history_query(by_k=k is not None)
         with self._errors(_("Cannot read the history")), self._reading() as conn:
-            rows = conn.execute(query, {"ref": ref, "k": k}).all()
+            rows = conn.execute(query, {"plan": self.database.plan, "ref": ref, "k": k}).all()
         return [
             StatusEvent(
                 id=row.id,
@@ -537,16 +709,17 @@ class Store:
         """Store ``plan`` as a revision; the same content gives back the same revision.
 
         >>> from aomori_roadmap.plan.loader import default_plan
-        >>> store = Store("sqlite://")
+        >>> store = Store("sqlite://", plan=default_plan())
         >>> first = store.save_revision(default_plan(), "DX推進課", "当初計画")
         >>> store.save_revision(default_plan(), "DX推進課").id == first.id
         True
         """
         if not author.strip():
             raise PlanError(_("Write who saves the revision (author)."))
+        self._own_plan(plan)
         content = canonical_json(plan)
         digest = hashlib.sha256(content.encode("utf-8")).hexdigest()
-        with self._errors(_("Cannot save the revision")), write_transaction(self._engine) as conn:
+        with self._errors(_("Cannot save the revision")), self.database.writing() as conn:
             found = self._revision_row(conn, plan_revisions.c.hash == digest)
             if found is not None:
                 return found
@@ -567,11 +740,12 @@ class Store:
             assert saved is not None
             return saved
 
-    @staticmethod
-    def _revision_row(conn: Connection, where: ColumnElement[bool]) -> Revision | None:
+    def _revision_row(self, conn: Connection, where: ColumnElement[bool]) -> Revision | None:
         r = plan_revisions.c
         row = conn.execute(
-            select(r.id, r.hash, r.plan_id, r.author, r.note, r.recorded).where(where)
+            select(r.id, r.hash, r.plan_id, r.author, r.note, r.recorded).where(
+                r.plan_id == self.database.plan, where
+            )
         ).first()
         return None if row is None else Revision(*row)
 
@@ -579,7 +753,7 @@ class Store:
         """Every stored revision, oldest first.
 
         >>> from aomori_roadmap.plan.loader import default_plan
-        >>> store = Store("sqlite://")
+        >>> store = Store("sqlite://", plan=default_plan())
         >>> _ = store.save_revision(default_plan(), "DX推進課", "当初計画")
         >>> [(r.id, r.plan_id, r.note) for r in store.revisions()]
         [(1, 'aomori-dx-2024-2028', '当初計画')]
@@ -587,7 +761,9 @@ class Store:
         r = plan_revisions.c
         with self._errors(_("Cannot read the revisions")), self._reading() as conn:
             rows = conn.execute(
-                select(r.id, r.hash, r.plan_id, r.author, r.note, r.recorded).order_by(r.id)
+                select(r.id, r.hash, r.plan_id, r.author, r.note, r.recorded)
+                .where(r.plan_id == self.database.plan)
+                .order_by(r.id)
             ).all()
         return [Revision(*row) for row in rows]
 
@@ -611,7 +787,11 @@ class Store:
         if named is not None:
             return named.revision
         if len(text_ref) >= 6 and re.fullmatch(r"[0-9a-f]+", text_ref):
-            ids = conn.execute(select(c.id).where(c.hash.startswith(text_ref)).limit(2)).all()
+            ids = conn.execute(
+                select(c.id)
+                .where(c.plan_id == self.database.plan, c.hash.startswith(text_ref))
+                .limit(2)
+            ).all()
             if len(ids) > 1:
                 raise PlanError(
                     _("More than one revision matches the hash '{hash}'. Write more of it.").format(
@@ -656,10 +836,13 @@ class Store:
             revision = self.save_revision(
                 self.plan, actor, _("Baseline {name}").format(name=name)
             ).id
-        with self._errors(_("Cannot save the baseline")), write_transaction(self._engine) as conn:
+        with self._errors(_("Cannot save the baseline")), self.database.writing() as conn:
             if revision is None:
                 newest = conn.execute(
-                    select(plan_revisions.c.id).order_by(plan_revisions.c.id.desc()).limit(1)
+                    select(plan_revisions.c.id)
+                    .where(plan_revisions.c.plan_id == self.database.plan)
+                    .order_by(plan_revisions.c.id.desc())
+                    .limit(1)
                 ).scalar()
                 if newest is None:
                     raise PlanError(
@@ -670,6 +853,7 @@ class Store:
             recorded = self._now()
             conn.execute(
                 insert(baselines).values(
+                    plan_id=self.database.plan,
                     name=name.strip(),
                     revision_id=target.id,
                     actor=actor.strip(),
@@ -681,19 +865,23 @@ class Store:
 
     def _baseline_query(self) -> Select[Any]:
         b, r = baselines.c, plan_revisions.c
-        return select(
-            b.id,
-            b.name,
-            b.actor,
-            b.note,
-            b.recorded,
-            r.id,
-            r.hash,
-            r.plan_id,
-            r.author,
-            r.note,
-            r.recorded,
-        ).join(plan_revisions, r.id == b.revision_id)
+        return (
+            select(
+                b.id,
+                b.name,
+                b.actor,
+                b.note,
+                b.recorded,
+                r.id,
+                r.hash,
+                r.plan_id,
+                r.author,
+                r.note,
+                r.recorded,
+            )
+            .join(plan_revisions, r.id == b.revision_id)
+            .where(b.plan_id == self.database.plan)
+        )
 
     @staticmethod
     def _to_baseline(row: Sequence[Any]) -> Baseline:
@@ -744,7 +932,7 @@ class Store:
         ...     return plan_from_data({"id": "p", "name": "P", "period": {"start": 2024,
         ...         "end": 2024}, "initiatives": [{"id": "a", "name": "A", "tasks": [
         ...         {"id": "x", "name": "検討", "duration": days}]}]})
-        >>> store = Store("sqlite://")
+        >>> store = Store("sqlite://", plan_id="p")
         >>> first = store.save_revision(plan("10bd"), "DX推進課")
         >>> result = store.diff(first.id, plan("15bd"))
         >>> result.changed, result.shifts["a/x"].finish_days

@@ -1,5 +1,9 @@
 """The store's tables, declared with sqlmodel; queries use their SQLAlchemy Core tables.
 
+A store holds many plans (migration ``0006``): ``plans`` is their catalogue, and every other
+row carries the ``plan_id`` of the plan it belongs to (in the keys and indexes it is read by),
+so that each plan's part of the store is read and written on its own.
+
 Six tables hold the history (all append-only: the database refuses UPDATE and DELETE, see
 migrations ``0002`` and ``0003``):
 
@@ -52,6 +56,7 @@ from sqlmodel import Field, SQLModel
 __all__ = [
     "HISTORY_TABLES",
     "KPI_MARKS",
+    "PLAN_TABLES",
     "REVIEW_STAGES",
     "STATUS_CODES",
     "VERSION_TABLE",
@@ -59,6 +64,8 @@ __all__ = [
     "FeedTokenRow",
     "KpiActualRow",
     "PlanRevisionRow",
+    "PlanRoleRow",
+    "PlanRow",
     "ReviewRecordRow",
     "StatusEventRow",
     "StatusRefRow",
@@ -68,6 +75,8 @@ __all__ = [
     "kpi_actuals",
     "metadata",
     "plan_revisions",
+    "plan_roles",
+    "plans",
     "review_records",
     "status_events",
     "status_refs",
@@ -85,6 +94,11 @@ HISTORY_TABLES = (
     "kpi_actuals",
 )
 """The append-only tables: the database refuses UPDATE and DELETE on each."""
+
+PLAN_TABLES = (*HISTORY_TABLES, "feed_tokens")
+"""The tables whose every row belongs to one plan (its ``plan_id``)."""
+
+PLAN_ID_LENGTH = 200
 
 STATUS_CODES = ("planned", "in_progress", "on_hold", "done", "cancelled")
 
@@ -138,10 +152,44 @@ class _Table(SQLModel, registry=registry(metadata=MetaData(naming_convention=NAM
     """The tables of the store, in their own MetaData (not sqlmodel's shared default)."""
 
 
+class PlanRow(_Table, table=True):
+    """A plan of the store's catalogue: its id, name, the office that owns it, its period.
+
+    Not history: ``aomori-roadmap plans add`` may change a plan's name, owner or period.
+    """
+
+    __tablename__ = "plans"
+
+    id: str = Field(sa_column=Column(String(PLAN_ID_LENGTH), primary_key=True))
+    name: str = Field(sa_column=Column(Text, nullable=False))
+    owner: str = Field(sa_column=Column(String(200), nullable=False))
+    start_fy: int | None = Field(default=None, sa_column=Column(Integer, nullable=True))
+    end_fy: int | None = Field(default=None, sa_column=Column(Integer, nullable=True))
+    actor: str = Field(sa_column=Column(String(200), nullable=False))
+    recorded: datetime = Field(sa_column=Column(UTCDateTime, nullable=False))
+
+
+class PlanRoleRow(_Table, table=True):
+    """A PostgreSQL role that may read and write a plan's rows, where row-level security is on
+    (``aomori-roadmap db upgrade --with-rls``, ``plans grant``)."""
+
+    __tablename__ = "plan_roles"
+
+    plan_id: str = Field(sa_column=Column(String(PLAN_ID_LENGTH), primary_key=True))
+    role_name: str = Field(sa_column=Column(String(63), primary_key=True))
+    actor: str = Field(sa_column=Column(String(200), nullable=False))
+    recorded: datetime = Field(sa_column=Column(UTCDateTime, nullable=False))
+
+
+def _plan_id() -> Any:
+    return Field(sa_column=Column(String(PLAN_ID_LENGTH), nullable=False))
+
+
 class PlanRevisionRow(_Table, table=True):
     """A stored plan: its canonical JSON, the JSON's SHA-256, who saved it and when."""
 
     __tablename__ = "plan_revisions"
+    __table_args__ = (Index("ix_plan_revisions_plan", "plan_id", "id"),)
 
     id: int | None = Field(default=None, primary_key=True)
     hash: str = Field(sa_column=Column(String(64), nullable=False, unique=True))
@@ -156,9 +204,10 @@ class BaselineRow(_Table, table=True):
     """A baseline set: ``name`` points at a revision; the newest row of a name wins."""
 
     __tablename__ = "baselines"
-    __table_args__ = (Index("ix_baselines_name", "name", "id"),)
+    __table_args__ = (Index("ix_baselines_plan", "plan_id", "name", "id"),)
 
     id: int | None = Field(default=None, primary_key=True)
+    plan_id: str = _plan_id()
     name: str = Field(sa_column=Column(String(200), nullable=False))
     revision_id: int = Field(
         sa_column=Column(Integer, ForeignKey("plan_revisions.id"), nullable=False)
@@ -172,9 +221,11 @@ class StatusRefRow(_Table, table=True):
     """A ref (``initiative`` or ``initiative/task``) that has status events."""
 
     __tablename__ = "status_refs"
+    __table_args__ = (UniqueConstraint("plan_id", "ref"),)
 
     id: int | None = Field(default=None, primary_key=True)
-    ref: str = Field(sa_column=Column(String(401), nullable=False, unique=True))
+    plan_id: str = _plan_id()
+    ref: str = Field(sa_column=Column(String(401), nullable=False))
 
 
 class StatusEventRow(_Table, table=True):
@@ -189,9 +240,12 @@ class StatusEventRow(_Table, table=True):
         UniqueConstraint("corrects"),
         # The as-of replay seeks, per ref, the last event at or before T on this index.
         Index("ix_status_events_ref_effective", "ref_id", "effective", "id"),
+        # A plan's newest event (what the feeds are made from) without a scan of the others'.
+        Index("ix_status_events_plan", "plan_id", "id"),
     )
 
     id: int | None = Field(default=None, sa_column=Column(EventId, primary_key=True))
+    plan_id: str = _plan_id()
     ref_id: int = Field(sa_column=Column(Integer, ForeignKey("status_refs.id"), nullable=False))
     from_status: str = Field(sa_column=Column(String(16), nullable=False))
     status: str = Field(sa_column=Column(String(16), nullable=False))
@@ -216,10 +270,11 @@ class ReviewRecordRow(_Table, table=True):
         CheckConstraint("stage IN ('submitted', 'reviewed')", name="stage"),
         CheckConstraint("actor <> ''", name="actor"),
         UniqueConstraint("corrects"),
-        Index("ix_review_records_cycle", "cycle", "initiative", "id"),
+        Index("ix_review_records_plan", "plan_id", "cycle", "initiative", "id"),
     )
 
     id: int | None = Field(default=None, primary_key=True)
+    plan_id: str = _plan_id()
     cycle: str = Field(sa_column=Column(String(16), nullable=False))
     initiative: str = Field(sa_column=Column(String(200), nullable=False))
     stage: str = Field(sa_column=Column(String(16), nullable=False))
@@ -249,10 +304,11 @@ class KpiActualRow(_Table, table=True):
         CheckConstraint("(value IS NULL) <> (mark IS NULL)", name="value_or_mark"),
         CheckConstraint(f"mark IN ({_MARK_LIST})", name="mark"),
         UniqueConstraint("corrects"),
-        Index("ix_kpi_actuals_kpi", "kpi", "fy", "id"),
+        Index("ix_kpi_actuals_plan", "plan_id", "kpi", "fy", "id"),
     )
 
     id: int | None = Field(default=None, primary_key=True)
+    plan_id: str = _plan_id()
     kpi: str = Field(sa_column=Column(String(200), nullable=False))
     fy: int = Field(sa_column=Column(Integer, nullable=False))
     value: float | None = Field(default=None, sa_column=Column(Float, nullable=True))
@@ -272,6 +328,7 @@ class FeedTokenRow(_Table, table=True):
     __tablename__ = "feed_tokens"
 
     id: int | None = Field(default=None, primary_key=True)
+    plan_id: str = _plan_id()
     token_hash: str = Field(sa_column=Column(String(64), nullable=False, unique=True))
     feed: str = Field(sa_column=Column(String(32), nullable=False))
     filters: str = Field(sa_column=Column(Text, nullable=False))
@@ -287,6 +344,8 @@ def _table(model: Any) -> Table:
 
 
 metadata: MetaData = _Table.metadata
+plans = _table(PlanRow)
+plan_roles = _table(PlanRoleRow)
 plan_revisions = _table(PlanRevisionRow)
 baselines = _table(BaselineRow)
 status_refs = _table(StatusRefRow)

@@ -50,6 +50,7 @@ _MANY_REFS = 64  # a PostgreSQL batch over more refs takes one exclusive lock in
 _NEW = 1 << 62  # orders this batch's events after every stored id (they get larger ids)
 
 _COLUMNS = (
+    "plan_id",
     "ref_id",
     "from_status",
     "status",
@@ -221,26 +222,32 @@ def _lock_key(ref: str) -> int:
     return int.from_bytes(hashlib.blake2b(ref.encode(), digest_size=4).digest(), "big", signed=True)
 
 
-def lock_refs(conn: Connection, refs: Sequence[str]) -> None:
-    """Serialise writers of the same refs on PostgreSQL (SQLite's BEGIN IMMEDIATE already has).
+def lock_refs(conn: Connection, plan: str, refs: Sequence[str]) -> None:
+    """Serialise writers of the same refs of ``plan`` on PostgreSQL (SQLite's BEGIN IMMEDIATE
+    already has).
 
-    Writers of a few refs share a global advisory lock and take one exclusive lock per ref,
-    in sorted key order (so never a deadlock); a batch of many refs takes the global lock
-    exclusively instead, which keeps the server's lock table small.
+    Writers of a few refs share the plan's advisory lock and take one exclusive lock per ref,
+    in sorted key order (so never a deadlock); a batch of many refs takes the plan's lock
+    exclusively instead, which keeps the server's lock table small. Writers of different
+    plans never wait for each other (unless two keys collide, which only costs a wait).
     """
     if conn.dialect.name != "postgresql":
         return
+    whole = _lock_key(plan)
     if len(refs) > _MANY_REFS:
-        conn.execute(text("SELECT pg_advisory_xact_lock(:ns, 0)"), {"ns": LOCK_NAMESPACE})
+        conn.execute(
+            text("SELECT pg_advisory_xact_lock(:ns, :plan)"),
+            {"ns": LOCK_NAMESPACE, "plan": whole},
+        )
         return
     # One statement, one round trip: PostgreSQL evaluates the select list left to right, so
     # the locks are taken in key order (and were it ever otherwise, its deadlock detector
     # would fail one writer with an error, never lose a write).
-    keys = sorted({_lock_key(ref) for ref in refs})
+    keys = sorted({_lock_key(f"{plan}\0{ref}") for ref in refs})
     locks = ", ".join(f"pg_advisory_xact_lock(:ns, :k{n})" for n in range(len(keys)))
-    params = {"global": LOCK_NAMESPACE, "ns": LOCK_NAMESPACE + 2}
+    params = {"global": LOCK_NAMESPACE, "plan": whole, "ns": LOCK_NAMESPACE + 2}
     params.update({f"k{n}": key for n, key in enumerate(keys)})
-    conn.execute(text(f"SELECT pg_advisory_xact_lock_shared(:global, 0), {locks}"), params)
+    conn.execute(text(f"SELECT pg_advisory_xact_lock_shared(:global, :plan), {locks}"), params)
 
 
 # --- one ref's timeline -------------------------------------------------------------------------
@@ -305,11 +312,13 @@ class Writer:
         items: list[Item],
         recorded: datetime,
         *,
+        plan_id: str,
         period: tuple[datetime, datetime] | None,
         default_revision: Callable[[Connection], int | None],
         returning: bool,
     ) -> None:
         self.conn, self.items, self.recorded, self.period = conn, items, recorded, period
+        self.plan_id = plan_id
         self.default_revision, self.returning = default_revision, returning
         self.rows: list[dict[str, Any]] = []
         self.pending: list[tuple[Any, ...]] = []
@@ -324,6 +333,7 @@ class Writer:
         self._check_targets()
         revision = self._check_revisions()
         recorded, period, pending = self.recorded, self.period, self.pending
+        plan_id = self.plan_id
         allowed, need_note = TRANSITIONS, NOTE_REQUIRED
         for order, item in enumerate(self.items):
             effective = item.effective or recorded
@@ -367,6 +377,7 @@ class Writer:
                 tails[ref] = (item.status, progress, effective)
             pending.append(
                 (
+                    plan_id,
                     ref_ids[ref],
                     before.value,
                     item.status.value,
@@ -416,14 +427,14 @@ class Writer:
         convert = self.convert
         rows = []
         for values in self.pending:
-            effective, recorded = values[4], values[5]
+            effective, recorded = values[5], values[6]
             e = ready.get(effective)
             if e is None:
                 e = ready[effective] = convert(effective) if convert else effective
             r = ready.get(recorded)
             if r is None:
                 r = ready[recorded] = convert(recorded) if convert else recorded
-            rows.append((*values[:4], e, r, *values[6:]))
+            rows.append((*values[:5], e, r, *values[7:]))
         conn.exec_driver_sql(self.bulk_sql, rows)
 
     def _read_refs(self) -> tuple[dict[str, int], dict[str, Tail]]:
@@ -431,8 +442,9 @@ class Writer:
         conn, refs = self.conn, sorted({item.ref for item in self.items})
         ids: dict[str, int] = {}
         tails: dict[str, Tail] = {}
+        plan_id = self.plan_id
         for chunk in chunks(refs):
-            for row in conn.execute(tails_query(), {"refs": list(chunk)}):
+            for row in conn.execute(tails_query(), {"plan": plan_id, "refs": list(chunk)}):
                 ids[row.ref] = row.ref_id
                 if row.status is not None:
                     tails[row.ref] = (Status(row.status), row.progress, row.effective)
@@ -440,15 +452,19 @@ class Writer:
         if missing:
             table = status_refs
             dialect = postgresql if conn.dialect.name == "postgresql" else sqlite
-            statement = dialect.insert(table).on_conflict_do_nothing(index_elements=["ref"])
-            conn.execute(statement, [{"ref": ref} for ref in missing])
+            statement = dialect.insert(table).on_conflict_do_nothing(
+                index_elements=["plan_id", "ref"]
+            )
+            conn.execute(statement, [{"plan_id": plan_id, "ref": ref} for ref in missing])
             for chunk in chunks(missing):
-                query = select(table.c.ref, table.c.id).where(table.c.ref.in_(chunk))
+                query = select(table.c.ref, table.c.id).where(
+                    table.c.plan_id == plan_id, table.c.ref.in_(chunk)
+                )
                 ids.update((ref, ref_id) for ref, ref_id in conn.execute(query))
         return ids, tails
 
     def _check_targets(self) -> None:
-        """Each corrected event exists, is of the same ref and is not corrected yet."""
+        """Each corrected event exists in this plan, is of the same ref and is not corrected yet."""
         ids = sorted({item.corrects for item in self.items if item.corrects is not None})
         e, c = EVENT, CORRECTION
         by = select(c.c.id).where(c.c.corrects == e.c.id).scalar_subquery()
@@ -457,7 +473,7 @@ class Writer:
             query = (
                 select(e.c.id, status_refs.c.ref, by)
                 .join(status_refs, status_refs.c.id == e.c.ref_id)
-                .where(e.c.id.in_(chunk))
+                .where(status_refs.c.plan_id == self.plan_id, e.c.id.in_(chunk))
             )
             found.update({row[0]: (row[1], row[2]) for row in self.conn.execute(query)})
         for item in self.items:
@@ -477,10 +493,12 @@ class Writer:
                 raise _already_corrected(item, target[1])
 
     def _check_revisions(self) -> int | None:
-        """Each given revision exists; returns the revision of changes that name none."""
+        """Each given revision exists in this plan; returns the revision of changes that name
+        none."""
         ids = sorted({item.revision for item in self.items if item.revision is not None})
         if ids:
-            query = select(plan_revisions.c.id).where(plan_revisions.c.id.in_(ids))
+            r = plan_revisions.c
+            query = select(r.id).where(r.plan_id == self.plan_id, r.id.in_(ids))
             known = set(self.conn.execute(query).scalars())
             for item in self.items:
                 if item.revision is not None and item.revision not in known:

@@ -68,6 +68,7 @@ def raw_rows(items: list[StatusChange], ref_ids: dict[str, int]) -> list[dict[st
     for n, item in enumerate(items):
         rows.append(
             {
+                "plan_id": "bench",
                 "ref_id": ref_ids[item.ref],
                 "from_status": "planned" if n < len(ref_ids) else "in_progress",
                 "status": Status(item.status).value,
@@ -144,7 +145,7 @@ def loaded(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
     Store(raw_url).close()  # the same schema, indexes and triggers
     engine = create_engine(raw_url)
     with engine.begin() as conn:
-        conn.execute(insert(status_refs), [{"ref": ref} for ref in refs])
+        conn.execute(insert(status_refs), [{"plan_id": "bench", "ref": ref} for ref in refs])
         ref_ids = {
             ref: ref_id for ref, ref_id in conn.execute(select(status_refs.c.ref, status_refs.c.id))
         }

@@ -97,5 +97,5 @@ def test_an_unknown_baseline_exits_2(db: Path) -> None:
 
 def test_db_upgrade_is_idempotent(db: Path) -> None:
     first = runner.invoke(app, ["db", "upgrade"])
-    assert first.exit_code == 0 and "0005" in first.output
+    assert first.exit_code == 0 and "0006" in first.output
     assert "最新です" in runner.invoke(app, ["db", "upgrade"]).output

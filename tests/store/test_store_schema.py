@@ -39,8 +39,8 @@ def execute(url: str, sql: str) -> None:
 def test_an_empty_database_is_created_at_head(db_url: str) -> None:
     assert schema_revision(db_url) is None
     with Store(db_url) as store:
-        assert store.schema == head_revision() == "0005"
-    assert schema_revision(db_url) == "0005"
+        assert store.schema == head_revision() == "0006"
+    assert schema_revision(db_url) == "0006"
 
 
 def test_the_tables_match_the_migrations(db_url: str) -> None:
@@ -71,7 +71,10 @@ def test_an_older_database_asks_for_an_upgrade(db_url: str) -> None:
 def test_upgrade_brings_an_older_database_to_head(db_url: str) -> None:
     migrate_to(db_url, "0001")
     execute(db_url, "INSERT INTO status_refs (ref) VALUES ('a/x')")
-    result = Store.upgrade(db_url)
+    with pytest.raises(StoreError, match="--plan-id"):
+        Store.upgrade(db_url)  # the rows' plan is not known: nothing is changed
+    assert schema_revision(db_url) == "0001"
+    result = Store.upgrade(db_url, plan_id="p")
     assert (result.before, result.after, result.changed) == ("0001", head_revision(), True)
     with Store(db_url) as store:
         assert store.schema == head_revision()
@@ -86,14 +89,14 @@ def test_review_and_kpi_history_is_append_only_in_the_database(db_url: str, tabl
         pass
     if table == "review_records":
         row = (
-            "INSERT INTO review_records (cycle, initiative, stage, rating, achievements, issues, "
-            "next_steps, comment, actor, recorded) VALUES ('FY2025-H1', 'a', 'submitted', '○', "
-            "'', '', '', '', '県', '2025-10-01 00:00:00')"
+            "INSERT INTO review_records (plan_id, cycle, initiative, stage, rating, "
+            "achievements, issues, next_steps, comment, actor, recorded) VALUES ('p', "
+            "'FY2025-H1', 'a', 'submitted', '○', '', '', '', '', '県', '2025-10-01 00:00:00')"
         )
     else:
         row = (
-            "INSERT INTO kpi_actuals (kpi, fy, value, source, note, actor, recorded) "
-            "VALUES ('k', 2025, 1.0, '', '', '県', '2025-10-01 00:00:00')"
+            "INSERT INTO kpi_actuals (plan_id, kpi, fy, value, source, note, actor, recorded) "
+            "VALUES ('p', 'k', 2025, 1.0, '', '', '県', '2025-10-01 00:00:00')"
         )
     execute(db_url, row)
     with pytest.raises(Exception, match="append-only"):
@@ -116,24 +119,36 @@ def _kpi_rows(url: str) -> list[tuple[object, ...]]:
 
 
 _KPI_ROW = (
-    "INSERT INTO kpi_actuals (kpi, fy, {columns}, source, note, actor, recorded, corrects) "
-    "VALUES ('k', 2025, {values}, 'src', '', '県', '2025-10-0{day} 00:00:00', {corrects})"
+    "INSERT INTO kpi_actuals ({plan}kpi, fy, {columns}, source, note, actor, recorded, "
+    "corrects) VALUES ({plan_id}'k', 2025, {values}, 'src', '', '県', "
+    "'2025-10-0{day} 00:00:00', {corrects})"
 )
 
 
 def _kpi_row(
-    value: str = "1.5", mark: str | None = None, day: int = 1, corrects: str = "NULL"
+    value: str = "1.5",
+    mark: str | None = None,
+    day: int = 1,
+    corrects: str = "NULL",
+    plan: str | None = "p",
 ) -> str:
     columns, values = ("value", value) if mark is None else ("value, mark", f"{value}, {mark}")
-    return _KPI_ROW.format(columns=columns, values=values, day=day, corrects=corrects)
+    return _KPI_ROW.format(
+        columns=columns,
+        values=values,
+        day=day,
+        corrects=corrects,
+        plan="" if plan is None else "plan_id, ",
+        plan_id="" if plan is None else f"'{plan}', ",
+    )
 
 
 def test_0005_keeps_the_kpi_values_and_their_append_only_triggers(db_url: str) -> None:
     migrate_to(db_url, "0004")
-    execute(db_url, _kpi_row("1.5"))
-    execute(db_url, _kpi_row("2.5", day=2, corrects="1"))  # a correction: points back
+    execute(db_url, _kpi_row("1.5", plan=None))
+    execute(db_url, _kpi_row("2.5", day=2, corrects="1", plan=None))  # a correction
     before = _kpi_rows(db_url)
-    assert Store.upgrade(db_url).after == "0005"
+    assert Store.upgrade(db_url, plan_id="p").after == "0006"
     assert _kpi_rows(db_url) == before  # the same rows, ids and references
     for sql in ("UPDATE kpi_actuals SET note = 'x'", "DELETE FROM kpi_actuals"):
         with pytest.raises(Exception, match="append-only"):

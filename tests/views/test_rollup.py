@@ -1,0 +1,129 @@
+"""The roll-up of many plans in one store: per plan and in total, and the plans behind."""
+
+from __future__ import annotations
+
+import copy
+import json
+from datetime import UTC, date, datetime
+from io import BytesIO
+from pathlib import Path
+
+import pytest
+from openpyxl import load_workbook
+from storetest import PLAN_DATA
+from typer.testing import CliRunner
+
+from aomori_roadmap.cli import app
+from aomori_roadmap.errors import PlanError
+from aomori_roadmap.export.excel import rollup_xlsx
+from aomori_roadmap.plan.loader import default_plan, plan_from_data
+from aomori_roadmap.plan.model import Plan
+from aomori_roadmap.store import Store
+from aomori_roadmap.views.rollup import rollup, rollup_tables
+
+AS_OF = date(2025, 3, 31)
+PREFECTURE = "aomori-dx-2024-2028"
+
+
+def _town() -> Plan:
+    data = copy.deepcopy(PLAN_DATA)
+    data["id"], data["name"] = "town-a", "A町DX推進計画"
+    return plan_from_data(data)
+
+
+def _at(month: int, day: int, year: int = 2024) -> datetime:
+    return datetime(year, month, day, 3, tzinfo=UTC)
+
+
+@pytest.fixture
+def url(tmp_path: Path) -> str:
+    """A store with the prefecture's plan and a town's, each with some history."""
+    url = f"sqlite:///{tmp_path / 'shared.db'}"
+    prefecture = default_plan()
+    with Store(url, plan=prefecture, clock=lambda: _at(10, 6, 2024)) as store:
+        store.add_plan(prefecture, owner="青森県", actor="DX推進課")
+        store.record_status(
+            "bousai-dx-alerts/study", "done", actor="危機管理局", effective=_at(9, 1)
+        )
+        store.reviews.submit("FY2024-H1", "bousai-dx-alerts", rating="○", actor="危機管理局")
+        store.kpis.record("kpi-business-dx-support", 2024, 130, actor="商工労働部")
+    town = _town()
+    with Store(url, plan=town, clock=lambda: _at(10, 6, 2024)) as store:
+        store.add_plan(town, owner="A町企画課", actor="A町")
+        store.record_status("alerts/study", "in_progress", actor="A町", effective=_at(4, 3))
+        store.record_status("learning/model", "cancelled", actor="A町", effective=_at(5, 1))
+    return url
+
+
+def test_each_plan_is_counted_in_its_own_part(url: str) -> None:
+    found = rollup(url, as_of=AS_OF)
+    assert [p.plan_id for p in found.plans] == [PREFECTURE, "town-a"]
+    prefecture, town = found.plans
+    assert town.tasks == 5 and town.owner == "A町企画課"
+    assert town.status == {
+        "planned": 3, "in_progress": 1, "on_hold": 0, "done": 0, "cancelled": 1,
+    }  # fmt: skip
+    assert sum(town.lateness.values()) == 5
+    assert prefecture.status["done"] == 1
+    assert prefecture.reviews == {"FY2024-H1": {"submitted": 1, "reviewed": 0}}
+    assert sum(prefecture.kpis.values()) == len(default_plan().kpis)
+    assert town.kpis == {} and town.reviews == {}
+
+
+def test_the_totals_add_up_the_plans(url: str) -> None:
+    found = rollup(url, as_of=AS_OF)
+    for key in ("planned", "in_progress", "done", "cancelled"):
+        assert found.status[key] == sum(p.status[key] for p in found.plans)
+    assert found.tasks == sum(p.tasks for p in found.plans)
+    assert sum(found.lateness.values()) == found.tasks
+    assert found.reviews == {"FY2024-H1": {"submitted": 1, "reviewed": 0}}
+    assert found.behind == [p.plan_id for p in found.plans if p.behind]
+
+
+def test_the_plans_behind_are_named(url: str) -> None:
+    found = rollup(url, as_of=date(2026, 3, 31), behind_share=0.5)
+    for plan in found.plans:
+        share = plan.lateness["late"] / plan.tasks
+        assert plan.behind is (share >= 0.5)
+
+
+def test_a_choice_of_plans_and_an_unknown_one(url: str) -> None:
+    assert [p.plan_id for p in rollup(url, as_of=AS_OF, plans=["town-a"]).plans] == ["town-a"]
+    with pytest.raises(PlanError, match="nowhere"):
+        rollup(url, as_of=AS_OF, plans=["nowhere"])
+
+
+def test_a_plan_without_a_revision_is_counted_from_its_status(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'bare.db'}"
+    with Store(url, plan_id="bare", clock=lambda: _at(6, 1)) as store:
+        store.record_status("a/x", "in_progress", actor="村", effective=_at(5, 1))
+    (only,) = rollup(url, as_of=AS_OF).plans
+    assert (only.tasks, only.status["in_progress"], only.lateness) == (1, 1, {})
+
+
+def test_the_tables_and_the_workbook_are_in_japanese(url: str) -> None:
+    found = rollup(url, as_of=AS_OF)
+    tables = rollup_tables(found)
+    assert tables.plan_header[4:9] == ["未着手", "実施中", "保留", "完了", "中止"]
+    assert tables.plans[-1][0] == "合計"
+    book = load_workbook(BytesIO(rollup_xlsx(found)))
+    sheet = book["プラン別"]
+    assert [c.value for c in sheet[1]] == tables.plan_header
+    assert [c.value for c in sheet[3]][:4] == ["town-a", "A町DX推進計画", "A町企画課", 5]
+    assert rollup_tables(found, "en").plan_header[4] == "Planned"
+
+
+def test_the_command_writes_a_table_json_and_xlsx(url: str, tmp_path: Path) -> None:
+    runner = CliRunner()
+    base = ["--db", url, "--as-of", AS_OF.isoformat(), "rollup"]
+    table = runner.invoke(app, base, env={"COLUMNS": "300"})
+    assert table.exit_code == 0, table.output
+    assert "A町DX推進計画" in table.stdout and "合計" in table.stdout
+    data = json.loads(runner.invoke(app, [*base, "--json", "--plans", "town-a"]).stdout)
+    assert [p["plan"] for p in data["plans"]] == ["town-a"]
+    assert data["totals"]["tasks"] == 5
+    book = tmp_path / "rollup.xlsx"
+    assert runner.invoke(app, [*base, "-o", str(book)]).exit_code == 0
+    assert load_workbook(book).sheetnames == ["プラン別", "見直しの提出"]
+    assert runner.invoke(app, [*base, "--plans", "nowhere"]).exit_code == 2
+    assert runner.invoke(app, [*base, "-o", str(tmp_path / "x.csv")]).exit_code == 2
