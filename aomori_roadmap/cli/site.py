@@ -45,6 +45,13 @@ def site_command(
     baseline: Annotated[
         str | None, typer.Option(help=_("Name of the baseline to measure delays against"))
     ] = None,
+    with_rollup: Annotated[
+        bool,
+        typer.Option(
+            "--rollup",
+            help=_("Add a page of every plan of the store (the roll-up as of the same date)"),
+        ),
+    ] = False,
     jobs: Annotated[
         int | None,
         typer.Option(
@@ -87,8 +94,16 @@ def site_command(
             err.print(_("Gathering the site's data…"), markup=False)
             workers = cores() if jobs is None else jobs
             data = site_data(plan, store, moment, lang=language, baseline=baseline, jobs=workers)
+            found = None
+            if with_rollup:
+                from aomori_roadmap.views.rollup import rollup
+
+                if store is None:
+                    raise RoadmapError(_("The roll-up needs the status store (--db)."))
+
+                found = rollup(options.db, as_of=moment.as_of, lang=language)
             err.print(_("Making the pages and the open data…"), markup=False)
-            site = build_site(data, jobs=workers)
+            site = build_site(data, jobs=workers, rollup=found)
         except RoadmapError as error:
             fail(error)
 

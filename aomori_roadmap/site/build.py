@@ -23,6 +23,7 @@ from aomori_roadmap.site.opendata import Table, data_package, table_files, table
 from aomori_roadmap.site.pages import Page, _Site, page_list, render_page
 from aomori_roadmap.site.style import SITE_CSS
 from aomori_roadmap.site.tables import site_tables
+from aomori_roadmap.views.rollup import Rollup
 from aomori_roadmap.views.site import SiteData, site_data, site_moment
 
 if TYPE_CHECKING:
@@ -62,7 +63,7 @@ class Site:
                 progress(n, total)
 
 
-def _data_page(data: SiteData, tables: list[Table]) -> str:
+def _data_page(site: _Site, tables: list[Table]) -> str:
     rows = []
     for table in tables:
         links = " ".join(
@@ -94,12 +95,16 @@ def _data_page(data: SiteData, tables: list[Table]) -> str:
         + esc(_("(Frictionless Data Package: the CSV files and their columns)"))
         + "</p>",
     ]  # fmt: skip
-    return _Site(data).page("data/index.html", pgettext("site", "Open data"),
+    return site.page("data/index.html", pgettext("site", "Open data"),
                             [("index.html", pgettext("site", "Top"))], body)  # fmt: skip
 
 
-def build_site(data: SiteData, *, jobs: int = 1) -> Site:
+def build_site(data: SiteData, *, jobs: int = 1, rollup: Rollup | None = None) -> Site:
     """Every file of the site for ``data`` (:func:`~aomori_roadmap.views.site.site_data`).
+
+    With a ``rollup`` (:func:`~aomori_roadmap.views.rollup.rollup`) the site has a page of
+    every plan of the store, ``rollup.html``, linked from every page: for the prefecture's
+    site over its municipalities' plans.
 
     With ``jobs`` of 2 or more (and :data:`SHARE_FROM` initiatives or more), a forked process
     makes two thirds of the initiatives' pages beside this one, where the system forks
@@ -107,16 +112,18 @@ def build_site(data: SiteData, *, jobs: int = 1) -> Site:
     """
     check_language(data.lang)
     with paused_gc():  # the pages and tables make no cycles: no collection walks them meanwhile
-        return _build(data, jobs)
+        return _build(data, jobs, rollup)
 
 
 SHARE_FROM = 200
 """Initiatives from which a site's pages are shared with a second process (``jobs`` > 1)."""
 
 
-def _build(data: SiteData, jobs: int) -> Site:
-    site = _Site(data)
+def _build(data: SiteData, jobs: int, rollup: Rollup | None) -> Site:
+    site = _Site(data, rollup)
     pages = page_list(data)
+    if rollup is not None:
+        pages.append(("rollup.html", "rollup", ""))
     theirs: list[Page] = []
     if jobs > 1 and len(data.initiatives) >= SHARE_FROM and can_fork():
         # The child makes two thirds of the initiatives' pages; this process the rest, the
@@ -126,7 +133,7 @@ def _build(data: SiteData, jobs: int) -> Site:
     with using_language(data.lang):
         if not theirs:
             made = {path: render_page(site, kind, key).encode() for path, kind, key in pages}
-            return Site(_files(made, pages, _open_data(data)))
+            return Site(_files(made, pages, _open_data(site)))
 
         def their_pages() -> dict[str, bytes]:
             site.only(key for _path, _kind, key in theirs)  # the charts of its pages alone
@@ -140,7 +147,7 @@ def _build(data: SiteData, jobs: int) -> Site:
                 for path, kind, key in pages
                 if path not in skip
             }
-            data_files = _open_data(data)
+            data_files = _open_data(site)
             made.update(child.result())
         return Site(_files(made, pages, data_files))
 
@@ -155,8 +162,9 @@ def _files(
     return files
 
 
-def _open_data(data: SiteData) -> dict[str, bytes]:
+def _open_data(site: _Site) -> dict[str, bytes]:
     """The open-data files and their page (in the language chosen now)."""
+    data = site.data
     tables = site_tables(data)
     files = {}
     for table in tables:
@@ -165,7 +173,7 @@ def _open_data(data: SiteData) -> dict[str, bytes]:
     files["data/datapackage.json"] = data_package(
         tables, name=f"{data.plan.id}-progress".lower(), title=data.plan.name
     )
-    files["data/index.html"] = _data_page(data, tables).encode("utf-8")
+    files["data/index.html"] = _data_page(site, tables).encode("utf-8")
     return files
 
 
@@ -180,6 +188,7 @@ def write_site(
     today: date | None = None,
     baseline: str | None = None,
     jobs: int = 1,
+    rollup: Rollup | None = None,
 ) -> Site:
     """Make the site of ``plan`` for a date or a review cycle and write it into ``directory``.
 
@@ -197,6 +206,7 @@ def write_site(
         jobs: how many processes may work on it at once (see :func:`build_site` and
             :func:`~aomori_roadmap.views.site.site_data`); the command line gives the number
             of cores, the library 1, since forking does not suit a server with threads.
+        rollup: the roll-up of the store's plans, for a page of them (see :func:`build_site`).
 
     Raises:
         PlanError: neither or both of ``as_of`` and ``cycle``; an unknown cycle; an unknown
@@ -209,6 +219,6 @@ def write_site(
         today = today_in(plan)
     moment = site_moment(plan, as_of=as_of, cycle=cycle, today=today)
     data = site_data(plan, store, moment, lang=lang, baseline=baseline, jobs=jobs)
-    site = build_site(data, jobs=jobs)
+    site = build_site(data, jobs=jobs, rollup=rollup)
     site.write(directory)
     return site

@@ -22,6 +22,7 @@ from aomori_roadmap.export.svg import esc
 from aomori_roadmap.i18n import _, language, pgettext, using_language
 from aomori_roadmap.site.charts import ChartPoint, KpiChartData, kpi_chart
 from aomori_roadmap.views.gantt import GanttData, initiative_views
+from aomori_roadmap.views.rollup import Rollup, rollup_tables
 from aomori_roadmap.views.site import (
     Change,
     KpiYear,
@@ -419,8 +420,9 @@ def _chart(kpi: SiteKpi) -> str:
 
 
 class _Site:
-    def __init__(self, data: SiteData) -> None:
+    def __init__(self, data: SiteData, rollup: Rollup | None = None) -> None:
         self.data = data
+        self._rollup = rollup
         plan = data.plan
         self.fields = {f.id: f for f in plan.fields}
         self.items = {i.id: i for i in plan.items}
@@ -503,6 +505,8 @@ class _Site:
             (f"{root}changes.html", pgettext("site", "Changes")),
             (f"{root}data/index.html", pgettext("site", "Open data")),
         ]
+        if self._rollup is not None:
+            nav.insert(-1, (f"{root}rollup.html", pgettext("site", "All plans")))
         links = "".join(f"<li>{_a(h, t)}</li>" for h, t in nav)
         skip, site_label = pgettext("site", "Skip to content"), pgettext("site", "Site")
         top = (
@@ -901,6 +905,40 @@ class _Site:
                    numeric=(1, 2, 3, 4))
         )  # fmt: skip
         return body
+
+    def rollup(self) -> str:
+        """The roll-up of the store's plans (given to the site: see ``build_site``)."""
+        found = self._rollup
+        assert found is not None  # the page is listed only with a roll-up
+        lang = language()
+        tables = rollup_tables(found, lang)
+        counts = range(3, 4 + len(Status) + len(Lateness))  # tasks, statuses, lateness
+        body: Body = [
+            _p(
+                _(
+                    "Every plan of the store as of {date}: its tasks by status and lateness, its"
+                    " review submissions and its KPIs by evaluation, each plan as its own newest"
+                    " revision has it."
+                ).format(date=_day(found.as_of))
+            ),
+            _table(
+                pgettext("site", "Plans"),
+                tables.plan_header,
+                [[esc(str(cell)) for cell in row] for row in tables.plans],
+                numeric=tuple(counts),
+            ),
+        ]
+        behind = ", ".join(tables.behind) or "—"
+        body.append(_p(_("Plans behind: {plans}").format(plans=behind)))
+        if tables.reviews:
+            body.append(_h2(pgettext("site", "Review submissions")))
+            body.append(
+                _table(pgettext("site", "Review submissions"), tables.review_header,
+                       [[esc(str(cell)) for cell in row] for row in tables.reviews],
+                       numeric=(2, 3))
+            )  # fmt: skip
+        return self.page("rollup.html", pgettext("site", "All plans"),
+                         [("index.html", pgettext("site", "Top"))], body)  # fmt: skip
 
 
 def _dl_block(pairs: Iterable[tuple[str, str]]) -> str:

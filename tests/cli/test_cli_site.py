@@ -87,3 +87,16 @@ def test_bad_options_are_refused_and_nothing_is_written(
     assert result.exit_code == 2, result.output
     assert message in result.output
     assert not folder.exists()
+
+
+def test_the_roll_up_page_of_the_store(db: str, tmp_path: Path) -> None:
+    folder = tmp_path / "site"
+    args = ["--db", db, "site", "-o", str(folder), "--as-of", "2025-11-05", "--jobs", "1"]
+    result = runner.invoke(app, [*args, "--rollup"])
+    assert result.exit_code == 0, result.output
+    page = (folder / "rollup.html").read_text(encoding="utf-8")
+    assert '<th scope="row">aomori-dx-2024-2028</th>' in page
+    missing = f"sqlite:///{tmp_path / 'none.db'}"
+    refused = runner.invoke(app, ["--db", missing, *args[2:4], str(tmp_path / "x"), "--rollup"])
+    assert refused.exit_code != 0 and "--db" in refused.output
+    assert not (tmp_path / "none.db").exists()  # reading never makes a database

@@ -15,11 +15,13 @@ from jsonschema import Draft202012Validator, FormatChecker
 from sitetest import record_later, site_plan
 from storetest import Clock
 
+from aomori_roadmap.plan.loader import default_plan
 from aomori_roadmap.plan.model import Plan
 from aomori_roadmap.site import build_site, pages, write_site
 from aomori_roadmap.site.opendata import read_table_csv
 from aomori_roadmap.site.tables import site_tables
 from aomori_roadmap.store import Store
+from aomori_roadmap.views.rollup import rollup
 from aomori_roadmap.views.site import site_data, site_moment
 
 TODAY = date(2026, 6, 1)
@@ -120,6 +122,35 @@ def test_a_long_list_of_changes_is_summed_up_by_initiative(
     parser = _Links()
     parser.feed(page)
     assert all(link.split("#")[0] in files for link in parser.links if not link.startswith("#"))
+
+
+def test_a_site_with_the_roll_up_of_every_plan_of_its_store(plan: Plan, store: Store) -> None:
+    other = default_plan()
+    with Store(store.url, plan=other) as second:
+        second.add_plan(other, owner="青森市", actor="DX推進課")
+        second.record_status(next(iter(other.iter_tasks()))[0], "done", actor="DX推進課")
+    store.add_plan(plan, owner="青森県", actor="企画調整課")
+    moment = site_moment(plan, cycle="R7上期", today=TODAY)
+    data = site_data(plan, store, moment)
+    found = rollup(store.url, as_of=moment.as_of)
+    files = build_site(data, rollup=found).files
+    page = files["rollup.html"].decode()
+    assert sorted(p.plan_id for p in found.plans) == sorted([plan.id, other.id])
+    for row in found.plans:  # each plan a row: its id, its owner, its task count
+        cells = re.search(rf'<tr><th scope="row">{row.plan_id}</th>(.*?)</tr>', page)
+        assert cells is not None and f"<td>{row.owner}</td>" in cells[1]
+        assert f'<td class="num">{row.tasks}</td>' in cells[1]
+    assert f'<td class="num">{found.tasks}</td>' in page  # the totals row
+    # Every page links to it, and every link of it resolves.
+    for path, body in files.items():
+        if path.endswith(".html"):
+            assert "rollup.html" in body.decode(), path
+    parser = _Links()
+    parser.feed(page)
+    assert all(link.split("#")[0] in files for link in parser.links if not link.startswith("#"))
+    # Without a roll-up the site has no such page and no link to it.
+    alone = build_site(data).files
+    assert "rollup.html" not in alone and b"rollup.html" not in alone["index.html"]
 
 
 def test_user_text_stays_text(tmp_path: Path, clock: Clock) -> None:
