@@ -41,6 +41,7 @@ def sites(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, lis
     if reason := missing_tools():
         pytest.skip(reason)
     from aomori_roadmap.site import write_site
+    from aomori_roadmap.views.rollup import rollup
 
     plan = default_plan()
     demo = run_demo(plan, tmp_path_factory.mktemp("demo"), today=AS_OF)
@@ -51,8 +52,12 @@ def sites(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, lis
     with Store(demo.store_url, plan=plan, clock=lambda: recorded) as store:
         for kpi, fy, value in KPI_VALUES:
             store.kpis.record(kpi, fy, value, actor="plan office")
-        for lang in LANGUAGES:
-            written = write_site(folder / lang, plan, store, as_of=AS_OF, lang=lang, today=AS_OF)
+        for lang in LANGUAGES:  # with the roll-up page, so that it is checked too
+            found = rollup(demo.store_url, as_of=AS_OF, lang=lang)
+            written = write_site(
+                folder / lang, plan, store, as_of=AS_OF, lang=lang, today=AS_OF, rollup=found
+            )
+            assert "rollup.html" in written.pages
             pages[lang] = sorted(f"{lang}/{page}" for page in written.pages)
     return folder, pages
 
