@@ -21,20 +21,13 @@ from test_store_schema import execute, migrate_to
 from aomori_roadmap.demo import run_demo
 from aomori_roadmap.plan.loader import default_plan
 from aomori_roadmap.store import Store, schema_revision
+from aomori_roadmap.store.tables import HISTORY_TABLES
 
 TODAY = date(2026, 11, 20)
 AS_OF = (date(2024, 9, 30), date(2025, 3, 31), date(2025, 9, 30), date(2026, 3, 31), TODAY)
 KNOWN_AT = (date(2025, 4, 15), date(2025, 10, 15))
 
-TABLES = (  # in the order their references need
-    "plan_revisions",
-    "baselines",
-    "status_refs",
-    "status_events",
-    "review_records",
-    "kpi_actuals",
-    "feed_tokens",
-)
+TABLES = (*HISTORY_TABLES, "feed_tokens")  # in the order their references need
 EVENTS = (
     "SELECT e.id, r.ref, e.from_status, e.status, e.progress, e.effective, e.recorded, "
     "e.actor, e.note, e.revision_id, e.corrects FROM status_events e "
