@@ -370,10 +370,10 @@ def _md_lines(block: Block) -> list[str]:
 
 # --- HTML -----------------------------------------------------------------------------------
 
-_RATING_COLOURS = ("#2f8a4b", "#3f76c6", "#e08600", "#d62828", "#7b4fc9", "#0f8a8a")
+_RATING_COLOURS = ("#2f8a4b", "#3f76c6", "#a35f00", "#d62828", "#7b4fc9", "#0f8a8a")
 _MISSING_COLOUR = "#cfd5dd"
-_MARK_COLOURS = {"new": "#2f8a4b", "changed": "#e08600", "done": "#3f76c6"}
-_LATE_COLOURS = {"late": "#d62828", "at_risk": "#e08600"}
+_MARK_COLOURS = {"new": "#287a41", "changed": "#a35f00", "done": "#3f76c6"}
+_LATE_COLOURS = {"late": "#d62828", "at_risk": "#a35f00"}
 _KPI_COLOURS = {"achieved": "#2f8a4b", "on_track": "#3f76c6", "behind": "#d62828"}
 
 _CSS = (
@@ -390,16 +390,20 @@ _CSS = (
     "th{background:#eef2f7;font-weight:bold}td.n{text-align:right;white-space:nowrap}"
     "td.r{text-align:center;white-space:nowrap}td.s{white-space:nowrap}"
     ".mark{display:inline-block;color:#fff;border-radius:2px;padding:0 1.2mm;margin-right:1mm;"
-    "font-size:8pt}.mark.new{background:#2f8a4b}.mark.changed{background:#e08600}"
+    "font-size:8pt}.mark.new{background:#287a41}.mark.changed{background:#a35f00}"
     ".mark.done{background:#3f76c6}"
     ".note{color:#374151;font-size:8.5pt}.note b{color:#111827}"
-    "td.late{color:#d62828;font-weight:bold}td.at_risk{color:#e08600;font-weight:bold}"
+    "td.late{color:#d62828;font-weight:bold}td.at_risk{color:#a35f00;font-weight:bold}"
     ".cards{display:flex;flex-wrap:wrap;gap:2mm;margin:0 0 2mm}"
     ".card{border:1px solid #c8d0da;border-radius:2px;padding:1.5mm 2.5mm;min-width:26mm}"
     ".card b{display:block;font-size:14pt}.card span{font-size:8pt;color:#4b5563}"
     "figure{margin:0 0 3mm;break-inside:avoid}svg{display:block;max-width:100%;height:auto}"
     "footer{margin-top:8mm;font-size:8pt;color:#6b7280}"
     "@media print{main{padding:0}*{-webkit-print-color-adjust:exact;print-color-adjust:exact}}"
+    # On a phone the tables reflow instead of scrolling sideways (WCAG 1.4.10): words break
+    # where they must, numbers wrap too.
+    "@media (max-width:600px){table{font-size:8pt}th,td{overflow-wrap:anywhere;"
+    "padding:.6mm .8mm}td.n,td.r,td.s{white-space:normal}}"
 )
 
 

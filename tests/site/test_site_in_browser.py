@@ -40,7 +40,9 @@ def sites(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, lis
     pages of each language as ``write_site`` reports them."""
     if reason := missing_tools():
         pytest.skip(reason)
+    from aomori_roadmap.export.report import report_html
     from aomori_roadmap.site import write_site
+    from aomori_roadmap.views.report import annual_report
     from aomori_roadmap.views.rollup import rollup
 
     plan = default_plan()
@@ -58,7 +60,16 @@ def sites(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, lis
                 folder / lang, plan, store, as_of=AS_OF, lang=lang, today=AS_OF, rollup=found
             )
             assert "rollup.html" in written.pages
-            pages[lang] = sorted(f"{lang}/{page}" for page in written.pages)
+            # The annual report's page too: the same checks hold for it.
+            report = annual_report(
+                demo.end_of_fy2024, store.reviews.records(), store.kpis.actuals(), fy=2024
+            )
+            (folder / lang / "report-FY2024.html").write_text(
+                report_html(report, lang=lang), encoding="utf-8"
+            )
+            pages[lang] = sorted(
+                f"{lang}/{page}" for page in [*written.pages, "report-FY2024.html"]
+            )
     return folder, pages
 
 
