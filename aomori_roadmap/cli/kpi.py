@@ -24,8 +24,8 @@ app.add_typer(kpi_app, name="kpi")
 @kpi_app.command(
     "show",
     help=_(
-        "Show the KPIs: baseline, target and actual values by fiscal year, the rate of"
-        " achievement and the status."
+        "Show the KPIs and their intermediate indicators: baseline, target and actual values"
+        " by fiscal year, the rate of achievement and the status."
     ),
 )
 def kpi_show(
@@ -43,6 +43,7 @@ def kpi_show(
     """成果指標の基準値・目標値・年度ごとの実績、達成率と状況を示します。"""
     from aomori_roadmap.calendar import FiscalYear
     from aomori_roadmap.engine.kpi import KpiMark, progress
+    from aomori_roadmap.plan.model import Indicator, Kpi
     from aomori_roadmap.store.review_log import KpiLog
 
     options = options_of(ctx)
@@ -54,14 +55,19 @@ def kpi_show(
     years = list(range(plan.period.start.year, plan.period.end.year + 1))
     rows: list[dict[str, Any]] = []
     standings = []
-    for kpi in plan.kpis:
+    subjects: list[Kpi | Indicator] = [*plan.kpis, *plan.indicators]  # 中間指標 after the KPIs
+    for kpi in subjects:
         actuals = values.get(kpi.id, {})
         standing = progress(kpi, year.year, actuals.get(year.year))
         standings.append(standing)
+        indicator = isinstance(kpi, Indicator)
         rows.append(
             {
-                "kpi": kpi.id, "name": kpi.name, "unit": kpi.unit, "direction": kpi.direction,
-                "baseline": kpi.baseline.value, "target": kpi.target.value,
+                "kpi": kpi.id, "kind": "indicator" if indicator else "kpi",
+                "of": (kpi.kpi or kpi.initiative) if isinstance(kpi, Indicator) else None,
+                "name": kpi.name, "unit": kpi.unit, "direction": kpi.direction,
+                "baseline": None if kpi.baseline is None else kpi.baseline.value,
+                "target": None if kpi.target is None else kpi.target.value,
                 "actuals": {str(y): actuals.get(y) for y in years}, "fy": year.year,
                 "mark": standing.mark, "expected": standing.expected, "rate": standing.rate,
                 "status": standing.status.value,
@@ -85,10 +91,13 @@ def kpi_show(
     for n, head in enumerate(heads):
         table.add_column(head, justify="left" if n == 0 else "right", overflow="fold")
     # The year's standing as computed above: --fy may be a year outside the plan's columns.
-    for kpi, row, standing in zip(plan.kpis, rows, standings, strict=True):
+    for kpi, row, standing in zip(subjects, rows, standings, strict=True):
         rate = unset if row["rate"] is None else f"{row['rate']:.1f}%"
+        name = kpi.name
+        if row["kind"] == "indicator":  # an intermediate indicator, under what it belongs to
+            name = _("{name} (indicator of {of})").format(name=kpi.name, of=row["of"])
         table.add_row(
-            kpi.name, shown(row["baseline"]), shown(row["target"]),
+            name, shown(row["baseline"]), shown(row["target"]),
             *(shown(row["actuals"][str(y)]) for y in years), rate,
             standing.status.label(options.lang),
         )  # fmt: skip

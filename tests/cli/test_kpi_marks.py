@@ -47,3 +47,32 @@ def test_kpi_record_refuses_other_text_naming_the_marks(db: str) -> None:
     result = invoke(db, "kpi", "record", KPI, "2025", "不明", "--actor", "課")
     assert result.exit_code == 2
     assert "未把握, 調査中, unknown, surveying" in result.stderr
+
+
+def test_kpi_show_lists_the_intermediate_indicators_after_the_kpis(tmp_path: Path) -> None:
+    import yaml
+    from sitetest import SITE_PLAN
+
+    plan_file = tmp_path / "plan.yaml"
+    plan_file.write_text(yaml.safe_dump(SITE_PLAN, allow_unicode=True), encoding="utf-8")
+    db = f"sqlite:///{tmp_path / 'site.db'}"
+    args = ["--db", db, "--plan", str(plan_file)]
+    recorded = runner.invoke(app, [*args, "kpi", "record", "ind1", "2025", "7", "--actor", "d1"])
+    assert recorded.exit_code == 0, recorded.output
+    shown = runner.invoke(app, [*args, "kpi", "show", "--fy", "2025", "--format", "json"])
+    assert shown.exit_code == 0, shown.output
+    rows = json.loads(shown.stdout)
+    kinds = [(r["kpi"], r["kind"], r["of"]) for r in rows]
+    kpis = [k["id"] for k in SITE_PLAN["kpis"]]
+    indicators = [(i["id"], i.get("kpi") or i.get("initiative")) for i in SITE_PLAN["indicators"]]
+    assert kinds == [(k, "kpi", None) for k in kpis] + [
+        (i, "indicator", of) for i, of in indicators
+    ]
+    assert next(r for r in rows if r["kpi"] == "ind1")["actuals"]["2025"] == 7
+    table = runner.invoke(app, [*args, "kpi", "show", "--fy", "2025"], env={"COLUMNS": "400"})
+    assert table.exit_code == 0, table.output
+    first = SITE_PLAN["indicators"][0]
+    assert (
+        f"{first['name']}（{first.get('kpi') or first.get('initiative')} の中間指標）"
+        in table.stdout
+    )
