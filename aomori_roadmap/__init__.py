@@ -29,7 +29,14 @@ if TYPE_CHECKING:
         wareki,
         wareki_year,
     )
-    from aomori_roadmap.engine.kpi import KpiProgress, KpiStatus, progress
+    from aomori_roadmap.engine.kpi import (
+        Evaluation,
+        KpiMark,
+        KpiProgress,
+        KpiStatus,
+        evaluate,
+        progress,
+    )
     from aomori_roadmap.engine.reminders import (
         DepartmentReminders,
         Reminder,
@@ -78,6 +85,7 @@ if TYPE_CHECKING:
     from aomori_roadmap.plan.model import (
         Department,
         Dependency,
+        Indicator,
         Initiative,
         Item,
         Kpi,
@@ -87,6 +95,7 @@ if TYPE_CHECKING:
         Task,
         check_plan,
     )
+    from aomori_roadmap.site import write_site
     from aomori_roadmap.store import (
         Baseline,
         FeedTokens,
@@ -114,16 +123,19 @@ __all__ = [
     "Dependency",
     "Duration",
     "DurationError",
+    "Evaluation",
     "FeedBuilder",
     "FeedCache",
     "FeedRequest",
     "FeedTokens",
     "FiscalYear",
     "Half",
+    "Indicator",
     "Initiative",
     "Item",
     "Kpi",
     "KpiLog",
+    "KpiMark",
     "KpiProgress",
     "KpiStatus",
     "Lateness",
@@ -161,6 +173,7 @@ __all__ = [
     "check_plan",
     "default_plan",
     "dump_plan",
+    "evaluate",
     "export_schemas",
     "feed_urls",
     "find_cycle",
@@ -187,6 +200,7 @@ __all__ = [
     "upgrade_database",
     "wareki",
     "wareki_year",
+    "write_site",
 ]
 
 # Where each public name lives. Names are imported at their first use (PEP 562), so that
@@ -213,6 +227,11 @@ _WHERE = {
     "Initiative": "aomori_roadmap.plan.model",
     "Item": "aomori_roadmap.plan.model",
     "Kpi": "aomori_roadmap.plan.model",
+    "KpiMark": "aomori_roadmap.engine.kpi",
+    "Evaluation": "aomori_roadmap.engine.kpi",
+    "evaluate": "aomori_roadmap.engine.kpi",
+    "Indicator": "aomori_roadmap.plan.model",
+    "write_site": "aomori_roadmap.site",
     "KpiLog": "aomori_roadmap.store",
     "KpiProgress": "aomori_roadmap.engine.kpi",
     "KpiStatus": "aomori_roadmap.engine.kpi",
