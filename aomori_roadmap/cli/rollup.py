@@ -29,8 +29,17 @@ def rollup_command(
         bool, typer.Option("--json", help=_("Write JSON instead of a table"))
     ] = False,
     output: OutputOption = None,
+    jobs: Annotated[
+        int | None,
+        typer.Option(
+            "--jobs",
+            min=1,
+            help=_("Processes that may work at once (default: the number of cores)"),
+        ),
+    ] = None,
 ) -> None:
     """ストアのプランを --as-of の日で集計します（プラン別と合計、遅れているプラン）。"""
+    from aomori_roadmap.parallel import cores
     from aomori_roadmap.views.rollup import rollup, rollup_tables
 
     options = options_of(ctx)
@@ -46,7 +55,8 @@ def rollup_command(
             raise typer.Exit(EXIT_BAD_INPUT)
     day = as_of_date(options)
     try:
-        found = rollup(options.db, as_of=day, plans=wanted, lang=options.lang)
+        workers = cores() if jobs is None else jobs
+        found = rollup(options.db, as_of=day, plans=wanted, lang=options.lang, jobs=workers)
     except RoadmapError as error:
         fail(error)
     if as_json:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import copy
 import json
+from collections.abc import Callable
 from datetime import UTC, date, datetime
 from io import BytesIO
 from pathlib import Path
@@ -16,6 +17,7 @@ from typer.testing import CliRunner
 from aomori_roadmap.cli import app
 from aomori_roadmap.errors import PlanError
 from aomori_roadmap.export.excel import rollup_xlsx
+from aomori_roadmap.parallel import Beside, can_fork
 from aomori_roadmap.plan.loader import default_plan, plan_from_data
 from aomori_roadmap.plan.model import Plan
 from aomori_roadmap.store import Store
@@ -127,3 +129,22 @@ def test_the_command_writes_a_table_json_and_xlsx(url: str, tmp_path: Path) -> N
     assert load_workbook(book).sheetnames == ["プラン別", "見直しの提出"]
     assert runner.invoke(app, [*base, "--plans", "nowhere"]).exit_code == 2
     assert runner.invoke(app, [*base, "-o", str(tmp_path / "x.csv")]).exit_code == 2
+
+
+@pytest.mark.skipif(not can_fork(), reason="this system does not fork")
+def test_two_processes_give_the_same_roll_up(url: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    import aomori_roadmap.views.rollup as module
+
+    forked: list[str] = []
+
+    class Counted(Beside[object]):
+        def __init__(self, work: Callable[[], object]) -> None:
+            forked.append(work.__name__)
+            super().__init__(work)
+
+    monkeypatch.setattr(module, "Beside", Counted)
+    alone = rollup(url, as_of=date(2025, 9, 30))
+    module._by_revision.clear()  # the plans read anew, half of them in the child
+    together = rollup(url, as_of=date(2025, 9, 30), jobs=2)
+    assert forked == ["their_rows"]
+    assert together == alone and len(together.plans) == 2
