@@ -20,7 +20,7 @@ from aomori_roadmap.export.svg import esc
 from aomori_roadmap.i18n import _, pgettext, using_language
 from aomori_roadmap.parallel import Beside, can_fork
 from aomori_roadmap.site.opendata import Table, data_package, table_files, table_schema
-from aomori_roadmap.site.pages import Page, _Site, page_list, render_page
+from aomori_roadmap.site.pages import Page, _Site, page_list, render
 from aomori_roadmap.site.style import SITE_CSS
 from aomori_roadmap.site.tables import site_tables
 from aomori_roadmap.views.rollup import Rollup
@@ -132,21 +132,17 @@ def _build(data: SiteData, jobs: int, rollup: Rollup | None) -> Site:
         theirs = initiatives[len(initiatives) // 3 :]
     with using_language(data.lang):
         if not theirs:
-            made = {path: render_page(site, kind, key).encode() for path, kind, key in pages}
-            return Site(_files(made, pages, _open_data(site)))
+            return Site(_files(render(site, pages), pages, _open_data(site)))
+        skip = {path for path, _kind, _key in theirs}
+        mine = [page for page in pages if page[0] not in skip]
 
         def their_pages() -> dict[str, bytes]:
             site.only(key for _path, _kind, key in theirs)  # the charts of its pages alone
-            return {path: render_page(site, kind, key).encode() for path, kind, key in theirs}
+            return render(site, theirs)
 
         with Beside(their_pages) as child:
-            skip = {path for path, _kind, _key in theirs}
-            site.only(key for path, kind, key in pages if kind == "initiative" and path not in skip)
-            made = {
-                path: render_page(site, kind, key).encode()
-                for path, kind, key in pages
-                if path not in skip
-            }
+            site.only(key for _path, kind, key in mine if kind == "initiative")
+            made = render(site, mine)
             data_files = _open_data(site)
             made.update(child.result())
         return Site(_files(made, pages, data_files))

@@ -153,6 +153,11 @@ def _check_columns(columns: Sequence[Column]) -> None:
         raise PlanError(_("Column keys must be unique and not empty: {keys}").format(keys=keys))
 
 
+def _columns(table: Table) -> list[list[object]]:
+    """The values of each column of a table whose rows are all as wide as its columns."""
+    return [[row[n] for row in table.rows] for n in range(len(table.columns))]
+
+
 def _check(table: Table) -> None:
     """Raise PlanError unless every row of ``table`` fits its columns."""
     if not _TABLE_NAME.fullmatch(table.name):
@@ -162,8 +167,8 @@ def _check(table: Table) -> None:
     _check_columns(table.columns)
     width = len(table.columns)
     if all(len(row) == width for row in table.rows) and all(
-        _column_fits(column, [row[n] for row in table.rows])
-        for n, column in enumerate(table.columns)
+        _column_fits(column, values)
+        for column, values in zip(table.columns, _columns(table), strict=True)
     ):
         return
     for n, row in enumerate(table.rows, start=1):  # find the first misfit, to name it
@@ -202,20 +207,6 @@ def _decimal(value: float) -> str:
     return f"{Decimal(repr(value)).normalize():f}"
 
 
-def _cell(value: object) -> str:
-    """One CSV cell of a checked value; the value's type says how (a bool before an int)."""
-    if value is None:
-        return ""
-    if isinstance(value, str):
-        return "'" + value if value.startswith(_FORMULA) else value
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    assert isinstance(value, int | float)  # _check let nothing else through
-    return _decimal(value)
-
-
 def table_csv(table: Table) -> bytes:
     """The table as CSV for spreadsheets: UTF-8 with BOM, CRLF, titles in the header row.
 
@@ -234,15 +225,14 @@ def _csv(table: Table) -> bytes:
     writer = csv.writer(out, lineterminator="\r\n", quoting=csv.QUOTE_MINIMAL)
     writer.writerow([c.title for c in table.columns])
     columns = [
-        _cells(column.kind, [row[n] for row in table.rows])
-        for n, column in enumerate(table.columns)
+        _cells(c.kind, values) for c, values in zip(table.columns, _columns(table), strict=True)
     ]
     writer.writerows(zip(*columns, strict=True))
     return out.getvalue().encode("utf-8-sig")
 
 
 def _cells(kind: ColumnKind, values: list[object]) -> list[str]:
-    """The CSV cells of a checked column (as :func:`_cell` makes them, a column at once)."""
+    """The CSV cells of a checked column: its values' type says how, a missing one is empty."""
     if kind == "string":
         texts = cast("list[str | None]", values)
         return ["" if v is None else ("'" + v if v.startswith(_FORMULA) else v) for v in texts]
@@ -250,7 +240,7 @@ def _cells(kind: ColumnKind, values: list[object]) -> list[str]:
         return ["" if v is None else cast(dt.date, v).isoformat() for v in values]
     if kind == "boolean":
         return ["" if v is None else "true" if v else "false" for v in values]
-    return [_cell(v) for v in values]  # numbers: plain decimals
+    return ["" if v is None else _decimal(cast(float, v)) for v in values]  # numbers
 
 
 def _read_cell(column: Column, text: str) -> object:
@@ -346,10 +336,6 @@ def read_table_csv(data: bytes, columns: Sequence[Column]) -> list[dict[str, obj
 # --- JSON ------------------------------------------------------------------------------------
 
 
-def _json_value(value: object) -> object:
-    return value.isoformat() if isinstance(value, dt.date) else value
-
-
 def _dump(document: object) -> bytes:
     return (json.dumps(document, ensure_ascii=False, indent=2, allow_nan=False) + "\n").encode()
 
@@ -403,8 +389,8 @@ def _json(table: Table) -> bytes:
         _STRING(c.key).replace("{", "{{").replace("}", "}}") + ": {}" for c in table.columns
     ) + "}}"  # fmt: skip
     columns = [
-        _json_cells(column.kind, [row[n] for row in table.rows])
-        for n, column in enumerate(table.columns)
+        _json_cells(c.kind, values)
+        for c, values in zip(table.columns, _columns(table), strict=True)
     ]
     lines = [template.format(*values) for values in zip(*columns, strict=True)]
     rows = "[\n" + ",\n".join(lines) + "\n  ]" if lines else "[]"

@@ -19,7 +19,7 @@ from aomori_roadmap.engine.kpi import KpiMark, KpiStatus
 from aomori_roadmap.engine.status import Lateness, Status
 from aomori_roadmap.export.chart import render_svg
 from aomori_roadmap.export.svg import esc
-from aomori_roadmap.i18n import _, language, pgettext, using_language
+from aomori_roadmap.i18n import _, language, pgettext
 from aomori_roadmap.site.charts import ChartPoint, KpiChartData, kpi_chart
 from aomori_roadmap.views.gantt import GanttData, initiative_views
 from aomori_roadmap.views.rollup import Rollup, rollup_tables
@@ -32,7 +32,7 @@ from aomori_roadmap.views.site import (
     SiteKpi,
 )
 
-__all__ = ["FULL_CHANGES", "Page", "page_list", "render_page", "render_pages"]
+__all__ = ["FULL_CHANGES", "Page", "page_list", "render", "render_page"]
 
 FULL_CHANGES = 2000
 """Up to this many changes, the changes page lists each; above, it sums them up by initiative
@@ -143,10 +143,6 @@ def _changed() -> str:
     return pgettext("site", "changed")
 
 
-def _what(change: Change) -> str:
-    return _what_label(change.kind, change.what, language())
-
-
 @lru_cache(maxsize=1024)
 def _what_label(kind: str, what: str, lang: str) -> str:  # lang: the cache's key
     if kind == "new":
@@ -164,12 +160,6 @@ def _what_label(kind: str, what: str, lang: str) -> str:  # lang: the cache's ke
     return _("value, {fy}").format(fy=_fy(int(what[2:])))
 
 
-def _shown(change: Change, value: str | None, data: SiteData) -> str:
-    if value is not None and change.what == "evaluation":
-        return _evaluation_label(value, data)
-    return _shown_value(change.kind, change.what, value)
-
-
 def _shown_value(kind: str, what: str, value: str | None) -> str:
     """A value of a change as people read it (an evaluation aside: its scale is the plan's)."""
     if value is None:
@@ -185,14 +175,15 @@ def _shown_value(kind: str, what: str, value: str | None) -> str:
 
 
 def _shown_html(change: Change, value: str | None, data: SiteData, lang: str) -> str:
-    """:func:`_shown`, escaped; the same few statuses and dates come back from a cache."""
-    if change.what == "evaluation":
-        return esc(_shown(change, value, data))
-    return _shown_cached(change.kind, change.what, value, lang)
+    """A value of a change, escaped: an evaluation by the plan's scale, any other from a cache
+    (the same few statuses and dates over and over)."""
+    if value is not None and change.what == "evaluation":
+        return esc(_evaluation_label(value, data))
+    return _value_html(change.kind, change.what, value, lang)
 
 
 @lru_cache(maxsize=16384)
-def _shown_cached(kind: str, what: str, value: str | None, lang: str) -> str:  # lang: a key
+def _value_html(kind: str, what: str, value: str | None, lang: str) -> str:  # lang: a key
     return esc(_shown_value(kind, what, value))
 
 
@@ -875,8 +866,7 @@ class _Site:
                 kpi_changes.append(change)
                 continue
             initiative = change.ref.split("/")[0]
-            per_kind = counts.setdefault(initiative, dict.fromkeys(kinds, 0))
-            per_kind[change.kind] = per_kind.get(change.kind, 0) + 1
+            counts.setdefault(initiative, dict.fromkeys(kinds, 0))[change.kind] += 1
         note = _("{count} changes in all: the KPIs' changes are listed below, the initiatives'"
                  " are counted by kind and listed on each initiative's page; the open data has"
                  " every change, one per row.").format(count=f"{len(data.changes):,}")  # fmt: skip
@@ -894,7 +884,6 @@ class _Site:
                 *(f"{per_kind[kind]:,}" for kind in kinds),
             )
             for iid, per_kind in counts.items()
-            if iid in data.initiatives
         ]
         header = [
             pgettext("site", "initiative"), pgettext("site", "new"), pgettext("site", "status"),
@@ -995,8 +984,7 @@ def render_page(site: _Site, kind: str, key: str) -> str:
     return made
 
 
-def render_pages(data: SiteData, *, lang: str = "ja") -> dict[str, str]:
-    """Every page of the site: ``path → HTML``, paths relative to the site's root."""
-    site = _Site(data)
-    with using_language(lang):
-        return {path: render_page(site, kind, key) for path, kind, key in page_list(data)}
+def render(site: _Site, pages: Iterable[Page]) -> dict[str, bytes]:
+    """The ``pages`` of ``site`` (see :func:`page_list`) as UTF-8, ``path → bytes``, in the
+    language chosen now."""
+    return {path: render_page(site, kind, key).encode() for path, kind, key in pages}
