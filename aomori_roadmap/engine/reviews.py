@@ -37,6 +37,7 @@ __all__ = [
     "cycle_to_submit",
     "find_cycle",
     "ongoing_spans",
+    "plan_halves",
     "review_cycles",
 ]
 
@@ -147,6 +148,16 @@ def ongoing_spans(actuals: Mapping[str, Actual]) -> dict[str, tuple[date, date |
     return spans
 
 
+def plan_halves(plan: Plan) -> list[Half]:
+    """The halves of the plan's period, a review cycle each, first to last.
+
+    >>> from aomori_roadmap.plan.loader import default_plan
+    >>> [h.code for h in plan_halves(default_plan())][::9]
+    ['FY2024-H1', 'FY2028-H2']
+    """
+    return list(Half.range(plan.period.start.halves()[0], plan.period.end.halves()[1]))
+
+
 def review_cycles(
     plan: Plan,
     computed: Schedule | None = None,
@@ -170,10 +181,8 @@ def review_cycles(
     """
     calendar = calendar or plan_calendar(plan)
     computed = computed or schedule(plan, calendar=calendar)
-    first = plan.period.start.halves()[0]
-    last = plan.period.end.halves()[1]
     cycles = []
-    for half in Half.range(first, last):
+    for half in plan_halves(plan):
         dates = cycle_dates(half, plan.review_policy, calendar)
         snapshot, publication, report = dates[0], dates[3], dates[4]
         cycles.append(

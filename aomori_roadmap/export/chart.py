@@ -560,7 +560,7 @@ class _Chart:
         x, y = num(self.frame.info_x + 6), num(r.mid + 4)
         return f'<text class="{cls}" x="{x}" y="{y}">{_info_text(text)}</text>'
 
-    def _group(self, r: _Row) -> list[str]:
+    def _group(self, r: _Row, span: tuple[float, float] | None) -> list[str]:
         row = r.data
         lines = [row.name or row.id]
         if row.start is not None and row.finish is not None:
@@ -573,7 +573,6 @@ class _Chart:
         out = [f'<g class="{r.kind}">{tooltip(*lines)}', *self._label(r)]
         if department:
             out.append(self._info(r, department))
-        span = self._bar_span(row)
         if span is not None:
             x1, x2 = span
             y0, y1 = r.mid - 4, r.mid + 1
@@ -606,7 +605,7 @@ class _Chart:
             lines.append(f"{words.baseline} {span}")
         return tooltip(*lines)
 
-    def _task(self, r: _Row, row: TaskRow) -> list[str]:
+    def _task(self, r: _Row, row: TaskRow, span: tuple[float, float] | None) -> list[str]:
         lang = self.lang
         status = row.status or "planned"
         status = status if status in STATUS_COLOURS else "planned"
@@ -627,14 +626,15 @@ class _Chart:
             self._info(
                 r, state, {"late": "info ilate", "at_risk": "info irisk"}.get(lateness, "info")
             ),
-            *self._shapes(r, row, status, progress),
+            *self._shapes(r, row, span, status, progress),
             "</g>",
         ]
 
-    def _shapes(self, r: _Row, row: TaskRow, status: str, progress: int) -> list[str]:
+    def _shapes(
+        self, r: _Row, row: TaskRow, span: tuple[float, float] | None, status: str, progress: int
+    ) -> list[str]:
         """The bar or ▲ of a task, with progress, outline, baseline bar and due marker."""
         f = self.frame
-        span = self._bar_span(row)
         if span is None:
             return []
         x1, x2 = span
@@ -738,9 +738,9 @@ class _Chart:
             *self._markers(),
             *self._links(),
         ]
-        for r in self.rows:
+        for r, span in zip(self.rows, self.spans, strict=True):
             row = r.data
-            parts += self._task(r, row) if isinstance(row, TaskRow) else self._group(r)
+            parts += self._task(r, row, span) if isinstance(row, TaskRow) else self._group(r, span)
         if not self.rows:
             empty = _("No tasks to show")
             parts.append(

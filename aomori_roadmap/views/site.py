@@ -28,10 +28,11 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time, timedelta
+from functools import partial
 from typing import TYPE_CHECKING, Literal, Protocol, TypeVar, cast
 from zoneinfo import ZoneInfo
 
-from aomori_roadmap.calendar import FiscalYear, Half
+from aomori_roadmap.calendar import FiscalYear
 from aomori_roadmap.engine.kpi import (
     Evaluation,
     KpiMark,
@@ -46,6 +47,7 @@ from aomori_roadmap.engine.reviews import (
     cycle_dates,
     find_cycle,
     ongoing_spans,
+    plan_halves,
     review_cycles,
 )
 from aomori_roadmap.engine.schedule import paused_gc, plan_calendar, schedule
@@ -154,9 +156,8 @@ def _cycle_dates(plan: Plan) -> list[tuple[str, date, date]]:
     """Every review cycle's code, snapshot date and publication date: the plan's calendar
     alone gives them, no schedule."""
     calendar = plan_calendar(plan)
-    halves = Half.range(plan.period.start.halves()[0], plan.period.end.halves()[1])
     found = []
-    for half in halves:
+    for half in plan_halves(plan):
         dates = cycle_dates(half, plan.review_policy, calendar)
         found.append((half.code, dates[0], dates[3]))
     return found
@@ -476,6 +477,21 @@ def _earlier_snapshot(plan: Plan, store: Store | None, moment: Moment) -> Snapsh
     return Snapshot(plan, moment.as_of, states, planned, {}, cycles, actuals=actuals)
 
 
+def _facts_at(plan: Plan, store: Store | None, moment: Moment, lang: str) -> Facts:
+    """The comparable facts of ``plan`` at an earlier ``moment``."""
+    snap = _earlier_snapshot(plan, store, moment)
+    return _facts(_state(plan, store, moment, snap, lang=lang))
+
+
+def _facts_in_own_store(url: str, plan: Plan, moment: Moment, lang: str) -> Facts:
+    """:func:`_facts_at` through connections of this process's own (a forked child's: it
+    never touches those it inherited)."""
+    from aomori_roadmap.store import Store
+
+    with Store(url, plan=plan) as own:
+        return _facts_at(plan, own, moment, lang)
+
+
 def _state(
     plan: Plan,
     store: Store | None,
@@ -687,24 +703,14 @@ def _site_data(
 
     if earlier is None:
         return now_state()
-    moment_then = earlier
     if jobs > 1 and store is not None and store.database.shareable and can_fork():
-        url = store.url
-
-        def facts_then() -> Facts:
-            from aomori_roadmap.store import Store
-
-            with Store(url, plan=plan) as own:  # the child's own connection, never the parent's
-                then_snap = _earlier_snapshot(plan, own, moment_then)
-                return _facts(_state(plan, own, moment_then, then_snap, lang=lang))
-
-        with Beside(facts_then) as child:  # the earlier moment on a second core
+        work = partial(_facts_in_own_store, store.url, plan, earlier, lang)
+        with Beside(work) as child:  # the earlier moment on a second core
             now = now_state()
             before = child.result()
     else:
         now = now_state()
-        then_snap = _earlier_snapshot(plan, store, earlier)
-        before = _facts(_state(plan, store, earlier, then_snap, lang=lang))
+        before = _facts_at(plan, store, earlier, lang)
     changes = _compare(_facts(now), before)
     by_subject: dict[tuple[str, str], list[Change]] = {}
     for change in changes:

@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from forking import count_forks
 from storetest import Clock, jst
 from typer.testing import CliRunner
 
 from aomori_roadmap.cli import app
-from aomori_roadmap.parallel import Beside, can_fork
+from aomori_roadmap.parallel import can_fork
 from aomori_roadmap.plan.loader import default_plan
 from aomori_roadmap.site import build
 from aomori_roadmap.store import Store
@@ -47,15 +47,7 @@ def test_two_processes_write_the_same_site_as_one(
     db: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr(build, "SHARE_FROM", 1)  # share the pages of the default plan too
-    forked: list[str] = []
-
-    class Counted(Beside[object]):
-        def __init__(self, work: Callable[[], object]) -> None:
-            forked.append(work.__name__)
-            super().__init__(work)
-
-    monkeypatch.setattr(build, "Beside", Counted)
-    monkeypatch.setattr(views_site, "Beside", Counted)
+    forked = count_forks(monkeypatch, build, views_site)
     made = {}
     for jobs in ("1", "2"):
         folder = tmp_path / f"jobs{jobs}"
@@ -64,7 +56,10 @@ def test_two_processes_write_the_same_site_as_one(
         )
         assert result.exit_code == 0, result.output
         made[jobs] = _files(folder)
-    assert forked == ["facts_then", "their_pages"]  # with --jobs 2 only: both halves shared
+    assert forked == [
+        "_facts_in_own_store",
+        "their_pages",
+    ]  # with --jobs 2 only: both halves shared
     assert made["2"] == made["1"]
     changes = made["1"]["data/changes.csv"].decode("utf-8-sig").splitlines()
     assert len(changes) > 1  # the two moments differ: the earlier one was compared too

@@ -6,13 +6,15 @@ import dataclasses
 from datetime import date
 
 import pytest
-from sitetest import R6_END, R7_H1_END, record_later
-from storetest import Clock
+from forking import count_forks
+from sitetest import R6_END, R7_H1_END, record_history, record_later
+from storetest import Clock, jst
 
 from aomori_roadmap.engine.kpi import KpiMark
 from aomori_roadmap.errors import PlanError
 from aomori_roadmap.plan.model import Plan
 from aomori_roadmap.store import Store
+from aomori_roadmap.views import site as views_site
 from aomori_roadmap.views.site import (
     Moment,
     compare,
@@ -110,16 +112,19 @@ def test_every_kind_of_change_since_the_previous_cycle(plan: Plan, store: Store)
 
 @pytest.mark.parametrize("in_memory", [False, True])
 def test_the_earlier_moment_read_beside_gives_the_same_changes(
-    plan: Plan, store: Store, in_memory: bool
+    plan: Plan, store: Store, in_memory: bool, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     moment = site_moment(plan, cycle="R7上期", today=TODAY)
     if in_memory:  # lives in this process alone: read here, not in a forked one
-        assert store.database.shareable
-        store = Store("sqlite://", plan=plan)
-        assert not store.database.shareable
+        clock = Clock(jst(2024, 4, 1))
+        store = Store("sqlite://", plan=plan, clock=clock)
+        record_history(store, clock)
+    assert store.database.shareable is not in_memory
+    forked = count_forks(monkeypatch, views_site)
     alone = site_data(plan, store, moment)
     beside = site_data(plan, store, moment, jobs=2)
-    assert beside.changes == alone.changes and (beside.changes or in_memory)
+    assert forked == ([] if in_memory else ["_facts_in_own_store"])
+    assert beside.changes == alone.changes and beside.changes
     assert beside.initiatives == alone.initiatives and beside.kpis == alone.kpis
 
 

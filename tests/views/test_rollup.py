@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import copy
 import json
-from collections.abc import Callable
 from datetime import UTC, date, datetime
 from io import BytesIO
 from pathlib import Path
 
 import pytest
+from forking import count_forks
 from openpyxl import load_workbook
 from storetest import PLAN_DATA
 from typer.testing import CliRunner
@@ -17,7 +17,7 @@ from typer.testing import CliRunner
 from aomori_roadmap.cli import app
 from aomori_roadmap.errors import PlanError
 from aomori_roadmap.export.excel import rollup_xlsx
-from aomori_roadmap.parallel import Beside, can_fork
+from aomori_roadmap.parallel import can_fork
 from aomori_roadmap.plan.loader import default_plan, plan_from_data
 from aomori_roadmap.plan.model import Plan
 from aomori_roadmap.store import Store
@@ -135,14 +135,7 @@ def test_the_command_writes_a_table_json_and_xlsx(url: str, tmp_path: Path) -> N
 def test_two_processes_give_the_same_roll_up(url: str, monkeypatch: pytest.MonkeyPatch) -> None:
     import aomori_roadmap.views.rollup as module
 
-    forked: list[str] = []
-
-    class Counted(Beside[object]):
-        def __init__(self, work: Callable[[], object]) -> None:
-            forked.append(work.__name__)
-            super().__init__(work)
-
-    monkeypatch.setattr(module, "Beside", Counted)
+    forked = count_forks(monkeypatch, module)
     alone = rollup(url, as_of=date(2025, 9, 30))
     module._by_revision.clear()  # the plans read anew, half of them in the child
     together = rollup(url, as_of=date(2025, 9, 30), jobs=2)
