@@ -127,6 +127,21 @@ CycleOption = Annotated[
 OutputOption = Annotated[Path | None, typer.Option("-o", "--output", help=_("File to write to"))]
 
 
+JobsOption = Annotated[
+    int | None,
+    typer.Option(
+        "--jobs", min=1, help=_("Processes that may work at once (default: the number of cores)")
+    ),
+]
+
+
+def jobs_of(given: int | None) -> int:
+    """``--jobs`` as given, else the cores this process may run on."""
+    from aomori_roadmap.parallel import cores
+
+    return cores() if given is None else given
+
+
 def fiscal_year_of(text: str | None, default: "FiscalYear") -> "FiscalYear":
     from aomori_roadmap.calendar import FiscalYear, parse_period
 

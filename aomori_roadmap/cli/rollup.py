@@ -6,7 +6,7 @@ import typer
 
 from aomori_roadmap.cli.application import app, options_of
 from aomori_roadmap.cli.console import EXIT_BAD_INPUT, err, fail, out, print_json, write_output
-from aomori_roadmap.cli.inputs import OutputOption, as_of_date
+from aomori_roadmap.cli.inputs import JobsOption, OutputOption, as_of_date, jobs_of
 from aomori_roadmap.errors import RoadmapError
 from aomori_roadmap.i18n import _
 
@@ -29,17 +29,9 @@ def rollup_command(
         bool, typer.Option("--json", help=_("Write JSON instead of a table"))
     ] = False,
     output: OutputOption = None,
-    jobs: Annotated[
-        int | None,
-        typer.Option(
-            "--jobs",
-            min=1,
-            help=_("Processes that may work at once (default: the number of cores)"),
-        ),
-    ] = None,
+    jobs: JobsOption = None,
 ) -> None:
     """ストアのプランを --as-of の日で集計します（プラン別と合計、遅れているプラン）。"""
-    from aomori_roadmap.parallel import cores
     from aomori_roadmap.views.rollup import rollup, rollup_tables
 
     options = options_of(ctx)
@@ -55,7 +47,7 @@ def rollup_command(
             raise typer.Exit(EXIT_BAD_INPUT)
     day = as_of_date(options)
     try:
-        workers = cores() if jobs is None else jobs
+        workers = jobs_of(jobs)
         found = rollup(options.db, as_of=day, plans=wanted, lang=options.lang, jobs=workers)
     except RoadmapError as error:
         fail(error)

@@ -8,7 +8,7 @@ import typer
 
 from aomori_roadmap.cli.application import app, bad_date, options_of
 from aomori_roadmap.cli.console import EXIT_BAD_INPUT, err, fail, out
-from aomori_roadmap.cli.inputs import as_of_date, load
+from aomori_roadmap.cli.inputs import JobsOption, as_of_date, jobs_of, load
 from aomori_roadmap.cli.stores import reading_store
 from aomori_roadmap.errors import RoadmapError
 from aomori_roadmap.i18n import LANGUAGES, _
@@ -52,17 +52,9 @@ def site_command(
             help=_("Add a page of every plan of the store (the roll-up as of the same date)"),
         ),
     ] = False,
-    jobs: Annotated[
-        int | None,
-        typer.Option(
-            "--jobs",
-            min=1,
-            help=_("Processes that may work at once (default: the number of cores)"),
-        ),
-    ] = None,
+    jobs: JobsOption = None,
 ) -> None:
     """進捗状況の公表サイト（静的ファイル）を書き出します。"""
-    from aomori_roadmap.parallel import cores
     from aomori_roadmap.site.build import build_site
     from aomori_roadmap.views.site import site_data, site_moment
 
@@ -92,7 +84,7 @@ def site_command(
         try:
             moment = site_moment(plan, as_of=day, cycle=cycle, today=today)
             err.print(_("Gathering the site's data…"), markup=False)
-            workers = cores() if jobs is None else jobs
+            workers = jobs_of(jobs)
             data = site_data(plan, store, moment, lang=language, baseline=baseline, jobs=workers)
             found = None
             if with_rollup:
