@@ -366,7 +366,7 @@ def check_schema(engine: Engine) -> str:
     raise StoreError(
         _(
             "The schema of this database is an old version ({current}; the newest is {head}). "
-            "Upgrade it with `aomori-roadmap db upgrade --db URL`, then open it."
+            "Upgrade it with `aomori-roadmap --db URL db upgrade`, then open it."
         ).format(current=current, head=head)
     )
 
