@@ -435,8 +435,14 @@ def _wire(
     length: list[int],
     inherent: Collection[int],
     sources: Iterable[int],
+    placed: Collection[int] = (),
 ) -> None:
-    """Wire the links out of each task of ``sources`` into ``wiring``, then index its slow links."""
+    """Wire the links out of each task of ``sources`` into ``wiring``, then index its slow links.
+
+    A link into a task of ``placed`` (one that started: its actual dates place it, and it no
+    longer waits for its predecessors) binds nothing either way: it is wired inline with an
+    offset that never binds, not as a slow link that every pass would skip.
+    """
     out, special, slow, succ = wiring.out, wiring.special, wiring.slow, graph.succ
     to_finish, from_start, far = TO_FINISH, FROM_START, -FAR
     for j in inherent:
@@ -445,7 +451,9 @@ def _wire(
         entries: list[tuple[int, int]] = []
         length_p = length[p]
         for j, t, lag, rank in succ[p]:
-            if j in inherent or lag.unit != "bd" or (length_p < 0 and from_start[t]):
+            if j in placed:
+                entries.append((j, far))
+            elif j in inherent or lag.unit != "bd" or (length_p < 0 and from_start[t]):
                 special[j] = True
                 slow.append(Link(p, j, t, lag, rank))
                 entries.append((j, far))
@@ -503,7 +511,8 @@ def compile_net(plan: Plan, days: Days, actuals: Mapping[str, Actual]) -> Net:
         i for ref, actual in sorted(actuals.items()) if (i := _apply_actual(net, ref, actual)) >= 0
     ]
     if started:
-        net.wiring = _rewire(graph, [net.length[i] for i in started], started)
+        placed = {i for i in started if net.actual[i][0] is not None}
+        net.wiring = _rewire(graph, [net.length[i] for i in started], started, placed)
     net.lag_days = net.wiring.lag_days[:]
     return net
 
@@ -552,12 +561,16 @@ def _apply_actual(net: Net, ref: str, actual: Actual) -> int:
     return i
 
 
-def _rewire(graph: Graph, lengths: list[int], started: list[int]) -> Wiring:
+def _rewire(
+    graph: Graph, lengths: list[int], started: list[int], placed: Collection[int]
+) -> Wiring:
     """The graph's wiring with the links into and out of ``started`` tasks wired again.
 
-    Their lengths changed (to ``lengths``), and their links are read by the slow path, which
-    knows actuals. Every other task keeps the length it was wired with (a fixed task's is the
-    calendar's, -1), so that a link is wired the same way whatever the actuals of others.
+    Their lengths changed (to ``lengths``). A link into a task of ``placed`` (its actual start
+    is known) binds nothing; a link into another started task (done, its start not reported)
+    is read by the slow path, which knows actuals. Every other task keeps the length it was
+    wired with (a fixed task's is the calendar's, -1), so that a link is wired the same way
+    whatever the actuals of others.
     """
     base = graph.wiring
     length = graph.length[:]
@@ -569,5 +582,5 @@ def _rewire(graph: Graph, lengths: list[int], started: list[int]) -> Wiring:
     wiring = Wiring(
         base.out[:], base.special[:], [link for link in base.slow if link.pred not in sources]
     )
-    _wire(graph, wiring, length, graph.inherent.union(started), sorted(sources))
+    _wire(graph, wiring, length, graph.inherent.union(started), sorted(sources), placed)
     return wiring

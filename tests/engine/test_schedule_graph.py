@@ -175,8 +175,10 @@ def test_rewired_wiring_equals_fresh(data: st.DataObject) -> None:
     wired = graph.length[:]
     for i in started:
         wired[i] = net.length[i]
+    # A link into a task whose actual start is known binds nothing: it is wired inline.
+    placed = {i for i in started if net.actual[i][0] is not None}
     fresh = Wiring([[] for _ in range(n)], [False] * n, [])
-    network._wire(graph, fresh, wired, graph.inherent | started, range(n))
+    network._wire(graph, fresh, wired, graph.inherent | started, range(n), placed)
     rewired = net.wiring
     assert rewired.out == fresh.out
     assert rewired.slow == fresh.slow  # both sorted by index_slow
@@ -192,6 +194,28 @@ def test_rewired_wiring_equals_fresh(data: st.DataObject) -> None:
     # Re-wiring and scheduling leave the plan's shared base wiring as it was.
     schedule(plan, actuals)
     assert _snapshot(graph.wiring) == base
+
+
+@_PROPERTY
+@given(st.data())
+def test_links_into_started_tasks_wired_inline_schedule_as_slow_links(
+    data: st.DataObject,
+) -> None:
+    """Wiring a link into a task that started inline, with an offset that never binds, gives
+    the schedule that reading it on the slow path (which skips it) gives: every date, slack,
+    critical path and violation."""
+    plan = plan_from_data(data.draw(plan_data()))
+    actuals = data.draw(some_actuals(_refs(plan)))
+    inline = schedule(plan, actuals).to_json()
+    rewire = network._rewire
+
+    def all_slow(graph: Graph, lengths: list[int], started: list[int], placed: Any) -> Wiring:
+        return rewire(graph, lengths, started, ())
+
+    with pytest.MonkeyPatch.context() as patched:
+        patched.setattr(network, "_rewire", all_slow)
+        slow = schedule(plan, actuals).to_json()
+    assert inline == slow
 
 
 @_PROPERTY
