@@ -24,7 +24,7 @@ from aomori_roadmap.site.pages import Page, _Site, page_list, render
 from aomori_roadmap.site.style import SITE_CSS
 from aomori_roadmap.site.tables import site_tables
 from aomori_roadmap.views.rollup import Rollup
-from aomori_roadmap.views.site import SiteData, site_data, site_moment
+from aomori_roadmap.views.site import Moment, SiteData, site_data, site_moment
 
 if TYPE_CHECKING:
     from aomori_roadmap.plan.model import Plan
@@ -51,16 +51,23 @@ class Site:
 
     def write(self, directory: Path, progress: Callable[[int, int], None] | None = None) -> None:
         """Write the files under ``directory`` (created when missing)."""
-        made: set[Path] = set()
-        total = len(self.files)
-        for n, (path, content) in enumerate(sorted(self.files.items()), 1):
-            target = directory / path
-            if target.parent not in made:
-                target.parent.mkdir(parents=True, exist_ok=True)
-                made.add(target.parent)
-            target.write_bytes(content)
-            if progress is not None and (n % 500 == 0 or n == total):
-                progress(n, total)
+        _write_files(directory, self.files, progress)
+
+
+def _write_files(
+    directory: Path, files: dict[str, bytes], progress: Callable[[int, int], None] | None = None
+) -> None:
+    """Write ``files`` (``path → bytes``) under ``directory``, making folders as needed."""
+    made: set[Path] = set()
+    total = len(files)
+    for n, (path, content) in enumerate(sorted(files.items()), 1):
+        target = directory / path
+        if target.parent not in made:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            made.add(target.parent)
+        target.write_bytes(content)
+        if progress is not None and (n % 500 == 0 or n == total):
+            progress(n, total)
 
 
 def _data_page(site: _Site, tables: list[Table]) -> str:
@@ -107,44 +114,59 @@ def build_site(data: SiteData, *, jobs: int = 1, rollup: Rollup | None = None) -
     site over its municipalities' plans.
 
     With ``jobs`` of 2 or more (and :data:`SHARE_FROM` initiatives or more), a forked process
-    makes two thirds of the initiatives' pages beside this one, where the system forks
+    makes four fifths of the initiatives' pages beside this one, where the system forks
     (:mod:`aomori_roadmap.parallel`); the files are the same.
     """
     check_language(data.lang)
     with paused_gc():  # the pages and tables make no cycles: no collection walks them meanwhile
-        return _build(data, jobs, rollup)
+        return _build(data, jobs, rollup, None)
 
 
 SHARE_FROM = 200
 """Initiatives from which a site's pages are shared with a second process (``jobs`` > 1)."""
 
 
-def _build(data: SiteData, jobs: int, rollup: Rollup | None) -> Site:
+def _build(data: SiteData, jobs: int, rollup: Rollup | None, into: Path | None) -> Site:
+    """:func:`build_site`; with ``into``, each process also writes the files it made there."""
     site = _Site(data, rollup)
     pages = page_list(data)
     if rollup is not None:
         pages.append(("rollup.html", "rollup", ""))
     theirs: list[Page] = []
     if jobs > 1 and len(data.initiatives) >= SHARE_FROM and can_fork():
-        # The child makes two thirds of the initiatives' pages; this process the rest, the
+        # The child makes four fifths of the initiatives' pages; this process the rest, the
         # other pages and the open data: about the same time each.
         initiatives = [p for p in pages if p[1] == "initiative"]
-        theirs = initiatives[len(initiatives) // 3 :]
+        theirs = initiatives[len(initiatives) // 5 :]
     with using_language(data.lang):
         if not theirs:
-            return Site(_files(render(site, pages), pages, _open_data(site)))
+            files = _files(render(site, pages), pages, _open_data(site))
+            if into is not None:
+                _write_files(into, files)
+            return Site(files)
         skip = {path for path, _kind, _key in theirs}
         mine = [page for page in pages if page[0] not in skip]
 
-        def their_pages() -> dict[str, bytes]:
+        def their_pages() -> dict[str, bytes] | None:
             site.only(key for _path, _kind, key in theirs)  # the charts of its pages alone
-            return render(site, theirs)
+            made = render(site, theirs)
+            if into is None:
+                return made
+            _write_files(into, made)
+            return None  # written: read back from the files, not sent through a pipe
 
         with Beside(their_pages) as child:
             site.only(key for _path, kind, key in mine if kind == "initiative")
             made = render(site, mine)
             data_files = _open_data(site)
-            made.update(child.result())
+            if into is not None:
+                _write_files(into, _files(made, mine, data_files))
+            sent = child.result()
+        if sent is not None:
+            made.update(sent)
+        else:  # the child wrote its pages into ``into``: the files are its answer
+            assert into is not None
+            made.update((path, (into / path).read_bytes()) for path, _kind, _key in theirs)
         return Site(_files(made, pages, data_files))
 
 
@@ -152,10 +174,13 @@ def _files(
     made: dict[str, bytes], pages: list[Page], data_files: dict[str, bytes]
 ) -> dict[str, bytes]:
     """The site's files in their order: the style sheet, the pages, the open data."""
-    files = {"assets/site.css": SITE_CSS.encode("utf-8")}
+    files = {_STYLE_SHEET: SITE_CSS.encode("utf-8")}
     files.update((path, made[path]) for path, _kind, _key in pages)
     files.update(data_files)
     return files
+
+
+_STYLE_SHEET = "assets/site.css"
 
 
 def _open_data(site: _Site) -> dict[str, bytes]:
@@ -214,7 +239,22 @@ def write_site(
 
         today = today_in(plan)
     moment = site_moment(plan, as_of=as_of, cycle=cycle, today=today)
+    with paused_gc():  # once for the whole: what it made is freed before a collection runs
+        return _made_and_written(directory, plan, store, moment, lang, baseline, jobs, rollup)
+
+
+def _made_and_written(
+    directory: Path,
+    plan: Plan,
+    store: Store | None,
+    moment: Moment,
+    lang: str,
+    baseline: str | None,
+    jobs: int,
+    rollup: Rollup | None,
+) -> Site:
+    """:func:`write_site` from its moment on: each process writes the files it makes as soon
+    as it has made them; the site's data is freed on return."""
     data = site_data(plan, store, moment, lang=lang, baseline=baseline, jobs=jobs)
-    site = build_site(data, jobs=jobs, rollup=rollup)
-    site.write(directory)
-    return site
+    check_language(data.lang)
+    return _build(data, jobs, rollup, directory)

@@ -11,16 +11,19 @@ from pathlib import Path
 from urllib.parse import urldefrag
 
 import pytest
+from forking import count_forks
 from jsonschema import Draft202012Validator, FormatChecker
 from sitetest import record_later, site_plan
 from storetest import Clock
 
+from aomori_roadmap.parallel import can_fork
 from aomori_roadmap.plan.loader import default_plan
 from aomori_roadmap.plan.model import Plan
-from aomori_roadmap.site import build_site, pages, write_site
+from aomori_roadmap.site import build, build_site, pages, write_site
 from aomori_roadmap.site.opendata import read_table_csv
 from aomori_roadmap.site.tables import site_tables
 from aomori_roadmap.store import Store
+from aomori_roadmap.views import site as views_site
 from aomori_roadmap.views.rollup import rollup
 from aomori_roadmap.views.site import site_data, site_moment
 
@@ -48,13 +51,33 @@ def test_a_past_cycle_is_made_again_exactly(
     record_later(store, clock)
     again = write_site(tmp_path / "again", plan, store, cycle="R7上期", today=TODAY)
     assert again.files == site.files
-    written = {p.relative_to(tmp_path / "again").as_posix(): p.read_bytes()
-               for p in (tmp_path / "again").rglob("*") if p.is_file()}  # fmt: skip
-    assert written == site.files
+    assert _written(tmp_path / "again") == site.files
     # A site of today does see the later records.
     assert _site(plan, store, as_of=date(2025, 12, 2)) != _site(
         plan, store, as_of=date(2025, 12, 1)
     )
+
+
+def _written(folder: Path) -> dict[str, bytes]:
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in folder.rglob("*")
+            if p.is_file()}  # fmt: skip
+
+
+@pytest.mark.skipif(not can_fork(), reason="this system does not fork")
+def test_two_processes_write_the_same_site_as_one(
+    plan: Plan, store: Store, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """With ``jobs=2`` each process writes the files it made, and the child's pages are read
+    back for the answer: the same files, on disk and in it, as one process makes."""
+    monkeypatch.setattr(build, "SHARE_FROM", 1)  # share the pages of this small plan too
+    forked = count_forks(monkeypatch, build, views_site)
+    alone = write_site(tmp_path / "one", plan, store, as_of=date(2025, 11, 5), today=TODAY)
+    assert forked == []
+    two = write_site(tmp_path / "two", plan, store, as_of=date(2025, 11, 5), today=TODAY, jobs=2)
+    assert forked == ["_facts_in_own_store", "their_pages"]
+    assert list(two.files) == list(alone.files)  # in the same order, too
+    assert two.files == alone.files
+    assert _written(tmp_path / "two") == _written(tmp_path / "one") == alone.files
 
 
 class _Links(HTMLParser):
