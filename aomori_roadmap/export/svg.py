@@ -76,7 +76,9 @@ def esc(text: object) -> str:
     >>> esc("A & B 'x'")
     'A &amp; B &#x27;x&#x27;'
     """
-    value = clean(text)
+    value = text if type(text) is str else str(text)
+    if not value.isprintable():
+        value = _BREAKS.sub(" ", _UNSAFE.sub("", value))  # as clean() does, without a call
     if _SPECIAL.search(value) is None:  # most text has nothing to escape: one C-level scan
         return value
     return html.escape(value, quote=True)

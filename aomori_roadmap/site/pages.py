@@ -67,11 +67,22 @@ def _dated(day: date, lang: str) -> str:  # lang: the cache's key, with the day
 
 
 def _fy(year: int) -> str:
-    return FiscalYear(year).label(language())
+    return _fy_label(year, language())
+
+
+@lru_cache(maxsize=256)
+def _fy_label(year: int, lang: str) -> str:
+    return FiscalYear(year).label(lang)
 
 
 def _cycle(code: str) -> str:
-    return Half(int(code[2:6]), int(code[-1])).label(language())
+    return _cycle_label(code, language())
+
+
+@lru_cache(maxsize=256)
+def _cycle_label(code: str, lang: str) -> str:
+    """A review cycle's name (``FY2025-H1`` → 令和7年度上期): the same few over and over."""
+    return Half(int(code[2:6]), int(code[-1])).label(lang)
 
 
 def _number(value: float | None, unit: str | None = None) -> str:
