@@ -26,12 +26,12 @@ from __future__ import annotations
 import multiprocessing
 import os
 import traceback
-from collections.abc import Callable
+from collections.abc import Callable, Iterator, Sequence
 from multiprocessing.connection import Connection
 from types import TracebackType
 from typing import Generic, TypeVar
 
-__all__ = ["Beside", "can_fork", "cores"]
+__all__ = ["Beside", "Shares", "can_fork", "cores"]
 
 T = TypeVar("T")
 
@@ -121,3 +121,33 @@ def _answer(work: Callable[[], object], send: Connection) -> None:
         send.send((False, RuntimeError(text)))
     finally:
         send.close()
+
+
+class Shares(Generic[T]):
+    """Items handed out a few at a time to whichever process asks first: made before a fork,
+    it lets a parent and its child share a list of jobs as they go, so that the one that
+    finishes its other work first takes more (a counter in memory both processes see).
+
+    >>> shares = Shares(list(range(7)), size=3)
+    >>> [chunk for chunk in shares.taken()]
+    [[0, 1, 2], [3, 4, 5], [6]]
+    >>> list(shares.taken())  # every item is handed out once
+    []
+    """
+
+    def __init__(self, items: Sequence[T], size: int) -> None:
+        if size < 1:
+            raise ValueError("size must be 1 or more")
+        self._items, self._size = items, size
+        self._next = multiprocessing.Value("q", 0)
+
+    def taken(self) -> Iterator[list[T]]:
+        """The chunks this process takes, until none is left."""
+        while True:
+            with self._next.get_lock():
+                start = self._next.value
+                self._next.value = start + self._size
+            chunk = list(self._items[start : start + self._size])
+            if not chunk:
+                return
+            yield chunk

@@ -55,6 +55,7 @@ def site_command(
     jobs: JobsOption = None,
 ) -> None:
     """進捗状況の公表サイト（静的ファイル）を書き出します。"""
+    from aomori_roadmap.engine.schedule import paused_gc
     from aomori_roadmap.site.build import build_site
     from aomori_roadmap.views.site import site_data, site_moment
 
@@ -80,7 +81,7 @@ def site_command(
         day = today
     if output_dir.exists() and not output_dir.is_dir():
         fail(RoadmapError(_("{path} is not a folder").format(path=output_dir)))
-    with reading_store(options, plan) as store:
+    with reading_store(options, plan) as store, paused_gc():  # one pause for the whole job
         try:
             moment = site_moment(plan, as_of=day, cycle=cycle, today=today)
             err.print(_("Gathering the site's data…"), markup=False)

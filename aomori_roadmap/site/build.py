@@ -18,7 +18,7 @@ from aomori_roadmap.engine.schedule import paused_gc
 from aomori_roadmap.errors import check_language
 from aomori_roadmap.export.svg import esc
 from aomori_roadmap.i18n import _, pgettext, using_language
-from aomori_roadmap.parallel import Beside, can_fork
+from aomori_roadmap.parallel import Beside, Shares, can_fork
 from aomori_roadmap.site.opendata import Table, data_package, table_files, table_schema
 from aomori_roadmap.site.pages import Page, _Site, page_list, render
 from aomori_roadmap.site.style import SITE_CSS
@@ -30,7 +30,7 @@ if TYPE_CHECKING:
     from aomori_roadmap.plan.model import Plan
     from aomori_roadmap.store import Store
 
-__all__ = ["SHARE_FROM", "Site", "build_site", "write_site"]
+__all__ = ["CHUNK", "SHARE_FROM", "Site", "build_site", "write_site"]
 
 
 @dataclass(frozen=True)
@@ -114,8 +114,9 @@ def build_site(data: SiteData, *, jobs: int = 1, rollup: Rollup | None = None) -
     site over its municipalities' plans.
 
     With ``jobs`` of 2 or more (and :data:`SHARE_FROM` initiatives or more), a forked process
-    makes four fifths of the initiatives' pages beside this one, where the system forks
-    (:mod:`aomori_roadmap.parallel`); the files are the same.
+    makes initiatives' pages beside this one, where the system forks
+    (:mod:`aomori_roadmap.parallel`): it takes them :data:`CHUNK` at a time from the start,
+    this process once it has made the other pages and the open data; the files are the same.
     """
     check_language(data.lang)
     with paused_gc():  # the pages and tables make no cycles: no collection walks them meanwhile
@@ -125,6 +126,9 @@ def build_site(data: SiteData, *, jobs: int = 1, rollup: Rollup | None = None) -
 SHARE_FROM = 200
 """Initiatives from which a site's pages are shared with a second process (``jobs`` > 1)."""
 
+CHUNK = 25
+"""Initiatives' pages a process takes at a time when two share them."""
+
 
 def _build(data: SiteData, jobs: int, rollup: Rollup | None, into: Path | None) -> Site:
     """:func:`build_site`; with ``into``, each process also writes the files it made there."""
@@ -132,49 +136,54 @@ def _build(data: SiteData, jobs: int, rollup: Rollup | None, into: Path | None) 
     pages = page_list(data)
     if rollup is not None:
         pages.append(("rollup.html", "rollup", ""))
-    theirs: list[Page] = []
-    if jobs > 1 and len(data.initiatives) >= SHARE_FROM and can_fork():
-        # The child makes four fifths of the initiatives' pages; this process the rest, the
-        # other pages and the open data: about the same time each.
-        initiatives = [p for p in pages if p[1] == "initiative"]
-        theirs = initiatives[len(initiatives) // 5 :]
     with using_language(data.lang):
-        if not theirs:
+        if jobs < 2 or len(data.initiatives) < SHARE_FROM or not can_fork():
             files = _files(render(site, pages), pages, _open_data(site))
             if into is not None:
                 _write_files(into, files)
             return Site(files)
-        skip = {path for path, _kind, _key in theirs}
-        mine = [page for page in pages if page[0] not in skip]
+        shares = Shares([p for p in pages if p[1] == "initiative"], CHUNK)
 
-        def their_pages() -> dict[str, bytes] | None:
-            site.only(key for _path, _kind, key in theirs)  # the charts of its pages alone
-            made = render(site, theirs)
-            if into is None:
-                return made
-            _write_files(into, made)
-            return None  # written: read back from the files, not sent through a pipe
+        def their_pages() -> dict[str, bytes] | list[str]:
+            made: dict[str, bytes] = {}
+            written: list[str] = []
+            for chunk in shares.taken():
+                part = render(site, chunk)
+                if into is None:
+                    made.update(part)
+                else:  # written now, read back by the parent: nothing sent through a pipe
+                    _write_files(into, part)
+                    written += part
+            return made if into is None else written
 
         with Beside(their_pages) as child:
-            site.only(key for _path, kind, key in mine if kind == "initiative")
-            made = render(site, mine)
+            made = render(site, [p for p in pages if p[1] != "initiative"])
             data_files = _open_data(site)
             if into is not None:
-                _write_files(into, _files(made, mine, data_files))
+                _write_files(into, {_STYLE_SHEET: _style(), **made, **data_files})
+            for chunk in shares.taken():
+                part = render(site, chunk)
+                if into is not None:
+                    _write_files(into, part)
+                made.update(part)
             sent = child.result()
-        if sent is not None:
+        if isinstance(sent, dict):
             made.update(sent)
-        else:  # the child wrote its pages into ``into``: the files are its answer
+        else:
             assert into is not None
-            made.update((path, (into / path).read_bytes()) for path, _kind, _key in theirs)
+            made.update((path, (into / path).read_bytes()) for path in sent)
         return Site(_files(made, pages, data_files))
+
+
+def _style() -> bytes:
+    return SITE_CSS.encode("utf-8")
 
 
 def _files(
     made: dict[str, bytes], pages: list[Page], data_files: dict[str, bytes]
 ) -> dict[str, bytes]:
     """The site's files in their order: the style sheet, the pages, the open data."""
-    files = {_STYLE_SHEET: SITE_CSS.encode("utf-8")}
+    files = {_STYLE_SHEET: _style()}
     files.update((path, made[path]) for path, _kind, _key in pages)
     files.update(data_files)
     return files

@@ -9,7 +9,7 @@ every page says so. Charts are SVG with a title, a description and a data table 
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Sequence
 from datetime import date
 from functools import lru_cache
 
@@ -21,7 +21,7 @@ from aomori_roadmap.export.chart import render_svg
 from aomori_roadmap.export.svg import esc
 from aomori_roadmap.i18n import _, language, pgettext
 from aomori_roadmap.site.charts import ChartPoint, KpiChartData, kpi_chart
-from aomori_roadmap.views.gantt import GanttData, initiative_views
+from aomori_roadmap.views.gantt import GanttData, InitiativeViews
 from aomori_roadmap.views.rollup import Rollup, rollup_tables
 from aomori_roadmap.views.site import (
     Change,
@@ -428,38 +428,24 @@ class _Site:
         plan = data.plan
         self.fields = {f.id: f for f in plan.fields}
         self.items = {i.id: i for i in plan.items}
-        self._views: dict[str, GanttData] = {}  # made ahead of the page that asks
-        self._pending: Iterator[tuple[str, GanttData]] | None = None
-        self._only: frozenset[str] | None = None
+        self._views: InitiativeViews | None = None
         self._chrome: dict[str, tuple[str, str]] = {}  # made in the language of the pages
         self._legend: str | None = None
 
     def gantt(self, initiative: str) -> GanttData | None:
         """The roadmap chart's data of one initiative (``None``: it has no task).
 
-        The charts are made in plan order as the pages ask for them, the snapshot's maps once
-        for all of them (:meth:`only` narrows them to the pages this process makes). The
+        The snapshot's maps are made plain once, at the first chart, for all of them; the
         review cycles' markers are left out: the page has its own review history.
         """
-        views = self._views
-        if initiative in views:
-            return views.pop(initiative)  # each page is made once: the view is not kept
-        if self._pending is None:
+        if self._views is None:
             snap = self.data.snapshot
-            self._pending = initiative_views(
+            self._views = InitiativeViews(
                 snap.plan, snap.current, as_of=snap.as_of, states=snap.status_pairs(),
                 lateness={ref: value.value for ref, value in snap.lateness.items()},
-                baseline=snap.baseline, baseline_name=snap.baseline_name, only=self._only,
+                baseline=snap.baseline, baseline_name=snap.baseline_name,
             )  # fmt: skip
-        for found, view in self._pending:
-            if found == initiative:
-                return view
-            views[found] = view
-        return None
-
-    def only(self, initiatives: Iterable[str]) -> None:
-        """Make the charts of these initiatives alone (before the first :meth:`gantt`)."""
-        self._only = frozenset(initiatives)
+        return self._views.view(initiative)
 
     def page(self, path: str, title: str, crumbs: Sequence[tuple[str, str]], body: Body) -> str:
         root = "../" * path.count("/")

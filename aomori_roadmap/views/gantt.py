@@ -58,6 +58,7 @@ __all__ = [
     "GanttPlan",
     "HalfColumn",
     "InitiativeRow",
+    "InitiativeViews",
     "ItemRow",
     "Link",
     "LinkTypeCode",
@@ -1026,6 +1027,55 @@ def _inputs(
     )
 
 
+class InitiativeViews:
+    """The Gantt view of any initiative of a plan, by id, in any order: what
+    ``gantt_data(..., initiative=id)`` gives, with the states, lateness, markers and critical
+    paths made plain once for all of them (a site draws thousands).
+
+    >>> from aomori_roadmap.plan.loader import default_plan
+    >>> from aomori_roadmap.engine.schedule import schedule
+    >>> plan = default_plan()
+    >>> computed = schedule(plan)
+    >>> views = InitiativeViews(plan, computed)
+    >>> views.view("bousai-dx-alerts") == gantt_data(plan, computed, initiative="bousai-dx-alerts")
+    True
+    """
+
+    def __init__(
+        self,
+        plan: Plan,
+        computed: Schedule,
+        *,
+        as_of: date | None = None,
+        states: Mapping[str, tuple[str, int]] | None = None,
+        lateness: Mapping[str, str] | None = None,
+        baseline: Schedule | None = None,
+        baseline_name: str | None = None,
+        cycles: Sequence[ReviewCycle] | None = None,
+    ) -> None:
+        with paused_gc():
+            self._plan, self._computed = plan, computed
+            self._as_of, self._baseline_name = as_of, baseline_name
+            self._given = _inputs(plan, computed, states, lateness, baseline)
+            self._markers = _markers(cycles or ())
+            self._runs: dict[str, list[tuple[str, ...]]] = {}
+            for path in computed.critical_paths:
+                for owner, steps in itertools.groupby(path, key=lambda ref: ref.split("/", 1)[0]):
+                    self._runs.setdefault(owner, []).append(tuple(steps))
+            self._initiatives = {i.id: i for i in plan.initiatives}
+
+    def view(self, initiative: str) -> GanttData | None:
+        """The view of ``initiative`` (``None``: it has no task, or there is no such one)."""
+        found = self._initiatives.get(initiative)
+        if found is None or not found.tasks:
+            return None
+        with paused_gc():
+            chosen = [found]
+            own = tuple(self._runs.get(initiative, ()))
+            return _view(self._plan, self._computed, chosen, _rows(self._given, chosen),
+                         self._markers, own, self._as_of, self._baseline_name)  # fmt: skip
+
+
 def initiative_views(
     plan: Plan,
     computed: Schedule,
@@ -1038,10 +1088,9 @@ def initiative_views(
     cycles: Sequence[ReviewCycle] | None = None,
     only: Collection[str] | None = None,
 ) -> Iterator[tuple[str, GanttData]]:
-    """The Gantt view of each initiative with tasks, in plan order: what
-    ``gantt_data(..., initiative=id)`` gives for each, with the states, lateness, markers and
-    critical paths made plain once for all of them (a site draws thousands). ``only``: these
-    initiatives alone. Each view is made when the iterator comes to it.
+    """The Gantt view of each initiative with tasks, in plan order (see
+    :class:`InitiativeViews`); ``only``: these initiatives alone. Each view is made when the
+    iterator comes to it.
 
     >>> from aomori_roadmap.plan.loader import default_plan
     >>> from aomori_roadmap.engine.schedule import schedule
@@ -1051,21 +1100,16 @@ def initiative_views(
     >>> views["bousai-dx-alerts"] == gantt_data(plan, computed, initiative="bousai-dx-alerts")
     True
     """
-    with paused_gc():
-        given = _inputs(plan, computed, states, lateness, baseline)
-        markers = _markers(cycles or ())
-        runs: dict[str, list[tuple[str, ...]]] = {}
-        for path in computed.critical_paths:
-            for owner, steps in itertools.groupby(path, key=lambda ref: ref.split("/", 1)[0]):
-                runs.setdefault(owner, []).append(tuple(steps))
-        for initiative in plan.initiatives:
-            if not initiative.tasks or (only is not None and initiative.id not in only):
-                continue
-            chosen = [initiative]
-            own = tuple(runs.get(initiative.id, ()))
-            view = _view(plan, computed, chosen, _rows(given, chosen), markers, own, as_of,
-                         baseline_name)  # fmt: skip
-            yield initiative.id, view
+    maker = InitiativeViews(
+        plan, computed, as_of=as_of, states=states, lateness=lateness, baseline=baseline,
+        baseline_name=baseline_name, cycles=cycles,
+    )  # fmt: skip
+    for initiative in plan.initiatives:
+        if not initiative.tasks or (only is not None and initiative.id not in only):
+            continue
+        view = maker.view(initiative.id)
+        assert view is not None
+        yield initiative.id, view
 
 
 def _rows(
