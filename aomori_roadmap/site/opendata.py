@@ -155,22 +155,27 @@ def _check_columns(columns: Sequence[Column]) -> None:
 
 def _columns(table: Table) -> list[list[object]]:
     """The values of each column of a table whose rows are all as wide as its columns."""
-    return [[row[n] for row in table.rows] for n in range(len(table.columns))]
+    if not table.rows:
+        return [[] for _ in table.columns]
+    return list(map(list, zip(*table.rows, strict=True)))  # a transpose in C
 
 
-def _check(table: Table) -> None:
-    """Raise PlanError unless every row of ``table`` fits its columns."""
+def _check(table: Table) -> list[list[object]]:
+    """Raise PlanError unless every row of ``table`` fits its columns; return its values a
+    column at a time (:func:`_columns`), for the CSV and the JSON."""
     if not _TABLE_NAME.fullmatch(table.name):
         raise PlanError(
             _("A table name is made of a-z, 0-9 and hyphens: {name}").format(name=table.name)
         )
     _check_columns(table.columns)
     width = len(table.columns)
-    if all(len(row) == width for row in table.rows) and all(
-        _column_fits(column, values)
-        for column, values in zip(table.columns, _columns(table), strict=True)
-    ):
-        return
+    if set(map(len, table.rows)) <= {width}:
+        columns = _columns(table)
+        if all(
+            _column_fits(column, values)
+            for column, values in zip(table.columns, columns, strict=True)
+        ):
+            return columns
     for n, row in enumerate(table.rows, start=1):  # find the first misfit, to name it
         if len(row) != width:
             raise PlanError(
@@ -191,6 +196,7 @@ def _check(table: Table) -> None:
                         kind=column.kind,
                     )
                 )
+    return _columns(table)  # every value fits: a subclass of a column's type, say
 
 
 # --- CSV -------------------------------------------------------------------------------------
@@ -215,18 +221,16 @@ def table_csv(table: Table) -> bytes:
     >>> table_csv(table)[:3], table_csv(table).decode("utf-8-sig")
     (b'\\xef\\xbb\\xbf', '数,文\\r\\n-5,\\'-5\\r\\n1,"say ""hi"", then go"\\r\\n')
     """
-    _check(table)
-    return _csv(table)
+    return _csv(table, _check(table))
 
 
-def _csv(table: Table) -> bytes:
-    """:func:`table_csv` of a checked table: its cells made a column at a time."""
+def _csv(table: Table, values: list[list[object]]) -> bytes:
+    """:func:`table_csv` of a checked table, given its ``values`` a column at a time: its
+    cells made a column at a time."""
     out = io.StringIO(newline="")
     writer = csv.writer(out, lineterminator="\r\n", quoting=csv.QUOTE_MINIMAL)
     writer.writerow([c.title for c in table.columns])
-    columns = [
-        _cells(c.kind, values) for c, values in zip(table.columns, _columns(table), strict=True)
-    ]
+    columns = [_cells(c.kind, column) for c, column in zip(table.columns, values, strict=True)]
     writer.writerows(zip(*columns, strict=True))
     return out.getvalue().encode("utf-8-sig")
 
@@ -237,10 +241,19 @@ def _cells(kind: ColumnKind, values: list[object]) -> list[str]:
         texts = cast("list[str | None]", values)
         return ["" if v is None else ("'" + v if v.startswith(_FORMULA) else v) for v in texts]
     if kind == "date":
-        return ["" if v is None else cast(dt.date, v).isoformat() for v in values]
+        cells = _iso_dates(cast("list[dt.date | None]", values), "{}")
+        return [cells[v] for v in values]
     if kind == "boolean":
         return ["" if v is None else "true" if v else "false" for v in values]
     return ["" if v is None else _decimal(cast(float, v)) for v in values]  # numbers
+
+
+def _iso_dates(days: list[dt.date | None], form: str) -> dict[object, str]:
+    """Each date of a column once (a few hundred days among many rows) as ISO text put in
+    ``form``, and ``None`` as the empty cell."""
+    found: dict[object, str] = {d: form.format(d.isoformat()) for d in set(days) if d is not None}
+    found[None] = "null" if form != "{}" else ""
+    return found
 
 
 def _read_cell(column: Column, text: str) -> object:
@@ -342,8 +355,8 @@ def _dump(document: object) -> bytes:
 
 def table_files(table: Table) -> tuple[bytes, bytes]:
     """The table as CSV and as JSON (:func:`table_csv`, :func:`table_json`), checked once."""
-    _check(table)
-    return _csv(table), _json(table)
+    values = _check(table)
+    return _csv(table, values), _json(table, values)
 
 
 _ROW = json.JSONEncoder(ensure_ascii=False, allow_nan=False)
@@ -367,12 +380,11 @@ def table_json(table: Table) -> bytes:
       ]
     }
     """
-    _check(table)
-    return _json(table)
+    return _json(table, _check(table))
 
 
-def _json(table: Table) -> bytes:
-    """:func:`table_json` of a checked table."""
+def _json(table: Table, values: list[list[object]]) -> bytes:
+    """:func:`table_json` of a checked table, given its ``values`` a column at a time."""
     head = {
         "name": table.name,
         "title": table.title,
@@ -388,10 +400,7 @@ def _json(table: Table) -> bytes:
     template = "    {{" + ", ".join(
         _STRING(c.key).replace("{", "{{").replace("}", "}}") + ": {}" for c in table.columns
     ) + "}}"  # fmt: skip
-    columns = [
-        _json_cells(c.kind, values)
-        for c, values in zip(table.columns, _columns(table), strict=True)
-    ]
+    columns = [_json_cells(c.kind, column) for c, column in zip(table.columns, values, strict=True)]
     lines = [template.format(*values) for values in zip(*columns, strict=True)]
     rows = "[\n" + ",\n".join(lines) + "\n  ]" if lines else "[]"
     return (text[:-2] + f',\n  "rows": {rows}\n}}\n').encode()
@@ -407,8 +416,8 @@ def _json_cells(kind: ColumnKind, values: list[object]) -> list[str]:
         texts = cast("list[str | None]", values)
         return ["null" if v is None else _STRING(v) for v in texts]
     if kind == "date":
-        days = cast("list[dt.date | None]", values)
-        return ["null" if v is None else f'"{v.isoformat()}"' for v in days]
+        cells = _iso_dates(cast("list[dt.date | None]", values), '"{}"')
+        return [cells[v] for v in values]
     if kind == "boolean":
         return ["null" if v is None else "true" if v else "false" for v in values]
     if kind == "integer":
