@@ -144,6 +144,24 @@ def _dated(day: dt.date, lang: str) -> str:  # lang: the cache's key, with the d
     )
 
 
+@lru_cache(maxsize=4096)
+def _escaped(text: str) -> str:
+    """One of our own lines (a state, a date), escaped: the same few over and over."""
+    return esc(text)
+
+
+@lru_cache(maxsize=65536)
+def _span_line(start: dt.date, finish: dt.date, lang: str) -> str:  # lang: the cache's key
+    """A task's dates as its tooltip shows them, escaped."""
+    return esc(_words(lang).span.format(start=_dated(start, lang), finish=_dated(finish, lang)))
+
+
+@lru_cache(maxsize=4096)
+def _count_line(words: str, n: int) -> str:  # words: the translated line, the cache's key
+    """A line with a count of working days (a duration, a slack), escaped."""
+    return esc(words.format(n=n))
+
+
 def _title(name: str) -> str:
     return _("{name}: roadmap Gantt chart").format(name=name)
 
@@ -586,24 +604,26 @@ class _Chart:
         return out
 
     def _tooltip(self, row: TaskRow, state: str) -> str:
+        """The task's ``<title>``: what :func:`tooltip` makes of its lines, the lines of our
+        own words (dates, counts, states) escaped once each from a cache."""
         words, lang = self.words, self.lang
-        lines = [row.name or row.id]
+        lines = [esc(row.name or row.id)]
         start, finish = row.start, row.finish
         if row.milestone:
-            lines.append(_dated(start, lang))
+            lines.append(_escaped(_dated(start, lang)))
         else:
-            lines.append(words.span.format(start=_dated(start, lang), finish=_dated(finish, lang)))
-            lines.append(words.days.format(n=row.duration_days))
-        lines.append(state)
+            lines.append(_span_line(start, finish, lang))
+            lines.append(_count_line(words.days, row.duration_days))
+        lines.append(_escaped(state))
         if row.critical:
-            lines.append(words.critical)
-        lines.append(words.slack.format(n=row.total_slack))
+            lines.append(_escaped(words.critical))
+        lines.append(_count_line(words.slack, row.total_slack))
         if row.due is not None:
-            lines.append(f"{words.due} {_dated(row.due, lang)}")
+            lines.append(_escaped(f"{words.due} {_dated(row.due, lang)}"))
         if row.baseline_start is not None and row.baseline_finish is not None:
             span = words.span.format(start=row.baseline_start, finish=row.baseline_finish)
-            lines.append(f"{words.baseline} {span}")
-        return tooltip(*lines)
+            lines.append(esc(f"{words.baseline} {span}"))
+        return "<title>" + "\n".join(lines) + "</title>"
 
     def _task(self, r: _Row, row: TaskRow, span: tuple[float, float] | None) -> list[str]:
         lang = self.lang

@@ -28,7 +28,7 @@ from datetime import date
 from functools import cached_property
 
 from aomori_roadmap.engine.reviews import ReviewCycle, ongoing_spans, review_cycles
-from aomori_roadmap.engine.schedule import Actual, Schedule, plan_calendar, schedule
+from aomori_roadmap.engine.schedule import Actual, Schedule, paused_gc, plan_calendar, schedule
 from aomori_roadmap.engine.status import Lateness, StatusState, lateness_all
 from aomori_roadmap.errors import PlanError
 from aomori_roadmap.i18n import _
@@ -120,6 +120,13 @@ def take_snapshot(
     Raises:
         PlanError: ``baseline`` names no stored baseline.
     """
+    with paused_gc():  # a state per ref and the schedules' records: no cycles among them
+        return _take_snapshot(plan, store, as_of, known_at, baseline)
+
+
+def _take_snapshot(
+    plan: Plan, store: Store | None, as_of: date, known_at: date | None, baseline: str | None
+) -> Snapshot:
     calendar = plan_calendar(plan)
     states: Mapping[str, StatusState] = {}
     actuals: dict[str, Actual] = {}
