@@ -8,7 +8,7 @@ import threading
 import pytest
 
 from aomori_roadmap.errors import PlanError
-from aomori_roadmap.parallel import Beside, can_fork, cores
+from aomori_roadmap.parallel import Beside, Shares, can_fork, cores
 
 pytestmark = pytest.mark.skipif(not can_fork(), reason="this system does not fork")
 
@@ -71,3 +71,25 @@ def test_leaving_the_block_early_stops_the_child() -> None:
 
 def test_cores() -> None:
     assert 1 <= cores() <= (os.cpu_count() or 1)
+
+
+def test_shares_hand_each_item_out_once_to_whichever_process_asks() -> None:
+    items = list(range(1_003))
+    shares = Shares(items, size=10)
+
+    def take() -> list[int]:
+        mine = []
+        for chunk in shares.taken():
+            mine += chunk
+        return mine
+
+    with Beside(take) as child:
+        mine = take()
+        theirs = child.result()
+    assert sorted(mine + theirs) == items  # every item once, none twice
+    assert list(shares.taken()) == []
+
+
+def test_shares_refuse_an_empty_chunk() -> None:
+    with pytest.raises(ValueError, match="size"):
+        Shares([1, 2], size=0)
