@@ -143,6 +143,7 @@ def _build(data: SiteData, jobs: int, rollup: Rollup | None, into: Path | None) 
                 _write_files(into, files)
             return Site(files)
         shares = Shares([p for p in pages if p[1] == "initiative"], CHUNK)
+        site.views()  # the charts' maps made once, for both processes
 
         def their_pages() -> dict[str, bytes] | list[str]:
             made: dict[str, bytes] = {}

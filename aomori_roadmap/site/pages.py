@@ -438,6 +438,11 @@ class _Site:
         The snapshot's maps are made plain once, at the first chart, for all of them; the
         review cycles' markers are left out: the page has its own review history.
         """
+        return self.views().view(initiative)
+
+    def views(self) -> InitiativeViews:
+        """The maker of the roadmap charts' data, made at the first call (before a fork, so
+        that both processes share it)."""
         if self._views is None:
             snap = self.data.snapshot
             self._views = InitiativeViews(
@@ -445,7 +450,7 @@ class _Site:
                 lateness={ref: value.value for ref, value in snap.lateness.items()},
                 baseline=snap.baseline, baseline_name=snap.baseline_name,
             )  # fmt: skip
-        return self._views.view(initiative)
+        return self._views
 
     def page(self, path: str, title: str, crumbs: Sequence[tuple[str, str]], body: Body) -> str:
         root = "../" * path.count("/")
