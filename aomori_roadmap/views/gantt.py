@@ -30,7 +30,7 @@ reached.
 from __future__ import annotations
 
 import itertools
-from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, fields, make_dataclass
 from datetime import date
 from functools import lru_cache
@@ -70,7 +70,6 @@ __all__ = [
     "TaskRow",
     "gantt_data",
     "gantt_json_schema",
-    "initiative_views",
     "paused_gc",
     "short_half_label",
 ]
@@ -1074,42 +1073,6 @@ class InitiativeViews:
             own = tuple(self._runs.get(initiative, ()))
             return _view(self._plan, self._computed, chosen, _rows(self._given, chosen),
                          self._markers, own, self._as_of, self._baseline_name)  # fmt: skip
-
-
-def initiative_views(
-    plan: Plan,
-    computed: Schedule,
-    *,
-    as_of: date | None = None,
-    states: Mapping[str, tuple[str, int]] | None = None,
-    lateness: Mapping[str, str] | None = None,
-    baseline: Schedule | None = None,
-    baseline_name: str | None = None,
-    cycles: Sequence[ReviewCycle] | None = None,
-    only: Collection[str] | None = None,
-) -> Iterator[tuple[str, GanttData]]:
-    """The Gantt view of each initiative with tasks, in plan order (see
-    :class:`InitiativeViews`); ``only``: these initiatives alone. Each view is made when the
-    iterator comes to it.
-
-    >>> from aomori_roadmap.plan.loader import default_plan
-    >>> from aomori_roadmap.engine.schedule import schedule
-    >>> plan = default_plan()
-    >>> computed = schedule(plan)
-    >>> views = dict(initiative_views(plan, computed))
-    >>> views["bousai-dx-alerts"] == gantt_data(plan, computed, initiative="bousai-dx-alerts")
-    True
-    """
-    maker = InitiativeViews(
-        plan, computed, as_of=as_of, states=states, lateness=lateness, baseline=baseline,
-        baseline_name=baseline_name, cycles=cycles,
-    )  # fmt: skip
-    for initiative in plan.initiatives:
-        if not initiative.tasks or (only is not None and initiative.id not in only):
-            continue
-        view = maker.view(initiative.id)
-        assert view is not None
-        yield initiative.id, view
 
 
 def _rows(
