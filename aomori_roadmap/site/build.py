@@ -136,13 +136,18 @@ def _build(data: SiteData, jobs: int, rollup: Rollup | None, into: Path | None) 
     pages = page_list(data)
     if rollup is not None:
         pages.append(("rollup.html", "rollup", ""))
+    shares = None
+    if jobs > 1 and len(data.initiatives) >= SHARE_FROM and can_fork():
+        try:
+            shares = Shares([p for p in pages if p[1] == "initiative"], CHUNK)
+        except OSError:  # no shared memory for the counter's lock (no /dev/shm): one process
+            shares = None
     with using_language(data.lang):
-        if jobs < 2 or len(data.initiatives) < SHARE_FROM or not can_fork():
+        if shares is None:
             files = _files(render(site, pages), pages, _open_data(site))
             if into is not None:
                 _write_files(into, files)
             return Site(files)
-        shares = Shares([p for p in pages if p[1] == "initiative"], CHUNK)
         site.views()  # the charts' maps made once, for both processes
 
         def their_pages() -> dict[str, bytes] | list[str]:

@@ -256,3 +256,18 @@ def test_the_english_site_has_no_japanese_words_of_its_own(tmp_path: Path, clock
     for path, body in files.items():
         found = japanese.findall(body.decode("utf-8"))
         assert not found, f"{path}: {''.join(found[:20])}"
+
+
+def test_without_shared_memory_for_the_shares_one_process_makes_the_pages(
+    plan: Plan, store: Store, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def no_shared_memory(*args: object, **kwargs: object) -> None:
+        raise OSError("no /dev/shm")
+
+    monkeypatch.setattr(build, "SHARE_FROM", 1)
+    monkeypatch.setattr(build, "Shares", no_shared_memory)
+    forked = count_forks(monkeypatch, build)
+    alone = write_site(tmp_path / "one", plan, store, as_of=date(2025, 11, 5), today=TODAY)
+    tried = write_site(tmp_path / "two", plan, store, as_of=date(2025, 11, 5), today=TODAY, jobs=2)
+    assert forked == [] and tried.files == alone.files
+    assert _written(tmp_path / "two") == alone.files
