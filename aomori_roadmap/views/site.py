@@ -50,7 +50,7 @@ from aomori_roadmap.engine.reviews import (
     plan_halves,
     review_cycles,
 )
-from aomori_roadmap.engine.schedule import paused_gc, plan_calendar, schedule
+from aomori_roadmap.engine.schedule import Schedule, paused_gc, plan_calendar, schedule
 from aomori_roadmap.engine.status import Lateness, Status
 from aomori_roadmap.errors import PlanError
 from aomori_roadmap.i18n import _
@@ -466,20 +466,26 @@ def _kpis(plan: Plan, actuals: Sequence[KpiActual], fy: int, lang: str) -> dict[
     return found
 
 
-def _earlier_snapshot(plan: Plan, store: Store | None, moment: Moment) -> Snapshot:
+def _earlier_snapshot(
+    plan: Plan, store: Store | None, moment: Moment, planned: Schedule | None
+) -> Snapshot:
     """The plan at an earlier moment, for comparing: its states, schedules and review cycles
-    as they stood then; no lateness (it is not compared)."""
+    as they stood then; no lateness (it is not compared). ``planned``: the plan's schedule
+    without actuals when it was made already (it is the same at every moment)."""
     calendar = plan_calendar(plan)
     states = store.status_as_of(moment.as_of, known_at=moment.known) if store is not None else {}
     actuals = store.actuals_of(states) if store is not None else {}
-    planned = schedule(plan, calendar=calendar)
+    if planned is None:
+        planned = schedule(plan, calendar=calendar)
     cycles = review_cycles(plan, planned, calendar=calendar, ongoing=ongoing_spans(actuals))
     return Snapshot(plan, moment.as_of, states, planned, {}, cycles, actuals=actuals)
 
 
-def _facts_at(plan: Plan, store: Store | None, moment: Moment, lang: str) -> Facts:
+def _facts_at(
+    plan: Plan, store: Store | None, moment: Moment, lang: str, planned: Schedule | None = None
+) -> Facts:
     """The comparable facts of ``plan`` at an earlier ``moment``."""
-    snap = _earlier_snapshot(plan, store, moment)
+    snap = _earlier_snapshot(plan, store, moment, planned)
     return _facts(_state(plan, store, moment, snap, lang=lang))
 
 
@@ -710,7 +716,7 @@ def _site_data(
             before = child.result()
     else:
         now = now_state()
-        before = _facts_at(plan, store, earlier, lang)
+        before = _facts_at(plan, store, earlier, lang, now.snapshot.planned)
     changes = _compare(_facts(now), before)
     by_subject: dict[tuple[str, str], list[Change]] = {}
     for change in changes:
