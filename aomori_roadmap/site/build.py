@@ -9,6 +9,7 @@ the clock, the machine or the order of a set, so a past cycle's site is made aga
 from __future__ import annotations
 
 from collections.abc import Callable
+from contextlib import suppress
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -136,12 +137,12 @@ def _build(data: SiteData, jobs: int, rollup: Rollup | None, into: Path | None) 
     pages = page_list(data)
     if rollup is not None:
         pages.append(("rollup.html", "rollup", ""))
+    initiatives = [p for p in pages if p[1] == "initiative"]
+    others = [p for p in pages if p[1] != "initiative"]
     shares = None
-    if jobs > 1 and len(data.initiatives) >= SHARE_FROM and can_fork():
-        try:
-            shares = Shares([p for p in pages if p[1] == "initiative"], CHUNK)
-        except OSError:  # no shared memory for the counter's lock (no /dev/shm): one process
-            shares = None
+    if jobs > 1 and len(initiatives) >= SHARE_FROM and can_fork():
+        with suppress(OSError):  # no shared memory for the counter's lock (no /dev/shm)
+            shares = Shares(initiatives, CHUNK)
     with using_language(data.lang):
         if shares is None:
             files = _files(render(site, pages), pages, _open_data(site))
@@ -163,10 +164,10 @@ def _build(data: SiteData, jobs: int, rollup: Rollup | None, into: Path | None) 
             return made if into is None else written
 
         with Beside(their_pages) as child:
-            made = render(site, [p for p in pages if p[1] != "initiative"])
+            made = render(site, others)
             data_files = _open_data(site)
             if into is not None:
-                _write_files(into, {_STYLE_SHEET: _style(), **made, **data_files})
+                _write_files(into, _files(made, others, data_files))
             for chunk in shares.taken():
                 part = render(site, chunk)
                 if into is not None:
@@ -181,15 +182,11 @@ def _build(data: SiteData, jobs: int, rollup: Rollup | None, into: Path | None) 
         return Site(_files(made, pages, data_files))
 
 
-def _style() -> bytes:
-    return SITE_CSS.encode("utf-8")
-
-
 def _files(
     made: dict[str, bytes], pages: list[Page], data_files: dict[str, bytes]
 ) -> dict[str, bytes]:
     """The site's files in their order: the style sheet, the pages, the open data."""
-    files = {_STYLE_SHEET: _style()}
+    files = {_STYLE_SHEET: SITE_CSS.encode("utf-8")}
     files.update((path, made[path]) for path, _kind, _key in pages)
     files.update(data_files)
     return files
@@ -271,5 +268,4 @@ def _made_and_written(
     """:func:`write_site` from its moment on: each process writes the files it makes as soon
     as it has made them; the site's data is freed on return."""
     data = site_data(plan, store, moment, lang=lang, baseline=baseline, jobs=jobs)
-    check_language(data.lang)
     return _build(data, jobs, rollup, directory)
