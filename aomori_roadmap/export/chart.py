@@ -50,10 +50,12 @@ from aomori_roadmap.export.svg import (
     connector,
     ellipsize,
     esc,
+    esc_label,
     legend,
     legend_layout,
     num,
     text_width,
+    title_of,
     tooltip,
 )
 from aomori_roadmap.i18n import _, language, pgettext, using_language
@@ -142,12 +144,6 @@ def _dated(day: dt.date, lang: str) -> str:  # lang: the cache's key, with the d
     return pgettext("date with its wareki", "{date}").format(
         date=day.isoformat(), wareki=format_wareki(day)
     )
-
-
-@lru_cache(maxsize=4096)
-def _escaped(text: str) -> str:
-    """One of our own lines (a state, a date), escaped: the same few over and over."""
-    return esc(text)
 
 
 @lru_cache(maxsize=65536)
@@ -409,9 +405,6 @@ class _Chart:
 
     # --- header, grid and bands -----------------------------------------------------------------
 
-    def _span_x(self, period: FiscalYearColumn | HalfColumn) -> tuple[float, float]:
-        return _span_x(self.frame, period)
-
     def _header(self) -> list[str]:
         return [_header(self.frame, self.data.scale, self.lang)]
 
@@ -438,8 +431,8 @@ class _Chart:
         """Lines of halves and fiscal years, row separators and the frame of the table."""
         f, scale = self.frame, self.data.scale
         top, head, bottom = num(f.head_top + _FY_H), num(f.head_top), num(f.body_bottom)
-        halves = "".join(f"M{num(self._span_x(h)[0])} {top}V{bottom}" for h in scale.halves)
-        years = "".join(f"M{num(self._span_x(y)[0])} {head}V{bottom}" for y in scale.fiscal_years)
+        halves = "".join(f"M{num(_span_x(f, h)[0])} {top}V{bottom}" for h in scale.halves)
+        years = "".join(f"M{num(_span_x(f, y)[0])} {head}V{bottom}" for y in scale.fiscal_years)
         seps = "".join(f"M{f.name_x} {num(r.top + r.height)}H{num(f.x1)}" for r in self.rows)
         out = [f'<path class="sep" d="{seps}"/>'] if seps else []
         if halves:
@@ -610,20 +603,20 @@ class _Chart:
         lines = [esc(row.name or row.id)]
         start, finish = row.start, row.finish
         if row.milestone:
-            lines.append(_escaped(_dated(start, lang)))
+            lines.append(esc_label(_dated(start, lang)))
         else:
             lines.append(_span_line(start, finish, lang))
             lines.append(_count_line(words.days, row.duration_days))
-        lines.append(_escaped(state))
+        lines.append(esc_label(state))
         if row.critical:
-            lines.append(_escaped(words.critical))
+            lines.append(esc_label(words.critical))
         lines.append(_count_line(words.slack, row.total_slack))
         if row.due is not None:
-            lines.append(_escaped(f"{words.due} {_dated(row.due, lang)}"))
+            lines.append(esc_label(f"{words.due} {_dated(row.due, lang)}"))
         if row.baseline_start is not None and row.baseline_finish is not None:
             span = words.span.format(start=row.baseline_start, finish=row.baseline_finish)
             lines.append(esc(f"{words.baseline} {span}"))
-        return "<title>" + "\n".join(lines) + "</title>"
+        return title_of(lines)
 
     def _task(self, r: _Row, row: TaskRow, span: tuple[float, float] | None) -> list[str]:
         lang = self.lang

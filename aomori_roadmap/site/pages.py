@@ -18,7 +18,7 @@ from aomori_roadmap.calendar.eras import format_wareki
 from aomori_roadmap.engine.kpi import KpiMark, KpiStatus
 from aomori_roadmap.engine.status import Lateness, Status
 from aomori_roadmap.export.chart import render_svg
-from aomori_roadmap.export.svg import esc
+from aomori_roadmap.export.svg import esc, esc_label
 from aomori_roadmap.i18n import _, language, pgettext
 from aomori_roadmap.site.charts import ChartPoint, KpiChartData, kpi_chart
 from aomori_roadmap.views.gantt import GanttData, InitiativeViews
@@ -53,12 +53,6 @@ def _day(day: date | None) -> str:
 @lru_cache(maxsize=8192)
 def _day_html(day: date, lang: str) -> str:  # lang: the cache's key, with the day
     return esc(_dated(day, lang))
-
-
-@lru_cache(maxsize=256)
-def _html(text: str) -> str:
-    """A label of the library's own, escaped (the same few over and over)."""
-    return esc(text)
 
 
 @lru_cache(maxsize=8192)
@@ -651,9 +645,9 @@ class _Site:
         rows = [
             (
                 esc(("▲ " if t.milestone else "") + t.name) + _mark(of_task.get(t.ref, [])),
-                _html(_status(t.status)),
+                esc_label(_status(t.status)),
                 f"{t.progress}%",
-                _html(_lateness(t.lateness)),
+                esc_label(_lateness(t.lateness)),
                 _day_html(t.start, lang),
                 _day_html(t.finish, lang),
             )
