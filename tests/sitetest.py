@@ -5,6 +5,7 @@ three review cycles, recorded on a clock the tests move (the fixtures are in
 from __future__ import annotations
 
 from datetime import date, datetime
+from pathlib import Path
 from typing import Any
 
 import yaml
@@ -106,3 +107,9 @@ def record_later(store: Store, clock: Clock) -> None:
     ]
     store.reviews.submit("FY2025-H1", "a", rating="×", actor="d1", corrects=stood[-1].id)
     store.record_status("b/s1", "on_hold", actor="d1", effective=jst(2025, 6, 1))
+
+
+def files_under(folder: Path) -> dict[str, bytes]:
+    """Every file written under ``folder``: ``/``-separated path → bytes, as ``Site.files``."""
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in folder.rglob("*")
+            if p.is_file()}  # fmt: skip

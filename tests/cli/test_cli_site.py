@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 from forking import count_forks
+from sitetest import files_under
 from storetest import Clock, jst
 from typer.testing import CliRunner
 
@@ -17,11 +18,6 @@ from aomori_roadmap.store import Store
 from aomori_roadmap.views import site as views_site
 
 runner = CliRunner()
-
-
-def _files(folder: Path) -> dict[str, bytes]:
-    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in folder.rglob("*")
-            if p.is_file()}  # fmt: skip
 
 
 @pytest.fixture
@@ -55,7 +51,7 @@ def test_two_processes_write_the_same_site_as_one(
             app, ["--db", db, "site", "-o", str(folder), "--as-of", "2025-11-05", "--jobs", jobs]
         )
         assert result.exit_code == 0, result.output
-        made[jobs] = _files(folder)
+        made[jobs] = files_under(folder)
     assert forked == [
         "_facts_in_own_store",
         "their_pages",

@@ -13,7 +13,7 @@ from urllib.parse import urldefrag
 import pytest
 from forking import count_forks
 from jsonschema import Draft202012Validator, FormatChecker
-from sitetest import record_later, site_plan
+from sitetest import files_under, record_later, site_plan
 from storetest import Clock
 
 from aomori_roadmap.parallel import can_fork
@@ -51,16 +51,11 @@ def test_a_past_cycle_is_made_again_exactly(
     record_later(store, clock)
     again = write_site(tmp_path / "again", plan, store, cycle="R7上期", today=TODAY)
     assert again.files == site.files
-    assert _written(tmp_path / "again") == site.files
+    assert files_under(tmp_path / "again") == site.files
     # A site of today does see the later records.
     assert _site(plan, store, as_of=date(2025, 12, 2)) != _site(
         plan, store, as_of=date(2025, 12, 1)
     )
-
-
-def _written(folder: Path) -> dict[str, bytes]:
-    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in folder.rglob("*")
-            if p.is_file()}  # fmt: skip
 
 
 @pytest.mark.skipif(not can_fork(), reason="this system does not fork")
@@ -77,7 +72,7 @@ def test_two_processes_write_the_same_site_as_one(
     assert forked == ["_facts_in_own_store", "their_pages"]
     assert list(two.files) == list(alone.files)  # in the same order, too
     assert two.files == alone.files
-    assert _written(tmp_path / "two") == _written(tmp_path / "one") == alone.files
+    assert files_under(tmp_path / "two") == files_under(tmp_path / "one") == alone.files
 
 
 class _Links(HTMLParser):
@@ -270,4 +265,4 @@ def test_without_shared_memory_for_the_shares_one_process_makes_the_pages(
     alone = write_site(tmp_path / "one", plan, store, as_of=date(2025, 11, 5), today=TODAY)
     tried = write_site(tmp_path / "two", plan, store, as_of=date(2025, 11, 5), today=TODAY, jobs=2)
     assert forked == [] and tried.files == alone.files
-    assert _written(tmp_path / "two") == alone.files
+    assert files_under(tmp_path / "two") == alone.files
