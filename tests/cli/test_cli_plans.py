@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import copy
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -79,7 +80,9 @@ def test_two_plans_keep_their_own_revisions_and_baselines(plans: tuple[str, str]
     _run("--plan", a, "baseline", "set", "当初計画")
     assert "当初計画 → #1" in _run("--plan", a, "baseline", "list")
     assert _run("--plan", b, "baseline", "list").strip() == ""
-    assert "#2" not in _run("--plan", b, "revisions", "list")
+    hashes_a = re.findall(r"\b[0-9a-f]{12}\b", _run("--plan", a, "revisions", "list"))
+    assert len(hashes_a) == 1  # the baseline's revision, listed by its hash
+    assert hashes_a[0] not in _run("--plan", b, "revisions", "list")  # it is plan A's alone
     result = runner.invoke(app, ["--plan", b, "revisions", "diff", "1", "1"])
     assert result.exit_code == 2  # plan A's revision is not there for plan B
 
@@ -95,6 +98,7 @@ def test_two_plans_keep_their_own_tokens(plans: tuple[str, str]) -> None:
 def test_db_upgrade_takes_the_plan_id(plans: tuple[str, str]) -> None:
     result = runner.invoke(app, ["db", "upgrade", "--plan-id", "town-a"])
     assert result.exit_code == 0, result.output
+    assert [p["id"] for p in json.loads(_run("plans", "list", "--json"))] == ["town-a"]
 
 
 def test_row_level_security_needs_postgresql(plans: tuple[str, str]) -> None:
