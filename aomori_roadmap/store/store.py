@@ -80,7 +80,7 @@ from aomori_roadmap.store.schema import (
     check_schema,
     upgrade_database,
 )
-from aomori_roadmap.store.tables import baselines, plan_revisions, plans
+from aomori_roadmap.store.tables import PLAN_ID_LENGTH, baselines, plan_revisions, plans
 from aomori_roadmap.store.writer import Item, Writer, check_change, lock_refs
 
 __all__ = ["DEFAULT_PLAN_ID", "Baseline", "PlanInfo", "Recorded", "Revision", "Store", "Unchanged"]
@@ -206,7 +206,9 @@ class Store:
         _sharing: Store | None = None,
     ) -> None:
         if plan_id is not None and (
-            not isinstance(plan_id, str) or not _PLAN_ID_RE.match(plan_id) or len(plan_id) > 200
+            not isinstance(plan_id, str)
+            or not _PLAN_ID_RE.fullmatch(plan_id)
+            or len(plan_id) > PLAN_ID_LENGTH
         ):
             raise PlanError(
                 _("'{plan}' is not a plan id (letters, digits, '.', '_', '-').").format(

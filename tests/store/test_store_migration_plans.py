@@ -19,6 +19,7 @@ from sqlalchemy import create_engine, inspect, text
 from test_store_schema import execute, migrate_to
 
 from aomori_roadmap.demo import run_demo
+from aomori_roadmap.errors import PlanError
 from aomori_roadmap.plan.loader import default_plan
 from aomori_roadmap.store import Store, schema_revision
 from aomori_roadmap.store.tables import HISTORY_TABLES
@@ -151,3 +152,9 @@ def test_a_plan_id_other_than_the_revisions_is_refused(old_store: str) -> None:
     with pytest.raises(Exception, match="aomori-dx-2024-2028"):
         Store.upgrade(old_store, plan_id="another")
     assert schema_revision(old_store) == "0005"
+
+
+@pytest.mark.parametrize("bad", ["town-a\n", "town a", "", "x" * 201, "町"])
+def test_a_plan_id_that_is_not_one_is_refused(bad: str) -> None:
+    with pytest.raises(PlanError, match="プランID"):
+        Store("sqlite://", plan_id=bad)
