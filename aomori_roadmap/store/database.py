@@ -124,15 +124,15 @@ class Database:
     def writing(self) -> Iterator[Connection]:
         """One write transaction: committed at the end of the block, rolled back on an error."""
         with write_transaction(self.engine) as conn:
-            entered = self.register(conn)
+            self.register(conn)
             yield conn
-        self._registered = self._registered or entered  # only once committed
+        self._registered = True  # only once committed: plans never leave the catalogue
 
-    def register(self, conn: Connection) -> bool:
+    def register(self, conn: Connection) -> None:
         """Enter the plan into the store's catalogue (``plans``) inside a write, unless known
-        to be there; returns whether it was tried."""
+        to be there."""
         if self._registered:
-            return False
+            return
         dialect = postgresql if conn.dialect.name == "postgresql" else sqlite
         row = {
             "name": self.plan,
@@ -147,7 +147,6 @@ class Database:
             "recorded": _utc_now(),
         }
         conn.execute(dialect.insert(plans).values(**row).on_conflict_do_nothing())
-        return True  # plans are never removed from the catalogue
 
     @property
     def clock(self) -> Callable[[], datetime]:

@@ -37,7 +37,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import Connection, Engine, Select, func, insert, select, update
+from sqlalchemy import Connection, Select, func, insert, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.sql.elements import ColumnElement
 
@@ -233,7 +233,7 @@ class Store:
                 datetime.combine(last, time(), self._tz).astimezone(UTC),
             )
         self._plan_revision: int | None = None
-        shared = None if _sharing is None else _sharing._pool()
+        shared = None if _sharing is None else _sharing.database.engine
         self.database: Database = Database(
             url, clock=clock, busy_timeout=busy_timeout, engine=shared
         )
@@ -242,8 +242,9 @@ class Store:
         self._shown = self.database.shown  # messages name the database, never its password
         try:
             with self._errors(_("Cannot open the database")):
-                known = None if _sharing is None else _sharing.schema_version
-                self.schema: str = check_schema(self._engine) if known is None else known
+                self.schema: str = (
+                    check_schema(self._engine) if _sharing is None else _sharing.schema
+                )
                 self._choose_plan(plan, plan_id)
         except BaseException:
             self.database.close()
@@ -277,15 +278,6 @@ class Store:
             database.choices = held
         else:
             database.plan_id = held[0] if held else DEFAULT_PLAN_ID
-
-    @property
-    def schema_version(self) -> str:
-        """The schema version of the database (as :attr:`schema`)."""
-        return self.schema
-
-    def _pool(self) -> Engine:
-        """The engine (the pool of connections) the store and its parts share."""
-        return self.database.engine
 
     def for_plan(self, plan: Plan | None = None, *, plan_id: str | None = None) -> Store:
         """A store of another plan of the same database, on this store's connections.
