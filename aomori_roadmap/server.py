@@ -96,7 +96,6 @@ API_GANTT_FORMATS = tuple(f.name for f in GANTT.values() if f.served)
 """The Gantt formats ``/api/gantt`` serves (the text ones; files come from the CLI)."""
 
 _CALENDAR = "text/calendar; charset=utf-8"
-_IN_MEMORY = re.compile(r"sqlite(\+\w+)?://(/(:memory:)?)?(\?.*)?")
 _NOT_FOUND = b'{"detail":"Not Found"}'  # the body of FastAPI's own 404: nothing to tell apart
 _FEED_HEADERS = {"Cache-Control": "private"}
 _EVERY_RESPONSE = (
@@ -423,12 +422,12 @@ def create_app(
         )
     if base_url is not None:
         feed_urls(base_url, "public", "reviews")  # checks the form of the address
-    if _IN_MEMORY.fullmatch(db_url.strip()):
-        # Each server thread would get an empty database of its own.
+    store = Store(db_url, plan=plan)
+    if not store.database.shareable:  # each server thread would get an empty one of its own
+        store.close()
         raise PlanError(
             _("An in-memory SQLite database (sqlite://) cannot serve feeds. Give a file.")
         )
-    store = Store(db_url, plan=plan)
     tokens = FeedTokens(store, plan)
     builder = FeedBuilder(
         plan,

@@ -141,8 +141,9 @@ def test_serve_refuses_bad_options(tmp_path: Path, args: list[str], message: str
 
 
 def test_serve_refuses_an_in_memory_database() -> None:
-    result = runner.invoke(app, ["--db", "sqlite://", "serve"])
-    assert result.exit_code == 2 and "sqlite://" in result.output
+    for memory in ("sqlite://", "sqlite:///:memory:", "sqlite:///file:shared?mode=memory&uri=true"):
+        result = runner.invoke(app, ["--db", memory, "serve"])
+        assert result.exit_code == 2 and "sqlite://" in result.output
 
 
 def test_serve_runs_a_server_on_loopback(
