@@ -7,6 +7,7 @@ import typer
 from aomori_roadmap.cli.application import app, options_of
 from aomori_roadmap.cli.console import EXIT_BAD_INPUT, err, fail, out, print_json, write_output
 from aomori_roadmap.cli.inputs import JobsOption, OutputOption, as_of_date, jobs_of
+from aomori_roadmap.cli.stores import new_sqlite_file
 from aomori_roadmap.errors import RoadmapError
 from aomori_roadmap.i18n import _
 
@@ -46,6 +47,8 @@ def rollup_command(
             err.print(_("--plans is empty (leave it out for every plan)"), markup=False)
             raise typer.Exit(EXIT_BAD_INPUT)
     day = as_of_date(options)
+    if new_sqlite_file(options.db) is not None:  # reading never creates a database file
+        fail(RoadmapError(_("The roll-up needs the status store (--db).")))
     try:
         workers = jobs_of(jobs)
         found = rollup(options.db, as_of=day, plans=wanted, lang=options.lang, jobs=workers)

@@ -39,7 +39,7 @@ def writing_store(options: Options, plan: "Plan | None") -> "Iterator[Store]":
     """
     from aomori_roadmap.store import Store
 
-    new_file = _new_sqlite_file(options.db)
+    new_file = new_sqlite_file(options.db)
     try:
         store = Store(options.db, plan=plan)
     except RoadmapError as error:
@@ -57,7 +57,7 @@ def writing_store(options: Options, plan: "Plan | None") -> "Iterator[Store]":
             _remove(new_file)
 
 
-def _new_sqlite_file(url: str) -> Path | None:
+def new_sqlite_file(url: str) -> Path | None:
     """The SQLite file of ``url`` if it does not exist yet (so this run would create it)."""
     if not url.startswith("sqlite:///"):
         return None

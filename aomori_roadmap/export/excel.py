@@ -745,15 +745,8 @@ def rollup_xlsx(found: Rollup, *, lang: str = "ja") -> bytes:
         first = book.active
         assert first is not None
         first.title = pgettext("sheet", "Plans")
-        first.append(tables.plan_header)
-        for row in tables.plans:
-            first.append(row)
+        # Through _table: plan names and owners are user text, kept text (never a formula).
+        _table(first, tables.plan_header, tables.plans, [18] * len(tables.plan_header))
         reviews = book.create_sheet(pgettext("sheet", "Review submissions"))
-        reviews.append(tables.review_header)
-        for row in tables.reviews:
-            reviews.append(row)
-        for sheet in (first, reviews):
-            sheet.freeze_panes = "A2"
-            for cell in sheet[1]:
-                cell.font = Font(bold=True)
+        _table(reviews, tables.review_header, tables.reviews, [18] * len(tables.review_header))
         return save_workbook(book, found.as_of)

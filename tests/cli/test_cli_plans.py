@@ -110,3 +110,10 @@ def test_row_level_security_needs_postgresql(plans: tuple[str, str]) -> None:
 def test_plans_grant_checks_the_role_name(plans: tuple[str, str]) -> None:
     result = runner.invoke(app, ["plans", "grant", "town-a", "Robert'); DROP TABLE plans;--"])
     assert result.exit_code == 2
+
+
+def test_rollup_of_a_mistyped_db_makes_no_database(tmp_path: Path) -> None:
+    typo = tmp_path / "typo.db"
+    result = runner.invoke(app, ["--db", f"sqlite:///{typo}", "rollup", "--json"])
+    assert result.exit_code != 0 and "--db" in result.output
+    assert not typo.exists()  # reading never makes a database

@@ -141,3 +141,23 @@ def test_two_processes_give_the_same_roll_up(url: str, monkeypatch: pytest.Monke
     together = rollup(url, as_of=date(2025, 9, 30), jobs=2)
     assert forked == ["their_rows"]
     assert together == alone and len(together.plans) == 2
+
+
+def test_user_text_in_the_roll_up_workbook_stays_text(monkeypatch: pytest.MonkeyPatch) -> None:
+    from io import BytesIO
+
+    from openpyxl import load_workbook
+
+    from aomori_roadmap.export import excel
+    from aomori_roadmap.views.rollup import Rollup, RollupTables
+
+    formula = '=HYPERLINK("http://example.invalid","x")'
+    tables = RollupTables(["plan", "owner"], [[formula, "=1+1"]], ["cycle", "plan"],
+                          [["FY2024-H2", formula]], [])  # fmt: skip
+    monkeypatch.setattr(excel, "rollup_tables", lambda found, lang: tables)
+    book = load_workbook(
+        BytesIO(excel.rollup_xlsx(Rollup(date(2025, 3, 31), [], {}, {}, {}, {}, [])))
+    )
+    cells = [c for sheet in book for row in sheet.iter_rows(min_row=2) for c in row]
+    assert [c.value for c in cells] == [formula, "=1+1", "FY2024-H2", formula]
+    assert all(c.data_type == "s" for c in cells)  # text, never a formula
