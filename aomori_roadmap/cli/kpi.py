@@ -42,7 +42,7 @@ def kpi_show(
 ) -> None:
     """成果指標の基準値・目標値・年度ごとの実績、達成率と状況を示します。"""
     from aomori_roadmap.calendar import FiscalYear
-    from aomori_roadmap.engine.kpi import KpiMark, progress
+    from aomori_roadmap.engine.kpi import KpiMark, entries_of, progress
     from aomori_roadmap.plan.model import Indicator, Kpi
     from aomori_roadmap.store.review_log import KpiLog
 
@@ -57,7 +57,7 @@ def kpi_show(
     standings = []
     subjects: list[Kpi | Indicator] = [*plan.kpis, *plan.indicators]  # 中間指標 after the KPIs
     for kpi in subjects:
-        actuals = values.get(kpi.id, {})
+        actuals = entries_of(kpi, values.get(kpi.id, {}))  # an indicator's published too
         standing = progress(kpi, year.year, actuals.get(year.year))
         standings.append(standing)
         indicator = isinstance(kpi, Indicator)

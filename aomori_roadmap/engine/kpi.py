@@ -33,6 +33,7 @@ measured the same way; one without a baseline or a target has no rate.
 from __future__ import annotations
 
 import itertools
+from collections.abc import Mapping
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import Literal
@@ -54,6 +55,7 @@ __all__ = [
     "KpiStatus",
     "Measured",
     "achievement_rate",
+    "entries_of",
     "evaluate",
     "evaluation_rate",
     "expected_value",
@@ -371,6 +373,23 @@ def kpi_initiatives(plan: Plan) -> dict[str, tuple[str, ...]]:
             if initiative.id not in listed:
                 listed.append(initiative.id)
     return {kpi: tuple(ids) for kpi, ids in found.items()}
+
+
+def entries_of(kpi: Kpi | Indicator, stored: Mapping[int, float | KpiMark]) -> dict[int, Measured]:
+    """A KPI's values by fiscal year: those ``stored`` (recorded in the store), else those the
+    plan itself publishes (an indicator's ``values``; a year it lists without a value is
+    ``None``). The site and ``kpi show`` read a KPI's years through this one rule.
+
+    >>> indicator = Indicator.model_validate({"id": "i", "name": "I", "kpi": "k",
+    ...     "values": [{"fy": 2024, "value": 35}, {"fy": 2025, "value": 40}]})
+    >>> entries_of(indicator, {2025: 42.0, 2026: KpiMark.SURVEYING})
+    {2024: 35.0, 2025: 42.0, 2026: <KpiMark.SURVEYING: 'surveying'>}
+    """
+    found: dict[int, Measured] = (
+        {point.fy: point.value for point in kpi.values} if isinstance(kpi, Indicator) else {}
+    )
+    found.update(stored)
+    return found
 
 
 def indicators_of(

@@ -36,6 +36,7 @@ from aomori_roadmap.calendar import FiscalYear
 from aomori_roadmap.engine.kpi import (
     Evaluation,
     KpiMark,
+    entries_of,
     evaluate,
     evaluation_rate,
     expected_value,
@@ -405,12 +406,12 @@ def _years(
         planned[point.fy] = point.value
     if kpi.target is not None:
         planned[kpi.target.fy] = kpi.target.value
-    published = {p.fy: p.value for p in getattr(kpi, "values", [])}
-    first = min([plan.period.start.year - 1, *planned, *entries, *published])
-    last = max([plan.period.end.year, *planned, *entries, *published])
+    measured = entries_of(kpi, entries)
+    first = min([plan.period.start.year - 1, *planned, *measured])
+    last = max([plan.period.end.year, *planned, *measured])
     years = []
     for year in range(first, last + 1):
-        entry: float | KpiMark | None = entries.get(year, published.get(year))
+        entry = measured.get(year)
         mark = entry if isinstance(entry, KpiMark) else None
         actual = None if entry is None or mark is not None else float(entry)
         years.append(

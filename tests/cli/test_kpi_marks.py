@@ -76,3 +76,26 @@ def test_kpi_show_lists_the_intermediate_indicators_after_the_kpis(tmp_path: Pat
         f"{first['name']}（{first.get('kpi') or first.get('initiative')} の中間指標）"
         in table.stdout
     )
+
+
+def test_kpi_show_gives_an_indicators_published_values_as_the_site_does(tmp_path: Path) -> None:
+    """The plan's own values of an indicator count where the store has none for the year."""
+    import copy
+
+    import yaml
+    from sitetest import SITE_PLAN
+
+    data = copy.deepcopy(SITE_PLAN)
+    data["indicators"][1]["values"] = [{"fy": 2024, "value": 3}, {"fy": 2025, "value": 4}]
+    plan_file = tmp_path / "plan.yaml"
+    plan_file.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    args = ["--db", f"sqlite:///{tmp_path / 'site.db'}", "--plan", str(plan_file)]
+    recorded = runner.invoke(app, [*args, "kpi", "record", "ind2", "2025", "6", "--actor", "d1"])
+    assert recorded.exit_code == 0, recorded.output
+    shown = runner.invoke(app, [*args, "kpi", "show", "--fy", "2025", "--format", "json"])
+    assert shown.exit_code == 0, shown.output
+    row = next(r for r in json.loads(shown.stdout) if r["kpi"] == "ind2")
+    assert (row["actuals"]["2024"], row["actuals"]["2025"]) == (3, 6)  # the store's 6 wins
+    table = runner.invoke(app, [*args, "kpi", "show", "--fy", "2024"], env={"COLUMNS": "400"})
+    line = next(x for x in table.stdout.splitlines() if "研修回数" in x)
+    assert [cell.strip() for cell in line.split("│")][4:6] == ["3", "6"]
