@@ -82,11 +82,95 @@ def test_the_totals_add_up_the_plans(url: str) -> None:
     assert found.behind == [p.plan_id for p in found.plans if p.behind]
 
 
-def test_the_plans_behind_are_named(url: str) -> None:
-    found = rollup(url, as_of=date(2026, 3, 31), behind_share=0.5)
-    for plan in found.plans:
-        share = plan.lateness["late"] / plan.tasks
-        assert plan.behind is (share >= 0.5)
+# Tasks by their planned schedule, seen on AS_OF (2025-03-31): each is late or not by its dates.
+PAST = ("FY2024-H1", "1half")  # 2024-04-01 to 2024-09-30: late unless reported done
+UNDER_WAY = ("FY2024-H2", "1y")  # 2024-10-01 to 2025-09-30: at risk (never started), not late
+AHEAD = ("FY2026", "1y")  # from 2026-04-01: on track
+
+
+def _plan(plan_id: str, *tasks: tuple[str, str]) -> Plan:
+    """A plan of one initiative ``work`` whose tasks ``t1``, ``t2``… have these schedules."""
+    return plan_from_data({
+        "id": plan_id, "name": plan_id, "period": {"start": "FY2024", "end": "FY2028"},
+        "initiatives": [{"id": "work", "name": "作業", "tasks": [
+            {"id": f"t{n}", "name": f"作業{n}", "start": start, "duration": duration}
+            for n, (start, duration) in enumerate(tasks, 1)
+        ]}],
+    })  # fmt: skip
+
+
+def _add(url: str, plan: Plan, done: int = 0) -> None:
+    """Add ``plan`` to the store, its first ``done`` tasks reported done in September 2024."""
+    with Store(url, plan=plan, clock=lambda: _at(10, 6, 2024)) as store:
+        store.add_plan(plan, owner="市町村", actor="企画課")
+        for n in range(1, done + 1):
+            store.record_status(f"work/t{n}", "done", actor="企画課", effective=_at(9, 1))
+
+
+@pytest.fixture
+def shares(tmp_path: Path) -> str:
+    """A store of four plans whose late tasks on AS_OF are known from their schedules."""
+    url = f"sqlite:///{tmp_path / 'shares.db'}"
+    _add(url, _plan("a-on-time", PAST, PAST, AHEAD, AHEAD), done=2)  # 0 of 4 late
+    _add(url, _plan("b-late", PAST, PAST, PAST, AHEAD))  # 3 of 4 late
+    _add(url, _plan("c-below", PAST, *[UNDER_WAY] * 10))  # 1 of 11 late, 10 at risk
+    _add(url, _plan("d-at-share", PAST, *[AHEAD] * 9))  # 1 of 10 late: the share exactly
+    return url
+
+
+def _late(on_track: int, at_risk: int, late: int) -> dict[str, int]:
+    return {"on_track": on_track, "at_risk": at_risk, "late": late}
+
+
+def test_the_late_tasks_of_each_plan_are_counted_from_its_schedule(shares: str) -> None:
+    found = rollup(shares, as_of=AS_OF)
+    by_id = {p.plan_id: p for p in found.plans}
+    assert list(by_id) == ["a-on-time", "b-late", "c-below", "d-at-share"]
+    assert {plan_id: p.tasks for plan_id, p in by_id.items()} == {
+        "a-on-time": 4, "b-late": 4, "c-below": 11, "d-at-share": 10,
+    }  # fmt: skip
+    assert by_id["a-on-time"].status["done"] == 2
+    assert by_id["a-on-time"].lateness == _late(4, 0, 0)  # done in time, or not yet due
+    assert by_id["b-late"].lateness == _late(1, 0, 3)  # due in September, never reported
+    assert by_id["c-below"].lateness == _late(0, 10, 1)  # under way but unstarted: at risk
+    assert by_id["d-at-share"].lateness == _late(9, 0, 1)
+    assert found.lateness == _late(14, 10, 5)
+
+
+def test_the_plans_behind_are_named(shares: str) -> None:
+    found = rollup(shares, as_of=AS_OF)  # behind from 10 % late
+    assert found.behind == ["b-late", "d-at-share"]
+    assert [p.behind for p in found.plans] == [False, True, False, True]
+
+
+def test_a_plan_below_the_share_is_not_behind(shares: str) -> None:
+    (below,) = rollup(shares, as_of=AS_OF, plans=["c-below"]).plans
+    assert (below.lateness["late"], below.tasks) == (1, 11)  # 9 % late; at risk is not late
+    assert below.behind is False
+    assert rollup(shares, as_of=AS_OF, plans=["c-below"]).behind == []
+
+
+def test_a_plan_at_the_share_is_behind(shares: str) -> None:
+    (at_share,) = rollup(shares, as_of=AS_OF, plans=["d-at-share"]).plans
+    assert (at_share.lateness["late"], at_share.tasks, at_share.behind) == (1, 10, True)
+    assert rollup(shares, as_of=AS_OF, behind_share=0.75).behind == ["b-late"]  # 3 of 4
+    assert rollup(shares, as_of=AS_OF, behind_share=0.76).behind == []
+    assert rollup(shares, as_of=AS_OF, behind_share=0.5).behind == ["b-late"]
+
+
+def test_the_newest_revision_is_the_yardstick_of_lateness(shares: str) -> None:
+    """The late plan revised to start its work later has no late task on the same date."""
+    later = _plan("b-late", AHEAD, AHEAD, AHEAD, AHEAD)
+    with Store(shares, plan=later, clock=lambda: _at(11, 1, 2024)) as store:
+        newest = store.save_revision(later, "企画課", "延期").id
+    (revised,) = rollup(shares, as_of=AS_OF, plans=["b-late"]).plans
+    assert (revised.revision, revised.lateness, revised.behind) == (newest, _late(4, 0, 0), False)
+    assert rollup(shares, as_of=AS_OF).behind == ["d-at-share"]
+
+
+def test_no_task_is_late_before_any_planned_finish(shares: str) -> None:
+    found = rollup(shares, as_of=date(2024, 9, 30))  # the day the earliest tasks are due
+    assert found.lateness["late"] == 0 and found.behind == []
 
 
 def test_a_choice_of_plans_and_an_unknown_one(url: str) -> None:
