@@ -126,6 +126,8 @@ CycleOption = Annotated[
 
 OutputOption = Annotated[Path | None, typer.Option("-o", "--output", help=_("File to write to"))]
 
+JsonOption = Annotated[bool, typer.Option("--json", help=_("Write JSON instead of a table"))]
+
 
 JobsOption = Annotated[
     int | None,

@@ -6,7 +6,7 @@ import typer
 
 from aomori_roadmap.cli.application import app, options_of
 from aomori_roadmap.cli.console import EXIT_BAD_INPUT, err, fail, out, print_json, tokyo_time
-from aomori_roadmap.cli.inputs import actor_of, load
+from aomori_roadmap.cli.inputs import JsonOption, actor_of, load
 from aomori_roadmap.cli.stores import reading_store, writing_store
 from aomori_roadmap.errors import PlanError
 from aomori_roadmap.i18n import _
@@ -16,8 +16,6 @@ if TYPE_CHECKING:
 
 plans_app = typer.Typer(help=_("The plans one status store holds"), no_args_is_help=True)
 app.add_typer(plans_app, name="plans")
-
-JsonOption = Annotated[bool, typer.Option("--json", help=_("Write JSON instead of a table"))]
 
 
 def _json(info: "PlanInfo") -> dict[str, object]:

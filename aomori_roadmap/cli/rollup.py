@@ -6,7 +6,7 @@ import typer
 
 from aomori_roadmap.cli.application import app, options_of
 from aomori_roadmap.cli.console import EXIT_BAD_INPUT, err, fail, out, print_json, write_output
-from aomori_roadmap.cli.inputs import JobsOption, OutputOption, as_of_date, jobs_of
+from aomori_roadmap.cli.inputs import JobsOption, JsonOption, OutputOption, as_of_date, jobs_of
 from aomori_roadmap.cli.stores import new_sqlite_file
 from aomori_roadmap.errors import RoadmapError
 from aomori_roadmap.i18n import _
@@ -26,9 +26,7 @@ def rollup_command(
         str | None,
         typer.Option(help=_("The plans' ids, separated by commas (default: every plan)")),
     ] = None,
-    as_json: Annotated[
-        bool, typer.Option("--json", help=_("Write JSON instead of a table"))
-    ] = False,
+    as_json: JsonOption = False,
     output: OutputOption = None,
     jobs: JobsOption = None,
 ) -> None:
