@@ -34,6 +34,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
+from aomori_roadmap.calendar import FiscalYear
 from aomori_roadmap.engine.kpi import evaluate
 from aomori_roadmap.engine.schedule import Schedule, plan_calendar, schedule
 from aomori_roadmap.engine.status import Lateness, Status, lateness_all
@@ -126,10 +127,6 @@ class Rollup:
         }
 
 
-def _fiscal_year(day: date) -> int:
-    return day.year if day.month >= 4 else day.year - 1
-
-
 def _planned(store: Store, info: PlanInfo) -> tuple[Plan, Schedule] | None:
     """The plan of the newest revision and its planned schedule, kept per revision hash."""
     if info.revision is None:
@@ -188,7 +185,7 @@ def _one(
                 status[Status.PLANNED if state is None else state.status] += 1
             late.update(lateness_all(planned, states, as_of).values())
             reviews = _reviews(store)
-            kpis, labels = _kpis(plan, store, _fiscal_year(as_of), lang)
+            kpis, labels = _kpis(plan, store, FiscalYear.of(as_of).year, lang)
             count = len(tasks)
         else:
             status.update(state.status for state in states.values() if "/" in state.ref)
