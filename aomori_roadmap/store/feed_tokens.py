@@ -43,7 +43,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import Connection, Row, insert, select, text, update
+from sqlalchemy import ColumnElement, Connection, Row, insert, select, text, update
 
 from aomori_roadmap.errors import PlanError
 from aomori_roadmap.formats import check_feed
@@ -336,6 +336,10 @@ class FeedTokens:
 
     # --- reading ----------------------------------------------------------------------------
 
+    def _mine(self) -> ColumnElement[bool]:
+        """The rows of this store's plan: every query of the tokens is limited to them."""
+        return feed_tokens.c.plan_id == self._store.database.plan
+
     @staticmethod
     def _info(row: Row[Any]) -> FeedToken:
         m = row._mapping
@@ -369,7 +373,7 @@ class FeedTokens:
             row = conn.execute(
                 select(feed_tokens).where(
                     feed_tokens.c.token_hash == digest,
-                    feed_tokens.c.plan_id == store.database.plan,  # a token reads its own plan
+                    self._mine(),  # a token reads its own plan
                 )
             ).first()
         if row is None:
@@ -392,16 +396,14 @@ class FeedTokens:
     def _active_named(self, conn: Connection, name: str) -> FeedToken | None:
         c = feed_tokens.c
         row = conn.execute(
-            select(feed_tokens)
-            .where(c.plan_id == self._store.database.plan, c.name == name, c.revoked.is_(None))
-            .limit(1)
+            select(feed_tokens).where(self._mine(), c.name == name, c.revoked.is_(None)).limit(1)
         ).first()
         return None if row is None else self._info(row)
 
     def _resolve(self, conn: Connection, ref: int | str) -> FeedToken:
         c = feed_tokens.c
         label = str(ref).strip()
-        mine = select(feed_tokens).where(c.plan_id == self._store.database.plan)
+        mine = select(feed_tokens).where(self._mine())
         if isinstance(ref, int) or label.isdigit():
             row = conn.execute(mine.where(c.id == int(label))).first()
         else:
@@ -424,8 +426,7 @@ class FeedTokens:
         Raises:
             StoreError: the database failed.
         """
-        plan = self._store.database.plan
-        query = select(feed_tokens).where(feed_tokens.c.plan_id == plan).order_by(feed_tokens.c.id)
+        query = select(feed_tokens).where(self._mine()).order_by(feed_tokens.c.id)
         if not include_revoked:
             query = query.where(feed_tokens.c.revoked.is_(None))
         store = self._store
@@ -461,7 +462,7 @@ class FeedTokens:
             ):
                 result = conn.execute(
                     update(feed_tokens)
-                    .where(c.id == ident, c.plan_id == store.database.plan)
+                    .where(c.id == ident, self._mine())
                     .where(c.last_used.is_(None) | (c.last_used <= when - TOUCH_INTERVAL))
                     .values(last_used=when)
                 )
@@ -491,7 +492,7 @@ class FeedTokens:
                 update(feed_tokens)
                 .where(
                     feed_tokens.c.id == found.id,
-                    feed_tokens.c.plan_id == store.database.plan,
+                    self._mine(),
                     feed_tokens.c.revoked.is_(None),
                 )
                 .values(revoked=when)
