@@ -29,7 +29,7 @@ from aomori_roadmap.store.schema import (
     upgrade_database,
 )
 from aomori_roadmap.store.store import (
-    DEFAULT_PLAN_ID,
+    UNNAMED_PLAN_ID,
     Baseline,
     PlanInfo,
     Recorded,
@@ -39,8 +39,8 @@ from aomori_roadmap.store.store import (
 )
 
 __all__ = [
-    "DEFAULT_PLAN_ID",
     "DEFAULT_URL",
+    "UNNAMED_PLAN_ID",
     "Baseline",
     "FeedTokens",
     "KpiEntry",

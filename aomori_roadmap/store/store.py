@@ -83,9 +83,9 @@ from aomori_roadmap.store.schema import (
 from aomori_roadmap.store.tables import PLAN_ID_LENGTH, baselines, plan_revisions, plans
 from aomori_roadmap.store.writer import Item, Writer, check_change, lock_refs
 
-__all__ = ["DEFAULT_PLAN_ID", "Baseline", "PlanInfo", "Recorded", "Revision", "Store", "Unchanged"]
+__all__ = ["UNNAMED_PLAN_ID", "Baseline", "PlanInfo", "Recorded", "Revision", "Store", "Unchanged"]
 
-DEFAULT_PLAN_ID = "default"
+UNNAMED_PLAN_ID = "default"
 """The plan of a store opened without one on a database that holds no plan yet."""
 
 _PLAN_ID_RE = re.compile(ID_PATTERN)
@@ -180,7 +180,7 @@ class Store:
     (:attr:`plan_id`). ``plan`` names that plan and validates refs and the plan period of
     status changes; ``plan_id`` names it without a plan file (refs are then only checked for
     their form). Without either, the store uses the database's only plan, or
-    :data:`DEFAULT_PLAN_ID` while it holds none; in a database of several plans it can then
+    :data:`UNNAMED_PLAN_ID` while it holds none; in a database of several plans it can then
     only list them (:meth:`plans`). ``clock`` gives the ``recorded`` time (tz-aware;
     default: the real UTC clock). An empty database gets the store's tables; an older one
     must be upgraded first (``aomori-roadmap db upgrade``); a newer one is refused.
@@ -277,7 +277,7 @@ class Store:
         if len(held) > 1:
             database.choices = held
         else:
-            database.plan_id = held[0] if held else DEFAULT_PLAN_ID
+            database.plan_id = held[0] if held else UNNAMED_PLAN_ID
 
     def for_plan(self, plan: Plan | None = None, *, plan_id: str | None = None) -> Store:
         """A store of another plan of the same database, on this store's connections.
