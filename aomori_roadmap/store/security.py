@@ -20,6 +20,8 @@ everything else is a bound parameter.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime
 
 from sqlalchemy import Connection, text
@@ -81,16 +83,21 @@ def enable_row_security(url: str) -> None:
     Raises:
         StoreError: the database is not PostgreSQL, or it failed.
     """
+    with _owner_write(url, _("Cannot switch row-level security on: {error}")) as conn:
+        apply_row_security(conn)
+
+
+@contextmanager
+def _owner_write(url: str, failure: str) -> Iterator[Connection]:
+    """One write transaction on ``url`` through an engine of its own, disposed after: these
+    run once, as the tables' owner. A database error is a StoreError, ``failure`` with its
+    ``{error}``."""
     engine = connect(url)
     try:
         with write_transaction(engine) as conn:
-            apply_row_security(conn)
+            yield conn
     except SQLAlchemyError as error:
-        raise StoreError(
-            _("Cannot switch row-level security on: {error}").format(
-                error=getattr(error, "orig", error)
-            )
-        ) from error
+        raise StoreError(failure.format(error=getattr(error, "orig", error))) from error
     finally:
         engine.dispose()
 
@@ -144,37 +151,29 @@ def grant_plan(url: str, plan_id: str, role: str, *, actor: str) -> None:
     name = check_role(role)
     if not actor.strip():
         raise PlanError(_("Write who grants the plan (actor)."))
-    engine = connect(url)
-    try:
-        with write_transaction(engine) as conn:
-            if conn.dialect.name != "postgresql":
-                raise StoreError(_("Roles and their plans are PostgreSQL's."))
-            quoted = conn.dialect.identifier_preparer.quote(name)
-            schema = conn.execute(text("SELECT current_schema()")).scalar_one()
-            schema_name = conn.dialect.identifier_preparer.quote(schema)
-            conn.execute(
-                postgresql.insert(plan_roles)
-                .values(
-                    plan_id=plan_id,
-                    role_name=name,
-                    actor=actor.strip(),
-                    recorded=datetime.now(UTC),
-                )
-                .on_conflict_do_nothing()
+    with _owner_write(url, _("Cannot grant the plan: {error}")) as conn:
+        if conn.dialect.name != "postgresql":
+            raise StoreError(_("Roles and their plans are PostgreSQL's."))
+        quoted = conn.dialect.identifier_preparer.quote(name)
+        schema = conn.execute(text("SELECT current_schema()")).scalar_one()
+        schema_name = conn.dialect.identifier_preparer.quote(schema)
+        conn.execute(
+            postgresql.insert(plan_roles)
+            .values(
+                plan_id=plan_id,
+                role_name=name,
+                actor=actor.strip(),
+                recorded=datetime.now(UTC),
             )
-            tables = ", ".join([*PLAN_TABLES, "plans"])
-            conn.execute(text(f"GRANT USAGE ON SCHEMA {schema_name} TO {quoted}"))
-            conn.execute(text(f"GRANT SELECT, INSERT ON {tables} TO {quoted}"))
-            # Its own grants only (the policy), and never a grant it could give itself.
-            conn.execute(text(f"GRANT SELECT ON plan_roles TO {quoted}"))
-            conn.execute(text(f"GRANT UPDATE ON {', '.join(_WRITABLE)} TO {quoted}"))
-            conn.execute(text(f"GRANT SELECT ON {VERSION_TABLE} TO {quoted}"))
-            conn.execute(
-                text(f"GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA {schema_name} TO {quoted}")
-            )
-    except SQLAlchemyError as error:
-        raise StoreError(
-            _("Cannot grant the plan: {error}").format(error=getattr(error, "orig", error))
-        ) from error
-    finally:
-        engine.dispose()
+            .on_conflict_do_nothing()
+        )
+        tables = ", ".join([*PLAN_TABLES, "plans"])
+        conn.execute(text(f"GRANT USAGE ON SCHEMA {schema_name} TO {quoted}"))
+        conn.execute(text(f"GRANT SELECT, INSERT ON {tables} TO {quoted}"))
+        # Its own grants only (the policy), and never a grant it could give itself.
+        conn.execute(text(f"GRANT SELECT ON plan_roles TO {quoted}"))
+        conn.execute(text(f"GRANT UPDATE ON {', '.join(_WRITABLE)} TO {quoted}"))
+        conn.execute(text(f"GRANT SELECT ON {VERSION_TABLE} TO {quoted}"))
+        conn.execute(
+            text(f"GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA {schema_name} TO {quoted}")
+        )
