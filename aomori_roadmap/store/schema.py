@@ -31,6 +31,7 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import Connection, Engine, create_engine, event, inspect, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, SQLAlchemyError
+from sqlalchemy.pool import SingletonThreadPool
 
 from aomori_roadmap.errors import StoreError
 from aomori_roadmap.i18n import _, pgettext
@@ -212,7 +213,13 @@ def connect(url: str, *, busy_timeout: float = DEFAULT_BUSY_TIMEOUT) -> Engine:
         )
     try:
         if backend == "sqlite":
-            engine = create_engine(parsed, connect_args={"timeout": busy_timeout})
+            # An in-memory database named as a file URI (mode=memory) keeps the pool SQLAlchemy
+            # gives to sqlite:// (one connection per thread), said outright: it warns that it
+            # will stop choosing it from the URL.
+            memory = (
+                {"poolclass": SingletonThreadPool} if parsed.query.get("mode") == "memory" else {}
+            )
+            engine = create_engine(parsed, connect_args={"timeout": busy_timeout}, **memory)
             busy_ms = int(busy_timeout * 1000)
             event.listen(engine, "connect", lambda conn, rec: _sqlite_setup(conn, rec, busy_ms))
             event.listen(engine, "begin", lambda conn: _sqlite_begin(conn, busy_timeout))
