@@ -30,6 +30,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
+from contextlib import suppress
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -40,7 +41,7 @@ from aomori_roadmap.engine.schedule import Schedule, plan_calendar, schedule
 from aomori_roadmap.engine.status import Lateness, Status, lateness_all
 from aomori_roadmap.errors import PlanError
 from aomori_roadmap.i18n import _, pgettext, using_language
-from aomori_roadmap.parallel import Beside, can_fork
+from aomori_roadmap.parallel import Beside, Shares, can_fork
 from aomori_roadmap.plan.model import Plan
 from aomori_roadmap.store import PlanInfo, Store
 
@@ -227,10 +228,11 @@ def rollup(
         plans: the ids of the plans to roll up, in this order (default: every plan, by id).
         lang: the language of the KPI evaluations' labels.
         behind_share: the share of late tasks from which a plan is behind.
-        jobs: with 2 or more, the second half of the plans is read in a forked process
-            beside this one (where the system forks and the store is not an in-memory SQLite
-            database): the plans that this process has not read before are read and
-            scheduled in half the time. The command gives the number of cores, the library
+        jobs: with 2 or more, a forked process beside this one reads plans too (where the
+            system forks and the store is not an in-memory SQLite database): the two take
+            the plans one at a time as they go (:class:`~aomori_roadmap.parallel.Shares`), so
+            the plans that this process has not read before are read and scheduled in about
+            half the time, however their sizes differ. The command gives the number of cores, the library
             1 (forking does not suit a server with threads; a server keeps the plans it has
             read, see the module's description).
 
@@ -249,18 +251,31 @@ def rollup(
                 )
             )
         infos = [held[p] for p in wanted]
+        shares = None
         if jobs > 1 and len(infos) > 1 and catalogue.database.shareable and can_fork():
-            mine, theirs = infos[: len(infos) // 2], infos[len(infos) // 2 :]
+            with suppress(OSError):  # no shared memory for the counter's lock (no /dev/shm)
+                shares = Shares(list(enumerate(infos)), 1)
+        if shares is None:
+            rows = [_one(catalogue, info, as_of, lang, behind_share) for info in infos]
+        else:
+            taken = shares
 
-            def their_rows() -> list[PlanRollup]:
+            def their_rows() -> list[tuple[int, PlanRollup]]:
                 with Store(url) as own:  # the child's own connections, never the parent's
-                    return [_one(own, info, as_of, lang, behind_share) for info in theirs]
+                    return [
+                        (n, _one(own, info, as_of, lang, behind_share))
+                        for chunk in taken.taken()
+                        for n, info in chunk
+                    ]
 
             with Beside(their_rows) as child:
-                rows = [_one(catalogue, info, as_of, lang, behind_share) for info in mine]
-                rows += child.result()
-        else:
-            rows = [_one(catalogue, info, as_of, lang, behind_share) for info in infos]
+                placed = [
+                    (n, _one(catalogue, info, as_of, lang, behind_share))
+                    for chunk in shares.taken()
+                    for n, info in chunk
+                ]
+                placed += child.result()
+            rows = [row for _n, row in sorted(placed, key=lambda pair: pair[0])]
     return Rollup(
         as_of=as_of,
         plans=rows,

@@ -227,6 +227,36 @@ def test_two_processes_give_the_same_roll_up(url: str, monkeypatch: pytest.Monke
     assert together == alone and len(together.plans) == 2
 
 
+def test_two_processes_keep_the_plans_in_the_order_asked(
+    shares: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The two take the plans one at a time as they go; the rows come back in the order asked."""
+    import aomori_roadmap.views.rollup as module
+
+    forked = count_forks(monkeypatch, module)
+    order = ["d-at-share", "a-on-time", "c-below", "b-late"]
+    alone = rollup(shares, as_of=AS_OF, plans=order)
+    module._by_revision.clear()
+    together = rollup(shares, as_of=AS_OF, plans=order, jobs=2)
+    assert forked == ["their_rows"]
+    assert [p.plan_id for p in together.plans] == order and together == alone
+
+
+def test_without_shared_memory_one_process_rolls_up(
+    shares: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import aomori_roadmap.views.rollup as module
+
+    def no_shared_memory(*args: object, **kwargs: object) -> None:
+        raise OSError("no /dev/shm")
+
+    monkeypatch.setattr(module, "Shares", no_shared_memory)
+    forked = count_forks(monkeypatch, module)
+    alone = rollup(shares, as_of=AS_OF)
+    module._by_revision.clear()
+    assert rollup(shares, as_of=AS_OF, jobs=2) == alone and forked == []
+
+
 def test_user_text_in_the_roll_up_workbook_stays_text(monkeypatch: pytest.MonkeyPatch) -> None:
     from io import BytesIO
 
