@@ -22,6 +22,10 @@ among what it shows. Measured in the same run, best of ``RUNS``:
 - the baseline: one ``take_snapshot`` as of the same date, plus writing as many files of the
   same total size (the site's own bytes) with plain ``Path.write_bytes`` into a fresh folder.
 
+Printed for reference, not as the target: the ratio with a second ``take_snapshot`` in the
+baseline, at the moment the changes are counted from (the previous cycle, as published),
+since the site must read that moment too.
+
 Target (issue 14): at most 3× the baseline. Also printed: the site's page and file count and
 size, the time of its parts (``site_data``, ``build_site``, ``Site.write``) and a cProfile of
 one ``write_site`` (the top functions by cumulative time), made outside the timed runs.
@@ -292,6 +296,15 @@ def test_site_of_a_100000_task_plan_against_a_snapshot_and_plain_writes(
             return _plain_write(contents, root / f"plain{next(plain_runs)}")
 
         snap_s, snapped = best_of(RUNS, snapshot)
+        earlier = data.previous
+        assert earlier is not None
+
+        def earlier_snapshot() -> int:  # the moment the changes are counted from
+            return len(
+                take_snapshot(plan, store, as_of=earlier.as_of, known_at=earlier.known).states
+            )
+
+        earlier_s, _ = best_of(RUNS, earlier_snapshot)
         plain_s, written = best_of(RUNS, plain)
         site_s, site = best_of(RUNS, ours)
 
@@ -338,7 +351,10 @@ def test_site_of_a_100000_task_plan_against_a_snapshot_and_plain_writes(
         f"  ratio {ratio:.2f} (target at most {LIMIT})\n"
         f"  parts (one run each): site_data {data_s:.2f} s, build_site {build_s:.2f} s, "
         f"Site.write {write_s:.2f} s\n"
-        f"  in one process (jobs=1, one run): {alone_s:.2f} s, ratio {alone_s / baseline:.2f}"
+        f"  in one process (jobs=1, one run): {alone_s:.2f} s, ratio {alone_s / baseline:.2f}\n"
+        f"  for reference, not the target: the site reads two moments, and with the earlier "
+        f"one's take_snapshot ({earlier_s:.2f} s) in the baseline the ratio is "
+        f"{site_s / (baseline + earlier_s):.2f}"
     )
     out = io.StringIO()
     pstats.Stats(profile, stream=out).sort_stats("cumulative").print_stats(15)
