@@ -49,7 +49,7 @@ from typing import Annotated, Any
 
 import uvicorn
 from fastapi import BackgroundTasks, FastAPI, Query, Request
-from fastapi.responses import JSONResponse, Response
+from fastapi.responses import JSONResponse, PlainTextResponse, Response
 from starlette.concurrency import run_in_threadpool
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -235,20 +235,24 @@ _SITE_TYPES = {
 
 @dataclass(frozen=True, slots=True)
 class _BuiltSite:
-    """The site's files with their ETags, and what they were made from."""
+    """The site's files with their ETags and the time each last changed, and what they were
+    made from."""
 
     key: tuple[object, ...]
     files: Mapping[str, bytes]
     etags: Mapping[str, str]
-    last_modified: datetime
+    last_modified: Mapping[str, datetime]
 
 
 class _Sites:
     """The progress site as of today, made again only when the day or the store's inputs
     (status events, revisions, review records, KPI values) change."""
 
-    def __init__(self, plan: Plan, store: Store, builder: FeedBuilder, lang: str) -> None:
+    def __init__(
+        self, plan: Plan, store: Store, builder: FeedBuilder, lang: str, now: Callable[[], datetime]
+    ) -> None:
         self._plan, self._store, self._builder, self._lang = plan, store, builder, lang
+        self._now = now
         self._built: _BuiltSite | None = None
         self._lock = threading.Lock()
 
@@ -259,10 +263,14 @@ class _Sites:
         key = (today, inputs, latest_records(self._store.database))
         with self._lock:  # one build at a time; the others wait for it
             if self._built is None or self._built.key != key:
-                self._built = self._build(key, today, inputs)
+                self._built = self._build(key, today, self._built)
             return self._built
 
-    def _build(self, key: tuple[object, ...], today: date, inputs: FeedInputs) -> _BuiltSite:
+    def _build(self, key: tuple[object, ...], today: date, before: _BuiltSite | None) -> _BuiltSite:
+        """The site as of ``today``. A file keeps the Last-Modified of the ``before`` build
+        when its bytes are the same; any other is stamped now: a page changes with a new day,
+        a KPI value or a review record as well as with the status, and a revalidation with an
+        older date must not keep a stale copy."""
         import hashlib
 
         from aomori_roadmap.site.build import build_site
@@ -273,8 +281,14 @@ class _Sites:
         etags = {
             path: '"' + hashlib.sha256(body).hexdigest()[:32] + '"' for path, body in files.items()
         }
-        stamp = inputs.changed or datetime.combine(today, datetime.min.time(), UTC)
-        return _BuiltSite(key, files, etags, stamp.replace(microsecond=0))
+        now = self._now().astimezone(UTC).replace(microsecond=0)
+        stamps = {
+            path: before.last_modified[path]
+            if before is not None and before.etags.get(path) == etag
+            else now
+            for path, etag in etags.items()
+        }
+        return _BuiltSite(key, files, etags, stamps)
 
 
 def _site_response(request: Request, built: _BuiltSite, path: str, public: bool) -> Response:
@@ -285,13 +299,13 @@ def _site_response(request: Request, built: _BuiltSite, path: str, public: bool)
         return _not_found()
     headers = {
         "ETag": built.etags[path],
-        "Last-Modified": format_datetime(built.last_modified, usegmt=True),
+        "Last-Modified": format_datetime(built.last_modified[path], usegmt=True),
         "Cache-Control": "public, no-cache" if public else "private, no-cache",
         "Content-Security-Policy": "default-src 'none'; style-src 'self'; img-src 'self' data:",
     }
     conditional = not_modified(
         built.etags[path],
-        built.last_modified,
+        built.last_modified[path],
         request.headers.get("if-none-match"),
         request.headers.get("if-modified-since"),
     )
@@ -480,6 +494,14 @@ def create_app(
         log.error("cannot answer: %s", error)
         return _problem(500, str(error))
 
+    @app.exception_handler(Exception)
+    async def failed(_request: Request, error: Exception) -> Response:
+        # Answered outside the middleware (Starlette's error handler is the outermost layer):
+        # the headers every response carries are added here.
+        response = PlainTextResponse("Internal Server Error", status_code=500)
+        response.headers.update({n.decode(): v.decode() for n, v in _EVERY_RESPONSE})
+        return response
+
     feed_responses: dict[int | str, dict[str, Any]] = {
         200: {"content": {"text/calendar": {}}, "description": "The feed (iCalendar)."},
         304: {"description": "Not modified since the ETag or date the client sent."},
@@ -510,6 +532,8 @@ def create_app(
     def private_feed(
         token: str, name: str, request: Request, background: BackgroundTasks
     ) -> Response:
+        if name not in FEEDS:  # a site or upload token's scope is no feed: the same 404
+            return _not_found()
         info = tokens.find(token)
         if info is None or info.feed != name:
             return _not_found()
@@ -635,7 +659,7 @@ def create_app(
         background.add_task(note_use, info.id, now())
         return JSONResponse(payload, status_code=status, background=background)
 
-    sites = _Sites(plan, store, builder, lang)
+    sites = _Sites(plan, store, builder, lang, now)
     site_responses: dict[int | str, dict[str, Any]] = {
         200: {"description": "A page, a style sheet or an open data file of the site."},
         304: {"description": "Not modified since the ETag or date the client sent."},
@@ -644,7 +668,8 @@ def create_app(
 
     @app.api_route("/site", methods=["GET", "HEAD"], include_in_schema=False)
     def site_root() -> Response:
-        return Response(status_code=308, headers={"Location": "/site/"})
+        # Relative, as for /site/{token}: behind a proxy's path prefix it stays under it.
+        return Response(status_code=308, headers={"Location": "site/"})
 
     @app.api_route(
         "/site/{path:path}",

@@ -393,8 +393,15 @@ class Store:
         """A query time in UTC; a date means the end of that day where the plan is."""
         if value is None or isinstance(value, datetime):
             return None if value is None else _aware(value, what)
-        midnight = datetime.combine(value + timedelta(days=1), time(), self._tz)
-        return midnight.astimezone(UTC) - timedelta(microseconds=1)
+        try:
+            midnight = datetime.combine(value + timedelta(days=1), time(), self._tz)
+            return midnight.astimezone(UTC) - timedelta(microseconds=1)
+        except OverflowError:  # the end of 9999-12-31 where the plan is
+            raise PlanError(
+                _("{what}: {day} is later than the store can read.").format(
+                    what=what, day=value.isoformat()
+                )
+            ) from None
 
     # --- writing ----------------------------------------------------------------------------
 
