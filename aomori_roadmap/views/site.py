@@ -76,6 +76,7 @@ __all__ = [
     "SiteKpi",
     "SiteTask",
     "known_standing",
+    "plan_then",
     "previous_moment",
     "site_data",
     "site_moment",
@@ -467,6 +468,29 @@ def _kpis(plan: Plan, actuals: Sequence[KpiActual], fy: int, lang: str) -> dict[
     return found
 
 
+def plan_then(plan: Plan, store: Store | None, moment: Moment) -> Plan:
+    """The plan as it stood at ``moment``: the newest revision the store had recorded by the
+    end of its known day, so that what was added since is new (✚) on the site; ``plan``
+    itself when no revision had been recorded by then, when that revision is ``plan``, or
+    when it no longer loads (its changes are then compared with ``plan``'s subjects).
+    """
+    if store is None:
+        return plan
+    from aomori_roadmap.store.revisions import plan_hash
+
+    cutoff = _cutoff(plan, moment.known)
+    standing = [r for r in store.revisions() if r.recorded <= cutoff]
+    if not standing:
+        return plan
+    newest = max(standing, key=lambda r: (r.recorded, r.id))
+    if newest.hash == plan_hash(plan):
+        return plan
+    try:
+        return store.revision(newest.id)
+    except PlanError:  # stored by an older version under rules it no longer passes
+        return plan
+
+
 def _earlier_snapshot(
     plan: Plan, store: Store | None, moment: Moment, planned: Schedule | None
 ) -> Snapshot:
@@ -710,14 +734,16 @@ def _site_data(
 
     if earlier is None:
         return now_state()
+    then = plan_then(plan, store, earlier)
     if jobs > 1 and store is not None and store.database.shareable and can_fork():
-        work = partial(_facts_in_own_store, store.url, plan, earlier, lang)
+        work = partial(_facts_in_own_store, store.url, then, earlier, lang)
         with Beside(work) as child:  # the earlier moment on a second core
             now = now_state()
             before = child.result()
     else:
         now = now_state()
-        before = _facts_at(plan, store, earlier, lang, now.snapshot.planned)
+        planned = now.snapshot.planned if then is plan else None  # the same plan: reused
+        before = _facts_at(then, store, earlier, lang, planned)
     changes = _compare(_facts(now), before)
     by_subject: dict[tuple[str, str], list[Change]] = {}
     for change in changes:

@@ -145,6 +145,72 @@ def test_a_new_subject_and_an_evaluation_change(plan: Plan, store: Store) -> Non
     assert ("kpi", "k1", "value", "evaluation") in found
 
 
+def _grown(plan: Plan) -> Plan:
+    """``plan`` with an initiative, a task and a KPI more."""
+    import copy
+
+    from sitetest import SITE_PLAN
+
+    from aomori_roadmap.plan.loader import plan_from_data
+
+    data = copy.deepcopy(SITE_PLAN)
+    data["initiatives"].append(
+        {
+            "id": "c",
+            "name": "新しい取組",
+            "item": "i1",
+            "department": "d1",
+            "tasks": [{"id": "u1", "name": "新タスク", "start": "FY2025-H1", "duration": "1half"}],
+        }
+    )
+    data["initiatives"][0]["tasks"].append(
+        {"id": "t3", "name": "追加タスク", "after": "t2", "duration": "1half"}
+    )
+    data["kpis"].append(
+        {
+            "id": "k3",
+            "name": "新KPI",
+            "field": "f1",
+            "baseline": {"fy": 2024, "value": 0},
+            "target": {"fy": 2028, "value": 10},
+        }
+    )
+    grown = plan_from_data(data)
+    assert grown.id == plan.id
+    return grown
+
+
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_what_the_plan_gained_since_the_previous_cycle_is_new(
+    plan: Plan, store: Store, clock: Clock, jobs: int
+) -> None:
+    """The earlier moment is read with the plan as it stood then: its newest revision known
+    by the previous cycle's publication (2025-05-08)."""
+    grown = _grown(plan)
+    clock.now = jst(2025, 8, 1)  # after the previous cycle's publication
+    store.save_revision(grown, "企画調整課", "取組cを追加")
+    moment = site_moment(grown, cycle="R7上期", today=TODAY)
+    assert views_site.plan_then(grown, store, views_site.previous_moment(grown, moment)) == plan
+    found = site_data(grown, store, moment, jobs=jobs).changes
+    new = {(c.subject, c.ref) for c in found if c.kind == "new"}
+    assert new == {("initiative", "c"), ("task", "c/u1"), ("task", "a/t3"), ("kpi", "k3")}
+    assert not [c for c in found if c.ref == "a/t3" and c.kind != "new"]  # not a date change
+    unchanged = site_data(plan, store, site_moment(plan, cycle="R7上期", today=TODAY)).changes
+    assert [c for c in unchanged if c.kind == "new"] == []  # the plan as it stood: none new
+
+
+def test_a_revision_recorded_after_the_previous_cycle_is_not_its_plan(
+    plan: Plan, store: Store, clock: Clock
+) -> None:
+    grown = _grown(plan)
+    clock.now = jst(2025, 5, 1)  # before the previous cycle's publication: it stood then
+    store.save_revision(grown, "企画調整課", "取組cを追加")
+    moment = site_moment(grown, cycle="R7上期", today=TODAY)
+    earlier = views_site.previous_moment(grown, moment)
+    assert earlier is not None and views_site.plan_then(grown, store, earlier) is grown
+    assert not [c for c in site_data(grown, store, moment).changes if c.kind == "new"]
+
+
 def test_later_records_do_not_reach_a_past_cycle(plan: Plan, store: Store, clock: Clock) -> None:
     moment = site_moment(plan, cycle="R7上期", today=TODAY)
     before = site_data(plan, store, moment)
