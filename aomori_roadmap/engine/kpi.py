@@ -202,7 +202,9 @@ def _rate(direction: Literal["up", "down"], base: float, goal: float, actual: fl
 def expected_value(kpi: Kpi | Indicator, fy: int) -> float | None:
     """The value expected in fiscal year ``fy``: its yearly target (年度別目標値) when the plan
     gives one, else the straight line between the known points around it (the baseline, the
-    yearly targets with a value, the final target).
+    yearly targets with a value, the final target). A yearly target not strictly between the
+    baseline's and the target's years (which :func:`~aomori_roadmap.plan.model.check_plan`
+    refuses) is left out.
 
     Before the baseline year it is the baseline; from the target year on, the target.
     ``None`` when the baseline or the target (or its value) is missing.
@@ -229,7 +231,10 @@ def expected_value(kpi: Kpi | Indicator, fy: int) -> float | None:
         return float(end.value)
     if fy <= start.fy:
         return float(start.value)
-    inner = sorted((p.fy, p.value) for p in kpi.targets if p.value is not None)
+    # Only the yearly targets strictly between the ends count (check_plan refuses others).
+    inner = sorted(
+        (p.fy, p.value) for p in kpi.targets if p.value is not None and start.fy < p.fy < end.fy
+    )
     points = [(start.fy, start.value), *inner, (end.fy, end.value)]
     for (fy0, v0), (fy1, v1) in itertools.pairwise(points):
         if fy0 <= fy <= fy1 and fy1 > fy0:

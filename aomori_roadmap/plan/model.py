@@ -763,6 +763,7 @@ def _check_structure(plan: Plan) -> list[Problem]:
                 _unknown("department", kpi.department, department_ids, ("kpis", i, "department"))
             )
         problems += _check_yearly_targets(kpi, ("kpis", i, "targets"))
+        problems += _check_direction(kpi, ("kpis", i))
     both = set(plan.calendar.closed_days) & set(plan.calendar.open_days)
     for k, day in enumerate(plan.calendar.open_days):
         if day in both:
@@ -789,18 +790,30 @@ def _check_structure(plan: Plan) -> list[Problem]:
     return problems
 
 
-def _check_yearly_targets(kpi: Kpi, where: Loc) -> list[Problem]:
+def _check_yearly_targets(kpi: Kpi | Indicator, where: Loc) -> list[Problem]:
     """Each yearly target lies strictly between the baseline and the final target's years,
-    once per year."""
+    once per year.
+
+    An indicator without a baseline or a target has no such span: nothing to check here (its
+    years are checked against the plan's period, by :func:`_check_indicator_years`).
+    """
     problems: list[Problem] = []
+    if kpi.baseline is None or kpi.target is None:
+        return problems
     seen: set[int] = set()
     first, last = kpi.baseline.fy, kpi.target.fy
     for k, point in enumerate(kpi.targets):
         if not first < point.fy < last:
-            message = _(
-                "the yearly target of KPI '{kpi}' for FY{fy} is not between its baseline"
-                " (FY{first}) and its target (FY{last})."
-            ).format(kpi=kpi.id, fy=point.fy, first=first, last=last)
+            if isinstance(kpi, Indicator):
+                message = _(
+                    "the yearly target of indicator '{ident}' for FY{fy} is not between its"
+                    " baseline (FY{first}) and its target (FY{last})."
+                ).format(ident=kpi.id, fy=point.fy, first=first, last=last)
+            else:
+                message = _(
+                    "the yearly target of KPI '{kpi}' for FY{fy} is not between its baseline"
+                    " (FY{first}) and its target (FY{last})."
+                ).format(kpi=kpi.id, fy=point.fy, first=first, last=last)
             problems.append(Problem(message, code="bad-kpi", loc=(*where, k, "fy")))
         elif point.fy in seen:
             message = _("KPI '{kpi}' has two yearly targets for FY{fy}.")
@@ -811,6 +824,47 @@ def _check_yearly_targets(kpi: Kpi, where: Loc) -> list[Problem]:
             )
         seen.add(point.fy)
     return problems
+
+
+def _figure(value: float) -> str:
+    """A plan's value as a message quotes it: ``500`` rather than ``500.0``, ``0.5``, ``1e+20``."""
+    return str(int(value)) if value.is_integer() and abs(value) < 1e15 else repr(value)
+
+
+def _check_direction(kpi: Kpi | Indicator, where: Loc) -> list[Problem]:
+    """The target lies on the side of the baseline its direction says is better (or equals
+    it): not below the baseline going up, not above it going down. Checked only when both
+    values are set."""
+    if kpi.baseline is None or kpi.target is None:
+        return []
+    base, goal = kpi.baseline.value, kpi.target.value
+    if base is None or goal is None:
+        return []
+    if kpi.direction == "up" and goal < base:
+        message = _(
+            "the target of {kind} '{ident}' ({target}) is below its baseline ({baseline}),"
+            " but its direction is up (higher is better)."
+        )
+    elif kpi.direction == "down" and goal > base:
+        message = _(
+            "the target of {kind} '{ident}' ({target}) is above its baseline ({baseline}),"
+            " but its direction is down (lower is better)."
+        )
+    else:
+        return []
+    return [
+        Problem(
+            message.format(
+                kind=_kind_name("indicator" if isinstance(kpi, Indicator) else "KPI"),
+                ident=kpi.id,
+                target=_figure(goal),
+                baseline=_figure(base),
+            ),
+            hint=_("correct the direction, the baseline or the target"),
+            code="bad-kpi",
+            loc=(*where, "target", "value"),
+        )
+    ]
 
 
 def _check_evaluation(scale: EvaluationScale) -> list[Problem]:
@@ -887,8 +941,9 @@ def _check_evaluation(scale: EvaluationScale) -> list[Problem]:
 
 def _check_indicators(plan: Plan) -> list[Problem]:
     """Each indicator belongs to one known KPI or initiative, its id is unique among the
-    KPIs and indicators, and its yearly targets and values lie in the plan's period, one per
-    year."""
+    KPIs and indicators, its yearly targets and values lie in the plan's period, one per
+    year, and, when it has a baseline and a target, its yearly targets lie between them and
+    its target on the side of the baseline its direction says is better (as a KPI's)."""
     kpi_ids = [k.id for k in plan.kpis]
     indicator_ids = [i.id for i in plan.indicators]
     kpis = set(kpi_ids)
@@ -930,8 +985,17 @@ def _check_indicators(plan: Plan) -> list[Problem]:
             problems.append(
                 _unknown("department", indicator.department, department_ids, (*at, "department"))
             )
+        found: list[Problem] = []
         for key in ("targets", "values"):
-            problems += _check_indicator_years(indicator, key, first, last, (*at, key))
+            found += _check_indicator_years(indicator, key, first, last, (*at, key))
+        # With a baseline and a target, the yearly targets lie between them, as a KPI's do;
+        # a year already reported (outside the plan's period, or twice) is not reported again.
+        reported = {p.loc for p in found}
+        found += [
+            p for p in _check_yearly_targets(indicator, (*at, "targets")) if p.loc not in reported
+        ]
+        problems += found
+        problems += _check_direction(indicator, at)
     return problems
 
 

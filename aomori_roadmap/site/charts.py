@@ -8,7 +8,9 @@ white for lines and markers and 4.5:1 for text (WCAG 2.1 AA).
 
 The chart is an image to assistive technology (``role="img"``): its ``<title>`` names the KPI
 and its ``<desc>`` says in words which way is better, the baseline, the target and the latest
-actual value. No script, no style sheet, no external reference: presentation attributes only,
+actual value. The baseline and the target are the KPI's own (:class:`ChartEnds`), each with
+its year, and a value not set yet (未設定) is said to be so: a yearly target is never named
+the baseline. No script, no style sheet, no external reference: presentation attributes only,
 so the page's Content-Security-Policy may forbid everything else. The ``viewBox`` lets the
 chart scale to the width of a phone. Every number is written with at most one decimal and
 nothing depends on the clock, so the same data gives the same bytes.
@@ -17,7 +19,8 @@ nothing depends on the clock, so the same data gives the same bytes.
 ...     title="オンライン申請の件数", unit="件", direction="up", years=(2023, 2024, 2025),
 ...     actuals=(ChartPoint(2023, 100), ChartPoint(2024, None, "未把握")),
 ...     targets=(ChartPoint(2023, 100), ChartPoint(2025, 300)),
-...     expected=(ChartPoint(2023, 100), ChartPoint(2024, 200), ChartPoint(2025, 300)))
+...     expected=(ChartPoint(2023, 100), ChartPoint(2024, 200), ChartPoint(2025, 300)),
+...     ends=ChartEnds(baseline=ChartPoint(2023, 100), target=ChartPoint(2025, 300)))
 >>> svg = kpi_chart(data, ident="kpi-online")
 >>> svg.startswith('<svg xmlns="http://www.w3.org/2000/svg"'), svg.count('class="actual-point"')
 (True, 1)
@@ -37,7 +40,7 @@ from aomori_roadmap.errors import PlanError, check_language
 from aomori_roadmap.export.svg import FONT_STACK, ellipsize, esc, num, text_width
 from aomori_roadmap.i18n import _, language, pgettext, using_language
 
-__all__ = ["ChartPoint", "KpiChartData", "kpi_chart"]
+__all__ = ["ChartEnds", "ChartPoint", "KpiChartData", "kpi_chart"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,8 +57,26 @@ class ChartPoint:
 
 
 @dataclass(frozen=True, slots=True)
+class ChartEnds:
+    """The KPI's own baseline (基準値) and final target (目標値), as its plan sets them.
+
+    Either is ``None`` when the KPI has none (an intermediate indicator may have neither); a
+    point whose ``value`` is ``None`` has its year but no value yet (未設定).
+    """
+
+    baseline: ChartPoint | None
+    target: ChartPoint | None
+
+
+@dataclass(frozen=True, slots=True)
 class KpiChartData:
-    """What a KPI chart draws: the KPI's name and unit, its years and three series."""
+    """What a KPI chart draws: the KPI's name and unit, its years and three series.
+
+    ``targets`` holds every figure of the plan (the baseline, the yearly targets and the
+    target) that has a value; ``ends`` says which of them are the baseline and the target,
+    which the description names. Without ``ends`` (``None``) the description takes the first
+    and the last figure for them, which is right only when both have a value: pass ``ends``.
+    """
 
     title: str
     unit: str | None
@@ -64,6 +85,7 @@ class KpiChartData:
     actuals: tuple[ChartPoint, ...]
     targets: tuple[ChartPoint, ...]
     expected: tuple[ChartPoint, ...]
+    ends: ChartEnds | None = None
 
 
 # Geometry, in pixels of the viewBox: 480 wide scales to a 390 px phone at 81 %.
@@ -227,8 +249,75 @@ def _numbers(points: Iterable[ChartPoint]) -> list[tuple[int, float]]:
     return [(p.fy, p.value) for p in points if p.value is not None]
 
 
+def _baseline_and_target(base: tuple[int, float], goal: tuple[int, float], unit: str | None) -> str:
+    """``基準値 100件（2023年度）、目標値 300件（2028年度）。``: both ends, each ``(fy, value)``."""
+    return _("Baseline {baseline} ({baseline_year}); target {target} ({target_year}).").format(
+        baseline=_value_text(base[1], unit),
+        baseline_year=_year_text(base[0]),
+        target=_value_text(goal[1], unit),
+        target_year=_year_text(goal[0]),
+    )
+
+
+def _ends_text(ends: ChartEnds, unit: str | None) -> list[str]:
+    """The KPI's baseline and target in words: each with its year, a missing value said to be
+    not set, a missing end left out; nothing when it has neither."""
+    base, goal = ends.baseline, ends.target
+    if base is not None and base.value is not None and goal is not None and goal.value is not None:
+        return [_baseline_and_target((base.fy, base.value), (goal.fy, goal.value), unit)]
+    parts = []
+    if base is not None:
+        if base.value is None:
+            parts.append(_("Baseline ({year}): not set.").format(year=_year_text(base.fy)))
+        else:
+            parts.append(
+                _("Baseline {value} ({year}).").format(
+                    value=_value_text(base.value, unit), year=_year_text(base.fy)
+                )
+            )
+    if goal is not None:
+        if goal.value is None:
+            parts.append(_("Target ({year}): not set.").format(year=_year_text(goal.fy)))
+        else:
+            parts.append(
+                _("Target {value} ({year}).").format(
+                    value=_value_text(goal.value, unit), year=_year_text(goal.fy)
+                )
+            )
+    return parts
+
+
+def _plan_text(data: KpiChartData) -> list[str]:
+    """What the plan sets, in words: the baseline and the target, else the plan's figures."""
+    plan = sorted(_numbers(data.targets))
+    if data.ends is not None:
+        told = _ends_text(data.ends, data.unit)
+        if told:
+            return told
+        if len(plan) >= 2:  # yearly targets only: none of them is a baseline or a target
+            (first_fy, first), (last_fy, last) = plan[0], plan[-1]
+            return [
+                _("The plan's figures: {first} ({first_year}) to {last} ({last_year}).").format(
+                    first=_value_text(first, data.unit),
+                    first_year=_year_text(first_fy),
+                    last=_value_text(last, data.unit),
+                    last_year=_year_text(last_fy),
+                )
+            ]
+    elif len(plan) >= 2:  # not told which are the ends: the first and the last figure
+        return [_baseline_and_target(plan[0], plan[-1], data.unit)]
+    if plan:
+        return [
+            _("The plan's figure: {value} ({year}).").format(
+                value=_value_text(plan[0][1], data.unit), year=_year_text(plan[0][0])
+            )
+        ]
+    return [_("The plan sets no figures.")]
+
+
 def _description(data: KpiChartData, years: Sequence[int]) -> str:
-    """The chart in words: the years, which way is better, the plan's figures, the latest actual."""
+    """The chart in words: the years, which way is better, the baseline and the target (or
+    the plan's figures), the latest actual."""
     parts = []
     if years:
         parts.append(
@@ -237,25 +326,7 @@ def _description(data: KpiChartData, years: Sequence[int]) -> str:
             )
         )
     parts.append(_("Higher is better.") if data.direction == "up" else _("Lower is better."))
-    plan = sorted(_numbers(data.targets))
-    if len(plan) >= 2:
-        (first_fy, first), (last_fy, last) = plan[0], plan[-1]
-        parts.append(
-            _("Baseline {baseline} ({baseline_year}); target {target} ({target_year}).").format(
-                baseline=_value_text(first, data.unit),
-                baseline_year=_year_text(first_fy),
-                target=_value_text(last, data.unit),
-                target_year=_year_text(last_fy),
-            )
-        )
-    elif plan:
-        parts.append(
-            _("The plan's figure: {value} ({year}).").format(
-                value=_value_text(plan[0][1], data.unit), year=_year_text(plan[0][0])
-            )
-        )
-    else:
-        parts.append(_("The plan sets no figures."))
+    parts += _plan_text(data)
     entered = sorted((p for p in data.actuals if p.value is not None or p.mark), key=lambda p: p.fy)
     if not entered:
         parts.append(_("No actual value yet."))

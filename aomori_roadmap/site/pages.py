@@ -20,7 +20,7 @@ from aomori_roadmap.engine.status import Lateness, Status
 from aomori_roadmap.export.chart import render_svg
 from aomori_roadmap.export.svg import esc, esc_label
 from aomori_roadmap.i18n import _, language, pgettext
-from aomori_roadmap.site.charts import ChartPoint, KpiChartData, kpi_chart
+from aomori_roadmap.site.charts import ChartEnds, ChartPoint, KpiChartData, kpi_chart
 from aomori_roadmap.views.gantt import GanttData, InitiativeViews
 from aomori_roadmap.views.rollup import Rollup, rollup_tables
 from aomori_roadmap.views.site import (
@@ -406,6 +406,10 @@ def _chart(kpi: SiteKpi) -> str:
         ),
         targets=tuple(point(y, y.planned) for y in kpi.years if y.planned is not None),
         expected=tuple(point(y, y.expected) for y in kpi.years if y.expected is not None),
+        ends=ChartEnds(
+            baseline=None if kpi.baseline_fy is None else ChartPoint(kpi.baseline_fy, kpi.baseline),
+            target=None if kpi.target_fy is None else ChartPoint(kpi.target_fy, kpi.target),
+        ),
     )
     return (
         f'<figure class="chart">{kpi_chart(data, ident=f"kpi-{kpi.id}", lang=language())}</figure>'

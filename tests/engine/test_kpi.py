@@ -386,6 +386,29 @@ def test_an_indicator_with_a_baseline_and_a_target_is_measured_like_a_kpi() -> N
     assert progress(indicator, 2025, 29).kpi == "ind"
 
 
+def test_yearly_targets_outside_the_span_do_not_bend_the_expected_line() -> None:
+    # check_plan refuses them; a plan built without it must still get the straight line.
+    after = _indicator(
+        baseline={"fy": 2024, "value": 0},
+        target={"fy": 2026, "value": 100},
+        targets=[{"fy": 2028, "value": 1000}],
+    )
+    before = _indicator(
+        baseline={"fy": 2025, "value": 0},
+        target={"fy": 2028, "value": 30},
+        targets=[{"fy": 2024, "value": 60}],
+    )
+    assert [expected_value(after, fy) for fy in (2024, 2025, 2026, 2028)] == [0, 50, 100, 100]
+    assert [expected_value(before, fy) for fy in (2024, 2025, 2026, 2027)] == [0, 0, 10, 20]
+    # In the baseline's or the target's own year a yearly target is not between them either.
+    kpi = _with_targets("up", [(2023, 500), (2025, 110), (2028, 900)])
+    assert [expected_value(kpi, fy) for fy in range(2023, 2029)] == [
+        100.0, 105.0, 110.0, 140.0, 170.0, 200.0,
+    ]  # fmt: skip
+    assert progress(after, 2025, 60).status is KpiStatus.ON_TRACK
+    assert evaluation_rate(after, 2025, 25, YEAR) == 50.0  # (25 − 0) / (50 − 0)
+
+
 def test_kpi_initiatives_and_indicators_of() -> None:
     plan = Plan.model_validate(
         {

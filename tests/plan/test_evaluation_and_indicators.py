@@ -207,3 +207,130 @@ def test_the_examples_of_the_docs_load_on_the_embedded_plan(write_plan: WritePla
     plan = load_plan(write_plan({"plan.yaml": header, "sangyo.yaml": initiatives}))
     assert plan.evaluation.scale == "rate"
     assert [i.id for i in plan.indicators] == ["ind-dx-consultations", "ind-seminars"]
+
+
+def test_an_indicator_s_yearly_targets_lie_between_its_baseline_and_its_target(
+    write_plan: WritePlan,
+) -> None:
+    from aomori_roadmap.i18n import using_language
+
+    with using_language("en"):
+        found = problems(
+            write_plan,
+            """\
+indicators:
+  - id: i1
+    name: a yearly target after the target, and one in the target's year
+    kpi: k
+    baseline: {fy: 2024, value: 0}
+    target: {fy: 2026, value: 100}
+    targets:
+      - {fy: 2025, value: 50}
+      - {fy: 2028, value: 1000}
+      - {fy: 2026, value: 100}
+  - id: i2
+    name: before the baseline; outside the plan and twice, each reported once
+    initiative: a
+    baseline: {fy: 2025, value: 0}
+    target: {fy: 2028, value: 30}
+    targets:
+      - {fy: 2024, value: 60}
+      - {fy: 2030, value: 60}
+      - {fy: 2024, value: 61}
+  - {id: i3, name: no baseline so no span, initiative: a, target: {fy: 2026, value: 9},
+     targets: [{fy: 2028, value: 1}]}
+""",
+        )
+    assert sorted(found) == [
+        (
+            21,
+            "bad-kpi",
+            "the yearly target of indicator 'i1' for FY2028 is not between its baseline"
+            " (FY2024) and its target (FY2026).",
+        ),
+        (
+            22,
+            "bad-kpi",
+            "the yearly target of indicator 'i1' for FY2026 is not between its baseline"
+            " (FY2024) and its target (FY2026).",
+        ),
+        (
+            29,
+            "bad-kpi",
+            "the yearly target of indicator 'i2' for FY2024 is not between its baseline"
+            " (FY2025) and its target (FY2028).",
+        ),
+        (
+            30,
+            "bad-kpi",
+            "the yearly target of indicator 'i2' for FY2030 is outside the plan's period"
+            " (FY2024–FY2028).",
+        ),
+        (31, "bad-kpi", "indicator 'i2' has two yearly targets for FY2024."),
+    ]
+
+
+def test_a_target_on_the_wrong_side_of_the_baseline_is_refused(write_plan: WritePlan) -> None:
+    from aomori_roadmap.i18n import using_language
+
+    folder = write_plan(
+        {
+            "plan.yaml": """\
+id: p
+name: P
+period: {start: FY2024, end: FY2028}
+kpis:
+  - {id: flat, name: equal is fine, baseline: {fy: 2023, value: 5}, target: {fy: 2028, value: 5}}
+  - {id: paper, name: down but rising, direction: down,
+     baseline: {fy: 2023, value: 500}, target: {fy: 2028, value: 1000}}
+  - {id: share, name: up but falling, baseline: {fy: 2023, value: 0.5},
+     target: {fy: 2028, value: 0.25}}
+  - {id: unset, name: no baseline value yet, direction: down, baseline: {fy: 2023},
+     target: {fy: 2028, value: 9}}
+  - {id: flat-down, name: equal going down, direction: down,
+     baseline: {fy: 2023, value: 5}, target: {fy: 2028, value: 5}}
+indicators:
+  - {id: i-bad, name: down but rising, kpi: flat, direction: down,
+     baseline: {fy: 2024, value: 10}, target: {fy: 2026, value: 20}}
+  - {id: i-ok, name: down and falling, kpi: flat, direction: down,
+     baseline: {fy: 2024, value: 20}, target: {fy: 2026, value: 10}}
+  - {id: i-up, name: up but falling, kpi: flat, baseline: {fy: 2024, value: 3},
+     target: {fy: 2026, value: 2}}
+  - {id: i-half, name: no baseline, kpi: flat, direction: down, target: {fy: 2026, value: 1}}
+"""
+        }
+    )
+    with using_language("en"), pytest.raises(PlanValidationError) as caught:
+        load_plan(folder)
+    found = [(p.line, p.code, p.message, p.hint) for p in caught.value.problems]
+    hint = "correct the direction, the baseline or the target"
+    assert found == [
+        (
+            7,
+            "bad-kpi",
+            "the target of KPI 'paper' (1000) is above its baseline (500), but its direction"
+            " is down (lower is better).",
+            hint,
+        ),
+        (
+            9,
+            "bad-kpi",
+            "the target of KPI 'share' (0.25) is below its baseline (0.5), but its direction"
+            " is up (higher is better).",
+            hint,
+        ),
+        (
+            16,
+            "bad-kpi",
+            "the target of indicator 'i-bad' (20) is above its baseline (10), but its"
+            " direction is down (lower is better).",
+            hint,
+        ),
+        (
+            20,
+            "bad-kpi",
+            "the target of indicator 'i-up' (2) is below its baseline (3), but its direction"
+            " is up (higher is better).",
+            hint,
+        ),
+    ]
