@@ -28,7 +28,7 @@ from __future__ import annotations
 
 import difflib
 from collections import Counter
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from datetime import date, datetime
 from enum import StrEnum
 from functools import cached_property
@@ -1156,4 +1156,59 @@ def check_plan(plan: Plan) -> list[Problem]:
         + _check_evaluation(plan.evaluation)
         + _check_indicators(plan)
         + _check_initiatives(plan)
+        + _check_page_names(plan)
     )
+
+
+_LIST_PAGE = "index"
+"""The name of the progress site's list of KPIs (``kpis/index.html``): no KPI's id."""
+
+
+def _check_page_names(plan: Plan) -> list[Problem]:
+    """The ids that name pages of the progress site (``fields/``, ``items/``,
+    ``initiatives/``, ``kpis/`` for the KPIs and indicators) are file names: two that differ
+    only in case are one file on Windows and macOS, and a KPI named ``index`` would be the
+    KPIs' list page. Exact repeats are reported by the other checks."""
+    problems = []
+
+    def named(where: str, ids: Iterable[str]) -> list[tuple[str, Loc]]:
+        return [(ident, (where, n, "id")) for n, ident in enumerate(ids)]
+
+    groups = [
+        ("field", named("fields", (f.id for f in plan.fields))),
+        ("item", named("items", (i.id for i in plan.items))),
+        ("initiative", named("initiatives", (i.id for i in plan.initiatives))),
+        (
+            "KPI",
+            named("kpis", (k.id for k in plan.kpis))
+            + named("indicators", (i.id for i in plan.indicators)),
+        ),
+    ]
+    for kind, ids in groups:
+        first: dict[str, str] = {}
+        for ident, loc in ids:
+            folded = ident.casefold()
+            other = first.setdefault(folded, ident)
+            if other != ident:
+                problems.append(
+                    Problem(
+                        _("the {kind} id '{ident}' differs from '{other}' only in case.").format(
+                            kind=_kind_name(kind), ident=ident, other=other
+                        ),
+                        hint=_("their pages of the progress site would be one file on Windows"),
+                        code="duplicate-id",
+                        loc=loc,
+                    )
+                )
+            if kind == "KPI" and folded == _LIST_PAGE:
+                problems.append(
+                    Problem(
+                        _("'{ident}' cannot be the id of a KPI or an indicator.").format(
+                            ident=ident
+                        ),
+                        hint=_("the progress site's list of KPIs is kpis/index.html"),
+                        code="reserved-id",
+                        loc=loc,
+                    )
+                )
+    return problems

@@ -334,3 +334,36 @@ indicators:
             hint,
         ),
     ]
+
+
+def test_ids_that_name_site_pages_differ_in_more_than_case(write_plan: WritePlan) -> None:
+    found = problems(
+        write_plan,
+        """\
+  - {id: A, name: A again}
+indicators:
+  - {id: K, name: K again, kpi: k}
+  - {id: Index, name: the list page, kpi: k}
+fields:
+  - {id: f, name: F}
+  - {id: F, name: F again}
+""",
+    )
+    assert sorted((line, code) for line, code, _message in found) == [
+        (13, "duplicate-id"),  # initiative A beside a
+        (15, "duplicate-id"),  # indicator K beside KPI k: one kpis/ folder
+        (16, "reserved-id"),  # indicator Index: kpis/index.html is the list
+        (19, "duplicate-id"),  # field F beside f
+    ]
+    messages = " ".join(message for _line, _code, message in found)
+    assert "'A'" in messages and "'a'" in messages and "'Index'" in messages
+
+
+def test_a_task_id_may_differ_only_in_case(write_plan: WritePlan) -> None:
+    """Tasks have no page of their own: their ids stay case-sensitive and free."""
+    folder = write_plan({"plan.yaml": HEADER.replace(
+        "  - {id: a, name: A, kpis: [k]}",
+        "  - {id: a, name: A, kpis: [k], tasks: [{id: t, name: T, start: FY2024-H1,"
+        " duration: 1half}, {id: T, name: T2, after: t, duration: 1half}]}",
+    )})  # fmt: skip
+    assert len(load_plan(folder).initiatives[0].tasks) == 2
