@@ -107,11 +107,14 @@ def workbook_in(
     department: FromDepartmentOption = None,
 ) -> None:
     """記入済みの進捗管理シートをストアへ取り込みます。"""
-    from aomori_roadmap.workbook.changes import WorkbookConflictError, WorkbookError
+    from aomori_roadmap.workbook.changes import WorkbookConflictError, WorkbookError, overlaps
     from aomori_roadmap.workbook.csv_sheet import read_department_csv
     from aomori_roadmap.workbook.read import read_department_workbook
 
     options = options_of(ctx)
+    repeated = _repeated_files(files)
+    if repeated:
+        fail(WorkbookError(repeated))
     plan = load(options)
     with writing_store(options, plan) as store:
         read: list[WorkbookChanges] = []
@@ -131,6 +134,10 @@ def workbook_in(
                 )
             except WorkbookError as error:
                 problems.extend(error.problems)
+        # Every file is read against the store as it is now, and each is recorded in its
+        # own transaction: two that change the same row would write the first and then
+        # refuse the second. They are refused before anything is written.
+        problems += overlaps(read)
         if problems:
             fail(WorkbookError(problems))
         for changes in read:
@@ -154,3 +161,19 @@ def workbook_in(
                 kpis=len(done.kpi_actuals),
             )
             out.print(shown, markup=False)
+
+
+def _repeated_files(files: list[Path]) -> "list[WorkbookProblem]":
+    """A problem for each file given again (under the same path or another)."""
+    from aomori_roadmap.workbook.changes import WorkbookProblem
+
+    first: dict[Path, int] = {}
+    found: list[WorkbookProblem] = []
+    for n, path in enumerate(files):
+        at = first.setdefault(path.resolve(), n)
+        if at != n:
+            message = _("This is the same file as {first}: give each workbook once.").format(
+                first=files[at]
+            )
+            found.append(WorkbookProblem(str(path), message, code="repeated-file"))
+    return found

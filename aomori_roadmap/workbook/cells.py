@@ -283,8 +283,23 @@ def _number_from_text(text: str) -> tuple[float, bool] | None:
     return (-number if match["sign"] in ("-", "\u2212") else number), percent
 
 
+# The parts of a number format that show a character as it is: quoted text ("%"), a
+# character after a backslash (\%), the width of one (_%), one repeated to fill (*%), and
+# what is in brackets (colours, conditions, [$%-411] currencies and locales).
+_FORMAT_LITERALS = re.compile(r'"[^"]*"?|\\.|[_*].|\[[^\]]*\]?')
+
+
 def _is_percent_format(number_format: str | None) -> bool:
-    return number_format is not None and "%" in number_format
+    """Whether a cell of ``number_format`` shows its value × 100 with a percent sign: an
+    unquoted, unescaped ``%`` does so in Excel and LibreOffice; a literal one shows the
+    value as it is.
+
+    >>> [_is_percent_format(f) for f in ("0%", "0.0%", '0"%"', "0\\\\%", "General", None)]
+    [True, True, False, False, False, False]
+    """
+    if number_format is None or "%" not in number_format:
+        return False
+    return "%" in _FORMAT_LITERALS.sub("", number_format)
 
 
 def read_number(value: object, number_format: str | None = None) -> float | None:

@@ -48,6 +48,7 @@ __all__ = [
     "WorkbookError",
     "WorkbookProblem",
     "column_letter",
+    "overlaps",
     "provenance",
     "strip_provenance",
     "values_json",
@@ -478,3 +479,33 @@ class WorkbookChanges:
             kpi_actuals=[k.entry for k in self.kpis],
             unchanged=self.unchanged,
         )
+
+
+def overlaps(read: Sequence[WorkbookChanges]) -> list[WorkbookProblem]:
+    """Rows that two of the workbooks ``read`` (against the same store) both change.
+
+    Each workbook is compared with the store as it was read, not with what another one
+    records before it: of two that change the same task, initiative's submission or KPI
+    value, the second would then be refused after the first was written. Such rows are
+    problems of the later workbook, naming the earlier one, so that nothing is written.
+    """
+    first: dict[tuple[object, ...], tuple[int, str]] = {}  # the workbook changing it first
+    problems: list[WorkbookProblem] = []
+    for n, changes in enumerate(read):
+        rows: list[tuple[tuple[object, ...], RowChange, str]] = [
+            *((("task", t.ref), t, "ref") for t in changes.tasks),
+            *((("submission", s.submission.cycle, s.initiative), s, "id")
+              for s in changes.submissions),
+            *((("kpi", k.kpi, k.fy), k, "id") for k in changes.kpis),
+        ]  # fmt: skip
+        for key, row, key_column in rows:
+            by, other = first.setdefault(key, (n, changes.file))
+            if by == n:
+                continue
+            message = _(
+                "{key} is changed in {other} too: import these workbooks one at a time, so "
+                "that the later one is compared with what the earlier one recorded."
+            ).format(key=row.label(), other=other)
+            cell = f"{column_letter(row.layout().index(key_column))}{row.row}"
+            problems.append(WorkbookProblem(changes.file, message, row.sheet, cell, "overlap"))
+    return problems

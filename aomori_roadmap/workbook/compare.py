@@ -54,6 +54,7 @@ from aomori_roadmap.workbook.layout import (
     Origin,
     SheetLayout,
     TaskOrigin,
+    department_kpis,
     table_layout,
 )
 
@@ -520,20 +521,38 @@ class Comparison:
     def kpis(self, rows: list[tuple[str, SheetRow, str]]) -> None:
         if not rows:
             return
-        known = {k.id: k for k in self.reading.plan.kpis}
-        layout = table_layout("kpis", self.reading.plan)
+        plan = self.reading.plan
+        known = {k.id: k for k in plan.kpis}
+        # The rows and the year the writer gives this department's workbook for this cycle:
+        # the origin sheet's fingerprint is no signature, so it is not trusted for either.
+        mine = {k.id for k in department_kpis(plan, self.origin.department)}
+        fy = self.cycle.half.year
+        layout = table_layout("kpis", plan)
         changed = []
         for key, row, title in rows:
             if row.bad:
                 continue
             kpi = known.get(key)
+            cell = f"{column_letter(layout.index('id'))}{row.number}"
             if kpi is None:
-                cell = f"{column_letter(layout.index('id'))}{row.number}"
                 self.reading.problem(
                     _("The plan has no KPI {id}.").format(id=key), "unknown-ref", title, cell
                 )
                 continue
+            if kpi.id not in mine:
+                self.reading.problem(
+                    _("The KPI {id} belongs to another department.").format(id=key),
+                    "other-department", title, cell,
+                )  # fmt: skip
+                continue
             exported = self.origin.kpis[key]
+            if exported.fy != fy:
+                self.reading.problem(
+                    _("A workbook for {cycle} records the actual of FY{fy}, not of FY{found}.")
+                    .format(cycle=self.cycle.label(language()), fy=fy, found=exported.fy),
+                    "other-cycle", title, f"{column_letter(layout.index('fy'))}{row.number}",
+                )  # fmt: skip
+                continue
             filled = KpiValues(row.values["actual"], row.values["source"] or "")
             if not _same_kpi(filled, _exported_kpi(exported), kpi):
                 changed.append((kpi, row, title, filled, exported))

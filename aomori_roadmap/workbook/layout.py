@@ -44,7 +44,7 @@ from aomori_roadmap.engine.kpi import KpiMark
 from aomori_roadmap.errors import PlanError, shown
 
 if TYPE_CHECKING:
-    from aomori_roadmap.plan.model import Plan
+    from aomori_roadmap.plan.model import Kpi, Plan
 
 from aomori_roadmap.i18n import LANGUAGES, NC_, _, pgettext, using_language
 
@@ -65,6 +65,7 @@ __all__ = [
     "OriginCell",
     "SheetLayout",
     "TaskOrigin",
+    "department_kpis",
     "kpi_columns",
     "kpi_layout",
     "kpi_year_key",
@@ -286,6 +287,17 @@ def kpi_layout(years: Iterable[int]) -> SheetLayout:
 def plan_years(plan: Plan) -> list[int]:
     """The fiscal years of ``plan``, first to last (the KPI sheet has a column for each)."""
     return list(range(plan.period.start.year, plan.period.end.year + 1))
+
+
+def department_kpis(plan: Plan, department: str) -> list[Kpi]:
+    """The KPIs on ``department``'s KPI sheet, in plan order: its own, and those its
+    initiatives measure (another department's KPI may be linked to one of them).
+
+    The writer makes the rows from these; the reader takes actuals for these alone, so that
+    a workbook cannot record another department's KPI whatever its origin sheet says.
+    """
+    linked = {k for i in plan.initiatives if i.department == department for k in i.kpis}
+    return [k for k in plan.kpis if k.department == department or k.id in linked]
 
 
 def table_layout(key: str, plan: Plan) -> SheetLayout:

@@ -89,6 +89,7 @@ from aomori_roadmap.workbook.layout import (
     Origin,
     SheetLayout,
     TaskOrigin,
+    department_kpis,
     kpi_layout,
     plan_years,
     rating_choice,
@@ -350,12 +351,7 @@ class _Index:
         for initiative in plan.initiatives:
             if initiative.department is not None:
                 by_department.setdefault(initiative.department, []).append(initiative)
-        kpis: dict[str, list[Kpi]] = {}
-        for department in plan.departments:
-            linked = {k for i in by_department.get(department.id, ()) for k in i.kpis}
-            kpis[department.id] = [
-                k for k in plan.kpis if k.department == department.id or k.id in linked
-            ]
+        kpis = {d.id: department_kpis(plan, d.id) for d in plan.departments}
         return cls({d.id: d for d in plan.departments}, by_department, kpis)
 
 

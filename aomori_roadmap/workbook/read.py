@@ -9,9 +9,11 @@ transaction (``Store.record_together``), or nothing.
 
 What is refused, each problem located as ``FILE:Sheet!C12`` with what the cell must hold, all
 at once in one :class:`WorkbookError`: a file over the size limit, one that is not an xlsx
-workbook (an old .xls, a password-protected workbook, a damaged file), a workbook that is not
+workbook (an old .xls, a password-protected workbook, a damaged file, one that unpacks to far
+more than its size), a sheet that goes on far below its table, a workbook that is not
 ours (no origin sheet, or one that was changed), one made for another plan, cycle or
-department, columns moved, rows added or deleted, refs the plan does not have, and every bad
+department, columns moved, rows added or deleted, refs the plan does not have, a KPI of
+another department or a year other than the cycle's (an origin sheet rebuilt), and every bad
 cell: an unknown status, progress that is not a whole number from 0 to 100, a date that is
 not a date (or before the plan, or in the future), a finish before the start, an illegal
 status transition, a rating outside the plan's scale, a KPI value that is not a number.
@@ -51,6 +53,7 @@ import io
 import zipfile
 from collections.abc import Callable, Iterable, Mapping
 from datetime import datetime
+from itertools import islice
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any, TypedDict
 
@@ -98,8 +101,15 @@ _MB = 1024 * 1024
 DEFAULT_MAX_BYTES = 20 * _MB
 """The largest workbook read (20 MB): a department's sheet is far smaller."""
 
-# What the parts of a workbook may add up to once unpacked: a zip bomb stops here.
-_UNPACKED_PER_BYTE = 25
+# What the parts of a workbook may add up to once unpacked, for each byte of the file and at
+# most: a zip bomb stops here. A workbook as it is made unpacks to about four times its size
+# (3.2 to 3.8 for the departments of the default plan), filled in or saved again by Excel or
+# LibreOffice to a little more; pictures, the largest files, do not shrink at all.
+_UNPACKED_PER_BYTE = 100
+_UNPACKED_PER_MAX_BYTE = 5
+# The rows a table sheet may have below the rows it was made with (rows added are refused
+# one by one up to there); the reading stops there, however many rows the file has.
+_EXTRA_ROWS = 1000
 _CFB_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # OLE compound file: .xls, or encrypted xlsx
 _ENCRYPTED = "EncryptionInfo".encode("utf-16-le")  # the stream an encrypted workbook has
 _ZIP_MAGIC = b"PK\x03\x04"
@@ -165,7 +175,8 @@ def _file_problem(data: bytes, file: str, max_bytes: int) -> WorkbookProblem | N
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             unpacked = sum(info.file_size for info in archive.infolist())
-            if unpacked > max_bytes * _UNPACKED_PER_BYTE:
+            limit = min(len(data) * _UNPACKED_PER_BYTE, max_bytes * _UNPACKED_PER_MAX_BYTE)
+            if unpacked > limit:
                 detail = _("it unpacks to {size} MB").format(size=f"{unpacked / _MB:.0f}")
                 return WorkbookProblem(file, damaged.format(detail=detail), code="damaged")
             if "xl/workbook.xml" not in archive.namelist():
@@ -200,11 +211,13 @@ def read_sheet(
     layout: SheetLayout,
     key_column: str,
     readers: Mapping[str, Callable[[Any, str | None], Any]],
+    max_rows: int | None = None,
 ) -> list[SheetRow] | None:
     """The rows of a table sheet, after checking its header; bad cells become problems.
 
     ``None`` when the header is not the layout's (the columns were moved): no cell can be
-    found then.
+    found then. A sheet that goes on below ``max_rows`` data rows is a problem, and the rest
+    of it is not read (a small file may hold a million rows).
     """
     wanted = [key_column, *readers]
     width = max(layout.index(k) for k in wanted)
@@ -235,9 +248,17 @@ def read_sheet(
     found_rows: list[SheetRow] = []
     key_at = columns[key_column]
     inputs = [(k, columns[k], readers[k], layout.column(k)) for k in readers]
+    last = None if max_rows is None else layout.first_data_row + max_rows - 1
     for number, line in enumerate(rows, layout.header_row + 1):
         if number < layout.first_data_row:
             continue
+        if last is not None and number > last:
+            reading.problem(
+                _("The sheet goes on far below its table (row {row} and below): delete those "
+                  "rows and send the workbook again.").format(row=number),
+                "too-many-rows", title, f"{column_letter(key_at + 1)}{number}",
+            )  # fmt: skip
+            break
         key_cell = line[key_at] if key_at < len(line) else None
         key_value = None if key_cell is None else key_cell.value
         key: str | None = cells.read_text(key_value)
@@ -422,8 +443,15 @@ def _read(
                 "({sheet}). Fill in the workbook that was sent."
             ).format(sheet=ORIGIN_SHEET),
         )
+    origin_rows = book[sheets["origin"]].iter_rows(values_only=True)
+    if store.plan is not None:
+        # A row per fact, task, initiative and KPI: an origin sheet longer than the plan can
+        # make is cut there, and then its fingerprint does not match.
+        plan_rows = sum(1 for _ref in store.plan.iter_tasks())
+        plan_rows += len(store.plan.initiatives) + len(store.plan.kpis)
+        origin_rows = islice(origin_rows, plan_rows + _EXTRA_ROWS)
     try:
-        origin = Origin.from_rows(book[sheets["origin"]].iter_rows(values_only=True))
+        origin = Origin.from_rows(origin_rows)
     except PlanError as error:
         raise _not_ours(file, str(error)) from error
     the_plan, found_cycle = check_origin(file, origin, store, plan, cycle, department)
@@ -578,7 +606,8 @@ def _read_table(reading: Reading, opened: _Opened, table: _Table) -> Rows:
         return []
     worksheet, title = found
     key_column = "ref" if layout.key == "tasks" else "id"
-    rows = read_sheet(reading, worksheet, title, layout, key_column, readers)
+    limit = len(exported) + _EXTRA_ROWS
+    rows = read_sheet(reading, worksheet, title, layout, key_column, readers, limit)
     if rows is None:
         return []
     by_key = check_rows(reading, title, layout, key_column, rows, exported)

@@ -103,3 +103,42 @@ def test_a_csv_task_sheet_comes_back_the_same_way(db: str, tmp_path: Path) -> No
     result = invoke(db, "workbook", "in", str(csv))
     assert result.exit_code == 0, result.output
     assert "変更はありません" in result.stdout
+
+
+def test_in_refuses_the_same_file_given_twice_and_writes_nothing(db: str, tmp_path: Path) -> None:
+    path = sent(db, tmp_path)
+    filled = Filler(path.read_bytes(), default_plan()).set("tasks", "status", TASK, "実施中")
+    path.write_bytes(filled.set("tasks", "started", TASK, "R7.8.1").bytes())
+    assert invoke(db, "db", "upgrade").exit_code == 0
+    before = footprint(db)
+    again = tmp_path / "sub" / ".." / path.name  # the same file by another path
+    result = invoke(db, "workbook", "in", str(path), str(again))
+    assert result.exit_code == 2, result.output
+    assert footprint(db) == before
+    assert f"{again}:" in result.stderr and f"{path}" in result.stderr
+    assert result.stdout == ""
+
+
+def test_in_refuses_two_workbooks_changing_the_same_row_and_writes_nothing(
+    db: str, tmp_path: Path
+) -> None:
+    path = sent(db, tmp_path)
+    filled = Filler(path.read_bytes(), default_plan()).set("tasks", "status", TASK, "実施中")
+    filled.set("tasks", "started", TASK, "R7.8.1")
+    first, second = tmp_path / "a.xlsx", tmp_path / "b.xlsx"
+    first.write_bytes(filled.set("tasks", "progress", TASK, 30).bytes())
+    second.write_bytes(filled.set("tasks", "progress", TASK, 50).bytes())
+    assert invoke(db, "db", "upgrade").exit_code == 0
+    before = footprint(db)
+    for dry_run in ((), ("--dry-run",)):
+        result = invoke(db, "workbook", "in", *dry_run, str(first), str(second))
+        assert result.exit_code == 2, result.output
+        assert footprint(db) == before
+        # Located at the row in the later file, naming the earlier one.
+        [line] = [x for x in result.stderr.splitlines() if "b.xlsx:" in x]
+        assert f"b.xlsx:{filled.address('tasks', 'ref', TASK)}: {TASK}" in line
+        assert "a.xlsx" in line
+    # One at a time, the later one is compared with what the earlier one recorded.
+    assert invoke(db, "workbook", "in", str(first)).exit_code == 0
+    later = invoke(db, "workbook", "in", str(second))
+    assert later.exit_code != 0 and TASK in later.stderr

@@ -186,6 +186,20 @@ def test_progress_outside_0_to_100_or_not_whole_is_refused(
         read_percent(value, number_format)
 
 
+@pytest.mark.parametrize(
+    ("number_format", "shown"),
+    [("0%", 100), ("0.0%", 100), ('0"%"', 1), ('0.0"%"', 1), ("0\\%", 1), ("0_%", 1),
+     ("General", 1), ("#,##0", 1), (None, 1)],
+)  # fmt: skip
+def test_only_an_unquoted_percent_sign_makes_a_percentage_format(
+    number_format: str | None, shown: int
+) -> None:
+    # 1 in a cell formatted 0"%" or 0\% shows "1%": the sign is text, the value is not scaled.
+    assert read_percent(1, number_format) == shown
+    assert read_number(1, number_format) == float(shown)
+    assert read_cell("measured", 45.5, number_format=number_format) == 45.5 * shown
+
+
 # --- numbers ----------------------------------------------------------------------------------
 
 

@@ -8,6 +8,8 @@ refused import the store is unchanged: the same row counts and the same last ids
 from __future__ import annotations
 
 import io
+import zipfile
+from dataclasses import replace
 from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -28,7 +30,7 @@ from aomori_roadmap.workbook.changes import (
     WorkbookError,
     strip_provenance,
 )
-from aomori_roadmap.workbook.layout import ORIGIN_SHEET
+from aomori_roadmap.workbook.layout import ORIGIN_SHEET, TASKS, KpiOrigin, Origin
 from aomori_roadmap.workbook.read import read_department_workbook
 
 TOKYO = ZoneInfo("Asia/Tokyo")
@@ -505,6 +507,48 @@ def test_a_changed_origin_sheet_is_refused(store: Store) -> None:
     assert [p.code for p in error.problems] == ["not-ours"]
 
 
+def forged(fill: Filler, kpis: dict[str, KpiOrigin]) -> Filler:
+    """``fill`` with its origin sheet rewritten to hold ``kpis``, the fingerprint made anew:
+    anyone can, as the fingerprint is a plain hash."""
+    ws = fill.book[ORIGIN_SHEET]
+    origin = Origin.from_rows(ws.iter_rows(values_only=True))
+    for row in ws.iter_rows():
+        for cell in row:
+            cell.value = None
+    for r, values in enumerate(replace(origin, kpis=kpis).to_rows(), 1):
+        for c, value in enumerate(values, 1):
+            ws.cell(r, c, value)
+    return fill
+
+
+def test_a_forged_origin_cannot_record_another_departments_kpi(store: Store, db_url: str) -> None:
+    fill = filler(store)
+    sheet = fill.sheet("kpis")
+    sheet.append(["schools", "実施校数", "校", 2023, 10, 2028, 50, *[None] * 5, 2025, 999])
+    forged(
+        fill, {"sns": KpiOrigin(2025, None, "", None), "schools": KpiOrigin(2025, None, "", None)}
+    )
+    before = footprint(db_url)
+    error = refused(fill.bytes(), store, department="kiki")
+    assert [(p.location, p.code) for p in error.problems] == [
+        (f"r7.xlsx:{sheet.title}!A{sheet.max_row}", "other-department")
+    ]
+    assert "schools" in error.problems[0].message
+    assert footprint(db_url) == before
+
+
+def test_a_forged_origin_cannot_record_another_year(store: Store, db_url: str) -> None:
+    fill = forged(filler(store), {"sns": KpiOrigin(2024, None, "", None)})
+    fill.set("kpis", "fy", "sns", 2024).set("kpis", "actual", "sns", 999)
+    before = footprint(db_url)
+    error = refused(fill.bytes(), store)
+    assert [(p.location, p.code) for p in error.problems] == [
+        (f"r7.xlsx:{fill.address('kpis', 'fy', 'sns')}", "other-cycle")
+    ]
+    assert footprint(db_url) == before
+    assert store.kpis.actuals() == []
+
+
 # --- files --------------------------------------------------------------------------------------
 
 
@@ -551,6 +595,41 @@ def test_a_file_over_20_mb_is_refused_before_it_is_read(store: Store, tmp_path: 
     ]
 
 
+def test_a_small_file_that_unpacks_to_far_more_is_refused_unread(store: Store) -> None:
+    data = export(store)
+    out = io.BytesIO()
+    with (
+        zipfile.ZipFile(io.BytesIO(data)) as source,
+        zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as bomb,
+    ):
+        for info in source.infolist():
+            bomb.writestr(info, source.read(info))
+        bomb.writestr("xl/padding.xml", b" " * (5 * 1024 * 1024))  # 5 MB in 5 kB
+    assert len(out.getvalue()) < len(data) + 20_000
+    error = refused(out.getvalue(), store)
+    assert [(p.location, p.code) for p in error.problems] == [("r7.xlsx", "damaged")]
+    assert "MB" in error.problems[0].message
+
+
+def test_a_sheet_that_goes_on_far_below_its_table_is_refused_unread(store: Store) -> None:
+    last = TASKS.first_data_row + 5 + 1000 - 1  # 5 tasks exported, and 1,000 rows more
+    fill = filler(store)
+    ws = fill.sheet("tasks")
+    ws.cell(1_000_000, 30, 1)  # far below, and right of every column read
+    error = refused(fill.bytes(), store)
+    assert [(p.location, p.code) for p in error.problems] == [
+        (f"r7.xlsx:{ws.title}!A{last + 1}", "too-many-rows")
+    ]
+    assert str(last + 1) in error.problems[0].message
+    # Up to there, the rows added are reported one by one.
+    fill = filler(store)
+    fill.sheet("tasks").cell(last, 1, "alerts/extra")
+    error = refused(fill.bytes(), store)
+    assert [(p.location, p.code) for p in error.problems] == [
+        (f"r7.xlsx:{ws.title}!A{last}", "row-added")
+    ]
+
+
 def test_a_changes_object_can_apply_to_the_store_given(store: Store, db_url: str) -> None:
     data = filler(store).set("tasks", "progress", "alerts/study", 55).bytes()
     changes: WorkbookChanges = read_department_workbook(data, store)
@@ -586,6 +665,15 @@ def test_undated_changes_take_effect_as_of_the_workbooks_date(store: Store) -> N
     assert read_department_workbook(export(store), store).empty
     states = store.status_as_of(AS_OF)
     assert states["alerts/study"].progress == 65
+
+
+@pytest.mark.parametrize("number_format", ['0.0"%"', "0.0\\%"])
+def test_a_kpi_cell_showing_a_literal_percent_sign_is_not_scaled(
+    store: Store, number_format: str
+) -> None:
+    fill = filler(store).set("kpis", "actual", "sns", 45.5, number_format)
+    read_department_workbook(fill.bytes(), store, name="r7.xlsx").apply()
+    assert store.kpis.values() == {"sns": {2025: 45.5}}
 
 
 @pytest.mark.parametrize(("lang", "written"), [("ja", " 調査中 "), ("en", "being surveyed")])
