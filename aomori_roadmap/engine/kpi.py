@@ -35,6 +35,7 @@ from __future__ import annotations
 import itertools
 from collections.abc import Mapping
 from dataclasses import dataclass
+from decimal import Decimal
 from enum import StrEnum
 from typing import Literal
 
@@ -55,6 +56,7 @@ __all__ = [
     "KpiStatus",
     "Measured",
     "achievement_rate",
+    "decimal_text",
     "entries_of",
     "evaluate",
     "evaluation_rate",
@@ -378,6 +380,21 @@ def kpi_initiatives(plan: Plan) -> dict[str, tuple[str, ...]]:
             if initiative.id not in listed:
                 listed.append(initiative.id)
     return {kpi: tuple(ids) for kpi, ids in found.items()}
+
+
+def decimal_text(value: float, *, grouped: bool = False) -> str:
+    """A value as a plain decimal that reads back to the same number: every digit it has and
+    no more, no exponent; ``grouped`` puts thousands separators in, for people.
+
+    >>> decimal_text(12.0), decimal_text(1e-5), decimal_text(-0.5), decimal_text(1e16)
+    ('12', '0.00001', '-0.5', '10000000000000000')
+    >>> decimal_text(1234.5678, grouped=True), decimal_text(0.004, grouped=True)
+    ('1,234.5678', '0.004')
+    """
+    if isinstance(value, int):
+        return f"{value:,}" if grouped else str(value)
+    number = Decimal(repr(value)).normalize()
+    return f"{number:,f}" if grouped else f"{number:f}"
 
 
 def entries_of(kpi: Kpi | Indicator, stored: Mapping[int, float | KpiMark]) -> dict[int, Measured]:

@@ -41,9 +41,9 @@ import math
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from decimal import Decimal
 from typing import Any, Literal, cast
 
+from aomori_roadmap.engine.kpi import decimal_text
 from aomori_roadmap.errors import PlanError
 from aomori_roadmap.i18n import _
 
@@ -202,17 +202,6 @@ def _check(table: Table) -> list[list[object]]:
 # --- CSV -------------------------------------------------------------------------------------
 
 
-def _decimal(value: float) -> str:
-    """A number as a plain decimal that reads back to the same float: no exponent.
-
-    >>> _decimal(12.0), _decimal(1e-7), _decimal(1e16), _decimal(-0.5), _decimal(3)
-    ('12', '0.0000001', '10000000000000000', '-0.5', '3')
-    """
-    if isinstance(value, int):
-        return str(value)
-    return f"{Decimal(repr(value)).normalize():f}"
-
-
 def table_csv(table: Table) -> bytes:
     """The table as CSV for spreadsheets: UTF-8 with BOM, CRLF, titles in the header row.
 
@@ -245,7 +234,7 @@ def _cells(kind: ColumnKind, values: list[object]) -> list[str]:
         return [cells[v] for v in values]
     if kind == "boolean":
         return ["" if v is None else "true" if v else "false" for v in values]
-    return ["" if v is None else _decimal(cast(float, v)) for v in values]  # numbers
+    return ["" if v is None else decimal_text(cast(float, v)) for v in values]  # numbers
 
 
 def _iso_dates(days: list[dt.date | None], form: str) -> dict[object, str]:

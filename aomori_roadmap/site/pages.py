@@ -15,7 +15,7 @@ from functools import lru_cache
 
 from aomori_roadmap.calendar import FiscalYear, Half
 from aomori_roadmap.calendar.eras import format_wareki
-from aomori_roadmap.engine.kpi import KpiMark, KpiStatus
+from aomori_roadmap.engine.kpi import KpiMark, KpiStatus, decimal_text
 from aomori_roadmap.engine.status import Lateness, Status
 from aomori_roadmap.export.chart import render_svg
 from aomori_roadmap.export.svg import esc, esc_label
@@ -80,9 +80,10 @@ def _cycle_label(code: str, lang: str) -> str:
 
 
 def _number(value: float | None, unit: str | None = None) -> str:
+    """A value with every digit it was given (0.004 is not 0), thousands grouped."""
     if value is None:
         return "—"
-    text = f"{value:,.2f}".rstrip("0").rstrip(".") if value != int(value) else f"{int(value):,}"
+    text = decimal_text(value, grouped=True)
     return f"{text} {unit}" if unit else text
 
 

@@ -36,6 +36,7 @@ from aomori_roadmap.calendar import FiscalYear
 from aomori_roadmap.engine.kpi import (
     Evaluation,
     KpiMark,
+    decimal_text,
     entries_of,
     evaluate,
     evaluation_rate,
@@ -600,7 +601,8 @@ def _state(
 
 
 def _number(value: float | None) -> str | None:
-    return None if value is None else repr(value)
+    """A KPI value as the facts and the changes hold it: as the open data writes it."""
+    return None if value is None else decimal_text(value)
 
 
 _TASK_FACTS = ("status", "start", "finish")

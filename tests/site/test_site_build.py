@@ -266,3 +266,26 @@ def test_without_shared_memory_for_the_shares_one_process_makes_the_pages(
     tried = write_site(tmp_path / "two", plan, store, as_of=date(2025, 11, 5), today=TODAY, jobs=2)
     assert forked == [] and tried.files == alone.files
     assert files_under(tmp_path / "two") == alone.files
+
+
+def test_a_small_value_and_its_change_show_every_digit(
+    plan: Plan, store: Store, clock: Clock
+) -> None:
+    """0.004 → 0.001 is a change people must be able to read on the pages (it showed as 0 → 0)
+    and the changes' open data writes it as the values' own (not 1e-05, not 140.0)."""
+    from storetest import jst
+
+    clock.now = jst(2025, 10, 20)
+    first = store.kpis.record("k1", 2024, 0.004, actor="d1")
+    clock.now = jst(2025, 10, 21)
+    store.kpis.record("k1", 2024, 0.001, actor="d1", corrects=first.id)
+    store.kpis.record("k2", 2024, 1e-05, actor="d1")
+    moment = site_moment(plan, as_of=date(2025, 11, 5), today=TODAY)
+    files = build_site(site_data(plan, store, moment)).files
+    rows = files["data/changes.csv"].decode("utf-8-sig").splitlines()
+    of = {r.split(",")[1]: r for r in rows if r.startswith("kpi,") and ",FY2024," in r}
+    assert of["k1"].endswith(",0.001") and of["k2"].endswith(",0.00001")
+    assert not [r for r in rows if "e-0" in r or r.endswith(".0")]
+    shown = files["changes.html"].decode()
+    assert "<td>0.001</td>" in shown and "<td>0.00001</td>" in shown
+    assert "0.001" in files["kpis/k1.html"].decode()
