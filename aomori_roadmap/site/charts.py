@@ -265,26 +265,19 @@ def _ends_text(ends: ChartEnds, unit: str | None) -> list[str]:
     base, goal = ends.baseline, ends.target
     if base is not None and base.value is not None and goal is not None and goal.value is not None:
         return [_baseline_and_target((base.fy, base.value), (goal.fy, goal.value), unit)]
-    parts = []
-    if base is not None:
-        if base.value is None:
-            parts.append(_("Baseline ({year}): not set.").format(year=_year_text(base.fy)))
-        else:
-            parts.append(
-                _("Baseline {value} ({year}).").format(
-                    value=_value_text(base.value, unit), year=_year_text(base.fy)
-                )
-            )
-    if goal is not None:
-        if goal.value is None:
-            parts.append(_("Target ({year}): not set.").format(year=_year_text(goal.fy)))
-        else:
-            parts.append(
-                _("Target {value} ({year}).").format(
-                    value=_value_text(goal.value, unit), year=_year_text(goal.fy)
-                )
-            )
-    return parts
+    told = _end_text(base, _("Baseline {value} ({year})."), _("Baseline ({year}): not set."), unit)
+    return told + _end_text(
+        goal, _("Target {value} ({year})."), _("Target ({year}): not set."), unit
+    )
+
+
+def _end_text(point: ChartPoint | None, given: str, unset: str, unit: str | None) -> list[str]:
+    """One end in words: ``given`` with its value and year, ``unset`` with its year alone."""
+    if point is None:
+        return []
+    if point.value is None:
+        return [unset.format(year=_year_text(point.fy))]
+    return [given.format(value=_value_text(point.value, unit), year=_year_text(point.fy))]
 
 
 def _plan_text(data: KpiChartData) -> list[str]:
