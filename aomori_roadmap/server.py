@@ -632,7 +632,13 @@ def create_app(
         name: Annotated[str | None, Query(description="The file's name, for notes")] = None,
     ) -> Response:
         scheme, _space, secret = request.headers.get("authorization", "").partition(" ")
-        info = tokens.find(secret.strip()) if scheme.lower() == "bearer" else None
+        # The lookup is a query: in a worker thread, so that a slow database never holds up
+        # the event loop and every other request with it.
+        info = (
+            await run_in_threadpool(tokens.find, secret.strip())
+            if scheme.lower() == "bearer"
+            else None
+        )
         if info is None or not info.uploads:
             return JSONResponse(
                 {"detail": "An active upload token is needed (Authorization: Bearer TOKEN)."},
@@ -684,7 +690,7 @@ def create_app(
         background = BackgroundTasks()
         if not public_site:
             token, slash, rest = path.partition("/")
-            info = tokens.find(token) if token else None
+            info = await run_in_threadpool(tokens.find, token) if token else None  # a query
             if info is None or info.feed != SITE:
                 return _not_found()
             if not slash:  # /site/{token}: the pages' relative links need the slash

@@ -132,3 +132,39 @@ def test_site_is_redirected_relatively(client: TestClient) -> None:
     moved = client.get("/site", follow_redirects=False)
     assert moved.status_code == 308 and moved.headers["location"] == "site/"
     assert client.get("/site").url.path == "/site/"  # followed: the site's top page
+
+
+def test_a_slow_token_lookup_holds_up_no_other_request(
+    db: str, clock: Clock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The token routes look the token up in a worker thread: while one waits on a slow
+    database, the event loop answers the others."""
+    import asyncio
+    import threading
+    import time
+
+    import httpx
+
+    release = threading.Event()
+    found = FeedTokens.find
+
+    def slow(self: FeedTokens, token: str) -> object:
+        release.wait(5)  # the database is slow until the other request has been answered
+        return found(self, token)
+
+    monkeypatch.setattr(FeedTokens, "find", slow)
+    app = create_app(default_plan(), db, clock=clock)
+
+    async def both() -> tuple[int, float, int]:
+        transport = httpx.ASGITransport(app=app)
+        async with httpx.AsyncClient(transport=transport, base_url="http://roadmap") as client:
+            start = time.perf_counter()
+            waiting = asyncio.create_task(client.get("/site/" + "A" * 43 + "/index.html"))
+            await asyncio.sleep(0.05)  # the site request is in its lookup now
+            health = await client.get("/healthz")
+            took = time.perf_counter() - start
+            release.set()
+            return health.status_code, took, (await waiting).status_code
+
+    health, took, site = asyncio.run(both())
+    assert (health, site) == (200, 404) and took < 2
