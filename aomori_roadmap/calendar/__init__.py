@@ -33,6 +33,7 @@ from aomori_roadmap.calendar.periods import (
     Half,
     Period,
     Quarter,
+    last_instant,
     parse_period,
     weekday_name,
 )
@@ -57,6 +58,7 @@ __all__ = [
     "WorkCalendar",
     "fiscal_year_era",
     "format_wareki",
+    "last_instant",
     "parse_duration",
     "parse_period",
     "wareki",

@@ -28,7 +28,7 @@ from aomori_roadmap.calendar.eras import (
     era_year,
     fiscal_year_era,
 )
-from aomori_roadmap.errors import PeriodError, check_language, shown
+from aomori_roadmap.errors import PeriodError, PlanError, check_language, shown
 from aomori_roadmap.i18n import _, pgettext, using_language
 
 __all__ = [
@@ -38,6 +38,7 @@ __all__ = [
     "Half",
     "Period",
     "Quarter",
+    "last_instant",
     "parse_period",
     "weekday_name",
 ]
@@ -349,6 +350,26 @@ class Quarter(_PeriodBase):
             return pgettext("period label", "FY{year} Q{quarter}").format(
                 year=self.year, quarter=self.quarter, wareki=self.fiscal_year.wareki_label()
             )
+
+
+def last_instant(day: dt.date, zone: dt.tzinfo) -> dt.datetime:
+    """The last instant of ``day`` in ``zone``: a microsecond before the next midnight there,
+    what "as of" or "as known on" a date reads up to.
+
+    >>> from zoneinfo import ZoneInfo
+    >>> last_instant(dt.date(2025, 3, 31), ZoneInfo("Asia/Tokyo")).isoformat()
+    '2025-03-31T23:59:59.999999+09:00'
+
+    Raises:
+        PlanError: ``day`` is too late to have an end (9999-12-31).
+    """
+    try:
+        midnight = dt.datetime.combine(day + dt.timedelta(days=1), dt.time(), zone)
+        return (midnight.astimezone(dt.UTC) - dt.timedelta(microseconds=1)).astimezone(zone)
+    except OverflowError:
+        raise PlanError(
+            _("{day} is too late a date: its end cannot be told.").format(day=day.isoformat())
+        ) from None
 
 
 def weekday_name(number: int) -> str:

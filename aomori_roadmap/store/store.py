@@ -41,6 +41,7 @@ from sqlalchemy import Connection, Select, func, insert, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.sql.elements import ColumnElement
 
+from aomori_roadmap.calendar import last_instant
 from aomori_roadmap.engine.schedule import Actual, schedule
 from aomori_roadmap.engine.status import Status, StatusChange, StatusEvent, StatusState, actuals_of
 from aomori_roadmap.errors import ConflictError, PlanError
@@ -393,15 +394,7 @@ class Store:
         """A query time in UTC; a date means the end of that day where the plan is."""
         if value is None or isinstance(value, datetime):
             return None if value is None else _aware(value, what)
-        try:
-            midnight = datetime.combine(value + timedelta(days=1), time(), self._tz)
-            return midnight.astimezone(UTC) - timedelta(microseconds=1)
-        except OverflowError:  # the end of 9999-12-31 where the plan is
-            raise PlanError(
-                _("{what}: {day} is later than the store can read.").format(
-                    what=what, day=value.isoformat()
-                )
-            ) from None
+        return last_instant(value, self._tz).astimezone(UTC)
 
     # --- writing ----------------------------------------------------------------------------
 

@@ -27,12 +27,12 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime
 from functools import partial
 from typing import TYPE_CHECKING, Literal, Protocol, TypeVar, cast
 from zoneinfo import ZoneInfo
 
-from aomori_roadmap.calendar import FiscalYear
+from aomori_roadmap.calendar import FiscalYear, last_instant
 from aomori_roadmap.engine.kpi import (
     Evaluation,
     KpiMark,
@@ -202,8 +202,7 @@ def known_standing(records: Iterable[R], cutoff: datetime) -> list[R]:
 
 def _cutoff(plan: Plan, known: date) -> datetime:
     """The last instant of ``known`` where the plan is."""
-    midnight = datetime.combine(known + timedelta(days=1), time(), ZoneInfo(plan.timezone))
-    return midnight - timedelta(microseconds=1)
+    return last_instant(known, ZoneInfo(plan.timezone))
 
 
 # --- the data --------------------------------------------------------------------------------

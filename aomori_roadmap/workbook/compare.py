@@ -17,6 +17,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
+from aomori_roadmap.calendar import last_instant
 from aomori_roadmap.engine.kpi import KpiMark
 from aomori_roadmap.engine.reviews import ReviewCycle
 from aomori_roadmap.engine.status import (
@@ -116,8 +117,7 @@ class Comparison:
         self.now = store.database.now()
         self.today = self.now.astimezone(self.tz).date()
         # Changes without a date of their own describe the row as of the workbook's date.
-        after = datetime.combine(origin.as_of + timedelta(days=1), time(), self.tz)
-        self.as_of_end = after.astimezone(UTC) - timedelta(microseconds=1)
+        self.as_of_end = last_instant(origin.as_of, self.tz).astimezone(UTC)
         self.task_changes: list[TaskChange] = []
         self.submission_changes: list[SubmissionChange] = []
         self.kpi_changes: list[KpiChange] = []

@@ -91,3 +91,11 @@ def test_the_roll_up_page_of_the_store(db: str, tmp_path: Path) -> None:
     refused = runner.invoke(app, ["--db", missing, *args[2:4], str(tmp_path / "x"), "--rollup"])
     assert refused.exit_code == 2 and "ストア（--db）が必要です" in refused.output  # not a crash
     assert not (tmp_path / "none.db").exists()  # reading never makes a database
+
+
+def test_a_date_too_late_to_have_an_end_is_refused(tmp_path: Path) -> None:
+    """The end of 9999-12-31 cannot be told: a clear refusal, with a store or without."""
+    db = f"sqlite:///{tmp_path / 'roadmap.db'}"
+    for store in ([], ["--db", db]):
+        result = runner.invoke(app, [*store, "site", "--as-of", "9999-12-31", "-o", str(tmp_path)])
+        assert result.exit_code == 2 and "9999-12-31" in result.output, result.output
