@@ -152,27 +152,16 @@ def _build(data: SiteData, jobs: int, rollup: Rollup | None, into: Path | None) 
         site.views()  # the charts' maps made once, for both processes
 
         def their_pages() -> dict[str, bytes] | list[str]:
-            made: dict[str, bytes] = {}
-            written: list[str] = []
-            for chunk in shares.taken():
-                part = render(site, chunk)
-                if into is None:
-                    made.update(part)
-                else:  # written now, read back by the parent: nothing sent through a pipe
-                    _write_files(into, part)
-                    written += part
-            return made if into is None else written
+            theirs = _taken_pages(site, shares, into)
+            # Written already: their paths alone, read back by the parent, not sent through a pipe.
+            return theirs if into is None else list(theirs)
 
         with Beside(their_pages) as child:
             made = render(site, others)
             data_files = _open_data(site)
             if into is not None:
                 _write_files(into, _files(made, others, data_files))
-            for chunk in shares.taken():
-                part = render(site, chunk)
-                if into is not None:
-                    _write_files(into, part)
-                made.update(part)
+            made.update(_taken_pages(site, shares, into))
             sent = child.result()
         if isinstance(sent, dict):
             made.update(sent)
@@ -180,6 +169,18 @@ def _build(data: SiteData, jobs: int, rollup: Rollup | None, into: Path | None) 
             assert into is not None
             made.update((path, (into / path).read_bytes()) for path in sent)
         return Site(_files(made, pages, data_files))
+
+
+def _taken_pages(site: _Site, shares: Shares[Page], into: Path | None) -> dict[str, bytes]:
+    """The pages this process takes from ``shares`` until none is left, each chunk written
+    into ``into`` (when given) as soon as it is made."""
+    made: dict[str, bytes] = {}
+    for chunk in shares.taken():
+        part = render(site, chunk)
+        if into is not None:
+            _write_files(into, part)
+        made.update(part)
+    return made
 
 
 def _files(
