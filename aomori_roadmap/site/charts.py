@@ -36,6 +36,7 @@ from decimal import ROUND_CEILING, ROUND_FLOOR, Context, Decimal, localcontext
 from typing import Literal
 
 from aomori_roadmap.calendar import fiscal_year_era
+from aomori_roadmap.engine.kpi import decimal_text
 from aomori_roadmap.errors import PlanError, check_language
 from aomori_roadmap.export.svg import FONT_STACK, ellipsize, esc, num, text_width
 from aomori_roadmap.i18n import _, language, pgettext, using_language
@@ -226,8 +227,8 @@ def _value_text(value: float, unit: str | None) -> str:
     >>> _value_text(1234.5, "件"), _value_text(12.0, None), _value_text(-0.0, "%")
     ('1,234.5件', '12', '0%')
     """
-    number = Decimal(repr(value + 0.0)).normalize()  # + 0.0 turns -0.0 into 0.0
-    text = f"{number:,f}" if abs(value) < 1e15 else f"{value:,}"
+    # + 0.0 turns -0.0 into 0.0
+    text = decimal_text(value + 0.0, grouped=True) if abs(value) < 1e15 else f"{value:,}"
     if not unit:
         return text
     return pgettext("chart", "{value} {unit}").format(value=text, unit=unit)
