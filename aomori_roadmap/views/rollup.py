@@ -232,9 +232,9 @@ def rollup(
             system forks and the store is not an in-memory SQLite database): the two take
             the plans one at a time as they go (:class:`~aomori_roadmap.parallel.Shares`), so
             the plans that this process has not read before are read and scheduled in about
-            half the time, however their sizes differ. The command gives the number of cores, the library
-            1 (forking does not suit a server with threads; a server keeps the plans it has
-            read, see the module's description).
+            half the time, however their sizes differ. The command gives the number of
+            cores, the library 1 (forking does not suit a server with threads; a server
+            keeps the plans it has read, see the module's description).
 
     Raises:
         PlanError: a plan id that the store does not hold.
@@ -258,22 +258,14 @@ def rollup(
         if shares is None:
             rows = [_one(catalogue, info, as_of, lang, behind_share) for info in infos]
         else:
-            taken = shares
+            taken = shares  # for the child's closure, which sees no narrowing
 
             def their_rows() -> list[tuple[int, PlanRollup]]:
                 with Store(url) as own:  # the child's own connections, never the parent's
-                    return [
-                        (n, _one(own, info, as_of, lang, behind_share))
-                        for chunk in taken.taken()
-                        for n, info in chunk
-                    ]
+                    return _taken(own, taken, as_of, lang, behind_share)
 
             with Beside(their_rows) as child:
-                placed = [
-                    (n, _one(catalogue, info, as_of, lang, behind_share))
-                    for chunk in shares.taken()
-                    for n, info in chunk
-                ]
+                placed = _taken(catalogue, shares, as_of, lang, behind_share)
                 placed += child.result()
             rows = [row for _n, row in sorted(placed, key=lambda pair: pair[0])]
     return Rollup(
@@ -285,6 +277,21 @@ def rollup(
         kpis=_sum(row.kpis for row in rows),
         behind=[row.plan_id for row in rows if row.behind],
     )
+
+
+def _taken(
+    store: Store,
+    shares: Shares[tuple[int, PlanInfo]],
+    as_of: date,
+    lang: str,
+    behind_share: float,
+) -> list[tuple[int, PlanRollup]]:
+    """The plans this process takes from ``shares`` until none is left, each with its place."""
+    return [
+        (n, _one(store, info, as_of, lang, behind_share))
+        for chunk in shares.taken()
+        for n, info in chunk
+    ]
 
 
 def _sum(counts: Iterable[Mapping[str, int]]) -> dict[str, int]:
