@@ -271,8 +271,8 @@ def test_without_shared_memory_for_the_shares_one_process_makes_the_pages(
 def test_a_small_value_and_its_change_show_every_digit(
     plan: Plan, store: Store, clock: Clock
 ) -> None:
-    """0.004 → 0.001 is a change people must be able to read on the pages (it showed as 0 → 0)
-    and the changes' open data writes it as the values' own (not 1e-05, not 140.0)."""
+    """A value of 0.001 (0.004 corrected) or 0.00001 reads as itself on the pages, where two
+    decimals showed 0, and in the changes' open data, where Python's repr wrote 1e-05."""
     from storetest import jst
 
     clock.now = jst(2025, 10, 20)
